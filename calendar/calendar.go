@@ -1,0 +1,197 @@
+package calendar
+
+import (
+	"sort"
+	"time"
+
+	"github.com/rickar/cal/v2"
+	"github.com/rickar/cal/v2/us"
+)
+
+// federal lists the legal public holidays of 5 U.S.C. 6103(a). Observance follows the
+// usual federal rule carried by rickar/cal's us package: Saturday → Friday before,
+// Sunday → Monday after. Juneteenth starts in 2021 (its StartYear).
+var federal = []*cal.Holiday{
+	us.NewYear, us.MlkDay, us.PresidentsDay, us.MemorialDay, us.Juneteenth,
+	us.IndependenceDay, us.LaborDay, us.ColumbusDay, us.VeteransDay,
+	us.ThanksgivingDay, us.ChristmasDay,
+}
+
+// Holiday is an observed federal holiday.
+type Holiday struct {
+	Name     string
+	Actual   Date // the statutory date
+	Observed Date // the day off (differs from Actual when Actual is a weekend)
+}
+
+// FederalHolidays returns the federal holidays whose observed date falls in year,
+// sorted by observed date. New Year's Day of year+1 observed on Dec 31 of year is
+// included in year (2021-12-31 for 2022, 2027-12-31 for 2028).
+func FederalHolidays(year int) []Holiday {
+	var out []Holiday
+	for _, y := range []int{year, year + 1} {
+		for _, h := range federal {
+			actual, observed := h.Calc(y)
+			if actual.IsZero() || observed.Year() != year {
+				continue
+			}
+			out = append(out, Holiday{Name: h.Name, Actual: DateOfCivil(actual), Observed: DateOfCivil(observed)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Observed < out[j].Observed })
+	return out
+}
+
+// Table range: business days are precomputed for [tableFirst, tableLast]; dates
+// outside it (hostile data such as year 0001 or 9999) take a day-by-day slow path.
+var (
+	tableFirst = NewDate(1970, time.January, 1)
+	tableLast  = NewDate(2100, time.December, 31)
+)
+
+// Calendar decides business days (R3): Monday–Friday, not an observed federal holiday
+// (unless switched off), not a practice closure. It is immutable after New and safe
+// for concurrent use.
+type Calendar struct {
+	federal  bool
+	closures []Date        // sorted, unique
+	closed   map[Date]bool // closures
+	holiday  map[Date]string
+	// cum[i] = number of business days in [tableFirst, tableFirst+i].
+	cum []int32
+}
+
+// New returns a calendar. federal switches observed US federal holidays on;
+// closures are the practice's own closed dates.
+func New(federal bool, closures []Date) *Calendar {
+	c := &Calendar{federal: federal, closed: map[Date]bool{}, holiday: map[Date]string{}}
+	for _, d := range closures {
+		if !c.closed[d] {
+			c.closed[d] = true
+			c.closures = append(c.closures, d)
+		}
+	}
+	sort.Slice(c.closures, func(i, j int) bool { return c.closures[i] < c.closures[j] })
+	if federal {
+		for y := tableFirst.Year() - 1; y <= tableLast.Year()+1; y++ {
+			for _, h := range FederalHolidays(y) {
+				c.holiday[h.Observed] = h.Name
+			}
+		}
+	}
+	n := int(tableLast-tableFirst) + 1
+	c.cum = make([]int32, n)
+	var run int32
+	for i := 0; i < n; i++ {
+		if c.slowIsBusinessDay(tableFirst + Date(i)) {
+			run++
+		}
+		c.cum[i] = run
+	}
+	return c
+}
+
+// Federal reports whether federal holidays are applied.
+func (c *Calendar) Federal() bool { return c.federal }
+
+// Closures returns the practice closures, sorted.
+func (c *Calendar) Closures() []Date { return append([]Date(nil), c.closures...) }
+
+func (c *Calendar) holidayName(d Date) (string, bool) {
+	if !c.federal {
+		return "", false
+	}
+	if name, ok := c.holiday[d]; ok {
+		return name, true
+	}
+	if d >= tableFirst && d <= tableLast {
+		return "", false
+	}
+	for _, h := range FederalHolidays(d.Year()) {
+		if h.Observed == d {
+			return h.Name, true
+		}
+	}
+	return "", false
+}
+
+func (c *Calendar) slowIsBusinessDay(d Date) bool {
+	switch d.Weekday() {
+	case time.Saturday, time.Sunday:
+		return false
+	}
+	if c.closed[d] {
+		return false
+	}
+	_, hol := c.holidayName(d)
+	return !hol
+}
+
+// IsBusinessDay reports whether d is a business day (R3).
+func (c *Calendar) IsBusinessDay(d Date) bool {
+	if d >= tableFirst && d <= tableLast {
+		i := int(d - tableFirst)
+		if i == 0 {
+			return c.cum[0] == 1
+		}
+		return c.cum[i] != c.cum[i-1]
+	}
+	return c.slowIsBusinessDay(d)
+}
+
+// NonBusinessReason says why d is not a business day ("Saturday", "Christmas Day
+// (observed)", "practice closure"), or "" when it is one.
+func (c *Calendar) NonBusinessReason(d Date) string {
+	if c.closed[d] {
+		return "practice closure"
+	}
+	if name, ok := c.holidayName(d); ok {
+		return name
+	}
+	switch wd := d.Weekday(); wd {
+	case time.Saturday, time.Sunday:
+		return wd.String()
+	}
+	return ""
+}
+
+// AddBusinessDays returns the n-th business day strictly after d (n ≥ 1). n ≤ 0 returns d.
+func (c *Calendar) AddBusinessDays(d Date, n int) Date {
+	if n <= 0 {
+		return d
+	}
+	for x := d + 1; ; x++ {
+		if c.IsBusinessDay(x) {
+			n--
+			if n == 0 {
+				return x
+			}
+		}
+	}
+}
+
+// Deadline is R3: the 4th business day strictly after the visit's local date v. v never
+// counts, whatever weekday it is. An event is in time when its local date is ≤ Deadline(v).
+func (c *Calendar) Deadline(v Date) Date { return c.AddBusinessDays(v, 4) }
+
+// BusinessDaysBetween counts the business days in (a, b] when b > a (how many business
+// days late an event on b is for a deadline a), minus the count in (b, a] when b < a,
+// and 0 when they are equal.
+func (c *Calendar) BusinessDaysBetween(a, b Date) int {
+	if a == b {
+		return 0
+	}
+	if b < a {
+		return -c.BusinessDaysBetween(b, a)
+	}
+	if a >= tableFirst && b <= tableLast {
+		return int(c.cum[b-tableFirst] - c.cum[a-tableFirst])
+	}
+	n := 0
+	for x := a + 1; x <= b; x++ {
+		if c.IsBusinessDay(x) {
+			n++
+		}
+	}
+	return n
+}

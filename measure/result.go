@@ -1,0 +1,189 @@
+package measure
+
+import (
+	"time"
+
+	"github.com/mipspi/mipspi/calendar"
+)
+
+// Level says whether an entity is one clinician under a TIN or the whole TIN (R2).
+type Level string
+
+const (
+	Individual Level = "individual" // TIN + NPI
+	Group      Level = "group"      // TIN, patients de-duplicated across its clinicians
+)
+
+// Entity identifies a reporting entity (R2).
+type Entity struct {
+	Level     Level
+	TIN       string
+	NPI       string // "" for a group
+	Clinician string // display name, "" for a group
+}
+
+// EntityResult is one entity's figures.
+type EntityResult struct {
+	Entity
+	Denominator int     // unique patients with a seen visit attributed to the entity (R1, R2)
+	Numerator   int     // patients given timely access under the policy (R7, R8)
+	Pending     int     // out now, in if every pending visit is made timely by its deadline (R9)
+	Rate        float64 // Numerator/Denominator rounded to 4 decimals; 0 when Denominator is 0
+	Points      float64 // estimated PI points: exact rate × 40 (≤2022) or × 25 (≥2023), rounded to 2 decimals
+	// NumeratorIfNotesLocked is the numerator the entity would have if every pending
+	// visit's note were locked (released) at the as-of instant, invitations and the API
+	// as they are: the what-if of the clinicians' worklist.
+	NumeratorIfNotesLocked int
+	SeenVisits             int // seen visits attributed to the entity
+	TimelyVisits           int
+	PendingVisits          int
+}
+
+// Code names an issue or finding (R10, R11).
+type Code string
+
+const (
+	// Reasons a seen visit is not timely (severity error).
+	NoteMissing       Code = "NOTE_MISSING"
+	NoteUnsigned      Code = "NOTE_UNSIGNED"
+	NoteNotLocked     Code = "NOTE_NOT_LOCKED"
+	NoteLockedLate    Code = "NOTE_LOCKED_LATE"
+	NoteSignedLate    Code = "NOTE_SIGNED_LATE" // release: sign
+	NotInvited        Code = "NOT_INVITED"
+	InvitedLate       Code = "INVITED_LATE"
+	APINotEnabled     Code = "API_NOT_ENABLED"
+	AccessAfterPeriod Code = "ACCESS_AFTER_PERIOD"
+
+	// Data-quality warnings: they never change a figure.
+	LockBeforeVisit          Code = "LOCK_BEFORE_VISIT"
+	UnknownStatus            Code = "UNKNOWN_STATUS"
+	InvalidNPI               Code = "INVALID_NPI"
+	InvalidTIN               Code = "INVALID_TIN"
+	InvalidEmail             Code = "INVALID_EMAIL"
+	PossibleDuplicatePatient Code = "POSSIBLE_DUPLICATE_PATIENT"
+
+	// Run-level findings.
+	APINeverEnabled Code = "API_NEVER_ENABLED" // one per TIN, instead of a row per visit (R10)
+	PeriodTooShort  Code = "PERIOD_TOO_SHORT"  // R11
+	NumeratorZero   Code = "NUMERATOR_ZERO"    // R11: the PI category would score 0
+)
+
+// Severity of an issue or finding.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Issue is one itemised row (R10). Visit-level rows carry the appointment; data-quality
+// rows about a clinician, office or patient leave the fields that do not apply zero.
+type Issue struct {
+	Code          Code
+	Severity      Severity
+	TIN           string
+	NPI           string
+	Clinician     string // display name
+	PatientID     int64
+	MRN           string
+	AppointmentID int64
+	VisitDate     calendar.Date // zero Date with AppointmentID 0 means "not about a visit"
+	Deadline      calendar.Date
+	// EventDate is the local date of the late event (lock, sign, invitation, access)
+	// when HasEvent; BusinessDays is how many business days after the deadline it fell
+	// (late rows), or business days left until the deadline (fixable rows, ≥ 0), or
+	// business days the deadline has passed by as of the report (missing events).
+	EventDate    calendar.Date
+	HasEvent     bool
+	BusinessDays int
+	Fixable      bool // the visit is pending (R9): it can still be made timely
+	// CountsIfLocked is set on note rows when locking the note at the as-of instant
+	// would make the visit timely with the invitation and API as they are.
+	CountsIfLocked bool
+	HasEmail       bool   // NOT_INVITED: whether the patient has a usable email
+	Recipient      string // INVITED_LATE: recipient of the first invitation
+	Channel        string // INVITED_LATE: channel of the first invitation
+	Text           string // detail for data-quality rows (e.g. the bad value)
+}
+
+// Finding is a run-level result (R10's API never enabled, unknown statuses, R11).
+type Finding struct {
+	Code     Code
+	Severity Severity
+	TIN      string // when the finding is about one TIN
+	NPI      string // when it is about one clinician
+	Status   string // UNKNOWN_STATUS: the status as stored
+	Count    int    // UNKNOWN_STATUS: appointments with it
+	Message  string // a sentence for people
+}
+
+// Outcome is one patient's standing in one entity (the drill-down).
+type Outcome struct {
+	Entity       int // index into Result.Entities
+	PatientID    int64
+	MRN          string
+	FirstName    string
+	LastName     string
+	BirthDate    calendar.Date
+	HasBirthDate bool
+	InNumerator  bool
+	Pending      bool // counted in the entity's Pending (R9)
+	Reason       Code // first reason of the first failing visit; "" when in the numerator
+	SeenVisits   int
+	TimelyVisits int
+	FirstVisit   calendar.Date
+	LastVisit    calendar.Date
+}
+
+// StatusCount is one appointment status as found in the data.
+type StatusCount struct {
+	Status string // as stored (first spelling met)
+	Count  int
+	Seen   bool // in the seen set (R1)
+	Known  bool // seen, or a recognised not-seen status such as Cancelled or No Show
+}
+
+// Counts describes the data a run read, for the audit trail.
+type Counts struct {
+	Patients            int // patient records streamed
+	Appointments        int // appointments streamed (any status)
+	OutsidePeriod       int // local date outside the period (read because of zone margins)
+	NotSeen             int // status not in the seen set
+	NotEligible         int // clinician not MIPS eligible
+	SeenVisits          int // counted visits (R1)
+	TimelyVisits        int
+	PendingVisits       int
+	PatientsInNumerator int // sum over individual entities
+}
+
+// Result is a whole evaluation.
+type Result struct {
+	MeasureID       string
+	Config          Config // effective configuration (defaults filled)
+	PerformanceYear int
+	Entities        []EntityResult // sorted: by TIN, individual rows by NPI, then the group row
+	Issues          []Issue        // in stream order (patient, then visit), then data-quality rows
+	Outcomes        []Outcome      // only when Config.KeepPatients
+	Findings        []Finding
+	Statuses        []StatusCount // sorted by count descending, then status
+	Counts          Counts
+	Calendar        *calendar.Calendar // the business calendar applied
+}
+
+// Worklist is the clinicians' note worklist (SPEC §4 `mipspi notes`): every seen visit
+// whose note is missing, unsigned, unlocked or released late, grouped by clinician.
+type Worklist struct {
+	AsOf       time.Time
+	Clinicians []WorkClinician // sorted by TIN, NPI
+}
+
+// WorkClinician is one clinician's (TIN+NPI) worklist.
+type WorkClinician struct {
+	Entity       int // index into Result.Entities (the individual entity)
+	TIN, NPI     string
+	Clinician    string
+	Items        []Issue // note rows only, sorted by Deadline (lock-by date), then appointment
+	FixableNotes int     // items that are Fixable
+	RateNow      float64 // the entity's Rate
+	RateIfLocked float64 // NumeratorIfNotesLocked / Denominator, rounded to 4 decimals
+}
