@@ -1,0 +1,21 @@
+// Package registry writes the files a practice uploads to a MIPS registry or to the CMS
+// QPP Submissions API for the Promoting Interoperability (PI) category (issue 5):
+// QPP JSON and QRDA Category III XML, one document per entity, and a CSV with one row
+// per entity for registries that are keyed by hand (the Healthmonix MIPSpro workflow).
+//
+// Validate checks what CMS checks before a file is accepted (identifiers, the CEHRT ID,
+// the performance period, measure ids, types, exclusions and substitutes for the
+// performance year) and lists every problem; Files renders the documents. Neither
+// queries a database or reads the clock: the figures come in a measure.Result and the
+// practice's other PI answers in a Config (the `registry:` block of SPEC §4).
+//
+// Which PI measures exist in a performance year, whether each is required, boolean or
+// proportion, and which measures are its exclusions and substitutes come from CMS's
+// measures data, embedded as data/pi-measures.json. That file is derived from
+// ../shared/reference/qpp-measures-pi-YEAR.json (CMSgov/qpp-measures-data, the commit is
+// recorded per year in the file) by TestMeasureDataMatchesReference; rewrite it with
+// `go test ./reports/registry -update` when a new year's data is added there.
+//
+// The package imports measure and calendar, the standard library and yaml.v3; it must
+// not import ehr or cmd.
+package registry
