@@ -17,6 +17,29 @@ var federal = []*cal.Holiday{
 	us.ThanksgivingDay, us.ChristmasDay,
 }
 
+// rickar/cal computes holiday dates with time.Date in cal.DefaultLoc, which is time.Local
+// unless set. In a process whose zone jumps at midnight on a holiday (TZ=America/Lima on
+// 1 January 1986, for one) midnight does not exist, time.Date lands on 23:00 the day
+// before, and the holiday moved to the wrong date. Dates here are civil (R3: "daylight-
+// saving changes never shift a date") and the package must not depend on time.Local, so
+// the library computes in UTC. Nothing else in the module uses rickar/cal.
+func init() { cal.DefaultLoc = time.UTC }
+
+// applies mirrors the test at the top of rickar/cal's Holiday.Calc. Calc reports "not
+// this year" with the zero time, which is also midnight UTC on 1 January of year 1, so
+// IsZero alone would drop New Year's Day of year 1 (a sentinel date in real data).
+func applies(h *cal.Holiday, year int) bool {
+	if h.Func == nil || (h.StartYear > 0 && year < h.StartYear) || (h.EndYear > 0 && year > h.EndYear) {
+		return false
+	}
+	for _, y := range h.Except {
+		if y == year {
+			return false
+		}
+	}
+	return true
+}
+
 // Holiday is an observed federal holiday.
 type Holiday struct {
 	Name     string
@@ -31,8 +54,11 @@ func FederalHolidays(year int) []Holiday {
 	var out []Holiday
 	for _, y := range []int{year, year + 1} {
 		for _, h := range federal {
+			if !applies(h, y) {
+				continue
+			}
 			actual, observed := h.Calc(y)
-			if actual.IsZero() || observed.Year() != year {
+			if observed.Year() != year {
 				continue
 			}
 			out = append(out, Holiday{Name: h.Name, Actual: DateOfCivil(actual), Observed: DateOfCivil(observed)})
