@@ -68,6 +68,15 @@ func FederalHolidays(year int) []Holiday {
 	return out
 }
 
+// reason is how NonBusinessReason names h: "Christmas Day", or "Christmas Day
+// (observed)" when the day off is not the statutory date.
+func reason(h Holiday) string {
+	if h.Observed != h.Actual {
+		return h.Name + " (observed)"
+	}
+	return h.Name
+}
+
 // Table range: business days are precomputed for [tableFirst, tableLast]; dates
 // outside it (hostile data such as year 0001 or 9999) take a day-by-day slow path.
 var (
@@ -101,7 +110,7 @@ func New(federal bool, closures []Date) *Calendar {
 	if federal {
 		for y := tableFirst.Year() - 1; y <= tableLast.Year()+1; y++ {
 			for _, h := range FederalHolidays(y) {
-				c.holiday[h.Observed] = h.Name
+				c.holiday[h.Observed] = reason(h)
 			}
 		}
 	}
@@ -135,7 +144,7 @@ func (c *Calendar) holidayName(d Date) (string, bool) {
 	}
 	for _, h := range FederalHolidays(d.Year()) {
 		if h.Observed == d {
-			return h.Name, true
+			return reason(h), true
 		}
 	}
 	return "", false
