@@ -104,6 +104,11 @@ type Issue struct {
 	Recipient      string // INVITED_LATE: recipient of the first invitation
 	Channel        string // INVITED_LATE: channel of the first invitation
 	Text           string // detail for data-quality rows (e.g. the bad value)
+	// Bound is, on ACCESS_AFTER_PERIOD rows, the last local date numerator actions may
+	// happen (R7): the period's end, or Dec 31 when CalendarYear (numerator_actions:
+	// calendar-year).
+	Bound        calendar.Date
+	CalendarYear bool
 }
 
 // Finding is a run-level result (R10's API never enabled, unknown statuses, R11).
