@@ -28,9 +28,9 @@ type measureFile struct {
 
 // yearData is one performance year's PI measures, sorted by id.
 type yearData struct {
-	PerformanceYear int       `json:"performanceYear"`
-	Source          source    `json:"source"`
-	Measures        []measure `json:"measures"`
+	PerformanceYear int         `json:"performanceYear"`
+	Source          source      `json:"source"`
+	Measures        []piMeasure `json:"measures"`
 }
 
 // source records where a year's list was extracted from.
@@ -42,7 +42,7 @@ type source struct {
 
 // measure is the subset of a CMS PI measure record this package uses. Field names are
 // those of the CMS measures data (qpp-measures-schema: piMeasure).
-type measure struct {
+type piMeasure struct {
 	ID         string `json:"measureId"`
 	Title      string `json:"title"`
 	MetricType string `json:"metricType"` // boolean | proportion
@@ -61,12 +61,12 @@ type measure struct {
 }
 
 // required reports whether a missing answer for m costs the whole PI score.
-func (m measure) required() bool { return m.IsRequired && m.ReportingCategory == "required" }
+func (m piMeasure) required() bool { return m.IsRequired && m.ReportingCategory == "required" }
 
 // yearMeasures is one year's measures indexed by id.
 type yearMeasures struct {
 	year   int
-	byID   map[string]measure
+	byID   map[string]piMeasure
 	order  []string            // ids sorted
 	parent map[string][]string // PRE/PROD id → the measures listing it in preprod
 }
@@ -86,7 +86,7 @@ func loadMeasures() (map[int]*yearMeasures, error) {
 		}
 		years = make(map[int]*yearMeasures, len(f.Years))
 		for _, y := range f.Years {
-			ym := &yearMeasures{year: y.PerformanceYear, byID: make(map[string]measure), parent: make(map[string][]string)}
+			ym := &yearMeasures{year: y.PerformanceYear, byID: make(map[string]piMeasure), parent: make(map[string][]string)}
 			for _, m := range y.Measures {
 				ym.byID[m.ID] = m
 				ym.order = append(ym.order, m.ID)

@@ -14,9 +14,9 @@ import (
 // referenceFile is the layout of ../shared/reference/qpp-measures-pi-YEAR.json: the CMS
 // measures data filtered to category "pi", verbatim, with its source.
 type referenceFile struct {
-	Source          source    `json:"source"`
-	PerformanceYear int       `json:"performanceYear"`
-	Measures        []measure `json:"measures"` // decoding keeps only the fields we embed
+	Source          source      `json:"source"`
+	PerformanceYear int         `json:"performanceYear"`
+	Measures        []piMeasure `json:"measures"` // decoding keeps only the fields we embed
 }
 
 // deriveMeasureData builds data/pi-measures.json from the reference files: one measure
@@ -44,7 +44,7 @@ func deriveMeasureData(dir string) ([]byte, error) {
 		if rf.PerformanceYear == 0 || len(rf.Measures) == 0 {
 			return nil, fmt.Errorf("%s: no performance year or no measures", p)
 		}
-		slices.SortFunc(rf.Measures, func(a, b measure) int { return strings.Compare(a.ID, b.ID) })
+		slices.SortFunc(rf.Measures, func(a, b piMeasure) int { return strings.Compare(a.ID, b.ID) })
 		src, _ := json.Marshal(rf.Source)
 		fmt.Fprintf(&b, "    {\n      \"performanceYear\": %d,\n      \"source\": %s,\n      \"measures\": [\n", rf.PerformanceYear, src)
 		for j, m := range rf.Measures {

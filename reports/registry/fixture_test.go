@@ -1,0 +1,70 @@
+package registry
+
+import (
+	"time"
+
+	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/measure"
+)
+
+// npi returns a valid NPI for a 9-digit stem.
+func npi(stem string) string { return stem + string(measure.NPICheckDigit(stem)) }
+
+// twoTIN is a hand-built result: two TINs, three clinicians, a group row per TIN, in
+// the engine's order (by TIN, individuals by NPI, then the group).
+func twoTIN() *measure.Result {
+	ind := func(tin, npi, name string, num, den int) measure.EntityResult {
+		return entity(measure.Individual, tin, npi, name, num, den)
+	}
+	return &measure.Result{
+		MeasureID: measure.MeasureID,
+		Config: measure.Config{
+			Start: calendar.MustParseDate("2025-01-01"),
+			End:   calendar.MustParseDate("2025-12-31"),
+			AsOf:  time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC),
+		},
+		PerformanceYear: 2025,
+		Entities: []measure.EntityResult{
+			ind("123456789", "1234567893", "Philips, Trevor", 600, 800),
+			ind("123456789", npi("234567890"), `O'Brien & <Sons>, "Ann"`, 7, 9),
+			entity(measure.Group, "123456789", "", "", 605, 806),
+			ind("987654321", npi("345678901"), "=Cmd, Eve", 1, 3),
+			entity(measure.Group, "987654321", "", "", 1, 3),
+		},
+	}
+}
+
+func entity(level measure.Level, tin, npi, name string, num, den int) measure.EntityResult {
+	e := measure.EntityResult{
+		Entity:      measure.Entity{Level: level, TIN: tin, NPI: npi, Clinician: name},
+		Numerator:   num,
+		Denominator: den,
+	}
+	if den > 0 {
+		exact := float64(num) / float64(den)
+		e.Rate = float64(int(exact*10000+0.5)) / 10000
+		e.Points = float64(int(exact*25*100+0.5)) / 100
+	}
+	return e
+}
+
+// fullConfig answers every PI measure a 2025 submission needs, so that the fixture
+// validates without a problem.
+func fullConfig() Config {
+	return Config{
+		CEHRTID: "0015C8BCD1234XY",
+		Measures: map[string]Answer{
+			"PI_EP_1":     Ratio(120, 150),
+			"PI_EP_2":     Attest(true),
+			"PI_HIE_1":    Ratio(40, 52),
+			"PI_HIE_4":    Ratio(0, 0),
+			"PI_INFBLO_1": Attest(true),
+			"PI_ONCDIR_1": Attest(true),
+			"PI_PHCDRR_1": Attest(true),
+			"PI_PHCDRR_3": Attest(true),
+			"PI_PPHI_1":   Attest(true),
+			"PI_PPHI_2":   Attest(false),
+			"PI_ONCACB_1": Attest(true),
+		},
+	}
+}
