@@ -7,9 +7,6 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// npi returns a valid NPI for a 9-digit stem.
-func npi(stem string) string { return stem + string(measure.NPICheckDigit(stem)) }
-
 // twoTIN is a hand-built result: two TINs, three clinicians, a group row per TIN, in
 // the engine's order (by TIN, individuals by NPI, then the group).
 func twoTIN() *measure.Result {
@@ -26,9 +23,9 @@ func twoTIN() *measure.Result {
 		PerformanceYear: 2025,
 		Entities: []measure.EntityResult{
 			ind("123456789", "1234567893", "Philips, Trevor", 600, 800),
-			ind("123456789", npi("234567890"), `O'Brien & <Sons>, "Ann"`, 7, 9),
+			ind("123456789", "2345678900", `O'Brien & <Sons>, "Ann"`, 7, 9),
 			entity(measure.Group, "123456789", "", "", 605, 806),
-			ind("987654321", npi("345678901"), "=Cmd, Eve", 1, 3),
+			ind("987654321", "3456789015", "=Cmd, Eve", 1, 3),
 			entity(measure.Group, "987654321", "", "", 1, 3),
 		},
 	}

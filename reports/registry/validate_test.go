@@ -16,8 +16,12 @@ func TestValidate(t *testing.T) {
 		who   = "TIN 123456789 NPI 1234567893"
 		group = "TIN 123456789 (group)"
 	)
-	errAt := func(entity, msg string) Problem { return Problem{Severity: SeverityError, Entity: entity, Message: msg} }
-	warnAt := func(entity, msg string) Problem { return Problem{Severity: SeverityWarning, Entity: entity, Message: msg} }
+	errAt := func(entity, msg string) Problem {
+		return Problem{Severity: SeverityError, Entity: entity, Message: msg}
+	}
+	warnAt := func(entity, msg string) Problem {
+		return Problem{Severity: SeverityWarning, Entity: entity, Message: msg}
+	}
 	period := func(from, to string) func(*measure.Result, *Config) {
 		return func(r *measure.Result, _ *Config) {
 			r.Config.Start, r.Config.End = calendar.MustParseDate(from), calendar.MustParseDate(to)
@@ -101,7 +105,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "CEHRT ID malformed",
 			mutate: func(_ *measure.Result, c *Config) { c.CEHRTID = "0015E8BCD1234XY" },
-			want: []Problem{errAt("", `registry.cehrt_id "0015E8BCD1234XY" is not a CMS EHR Certification ID: want 15 letters or digits with C as the 5th character (e.g. 0015C8BCD1234XY)`)},
+			want:   []Problem{errAt("", `registry.cehrt_id "0015E8BCD1234XY" is not a CMS EHR Certification ID: want 15 letters or digits with C as the 5th character (e.g. 0015C8BCD1234XY)`)},
 		},
 		{
 			name:   "measure id unknown for the year",
@@ -121,7 +125,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "required measures missing",
 			mutate: drop("PI_EP_1", "PI_HIE_4", "PI_PPHI_2"),
-			want: []Problem{warnAt("", "required PI measures for 2025 not in registry.measures (the PI category scores 0 unless each is answered or replaced by an exclusion or substitute): PI_EP_1, PI_HIE_4, PI_PPHI_2")},
+			want:   []Problem{warnAt("", "required PI measures for 2025 not in registry.measures (the PI category scores 0 unless each is answered or replaced by an exclusion or substitute): PI_EP_1, PI_HIE_4, PI_PPHI_2")},
 		},
 		{
 			name: "exclusion and substitute stand in for required measures",
