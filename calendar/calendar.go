@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"math"
 	"sort"
 	"time"
 
@@ -190,19 +191,26 @@ func (c *Calendar) NonBusinessReason(d Date) string {
 	return ""
 }
 
+// maxDate is the last representable Date (about 5.8 million years on). Arithmetic past
+// it would wrap to a date millions of years in the past.
+const maxDate = Date(math.MaxInt32)
+
 // AddBusinessDays returns the n-th business day strictly after d (n ≥ 1). n ≤ 0 returns d.
+// When that day is beyond the last representable Date (only for absurd input near it),
+// the last representable Date is returned rather than a wrapped-around one.
 func (c *Calendar) AddBusinessDays(d Date, n int) Date {
 	if n <= 0 {
 		return d
 	}
-	for x := d + 1; ; x++ {
-		if c.IsBusinessDay(x) {
+	for x := int64(d) + 1; x <= int64(maxDate); x++ {
+		if c.IsBusinessDay(Date(x)) {
 			n--
 			if n == 0 {
-				return x
+				return Date(x)
 			}
 		}
 	}
+	return maxDate
 }
 
 // Deadline is R3: the 4th business day strictly after the visit's local date v. v never
@@ -222,11 +230,48 @@ func (c *Calendar) BusinessDaysBetween(a, b Date) int {
 	if a >= tableFirst && b <= tableLast {
 		return int(c.cum[b-tableFirst] - c.cum[a-tableFirst])
 	}
+	return c.count(a, b)
+}
+
+// count returns the number of business days in (a, b], a < b, when the span leaves the
+// table. The part inside the table is two lookups; outside it walks day by day but
+// computes each year's federal holidays once, so a sentinel visit date such as
+// 0001-01-01 costs milliseconds, not a FederalHolidays call per day. The loop variable
+// is wider than Date so b = the last representable Date cannot wrap it.
+func (c *Calendar) count(a, b Date) int {
 	n := 0
-	for x := a + 1; x <= b; x++ {
-		if c.IsBusinessDay(x) {
-			n++
+	year, holidays := 0, map[Date]bool(nil)
+	for x := int64(a) + 1; x <= int64(b); x++ {
+		d := Date(x)
+		if d >= tableFirst && d <= tableLast {
+			end := min(b, tableLast)
+			before := int32(0)
+			if d > tableFirst {
+				before = c.cum[d-tableFirst-1]
+			}
+			n += int(c.cum[end-tableFirst] - before)
+			x = int64(end)
+			continue
 		}
+		switch d.Weekday() {
+		case time.Saturday, time.Sunday:
+			continue
+		}
+		if c.closed[d] {
+			continue
+		}
+		if c.federal {
+			if y := d.Year(); holidays == nil || y != year {
+				year, holidays = y, map[Date]bool{}
+				for _, h := range FederalHolidays(y) {
+					holidays[h.Observed] = true
+				}
+			}
+			if holidays[d] {
+				continue
+			}
+		}
+		n++
 	}
 	return n
 }
