@@ -1,0 +1,340 @@
+package ehr
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// BulkWriter writes rows in bulk (db load, db generate, the demo). It buffers up to
+// flushRows rows per relation and then writes them: PostgreSQL with COPY, all inside one
+// transaction; SQLite with multi-row INSERTs, committing every sqliteCommitRows rows
+// (journal_mode=WAL and synchronous=OFF for the load; the journal mode is put back at
+// Close). Memory stays bounded however many rows are written. Not safe for concurrent
+// use. Close flushes and commits; Abort rolls back what is not yet committed (on SQLite
+// the batches already committed stay).
+type BulkWriter struct {
+	s      *Store
+	ctx    context.Context
+	conn   *sql.Conn
+	tx     *sql.Tx
+	tables [7]*bulkTable
+	// sinceCommit counts rows written in the open SQLite transaction.
+	sinceCommit int
+	// oneTx keeps SQLite in one transaction too (LoadYAML: all or nothing).
+	oneTx       bool
+	journalMode string
+	done        bool
+	err         error // first failure: later calls return it
+}
+
+const (
+	flushRows        = 10000
+	sqliteCommitRows = 200000
+	sqliteMaxParams  = 30000 // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32
+)
+
+type bulkTable struct {
+	name    string
+	cols    []string
+	vals    []any // len = rows × len(cols)
+	written int
+	inserts map[int]string // SQLite: rows → INSERT text
+}
+
+var bulkColumns = [7][]string{
+	{"id", "tin", "name", "timezone"},
+	{"id", "npi", "first_name", "last_name", "mips_eligible"},
+	{"id", "mrn", "first_name", "last_name", "birth_date", "email"},
+	{"id", "patient_id", "office_id", "clinician_id", "scheduled_at", "status"},
+	{"id", "appointment_id", "signed_at", "locked_at"},
+	{"id", "patient_id", "sent_at", "recipient", "channel"},
+	{"id", "tin", "enabled_at", "disabled_at"},
+}
+
+// BulkWriter starts a bulk load. The relations must exist (Init).
+func (s *Store) BulkWriter(ctx context.Context) (*BulkWriter, error) {
+	return s.bulkWriter(ctx, false)
+}
+
+func (s *Store) bulkWriter(ctx context.Context, oneTx bool) (*BulkWriter, error) {
+	w := &BulkWriter{s: s, ctx: ctx, oneTx: oneTx}
+	for i, name := range Relations {
+		w.tables[i] = &bulkTable{name: name, cols: bulkColumns[i], inserts: map[int]string{}}
+	}
+	conn, err := s.db.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bulk load into %s: %w", s, s.scrub(err))
+	}
+	w.conn = conn
+	if s.dialect == SQLite {
+		if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&w.journalMode); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("bulk load into %s: %w", s, err)
+		}
+		for _, p := range []string{"PRAGMA journal_mode = WAL", "PRAGMA synchronous = OFF"} {
+			if _, err := conn.ExecContext(ctx, p); err != nil {
+				conn.Close()
+				return nil, fmt.Errorf("bulk load into %s: %s: %w", s, p, err)
+			}
+		}
+	}
+	if err := w.begin(); err != nil {
+		w.release()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *BulkWriter) begin() error {
+	tx, err := w.conn.BeginTx(w.ctx, nil)
+	if err != nil {
+		return fmt.Errorf("bulk load into %s: begin: %w", w.s, w.s.scrub(err))
+	}
+	w.tx, w.sinceCommit = tx, 0
+	return nil
+}
+
+// release gives the connection back, restoring SQLite's settings.
+func (w *BulkWriter) release() {
+	if w.conn == nil {
+		return
+	}
+	if w.s.dialect == SQLite {
+		ctx := context.Background()
+		w.conn.ExecContext(ctx, "PRAGMA synchronous = FULL")
+		if w.journalMode != "" && !strings.EqualFold(w.journalMode, "wal") {
+			w.conn.ExecContext(ctx, "PRAGMA journal_mode = "+w.journalMode)
+		}
+	}
+	w.conn.Close()
+	w.conn = nil
+}
+
+// Office implements RowWriter.
+func (w *BulkWriter) Office(r OfficeRow) error {
+	return w.add(0, r.ID, r.TIN, r.Name, r.Timezone)
+}
+
+// Clinician implements RowWriter.
+func (w *BulkWriter) Clinician(r ClinicianRow) error {
+	return w.add(1, r.ID, r.NPI, nullText(r.FirstName), nullText(r.LastName), w.boolean(r.MIPSEligible))
+}
+
+// Patient implements RowWriter.
+func (w *BulkWriter) Patient(r PatientRow) error {
+	var birth any
+	if r.BirthDate != "" {
+		if _, ok := parseDate(r.BirthDate); !ok {
+			return w.fail(&DataError{Relation: "patients", ID: fmt.Sprint(r.ID), Column: "birth_date",
+				Problem: "unparseable date " + quote(r.BirthDate)})
+		}
+		birth = r.BirthDate
+	}
+	return w.add(2, r.ID, nullText(r.MRN), nullText(r.FirstName), nullText(r.LastName), birth, nullText(r.Email))
+}
+
+// Appointment implements RowWriter.
+func (w *BulkWriter) Appointment(r AppointmentRow) error {
+	return w.add(3, r.ID, r.PatientID, r.OfficeID, r.ClinicianID, w.instant(r.ScheduledAt), r.Status)
+}
+
+// Note implements RowWriter.
+func (w *BulkWriter) Note(r NoteRow) error {
+	return w.add(4, r.ID, r.AppointmentID, w.instant(r.SignedAt), w.instant(r.LockedAt))
+}
+
+// Invitation implements RowWriter.
+func (w *BulkWriter) Invitation(r InvitationRow) error {
+	rec, ch := r.Recipient, r.Channel
+	if rec == "" {
+		rec = "patient"
+	}
+	if ch == "" {
+		ch = "email"
+	}
+	return w.add(5, r.ID, r.PatientID, w.instant(r.SentAt), rec, ch)
+}
+
+// APIWindow implements RowWriter.
+func (w *BulkWriter) APIWindow(r APIWindowRow) error {
+	return w.add(6, r.ID, r.TIN, w.instant(r.EnabledAt), w.instant(r.DisabledAt))
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// instant is a timestamp value for the dialect: NULL for the zero time, UTC RFC 3339
+// text for SQLite (never the driver's own time spelling), the instant for PostgreSQL.
+func (w *BulkWriter) instant(t time.Time) any {
+	switch {
+	case t.IsZero():
+		return nil
+	case w.s.dialect == SQLite:
+		return formatInstant(t)
+	}
+	return t.UTC()
+}
+
+func (w *BulkWriter) boolean(b bool) any {
+	if w.s.dialect == SQLite {
+		if b {
+			return int64(1)
+		}
+		return int64(0)
+	}
+	return b
+}
+
+func (w *BulkWriter) fail(err error) error {
+	if w.err == nil {
+		w.err = err
+	}
+	return err
+}
+
+func (w *BulkWriter) add(rel int, vals ...any) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.done {
+		return w.fail(errors.New("bulk load: writer already closed"))
+	}
+	t := w.tables[rel]
+	t.vals = append(t.vals, vals...)
+	if len(t.vals) >= flushRows*len(t.cols) {
+		return w.flush(t)
+	}
+	return nil
+}
+
+// flush writes t's buffered rows.
+func (w *BulkWriter) flush(t *bulkTable) error {
+	n := len(t.vals) / len(t.cols)
+	if n == 0 {
+		return nil
+	}
+	var err error
+	if w.s.dialect == Postgres {
+		err = w.copyIn(t)
+	} else {
+		err = w.insert(t)
+	}
+	if err != nil {
+		return w.fail(fmt.Errorf("bulk load into %s: write %s (rows %d..%d): %w",
+			w.s, t.name, t.written+1, t.written+n, w.s.scrub(err)))
+	}
+	t.written += n
+	clear(t.vals)
+	t.vals = t.vals[:0]
+	if w.s.dialect == SQLite && !w.oneTx {
+		w.sinceCommit += n
+		if w.sinceCommit >= sqliteCommitRows {
+			if err := w.tx.Commit(); err != nil {
+				return w.fail(fmt.Errorf("bulk load into %s: commit: %w", w.s, err))
+			}
+			if err := w.begin(); err != nil {
+				return w.fail(err)
+			}
+		}
+	}
+	return nil
+}
+
+// copyIn sends t's rows with one COPY … FROM STDIN.
+func (w *BulkWriter) copyIn(t *bulkTable) error {
+	stmt, err := w.tx.PrepareContext(w.ctx, pq.CopyIn(t.name, t.cols...))
+	if err != nil {
+		return err
+	}
+	k := len(t.cols)
+	for i := 0; i < len(t.vals); i += k {
+		if _, err := stmt.ExecContext(w.ctx, t.vals[i:i+k]...); err != nil {
+			stmt.Close()
+			return err
+		}
+	}
+	if _, err := stmt.ExecContext(w.ctx); err != nil {
+		stmt.Close()
+		return err
+	}
+	return stmt.Close()
+}
+
+// insert sends t's rows as multi-row INSERTs.
+func (w *BulkWriter) insert(t *bulkTable) error {
+	k := len(t.cols)
+	per := min(500, sqliteMaxParams/k)
+	for i := 0; i < len(t.vals); i += per * k {
+		chunk := t.vals[i:min(len(t.vals), i+per*k)]
+		rows := len(chunk) / k
+		q, ok := t.inserts[rows]
+		if !ok {
+			var b strings.Builder
+			fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", t.name, strings.Join(t.cols, ", "))
+			tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
+			for r := 0; r < rows; r++ {
+				if r > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(tuple)
+			}
+			q = b.String()
+			t.inserts[rows] = q
+		}
+		if _, err := w.tx.ExecContext(w.ctx, q, chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close flushes every buffer and commits.
+func (w *BulkWriter) Close() error {
+	if w.done {
+		return w.err
+	}
+	if w.err == nil {
+		for _, t := range w.tables {
+			if err := w.flush(t); err != nil {
+				break
+			}
+		}
+	}
+	w.done = true
+	if w.err != nil {
+		w.tx.Rollback()
+		w.release()
+		return w.err
+	}
+	if err := w.tx.Commit(); err != nil {
+		w.fail(fmt.Errorf("bulk load into %s: commit: %w", w.s, w.s.scrub(err)))
+	}
+	w.release()
+	return w.err
+}
+
+// Abort drops the buffers and rolls back the open transaction.
+func (w *BulkWriter) Abort() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	err := w.tx.Rollback()
+	w.release()
+	if err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return fmt.Errorf("bulk load into %s: rollback: %w", w.s, err)
+	}
+	return nil
+}
+
+var _ RowWriter = (*BulkWriter)(nil)

@@ -1,0 +1,194 @@
+package ehr
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/mipspi/mipspi/calendar"
+)
+
+// Column scanners for the read. Each accepts whatever a driver may hand over for its
+// SPEC §3 type (lib/pq: int64, time.Time, []byte; modernc SQLite: int64, float64,
+// string, []byte) and never fails the Scan: a value it cannot take is kept as a
+// problem so the reader can name relation, id and column in a *DataError. They do not
+// allocate on the happy path, which matters at millions of rows.
+
+// colInt is a BIGINT column.
+type colInt struct {
+	v    int64
+	null bool
+	bad  string
+}
+
+func (c *colInt) Scan(src any) error {
+	c.v, c.null, c.bad = 0, false, ""
+	switch v := src.(type) {
+	case int64:
+		c.v = v
+	case nil:
+		c.null = true
+	default:
+		c.bad = "not an integer: " + describe(src)
+	}
+	return nil
+}
+
+// colText is a TEXT column. A []byte from the driver is borrowed until the next Scan.
+type colText struct {
+	b       []byte
+	s       string
+	isBytes bool
+	null    bool
+}
+
+func (c *colText) Scan(src any) error {
+	c.b, c.s, c.isBytes, c.null = nil, "", false, false
+	switch v := src.(type) {
+	case string:
+		c.s = v
+	case []byte:
+		c.b, c.isBytes = v, true
+	case nil:
+		c.null = true
+	case int64:
+		c.s = strconv.FormatInt(v, 10) // e.g. a view exposing a numeric status code
+	case float64:
+		c.s = strconv.FormatFloat(v, 'g', -1, 64)
+	case bool:
+		c.s = strconv.FormatBool(v)
+	case time.Time:
+		c.s = formatInstant(v)
+	default:
+		c.s = fmt.Sprint(v)
+	}
+	return nil
+}
+
+// String copies the value ("" for NULL).
+func (c *colText) String() string {
+	if c.isBytes {
+		return string(c.b)
+	}
+	return c.s
+}
+
+// interned returns the value through a small table so that repeated values (statuses,
+// channels) cost no allocation.
+func (c *colText) interned(t map[string]string) string {
+	if c.isBytes {
+		if s, ok := t[string(c.b)]; ok {
+			return s
+		}
+	} else if s, ok := t[c.s]; ok {
+		return s
+	}
+	s := c.String()
+	if len(t) < 4096 {
+		t[s] = s
+	}
+	return s
+}
+
+// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go).
+type colTime struct {
+	t    time.Time
+	null bool
+	bad  string
+}
+
+func (c *colTime) Scan(src any) error {
+	c.t, c.null, c.bad = time.Time{}, false, ""
+	var ok bool
+	switch v := src.(type) {
+	case time.Time:
+		c.t, ok = v.UTC(), true
+	case []byte:
+		c.t, ok = parseInstant(v)
+	case string:
+		c.t, ok = parseInstant(v)
+	case nil:
+		c.null, ok = true, true
+	}
+	if !ok {
+		c.bad = "unparseable timestamp " + describe(src)
+	}
+	return nil
+}
+
+// colDate is a DATE column (YYYY-MM-DD text in SQLite).
+type colDate struct {
+	d    calendar.Date
+	null bool
+	bad  string
+}
+
+func (c *colDate) Scan(src any) error {
+	c.d, c.null, c.bad = 0, false, ""
+	var ok bool
+	switch v := src.(type) {
+	case time.Time:
+		c.d, ok = calendar.DateOfCivil(v), true
+	case []byte:
+		c.d, ok = parseDate(v)
+	case string:
+		c.d, ok = parseDate(v)
+	case nil:
+		c.null, ok = true, true
+	}
+	if !ok {
+		c.bad = "unparseable date " + describe(src)
+	}
+	return nil
+}
+
+// colBool is a BOOLEAN column (0/1 in SQLite).
+type colBool struct {
+	v    bool
+	null bool
+	bad  string
+}
+
+func (c *colBool) Scan(src any) error {
+	c.v, c.null, c.bad = false, false, ""
+	switch v := src.(type) {
+	case bool:
+		c.v = v
+	case int64:
+		if v != 0 && v != 1 {
+			c.bad = "not a boolean (want 0 or 1): " + describe(src)
+		}
+		c.v = v == 1
+	case nil:
+		c.null = true
+	default:
+		c.bad = "not a boolean (want 0 or 1): " + describe(src)
+	}
+	return nil
+}
+
+// describe renders a driver value for a message.
+func describe(src any) string {
+	switch v := src.(type) {
+	case string:
+		return quote(v)
+	case []byte:
+		return quote(string(v))
+	case nil:
+		return "NULL"
+	default:
+		return fmt.Sprintf("%v (%T)", v, v)
+	}
+}
+
+// check returns the *DataError for a column's scanned state, or nil. required makes
+// NULL an error.
+func check(relation, id, column string, null bool, bad string, required bool) error {
+	switch {
+	case bad != "":
+		return &DataError{Relation: relation, ID: id, Column: column, Problem: bad}
+	case null && required:
+		return &DataError{Relation: relation, ID: id, Column: column, Problem: problemNull}
+	}
+	return nil
+}

@@ -1,0 +1,305 @@
+package ehr
+
+// The read of one report: everything inside one transaction (read-only, repeatable
+// read on PostgreSQL; a single read transaction with query_only on SQLite) and a few
+// set-based queries for the whole period — never a query per patient or per visit.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/measure"
+)
+
+// Sink receives one snapshot's data: Practice once, then one PatientRecord per patient
+// in patient-id order. The record and its Visits slice are reused after Patient returns.
+// An error from the Sink stops the read and is returned (wrapped).
+type Sink interface {
+	Practice(measure.Practice) error
+	Patient(*measure.PatientRecord) error
+}
+
+// ReadStats counts what a Read handed over: reference rows, patients streamed, the
+// period's appointments, the notes summarised into them, first invitations (one per
+// invited patient).
+type ReadStats struct {
+	Offices, Clinicians, Patients, Appointments, Notes, Invitations, APIWindows int
+}
+
+// readTxHook, when set by a test, runs inside the read transaction after the practice
+// is read and handed to the Sink.
+var readTxHook func(ctx context.Context, tx *sql.Tx) error
+
+// Read reads the period [from, to] (local dates) inside one transaction and streams it
+// to sink:
+//
+//   - every office, clinician and API window (R2, R6: windows of any age);
+//   - each patient with ALL their appointments whose scheduled_at lies in the UTC
+//     window [from-1 day 00:00Z, to+2 days 00:00Z) — a margin wider than any zone
+//     offset, since the engine decides local dates (R1) — in (scheduled_at, id) order;
+//   - each visit's note summary, aggregated by the database: count, earliest
+//     signed_at, earliest locked_at (R4: a later addendum never moves it);
+//   - each patient's earliest invitation, however old (R5).
+//
+// Notes of appointments outside the window or of no appointment at all, and
+// invitations of patients without a visit in the window, are not read (harmless).
+// A row that breaks SPEC §3 stops the read with a *DataError.
+func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (ReadStats, error) {
+	var st ReadStats
+	if to < from {
+		return st, fmt.Errorf("read %s: period %s..%s ends before it starts", s, from, to)
+	}
+	lo, hi := from.AddDays(-1).Time(), to.AddDays(2).Time()
+	tx, done, err := s.beginRead(ctx)
+	if err != nil {
+		return st, fmt.Errorf("read %s: %w", s, s.scrub(err))
+	}
+	defer done()
+	r := &reader{s: s, ctx: ctx, tx: tx, st: &st}
+	p, err := r.practice()
+	if err != nil {
+		return st, err
+	}
+	if err := sink.Practice(p); err != nil {
+		return st, fmt.Errorf("read %s: %w", s, err)
+	}
+	if readTxHook != nil {
+		if err := readTxHook(ctx, tx); err != nil {
+			return st, err
+		}
+	}
+	for _, rel := range []string{"appointments", "patients"} {
+		if err := r.checkUnique(rel, lo, hi); err != nil {
+			return st, err
+		}
+	}
+	if err := r.patients(p, lo, hi, sink); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// beginRead opens the snapshot. done ends it (rollback: nothing is ever written).
+func (s *Store) beginRead(ctx context.Context) (*sql.Tx, func(), error) {
+	if s.dialect == Postgres {
+		// BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY (SPEC §3).
+		tx, err := s.db.DB.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return nil, nil, err
+		}
+		return tx, func() { tx.Rollback() }, nil
+	}
+	// SQLite: one connection, query_only so that nothing can write through it, and one
+	// deferred transaction whose first SELECT fixes the snapshot.
+	conn, err := s.db.DB.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA query_only = ON"); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.ExecContext(context.Background(), "PRAGMA query_only = OFF")
+		conn.Close()
+		return nil, nil, err
+	}
+	return tx, func() {
+		tx.Rollback()
+		if _, err := conn.ExecContext(context.Background(), "PRAGMA query_only = OFF"); err != nil {
+			// Never hand a read-only connection back to the pool.
+			conn.Raw(func(any) error { return driverBadConn })
+		}
+		conn.Close()
+	}, nil
+}
+
+type reader struct {
+	s   *Store
+	ctx context.Context
+	tx  *sql.Tx
+	st  *ReadStats
+}
+
+func (r *reader) fail(what string, err error) error {
+	var de *DataError
+	if errors.As(err, &de) {
+		return err
+	}
+	return fmt.Errorf("read %s from %s: %w", what, r.s, r.s.scrub(err))
+}
+
+// tsExpr is how a timestamp column is selected: SQLite gets CAST(… AS TEXT) so that no
+// driver guesses at declared DATETIME columns of a view; instant.go parses the text.
+func (r *reader) tsExpr(col string) string {
+	if r.s.dialect == SQLite {
+		return "CAST(" + col + " AS TEXT)"
+	}
+	return col
+}
+
+func (r *reader) practice() (measure.Practice, error) {
+	var p measure.Practice
+	var err error
+	if p.Offices, err = r.offices(); err != nil {
+		return p, r.fail("offices", err)
+	}
+	if p.Clinicians, err = r.clinicians(); err != nil {
+		return p, r.fail("clinicians", err)
+	}
+	if p.APIWindows, err = r.apiWindows(); err != nil {
+		return p, r.fail("api_windows", err)
+	}
+	r.st.Offices, r.st.Clinicians, r.st.APIWindows = len(p.Offices), len(p.Clinicians), len(p.APIWindows)
+	return p, nil
+}
+
+// rowID renders an id for a DataError ("" when NULL or not an integer).
+func rowID(c *colInt) string {
+	if c.null || c.bad != "" {
+		return ""
+	}
+	return strconv.FormatInt(c.v, 10)
+}
+
+// ids tracks the ids of a small relation to catch duplicates (views cannot prevent them).
+type ids map[int64]bool
+
+func (seen ids) add(rel string, id *colInt) error {
+	if err := check(rel, "", "id", id.null, id.bad, true); err != nil {
+		return err
+	}
+	if seen[id.v] {
+		return &DataError{Relation: rel, ID: rowID(id), Column: "id", Problem: "duplicate id"}
+	}
+	seen[id.v] = true
+	return nil
+}
+
+func (r *reader) offices() ([]measure.Office, error) {
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, tin, name, timezone FROM offices ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []measure.Office
+	var id colInt
+	var tin, name, zone colText
+	seen := ids{}
+	zones := map[string]*time.Location{}
+	for rows.Next() {
+		if err := rows.Scan(&id, &tin, &name, &zone); err != nil {
+			return nil, err
+		}
+		if err := seen.add("offices", &id); err != nil {
+			return nil, err
+		}
+		rid := rowID(&id)
+		for _, c := range []struct {
+			col string
+			v   *colText
+		}{{"tin", &tin}, {"name", &name}, {"timezone", &zone}} {
+			if err := check("offices", rid, c.col, c.v.null, "", true); err != nil {
+				return nil, err
+			}
+		}
+		zn := zone.String()
+		loc, ok := zones[zn]
+		if !ok {
+			if loc, err = loadZone(zn); err != nil {
+				return nil, &DataError{Relation: "offices", ID: rid, Column: "timezone", Problem: err.Error()}
+			}
+			zones[zn] = loc
+		}
+		out = append(out, measure.Office{ID: id.v, TIN: tin.String(), Name: name.String(), Zone: loc})
+	}
+	return out, rows.Err()
+}
+
+// loadZone accepts IANA zone names only: not "" (which Go reads as UTC) nor "Local".
+func loadZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("unknown time zone %s (want an IANA name like America/Chicago)", quote(name))
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown time zone %s (want an IANA name like America/Chicago)", quote(name))
+	}
+	return loc, nil
+}
+
+func (r *reader) clinicians() ([]measure.Clinician, error) {
+	rows, err := r.tx.QueryContext(r.ctx,
+		`SELECT id, npi, first_name, last_name, mips_eligible FROM clinicians ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []measure.Clinician
+	var id colInt
+	var npi, first, last colText
+	var eligible colBool
+	seen := ids{}
+	for rows.Next() {
+		if err := rows.Scan(&id, &npi, &first, &last, &eligible); err != nil {
+			return nil, err
+		}
+		if err := seen.add("clinicians", &id); err != nil {
+			return nil, err
+		}
+		rid := rowID(&id)
+		if err := check("clinicians", rid, "npi", npi.null, "", true); err != nil {
+			return nil, err
+		}
+		if err := check("clinicians", rid, "mips_eligible", eligible.null, eligible.bad, true); err != nil {
+			return nil, err
+		}
+		out = append(out, measure.Clinician{ID: id.v, NPI: npi.String(), FirstName: first.String(),
+			LastName: last.String(), Eligible: eligible.v})
+	}
+	return out, rows.Err()
+}
+
+func (r *reader) apiWindows() ([]measure.APIWindow, error) {
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, tin, `+r.tsExpr("enabled_at")+`, `+
+		r.tsExpr("disabled_at")+` FROM api_windows ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []measure.APIWindow
+	var id colInt
+	var tin colText
+	var enabled, disabled colTime
+	seen := ids{}
+	for rows.Next() {
+		if err := rows.Scan(&id, &tin, &enabled, &disabled); err != nil {
+			return nil, err
+		}
+		if err := seen.add("api_windows", &id); err != nil {
+			return nil, err
+		}
+		rid := rowID(&id)
+		if err := check("api_windows", rid, "tin", tin.null, "", true); err != nil {
+			return nil, err
+		}
+		if err := check("api_windows", rid, "enabled_at", enabled.null, enabled.bad, true); err != nil {
+			return nil, err
+		}
+		if err := check("api_windows", rid, "disabled_at", disabled.null, disabled.bad, false); err != nil {
+			return nil, err
+		}
+		if !disabled.null && disabled.t.Before(enabled.t) {
+			return nil, &DataError{Relation: "api_windows", ID: rid, Column: "disabled_at",
+				Problem: fmt.Sprintf("disabled %s before enabled %s", formatInstant(disabled.t), formatInstant(enabled.t))}
+		}
+		out = append(out, measure.APIWindow{ID: id.v, TIN: tin.String(), Enabled: enabled.t, Disabled: disabled.t})
+	}
+	return out, rows.Err()
+}
