@@ -1,0 +1,176 @@
+package reports
+
+// Formatting shared by every encoder, so that a rate, a date or an instant reads the
+// same in the table, the CSV, the JSON and the workbook.
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/measure"
+)
+
+// round returns x rounded half away from zero to places decimals.
+func round(x float64, places int) float64 {
+	p := math.Pow10(places)
+	return math.Round(x*p) / p
+}
+
+// decimal prints x with at most places decimals and no trailing zeros ("0.7778", "1", "0").
+func decimal(x float64, places int) string {
+	x = round(x, places)
+	if x == 0 {
+		x = 0 // no "-0"
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
+
+// num4 and num2 are JSON numbers printed with at most 4 (rates) or 2 (points) decimals.
+type (
+	num4 float64
+	num2 float64
+)
+
+func (n num4) MarshalJSON() ([]byte, error) { return []byte(decimal(float64(n), 4)), nil }
+func (n num2) MarshalJSON() ([]byte, error) { return []byte(decimal(float64(n), 2)), nil }
+
+// pct prints a rate (0..1, 4 decimals) as a percentage with two decimals: "77.78%".
+func pct(rate float64) string { return strconv.FormatFloat(round(rate*100, 2), 'f', 2, 64) + "%" }
+
+// instant prints an instant as RFC 3339 in UTC, the form of SPEC §4's as_of.
+func instant(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// optDate prints d when ok, else "".
+func optDate(d calendar.Date, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return d.String()
+}
+
+// aboutVisit reports whether an issue row is about one appointment (R10); data-quality
+// rows about a clinician, office or patient leave the visit fields zero.
+func aboutVisit(is measure.Issue) bool { return is.AppointmentID != 0 }
+
+// canStillCount is the worklist's "can still count": the visit is pending (R9) and
+// locking its note now would make it timely with the invitation and API as they are.
+func canStillCount(is measure.Issue) bool { return is.Fixable && is.CountsIfLocked }
+
+// whatIf is the sentence that ends a clinician's worklist (issue 4), exactly in this form.
+func whatIf(fixable int, now, ifLocked float64) string {
+	return fmt.Sprintf("locking the %d fixable notes on time would raise the rate from %s to %s",
+		fixable, pct(now), pct(ifLocked))
+}
+
+// codeOrder lists the codes of measure in reading order: why visits are not timely,
+// then data-quality warnings, then run-level findings.
+var codeOrder = []measure.Code{
+	measure.NoteMissing, measure.NoteUnsigned, measure.NoteNotLocked, measure.NoteLockedLate,
+	measure.NoteSignedLate, measure.NotInvited, measure.InvitedLate, measure.APINotEnabled,
+	measure.AccessAfterPeriod,
+	measure.LockBeforeVisit, measure.UnknownStatus, measure.InvalidNPI, measure.InvalidTIN,
+	measure.InvalidEmail, measure.PossibleDuplicatePatient,
+	measure.APINeverEnabled, measure.PeriodTooShort, measure.NumeratorZero,
+}
+
+// codeRank orders codes by codeOrder; codes this package does not know sort after, by name.
+func codeLess(a, b measure.Code) bool {
+	ra, rb := rank(a), rank(b)
+	if ra != rb {
+		return ra < rb
+	}
+	return a < b
+}
+
+func rank(c measure.Code) int {
+	for i, k := range codeOrder {
+		if k == c {
+			return i
+		}
+	}
+	return len(codeOrder)
+}
+
+// terminal makes a data string safe and short for a terminal cell: control characters
+// (including tabs, which would break text/tabwriter, and ESC, which would let a hostile
+// status recolour the screen) become U+FFFD, invalid UTF-8 likewise, and anything longer
+// than max runes is cut with "…".
+func terminal(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for i, r := range s {
+		if n == max {
+			b.WriteString("…")
+			break
+		}
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				r = unicode.ReplacementChar
+			}
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (unicode.Is(unicode.Cf, r) && r != '\u200d') {
+			r = unicode.ReplacementChar
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// calendarInfo is what the Run sheet and the JSON report say about the business
+// calendar the run applied (R3).
+type calendarInfo struct {
+	Holidays string             // "federal" or "none", the configuration's spelling
+	From, To calendar.Date      // the window where a non-business day can move a deadline
+	Applied  []calendar.Holiday // observed federal holidays in [From, To], by date
+	Closures []calendar.Date    // the practice closures, sorted
+}
+
+// calendarOf describes r's calendar, rebuilt from the configuration for results made by
+// hand. The window runs from the period start through the deadline of a visit on the
+// period's last day: holidays just after the period still move late-December deadlines.
+func calendarOf(r *measure.Result) calendarInfo {
+	cal := r.Calendar
+	if cal == nil {
+		cal = calendar.New(r.Config.FederalHolidays, r.Config.Closures)
+	}
+	ci := calendarInfo{Holidays: "none", From: r.Config.Start, To: cal.Deadline(r.Config.End), Closures: cal.Closures()}
+	if !cal.Federal() {
+		return ci
+	}
+	ci.Holidays = "federal"
+	for y := ci.From.Year(); y <= ci.To.Year(); y++ {
+		for _, h := range calendar.FederalHolidays(y) {
+			if h.Observed >= ci.From && h.Observed <= ci.To {
+				ci.Applied = append(ci.Applied, h)
+			}
+		}
+	}
+	return ci
+}
+
+// seenStatuses is the effective seen set (R1).
+func seenStatuses(r *measure.Result) []string {
+	if r.Config.SeenStatuses == nil {
+		return measure.DefaultSeenStatuses
+	}
+	return r.Config.SeenStatuses
+}
+
+// measureID falls back to the measure's own id for hand-made results.
+func measureID(r *measure.Result) string {
+	if r.MeasureID == "" {
+		return measure.MeasureID
+	}
+	return r.MeasureID
+}
+
+// cfg returns the configuration with SPEC defaults filled, so that a report never prints
+// an empty policy.
+func cfg(r *measure.Result) measure.Config { return r.Config.WithDefaults() }

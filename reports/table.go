@@ -1,0 +1,185 @@
+package reports
+
+// The terminal report: what a billing manager reads after `mipspi report`. Per TIN, each
+// clinician's figures and then the group's (R2), the run-level warnings (R10, R11) and a
+// count of issues by code with the commands that list them. Plain text, no colours;
+// every data string is cleaned of control characters so a hostile status cannot drive
+// the terminal.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mipspi/mipspi/measure"
+)
+
+// nameWidth caps clinician names and other data strings in terminal cells.
+const nameWidth = 40
+
+// Hint is printed under the issue counts: where the rows behind them are listed.
+const Hint = "run `mipspi notes` for the clinicians' note worklist; `mipspi report --format csv --table issues` lists every row"
+
+// Table writes the terminal report.
+func Table(w io.Writer, r *measure.Result, o Options) error {
+	if r == nil {
+		return errors.New("write table report: no result")
+	}
+	ew := &errWriter{w: w}
+	tableHeader(ew, r, o)
+	tableEntities(ew, r)
+	tableFindings(ew, r)
+	tableIssueCounts(ew, r)
+	if ew.err != nil {
+		return fmt.Errorf("write table report: %w", ew.err)
+	}
+	return nil
+}
+
+// errWriter keeps the first write error so the layout code can stay linear.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+// tab returns a tabwriter over e; callers Flush it (errors land in e).
+func tab(e *errWriter) *tabwriter.Writer { return tabwriter.NewWriter(e, 0, 0, 2, ' ', 0) }
+
+func tableHeader(e *errWriter, r *measure.Result, o Options) {
+	c := cfg(r)
+	e.printf("%s  Provide Patients Electronic Access to Their Health Information\n", measureID(r))
+	tw := tab(e)
+	fmt.Fprintf(tw, "Period\t%s to %s (performance year %d)\n", c.Start, c.End, c.Start.Year())
+	fmt.Fprintf(tw, "As of\t%s\n", instant(c.AsOf))
+	fmt.Fprintf(tw, "Policy\t%s; information released on note %s; numerator actions within the %s\n",
+		c.Policy, c.Release, strings.ReplaceAll(string(c.NumeratorActions), "-", " "))
+	if c.TIN != "" || c.NPI != "" {
+		var f []string
+		if c.TIN != "" {
+			f = append(f, "TIN "+terminal(c.TIN, nameWidth))
+		}
+		if c.NPI != "" {
+			f = append(f, "NPI "+terminal(c.NPI, nameWidth))
+		}
+		fmt.Fprintf(tw, "Filter\t%s\n", strings.Join(f, ", "))
+	}
+	fmt.Fprintf(tw, "Data\t%d patients, %d appointments read, %d seen visits (%d timely, %d pending)\n",
+		r.Counts.Patients, r.Counts.Appointments, r.Counts.SeenVisits, r.Counts.TimelyVisits, r.Counts.PendingVisits)
+	if o.Source != "" {
+		fmt.Fprintf(tw, "Source\t%s\n", terminal(o.Source, 200))
+	}
+	if o.Version != "" {
+		fmt.Fprintf(tw, "mipspi\t%s\n", terminal(o.Version, nameWidth))
+	}
+	_ = tw.Flush()
+}
+
+func tableEntities(e *errWriter, r *measure.Result) {
+	if len(r.Entities) == 0 {
+		e.printf("\nNo entity has a seen visit in the period.\n")
+		return
+	}
+	var tw *tabwriter.Writer
+	tin := ""
+	for i, en := range r.Entities {
+		if i == 0 || en.TIN != tin {
+			if tw != nil {
+				_ = tw.Flush()
+			}
+			tin = en.TIN
+			e.printf("\nTIN %s\n", terminal(tin, nameWidth))
+			tw = tab(e)
+			fmt.Fprintln(tw, "  NPI\tCLINICIAN\tNUM/DEN\tRATE\tPENDING\tPOINTS")
+		}
+		npi, name := terminal(en.NPI, nameWidth), terminal(en.Clinician, nameWidth)
+		if en.Level == measure.Group {
+			npi, name = "group", "(all clinicians)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%d\t%s\n", npi, name, en.Numerator, en.Denominator,
+			pct(en.Rate), en.Pending, strconv.FormatFloat(round(en.Points, 2), 'f', 2, 64))
+	}
+	_ = tw.Flush()
+}
+
+func tableFindings(e *errWriter, r *measure.Result) {
+	if len(r.Findings) == 0 {
+		e.printf("\nRun warnings: none\n")
+		return
+	}
+	e.printf("\nRun warnings\n")
+	tw := tab(e)
+	for _, f := range r.Findings {
+		var scope []string
+		if f.TIN != "" {
+			scope = append(scope, "TIN "+terminal(f.TIN, nameWidth))
+		}
+		if f.NPI != "" {
+			scope = append(scope, "NPI "+terminal(f.NPI, nameWidth))
+		}
+		if f.Code == measure.UnknownStatus || f.Status != "" {
+			scope = append(scope, fmt.Sprintf("%q: %d appointments", terminal(f.Status, nameWidth), f.Count))
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f.Severity, f.Code, strings.Join(scope, ", "), terminal(f.Message, 200))
+	}
+	_ = tw.Flush()
+}
+
+type codeCount struct {
+	code          measure.Code
+	severity      measure.Severity
+	rows, fixable int
+}
+
+// countByCode counts issue rows by code, in codeOrder.
+func countByCode(issues []measure.Issue) []codeCount {
+	idx := map[measure.Code]int{}
+	var out []codeCount
+	for _, is := range issues {
+		i, ok := idx[is.Code]
+		if !ok {
+			i = len(out)
+			idx[is.Code] = i
+			out = append(out, codeCount{code: is.Code, severity: is.Severity})
+		}
+		out[i].rows++
+		if is.Fixable {
+			out[i].fixable++
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return codeLess(out[a].code, out[b].code) })
+	return out
+}
+
+func tableIssueCounts(e *errWriter, r *measure.Result) {
+	if len(r.Issues) == 0 {
+		e.printf("\nIssues: none\n")
+		return
+	}
+	e.printf("\nIssues by code\n")
+	tw := tab(e)
+	fmt.Fprintln(tw, "  CODE\tSEVERITY\tROWS\tFIXABLE")
+	total, fixable := 0, 0
+	for _, c := range countByCode(r.Issues) {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", terminal(string(c.code), nameWidth), c.severity, c.rows, c.fixable)
+		total += c.rows
+		fixable += c.fixable
+	}
+	fmt.Fprintf(tw, "  total\t\t%d\t%d\n", total, fixable)
+	_ = tw.Flush()
+	e.printf("\n%s\n", Hint)
+}

@@ -1,0 +1,228 @@
+package reports
+
+// The clinicians' note worklist (SPEC §4 `mipspi notes`, issue 4): every seen visit whose
+// note blocks timeliness, grouped by clinician, sorted by lock-by date (the R3 deadline),
+// with business days left or late and whether locking it now can still make it count.
+// Each clinician ends with the what-if sentence.
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/mipspi/mipspi/measure"
+)
+
+// daysLeft is the worklist's "business days left" cell: the days left until the lock-by
+// date for a pending visit (R9), or "N late" when the deadline has passed.
+func daysLeft(is measure.Issue) string {
+	if is.Fixable {
+		return strconv.Itoa(is.BusinessDays)
+	}
+	return strconv.Itoa(is.BusinessDays) + " late"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// problem is the code and the engine's sentence for an item.
+func problem(is measure.Issue) string { return string(is.Code) + ": " + is.Detail() }
+
+// groupWhatIf returns, per TIN, the group entity's what-if sentence when the worklist
+// covers more than one clinician: the TIN's fixable notes and the group rate (patients
+// de-duplicated, R2) now and if they were locked.
+func groupWhatIf(r *measure.Result, wl measure.Worklist) []string {
+	if len(wl.Clinicians) < 2 {
+		return nil
+	}
+	fixable := map[string]int{}
+	for _, c := range wl.Clinicians {
+		fixable[c.TIN] += c.FixableNotes
+	}
+	var out []string
+	for _, e := range r.Entities {
+		n, ok := fixable[e.TIN]
+		if e.Level != measure.Group || !ok {
+			continue
+		}
+		ifLocked := 0.0
+		if e.Denominator > 0 {
+			ifLocked = round(float64(e.NumeratorIfNotesLocked)/float64(e.Denominator), 4)
+		}
+		out = append(out, fmt.Sprintf("TIN %s group: %s", e.TIN, whatIf(n, e.Rate, ifLocked)))
+	}
+	return out
+}
+
+// WorklistTable writes the worklist for a terminal.
+func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Options) error {
+	if r == nil {
+		return errors.New("write worklist table: no result")
+	}
+	e := &errWriter{w: w}
+	c := cfg(r)
+	e.printf("Notes worklist for %s to %s, as of %s\n", c.Start, c.End, instant(wl.AsOf))
+	e.printf("A note must be locked by its lock-by date (4 business days after the visit, R3) for the visit to count.\n")
+	if len(wl.Clinicians) == 0 {
+		e.printf("\nNo notes to fix.\n")
+	}
+	for _, wc := range wl.Clinicians {
+		e.printf("\n%s  NPI %s  TIN %s  rate %s\n", terminal(wc.Clinician, nameWidth), terminal(wc.NPI, nameWidth),
+			terminal(wc.TIN, nameWidth), pct(wc.RateNow))
+		if len(wc.Items) == 0 {
+			e.printf("  no notes to fix\n")
+		} else {
+			tw := tab(e)
+			fmt.Fprintln(tw, "  LOCK BY\tDAYS LEFT\tVISIT\tPATIENT\tMRN\tAPPOINTMENT\tCAN STILL COUNT\tPROBLEM")
+			for _, is := range wc.Items {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", is.Deadline, daysLeft(is), is.VisitDate,
+					is.PatientID, terminal(is.MRN, nameWidth), is.AppointmentID, yesNo(canStillCount(is)),
+					terminal(problem(is), 200))
+			}
+			_ = tw.Flush()
+		}
+		e.printf("  %s\n", whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked))
+	}
+	if g := groupWhatIf(r, wl); len(g) > 0 {
+		e.printf("\n")
+		for _, s := range g {
+			e.printf("%s\n", terminal(s, 300))
+		}
+	}
+	if e.err != nil {
+		return fmt.Errorf("write worklist table: %w", e.err)
+	}
+	return nil
+}
+
+var worklistColumns = []string{"tin", "npi", "clinician", "lock_by", "business_days_left", "days_late",
+	"visit_date", "patient_id", "mrn", "appointment_id", "code", "problem", "fixable",
+	"can_still_count", "fixable_notes", "rate_now", "rate_if_locked"}
+
+// WorklistCSV writes one row per worklist item. The clinician's fixable-note count and
+// rates (now, if locked) repeat on each row so that a filtered sheet still carries the
+// what-if.
+func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options) error {
+	if r == nil {
+		return errors.New("write worklist CSV: no result")
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(worklistColumns); err != nil {
+		return fmt.Errorf("write worklist CSV: %w", err)
+	}
+	for _, wc := range wl.Clinicians {
+		for _, is := range wc.Items {
+			left, late := "", ""
+			if is.Fixable {
+				left = itoa(is.BusinessDays)
+			} else {
+				late = itoa(is.BusinessDays)
+			}
+			if err := cw.Write([]string{
+				safe(wc.TIN), safe(wc.NPI), safe(wc.Clinician), is.Deadline.String(), left, late,
+				is.VisitDate.String(), idOrEmpty(is.PatientID), safe(is.MRN), idOrEmpty(is.AppointmentID),
+				safe(string(is.Code)), safe(problem(is)), strconv.FormatBool(is.Fixable),
+				strconv.FormatBool(canStillCount(is)), itoa(wc.FixableNotes), decimal(wc.RateNow, 4),
+				decimal(wc.RateIfLocked, 4),
+			}); err != nil {
+				return fmt.Errorf("write worklist CSV: %w", err)
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write worklist CSV: %w", err)
+	}
+	return nil
+}
+
+type jsonWorklist struct {
+	MeasureID        string          `json:"measure_id"`
+	PerformanceStart string          `json:"performance_start"`
+	PerformanceEnd   string          `json:"performance_end"`
+	AsOf             string          `json:"as_of"`
+	Version          string          `json:"version,omitempty"`
+	Clinicians       []jsonClinician `json:"clinicians"`
+	Groups           []string        `json:"group_what_if,omitempty"`
+}
+
+type jsonClinician struct {
+	TIN                    string     `json:"tin"`
+	NPI                    string     `json:"npi"`
+	Clinician              string     `json:"clinician"`
+	FixableNotes           int        `json:"fixable_notes"`
+	RateNow                num4       `json:"rate_now"`
+	RateIfLocked           num4       `json:"rate_if_locked"`
+	Denominator            int        `json:"denominator"`
+	Numerator              int        `json:"numerator"`
+	NumeratorIfNotesLocked int        `json:"numerator_if_notes_locked"`
+	WhatIf                 string     `json:"what_if"`
+	Items                  []jsonItem `json:"items"`
+}
+
+type jsonItem struct {
+	LockBy           string `json:"lock_by"`
+	BusinessDaysLeft *int   `json:"business_days_left"` // null once the lock-by date has passed
+	DaysLate         *int   `json:"days_late"`          // null while the note can still be locked in time
+	VisitDate        string `json:"visit_date"`
+	PatientID        int64  `json:"patient_id"`
+	MRN              string `json:"mrn,omitempty"`
+	AppointmentID    int64  `json:"appointment_id"`
+	Code             string `json:"code"`
+	Detail           string `json:"detail"`
+	Fixable          bool   `json:"fixable"`
+	CanStillCount    bool   `json:"can_still_count"`
+}
+
+// WorklistJSON writes the worklist with stable field names, 2-space indent and a
+// trailing newline.
+func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options) error {
+	if r == nil {
+		return errors.New("write worklist JSON: no result")
+	}
+	c := cfg(r)
+	out := jsonWorklist{
+		MeasureID: measureID(r), PerformanceStart: c.Start.String(), PerformanceEnd: c.End.String(),
+		AsOf: instant(wl.AsOf), Version: o.Version, Clinicians: make([]jsonClinician, 0, len(wl.Clinicians)),
+		Groups: groupWhatIf(r, wl),
+	}
+	for _, wc := range wl.Clinicians {
+		jc := jsonClinician{
+			TIN: wc.TIN, NPI: wc.NPI, Clinician: wc.Clinician, FixableNotes: wc.FixableNotes,
+			RateNow: num4(wc.RateNow), RateIfLocked: num4(wc.RateIfLocked),
+			WhatIf: whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked), Items: make([]jsonItem, 0, len(wc.Items)),
+		}
+		if wc.Entity >= 0 && wc.Entity < len(r.Entities) {
+			e := r.Entities[wc.Entity]
+			jc.Denominator, jc.Numerator, jc.NumeratorIfNotesLocked = e.Denominator, e.Numerator, e.NumeratorIfNotesLocked
+		}
+		for _, is := range wc.Items {
+			days := is.BusinessDays
+			it := jsonItem{
+				LockBy: is.Deadline.String(), VisitDate: is.VisitDate.String(), PatientID: is.PatientID,
+				MRN: is.MRN, AppointmentID: is.AppointmentID, Code: string(is.Code), Detail: is.Detail(),
+				Fixable: is.Fixable, CanStillCount: canStillCount(is),
+			}
+			if is.Fixable {
+				it.BusinessDaysLeft = &days
+			} else {
+				it.DaysLate = &days
+			}
+			jc.Items = append(jc.Items, it)
+		}
+		out.Clinicians = append(out.Clinicians, jc)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("write worklist JSON: %w", err)
+	}
+	return nil
+}
