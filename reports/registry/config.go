@@ -90,6 +90,8 @@ func (a *Answer) UnmarshalYAML(n *yaml.Node) error {
 		}
 		*a = Answer{Numerator: num, Denominator: den}
 		return nil
+	case n.Kind == yaml.SequenceNode:
+		return fmt.Errorf("line %d: got a list: want true, false or {numerator: N, denominator: D}", n.Line)
 	default:
 		return fmt.Errorf("line %d: got %q: want true, false or {numerator: N, denominator: D}", n.Line, n.Value)
 	}
@@ -127,6 +129,10 @@ func (c *Config) UnmarshalYAML(n *yaml.Node) error {
 					return fmt.Errorf("registry.measures.%s: given twice (lines %d and %d)", id, line, mk.Line)
 				}
 				seen[id] = mk.Line
+				if mv.Kind == yaml.ScalarNode && mv.ShortTag() == "!!null" {
+					// yaml.v3 never calls UnmarshalYAML for a null; refuse it here.
+					return fmt.Errorf("registry.measures.%s: line %d: no answer: want true, false or {numerator: N, denominator: D}", id, mk.Line)
+				}
 				var ans Answer
 				if err := mv.Decode(&ans); err != nil {
 					return fmt.Errorf("registry.measures.%s: %w", id, err)
