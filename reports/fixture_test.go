@@ -126,7 +126,7 @@ func testResult() *measure.Result {
 	outcomes := []measure.Outcome{
 		out(0, 101, "+15551234", "Maria", "Garcia", "1961-07-04", false, true, measure.NoteMissing, 1, 0, "2025-03-28", "2025-03-28"),
 		out(0, 102, "M102", "Oliver", "Nguyen", "1990-02-28", false, true, measure.NoteUnsigned, 1, 0, "2025-03-31", "2025-03-31"),
-		out(0, 104, "M104", "Ada", "Okafor", "1975-11-30", false, false, measure.NoteLockedLate, 2, 1, "2025-01-08", "2025-02-13"),
+		out(0, 104, "M104", "Adaeze", "Okafor", "1975-11-30", false, false, measure.NoteLockedLate, 2, 1, "2025-01-08", "2025-02-13"),
 		out(0, 109, "M109", "Liam", "O'Brien", "", false, false, measure.NoteMissing, 1, 0, "2025-03-10", "2025-03-10"),
 		out(0, 120, "M120", "Zoe", "Kowalski", "2001-09-09", true, false, "", 2, 2, "2025-01-06", "2025-03-03"),
 		out(1, 103, "M103", "Sam", "Patel", "1988-04-15", false, true, measure.NoteNotLocked, 1, 0, "2025-03-27", "2025-03-27"),
