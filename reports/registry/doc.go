@@ -16,6 +16,7 @@
 // recorded per year in the file) by TestMeasureDataMatchesReference; rewrite it with
 // `go test ./reports/registry -update` when a new year's data is added there.
 //
-// The package imports measure and calendar, the standard library and yaml.v3; it must
+// The package imports measure, calendar, the standard library, yaml.v3 and google/uuid
+// (name-based QRDA ids); it must
 // not import ehr or cmd.
 package registry
