@@ -17,6 +17,5 @@
 // `go test ./reports/registry -update` when a new year's data is added there.
 //
 // The package imports measure, calendar, the standard library, yaml.v3 and google/uuid
-// (name-based QRDA ids); it must
-// not import ehr or cmd.
+// (name-based QRDA ids); it must not import ehr or cmd.
 package registry
