@@ -1,0 +1,337 @@
+package reports
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/mipspi/mipspi/measure"
+)
+
+func writeXLSX(t *testing.T, r *measure.Result) ([]byte, *excelize.File) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := XLSX(&b, r, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatalf("workbook does not open: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return b.Bytes(), f
+}
+
+func rows(t *testing.T, f *excelize.File, sheet string, raw bool) [][]string {
+	t.Helper()
+	rs, err := f.GetRows(sheet, excelize.Options{RawCellValue: raw})
+	if err != nil {
+		t.Fatalf("rows of %s: %v", sheet, err)
+	}
+	return rs
+}
+
+func cell(t *testing.T, f *excelize.File, sheet, ref string) string {
+	t.Helper()
+	v, err := f.GetCellValue(sheet, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestXLSX(t *testing.T) {
+	r := testResult()
+	data, f := writeXLSX(t, r)
+
+	if diff := cmp.Diff([]string{SheetSummary, SheetIssues, SheetPatients, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
+		t.Errorf("sheets (-want +got):\n%s", diff)
+	}
+
+	t.Run("summary figures", func(t *testing.T) {
+		sum := rows(t, f, SheetSummary, true)
+		if diff := cmp.Diff(summaryColumns, sum[5]); diff != "" {
+			t.Errorf("Summary header (-want +got):\n%s", diff)
+		}
+		type fig struct {
+			Level, TIN, NPI   string
+			Den, Num, Pending int
+			Rate, Points      float64
+		}
+		var got, want []fig
+		for _, row := range sum[6 : 6+len(r.Entities)] {
+			num := func(i int) float64 {
+				x, err := strconv.ParseFloat(row[i], 64)
+				if err != nil {
+					t.Fatalf("row %v column %s: %v", row, summaryColumns[i], err)
+				}
+				return x
+			}
+			got = append(got, fig{row[0], row[1], row[2], int(num(4)), int(num(5)), int(num(7)), num(6), num(9)})
+		}
+		for _, e := range r.Entities {
+			want = append(want, fig{string(e.Level), e.TIN, e.NPI, e.Denominator, e.Numerator, e.Pending, e.Rate, e.Points})
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Summary figures (-want +got):\n%s", diff)
+		}
+		// Rates are numbers shown as percentages.
+		if got := cell(t, f, SheetSummary, "G7"); got != pct(r.Entities[0].Rate) {
+			t.Errorf("G7 shows %q, want %q", got, pct(r.Entities[0].Rate))
+		}
+		tables, err := f.GetTables(SheetSummary)
+		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:N12" {
+			t.Errorf("Summary tables = %+v, %v; want Entities on A6:N12", tables, err)
+		}
+	})
+
+	t.Run("chart", func(t *testing.T) {
+		z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var chart string
+		for _, zf := range z.File {
+			if zf.Name == "xl/charts/chart1.xml" {
+				rc, _ := zf.Open()
+				var b bytes.Buffer
+				b.ReadFrom(rc)
+				rc.Close()
+				chart = b.String()
+			}
+		}
+		if chart == "" {
+			t.Fatal("no xl/charts/chart1.xml in the workbook")
+		}
+		if !strings.Contains(chart, "<barChart>") || !strings.Contains(chart, "Summary!$B$") {
+			t.Errorf("chart1.xml is not a bar chart over the Summary rates:\n%.400s", chart)
+		}
+		// The chart's data: one row per individual entity with its rate.
+		sum := rows(t, f, SheetSummary, true)
+		var got []string
+		for _, row := range sum[len(r.Entities)+9:] {
+			got = append(got, row[1])
+		}
+		var want []string
+		for _, e := range r.Entities {
+			if e.Level == measure.Individual {
+				want = append(want, strconv.FormatFloat(e.Rate, 'f', -1, 64))
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("chart data rates (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("issues", func(t *testing.T) {
+		is := rows(t, f, SheetIssues, false)
+		if diff := cmp.Diff(issueHeader, is[0]); diff != "" {
+			t.Errorf("Issues header (-want +got):\n%s", diff)
+		}
+		if len(is) != len(r.Issues)+1 {
+			t.Fatalf("%d Issues rows, want %d", len(is), len(r.Issues)+1)
+		}
+		for i, want := range r.Issues {
+			row := is[i+1]
+			if row[0] != string(want.Code) || row[len(row)-1] != want.Detail() {
+				t.Errorf("row %d: %q … %q, want %s … %s", i+2, row[0], row[len(row)-1], want.Code, want.Detail())
+			}
+			if aboutVisit(want) && (row[8] != want.VisitDate.String() || row[9] != want.Deadline.String()) {
+				t.Errorf("row %d dates %s %s, want %s %s", i+2, row[8], row[9], want.VisitDate, want.Deadline)
+			}
+		}
+		// Dates are real dates: numbers with a date format.
+		raw := rows(t, f, SheetIssues, true)
+		if _, err := strconv.Atoi(raw[1][8]); err != nil {
+			t.Errorf("visit date stored as %q, want a serial day number", raw[1][8])
+		}
+		tables, err := f.GetTables(SheetIssues)
+		if err != nil || len(tables) != 1 {
+			t.Errorf("Issues tables = %+v, %v; want one (the autofilter)", tables, err)
+		}
+	})
+
+	t.Run("patients", func(t *testing.T) {
+		ps := rows(t, f, SheetPatients, false)
+		if diff := cmp.Diff(patientHeader, ps[0]); diff != "" {
+			t.Errorf("Patients header (-want +got):\n%s", diff)
+		}
+		if len(ps) != len(r.Outcomes)+1 {
+			t.Fatalf("%d Patients rows, want %d", len(ps), len(r.Outcomes)+1)
+		}
+		o := r.Outcomes[0]
+		if got := ps[1][4:10]; !cmp.Equal(got, []string{strconv.FormatInt(o.PatientID, 10), o.MRN, o.LastName, o.FirstName, o.BirthDate.String(), "FALSE"}) {
+			t.Errorf("first patient row %q", got)
+		}
+	})
+
+	t.Run("worklist", func(t *testing.T) {
+		wl := r.Worklist("")
+		ws := rows(t, f, SheetWorklist, false)
+		head := worklistPrelude(wl)
+		if diff := cmp.Diff(worklistHeader, ws[head]); diff != "" {
+			t.Errorf("Worklist header (-want +got):\n%s", diff)
+		}
+		var wantWhatIf, gotWhatIf []string
+		for i, c := range wl.Clinicians {
+			wantWhatIf = append(wantWhatIf, whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked))
+			gotWhatIf = append(gotWhatIf, ws[2+i][7])
+		}
+		if diff := cmp.Diff(wantWhatIf, gotWhatIf); diff != "" {
+			t.Errorf("what-if lines (-want +got):\n%s", diff)
+		}
+		var wantLockBy, gotLockBy []string
+		for _, c := range wl.Clinicians {
+			for _, is := range c.Items {
+				wantLockBy = append(wantLockBy, is.Deadline.String())
+			}
+		}
+		for _, row := range ws[head+1:] {
+			gotLockBy = append(gotLockBy, row[3])
+		}
+		if diff := cmp.Diff(wantLockBy, gotLockBy); diff != "" {
+			t.Errorf("lock-by dates (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("run sheet", func(t *testing.T) {
+		var text strings.Builder
+		for _, row := range rows(t, f, SheetRun, false) {
+			text.WriteString(strings.Join(row, "|") + "\n")
+		}
+		for _, want := range []string{
+			"Period start|2025-01-01", "Period end|2025-03-31", "Policy|every-visit",
+			"Release|lock", "Numerator actions|period", "Holidays|federal",
+			"2025-01-20|2025-01-20|Martin Luther King Jr. Day", "2025-02-17|2025-02-17|Presidents' Day",
+			"2025-03-14|Friday", "Seen visits|29", "Left Early|3|FALSE|FALSE",
+			"API_NEVER_ENABLED|error|555000111", "mipspi version|" + testOptions.Version,
+			"Source|" + testOptions.Source, "Issues|16 rows on sheet Issues",
+		} {
+			if !strings.Contains(text.String(), want) {
+				t.Errorf("Run sheet lacks %q:\n%s", want, text.String())
+			}
+		}
+	})
+
+	t.Run("properties", func(t *testing.T) {
+		p, err := f.GetDocProps()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Title != "PI_PEA_1 report 2025-01-01 to 2025-03-31" || p.Creator != "mipspi "+testOptions.Version || p.Created != "2025-04-02T15:30:00Z" {
+			t.Errorf("doc properties %+v", p)
+		}
+	})
+}
+
+// TestXLSXContinuation lowers the row limit so the big sheets continue on "(2)" sheets.
+func TestXLSXContinuation(t *testing.T) {
+	defer func(n int) { sheetRowLimit = n }(sheetRowLimit)
+	sheetRowLimit = 10
+	r := testResult()
+	_, f := writeXLSX(t, r)
+	want := []string{SheetSummary, "Issues", "Issues (2)", "Patients", "Worklist", "Worklist (2)", SheetRun}
+	if diff := cmp.Diff(want, f.GetSheetList()); diff != "" {
+		t.Fatalf("sheets (-want +got):\n%s", diff)
+	}
+	// Every issue row appears once, in order, under a header on each sheet.
+	var codes []string
+	for _, sh := range []string{"Issues", "Issues (2)"} {
+		rs := rows(t, f, sh, false)
+		if len(rs) > sheetRowLimit {
+			t.Errorf("%s has %d rows, limit %d", sh, len(rs), sheetRowLimit)
+		}
+		if rs[0][0] != "Code" {
+			t.Errorf("%s: no header row", sh)
+		}
+		for _, row := range rs[1:] {
+			codes = append(codes, row[0])
+		}
+	}
+	var wantCodes []string
+	for _, is := range r.Issues {
+		wantCodes = append(wantCodes, string(is.Code))
+	}
+	if diff := cmp.Diff(wantCodes, codes); diff != "" {
+		t.Errorf("issue rows across sheets (-want +got):\n%s", diff)
+	}
+	var run strings.Builder
+	for _, row := range rows(t, f, SheetRun, false) {
+		run.WriteString(strings.Join(row, "|") + "\n")
+	}
+	if want := "Issues|16 rows: more than Excel's 10 rows per sheet, continued on sheets Issues, Issues (2)"; !strings.Contains(run.String(), want) {
+		t.Errorf("Run sheet does not say where Issues continue (want %q):\n%s", want, run.String())
+	}
+	items := 0
+	for _, sh := range []string{"Worklist", "Worklist (2)"} {
+		rs := rows(t, f, sh, false)
+		if len(rs) > sheetRowLimit {
+			t.Errorf("%s has %d rows, limit %d", sh, len(rs), sheetRowLimit)
+		}
+		for _, row := range rs {
+			if len(row) > 3 && strings.HasPrefix(row[3], "2025-") {
+				items++
+			}
+		}
+	}
+	if items != 6 {
+		t.Errorf("%d worklist items across sheets, want 6", items)
+	}
+}
+
+// TestXLSXEmpty encodes a result with nothing in it: the workbook must still open.
+func TestXLSXEmpty(t *testing.T) {
+	r := &measure.Result{Config: testResult().Config}
+	_, f := writeXLSX(t, r)
+	if got := len(f.GetSheetList()); got != 5 {
+		t.Errorf("%d sheets, want 5", got)
+	}
+}
+
+// TestXLSXHostileStrings feeds control characters, markup and 10 KB strings through
+// every sheet: the workbook must open and every XML part must be well-formed.
+func TestXLSXHostileStrings(t *testing.T) {
+	r := testResult()
+	nasty := "Ann\x00\x01\x1b[31m<b>&amp;</b>\u2028\uFFFE" + strings.Repeat("x", 10<<10)
+	r.Entities[0].Clinician = nasty
+	r.Issues[0].Clinician, r.Issues[0].MRN = nasty, nasty
+	r.Outcomes[0].FirstName, r.Outcomes[0].LastName = nasty, "_x0041_"
+	r.Statuses[0].Status = nasty
+	r.Findings[1].Status, r.Findings[1].Message = nasty, nasty
+	data, f := writeXLSX(t, r)
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, zf := range z.File {
+		if !strings.HasSuffix(zf.Name, ".xml") && !strings.HasSuffix(zf.Name, ".rels") {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := xml.NewDecoder(rc)
+		for {
+			_, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Errorf("%s is not well-formed XML: %v", zf.Name, err)
+				break
+			}
+		}
+		rc.Close()
+	}
+	if got := cell(t, f, SheetPatients, "G2"); got != "_x0041_" {
+		t.Errorf("a name that looks like an OOXML escape came back as %q", got)
+	}
+}
