@@ -1,0 +1,81 @@
+package reports
+
+// De-identification for reports that leave the practice (issue 7, `--deidentify`):
+// patient names, MRNs and birth dates become keyed hashes. The key comes from the caller
+// (a flag or environment variable) and is never stored; the same key gives the same
+// pseudonym, so rows of one patient still line up across sheets, runs and formats, while
+// without the key a pseudonym cannot be checked against a guessed MRN. Patient ids stay:
+// they are the EHR's internal keys, needed to act on a row.
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+
+	"github.com/mipspi/mipspi/measure"
+)
+
+// anonPrefix marks a pseudonym.
+const anonPrefix = "anon-"
+
+// Deidentify replaces patient names and MRNs in r.Issues and r.Outcomes with
+// "anon-" + the first 16 hex digits of HMAC-SHA256(key, field + value), and drops birth
+// dates (a Date cannot hold a hash; the patient id and the name pseudonym already
+// identify the row). The free text of patient data-quality rows (the bad email, the
+// duplicate's name and birth date) is hashed as well. Empty values stay empty.
+// Call it before r.Worklist, which copies issues.
+func Deidentify(r *measure.Result, key []byte) {
+	if r == nil {
+		return
+	}
+	p := pseudonymizer{mac: hmac.New(sha256.New, key)}
+	for i := range r.Issues {
+		is := &r.Issues[i]
+		is.MRN = p.anon("mrn", is.MRN)
+		if patientText(is.Code) {
+			is.Text = p.anon("text", is.Text)
+		}
+	}
+	for i := range r.Outcomes {
+		o := &r.Outcomes[i]
+		o.MRN = p.anon("mrn", o.MRN)
+		o.FirstName = p.anon("first_name", o.FirstName)
+		o.LastName = p.anon("last_name", o.LastName)
+		o.BirthDate, o.HasBirthDate = 0, false
+	}
+}
+
+// patientText reports whether an issue code's Text carries patient data (R10): the
+// email that is not an email, the name and birth date shared by possible duplicates.
+func patientText(c measure.Code) bool {
+	return c == measure.InvalidEmail || c == measure.PossibleDuplicatePatient
+}
+
+type pseudonymizer struct {
+	mac hash.Hash
+	sum []byte
+}
+
+// anon hashes value under field (so an MRN and a name that happen to be equal get
+// different pseudonyms). Already-pseudonymous values are kept, so calling Deidentify
+// twice with the same key changes nothing more.
+func (p *pseudonymizer) anon(field, value string) string {
+	if value == "" || isAnon(value) {
+		return value
+	}
+	p.mac.Reset()
+	p.mac.Write([]byte(field))
+	p.mac.Write([]byte{0})
+	p.mac.Write([]byte(value))
+	p.sum = p.mac.Sum(p.sum[:0])
+	return anonPrefix + hex.EncodeToString(p.sum[:8])
+}
+
+func isAnon(s string) bool {
+	if len(s) != len(anonPrefix)+16 || s[:len(anonPrefix)] != anonPrefix {
+		return false
+	}
+	_, err := hex.DecodeString(s[len(anonPrefix):])
+	return err == nil
+}
