@@ -1,0 +1,133 @@
+package ehr_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/ehr"
+	"github.com/mipspi/mipspi/internal/pgtest"
+	"github.com/mipspi/mipspi/measure"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+
+// onBoth runs f once on a fresh SQLite file and once on a fresh PostgreSQL database
+// (SPEC §3: both dialects, same behaviour).
+func onBoth(t *testing.T, f func(t *testing.T, s *ehr.Store)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { f(t, openSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { f(t, openPostgres(t)) })
+}
+
+func openSQLite(t testing.TB) *ehr.Store {
+	t.Helper()
+	return open(t, "sqlite:"+filepath.Join(t.TempDir(), "ehr.db"))
+}
+
+func openPostgres(t testing.TB) *ehr.Store {
+	t.Helper()
+	return open(t, pgtest.NewDatabase(t))
+}
+
+func open(t testing.TB, dsn string) *ehr.Store {
+	t.Helper()
+	s, err := ehr.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// initLoad creates the SPEC tables and loads a testdata fixture.
+func initLoad(t testing.TB, s *ehr.Store, fixture string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Init(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	load(t, s, fixture)
+}
+
+func load(t testing.TB, s *ehr.Store, fixture string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := s.LoadYAML(context.Background(), fixture, f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func exec(t testing.TB, s *ehr.Store, stmts ...string) {
+	t.Helper()
+	for _, q := range stmts {
+		if _, err := s.DB().DB.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// recorder is a Sink that keeps deep copies of what it is given.
+type recorder struct {
+	practice measure.Practice
+	patients []measure.PatientRecord
+	onPractice func() error
+}
+
+func (r *recorder) Practice(p measure.Practice) error {
+	r.practice = p
+	if r.onPractice != nil {
+		return r.onPractice()
+	}
+	return nil
+}
+
+func (r *recorder) Patient(p *measure.PatientRecord) error {
+	c := *p
+	c.Visits = append([]measure.Visit(nil), p.Visits...)
+	if p.FirstInvitation != nil {
+		inv := *p.FirstInvitation
+		c.FirstInvitation = &inv
+	}
+	r.patients = append(r.patients, c)
+	return nil
+}
+
+func read(t testing.TB, s *ehr.Store, from, to string) (*recorder, ehr.ReadStats) {
+	t.Helper()
+	r := &recorder{}
+	st, err := s.Read(context.Background(), calendar.MustParseDate(from), calendar.MustParseDate(to), r)
+	if err != nil {
+		t.Fatalf("read %s..%s: %v", from, to, err)
+	}
+	return r, st
+}
+
+// cmpOpts compares zones by name.
+var cmpOpts = cmp.Options{
+	cmp.Comparer(func(a, b *time.Location) bool { return a.String() == b.String() }),
+}
+
+func ts(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func zone(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
