@@ -1,0 +1,51 @@
+package reports
+
+import (
+	"io"
+	"testing"
+
+	"github.com/mipspi/mipspi/measure"
+)
+
+// bigResult is the fixture with its issue rows repeated to n rows (distinct patients
+// and appointments), the size of a large practice's year.
+func bigResult(n int) *measure.Result {
+	r := testResult()
+	base := r.Issues
+	r.Issues = make([]measure.Issue, 0, n)
+	for i := 0; len(r.Issues) < n; i++ {
+		is := base[i%len(base)]
+		if is.PatientID != 0 {
+			is.PatientID += int64(i) * 1000
+		}
+		if is.AppointmentID != 0 {
+			is.AppointmentID += int64(i) * 1000
+		}
+		r.Issues = append(r.Issues, is)
+	}
+	return r
+}
+
+// BenchmarkXLSX writes a workbook with ~200k issue rows.
+//
+//	go test ./reports -run '^$' -bench XLSX -benchmem
+func BenchmarkXLSX(b *testing.B) {
+	r := bigResult(200_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := XLSX(io.Discard, r, testOptions); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCSVIssues is the same rows as a CSV table, for comparison.
+func BenchmarkCSVIssues(b *testing.B) {
+	r := bigResult(200_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := CSV(io.Discard, r, "issues", testOptions); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
