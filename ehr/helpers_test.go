@@ -77,8 +77,8 @@ func exec(t testing.TB, s *ehr.Store, stmts ...string) {
 
 // recorder is a Sink that keeps deep copies of what it is given.
 type recorder struct {
-	practice measure.Practice
-	patients []measure.PatientRecord
+	practice   measure.Practice
+	patients   []measure.PatientRecord
 	onPractice func() error
 }
 
