@@ -1,0 +1,128 @@
+package main
+
+// mipspi db: create, load and generate demo and test databases. Never on a production
+// EHR (SPEC §3): these are the only commands that write to a database.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mipspi/mipspi/ehr"
+)
+
+func dbCommand(s *streams) *cli.Command {
+	return &cli.Command{
+		Name:  "db",
+		Usage: "create, load and generate demo and test databases (never a production EHR)",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "init",
+				Usage:     "create the seven relations of SPEC §3 as tables",
+				UsageText: "mipspi db init --db DSN [--force]",
+				Flags: []cli.Flag{
+					dbFlag(),
+					&cli.BoolFlag{Name: "force", Usage: "drop and recreate the tables if they exist (their rows are lost)"},
+				},
+				Action: func(c *cli.Context) error {
+					if err := noArgs(c); err != nil {
+						return err
+					}
+					dsn, err := requireDB(c)
+					if err != nil {
+						return err
+					}
+					return withStore(c.Context, dsn, func(st *ehr.Store) error {
+						if err := st.Init(c.Context, c.Bool("force")); err != nil {
+							return scrub(err, dsn)
+						}
+						fmt.Fprintf(s.stderr, "mipspi: created the tables in %s\n", st)
+						return nil
+					})
+				},
+			},
+			{
+				Name:      "load",
+				Usage:     "load scenario rows from YAML files (- for stdin) into the tables",
+				UsageText: "mipspi db load --db DSN FILE.yaml...",
+				ArgsUsage: "FILE.yaml...",
+				Flags:     []cli.Flag{dbFlag()},
+				Action: func(c *cli.Context) error {
+					if err := flagsAfterArgs(c); err != nil {
+						return err
+					}
+					if !c.Args().Present() {
+						return usagef("db load: give at least one YAML file")
+					}
+					dsn, err := requireDB(c)
+					if err != nil {
+						return err
+					}
+					return withStore(c.Context, dsn, func(st *ehr.Store) error {
+						for _, name := range c.Args().Slice() {
+							if err := loadFile(c.Context, st, name, s.stdin); err != nil {
+								return scrub(err, dsn)
+							}
+						}
+						return nil
+					})
+				},
+			},
+			generateCommand(s),
+		},
+	}
+}
+
+// withStore opens the store, runs f and closes it.
+func withStore(ctx context.Context, dsn string, f func(*ehr.Store) error) error {
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return f(st)
+}
+
+// writeRows runs fill against a bulk writer: committed on success, aborted otherwise.
+func writeRows(ctx context.Context, st *ehr.Store, fill func(ehr.RowWriter) error) error {
+	bw, err := st.BulkWriter(ctx)
+	if err != nil {
+		return fmt.Errorf("start writing to %s: %w", st, err)
+	}
+	if err := fill(bw); err != nil {
+		bw.Abort()
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		bw.Abort()
+		return err
+	}
+	if err := bw.Close(); err != nil {
+		return fmt.Errorf("commit rows to %s: %w", st, err)
+	}
+	return nil
+}
+
+// loadFile loads one scenario file (name "-" is stdin).
+func loadFile(ctx context.Context, st *ehr.Store, name string, stdin io.Reader) error {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return fmt.Errorf("db load %s: %w", name, err)
+		}
+		defer f.Close()
+		r = f
+	} else {
+		name = "stdin"
+	}
+	return st.LoadYAML(ctx, name, r)
+}

@@ -1,0 +1,164 @@
+package main
+
+// One evaluation: open the store, stream the practice and its patients into the measure
+// engine, return the result. Data flows one way (STYLE): ehr reads → measure decides.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/mipspi/mipspi/ehr"
+	"github.com/mipspi/mipspi/measure"
+)
+
+// evalSink builds the Evaluator when the practice arrives and feeds it each patient.
+type evalSink struct {
+	cfg      measure.Config
+	ev       *measure.Evaluator
+	patients int
+	progress *progressbar.ProgressBar // nil when silent
+}
+
+func (s *evalSink) Practice(p measure.Practice) error {
+	ev, err := measure.NewEvaluator(s.cfg, p)
+	if err != nil {
+		return fmt.Errorf("start evaluation: %w", err)
+	}
+	s.ev = ev
+	return nil
+}
+
+func (s *evalSink) Patient(r *measure.PatientRecord) error {
+	if s.ev == nil {
+		return errors.New("evaluate: patient streamed before the practice")
+	}
+	s.patients++
+	if s.progress != nil {
+		_ = s.progress.Add(1)
+	}
+	return s.ev.Add(r)
+}
+
+// evaluate runs one evaluation against the database. The timeout bounds opening the
+// database and reading it; ctx cancellation (Ctrl-C) cancels the queries.
+func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.Result, string, error) {
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
+	store, err := openStore(ctx, o.DSN)
+	if err != nil {
+		return nil, "", timeoutError(ctx, o.Timeout, err)
+	}
+	defer store.Close()
+	source := store.String()
+
+	sink := &evalSink{cfg: o.Config}
+	if !o.Quiet && isTerminal(stderr) {
+		sink.progress = newProgress(stderr, -1, "reading patients")
+	}
+	_, err = store.Read(ctx, o.Config.Start, o.Config.End, sink)
+	if sink.progress != nil {
+		_ = sink.progress.Finish()
+		_ = sink.progress.Clear()
+	}
+	if err != nil {
+		return nil, source, timeoutError(ctx, o.Timeout, scrub(err, o.DSN))
+	}
+	if sink.ev == nil {
+		return nil, source, fmt.Errorf("read %s: the store returned no practice", source)
+	}
+	return sink.ev.Result(), source, nil
+}
+
+// openStore opens the EHR store; its error never carries the DSN's password.
+func openStore(ctx context.Context, dsn string) (*ehr.Store, error) {
+	store, err := ehr.Open(ctx, dsn)
+	if err != nil {
+		return nil, scrub(err, dsn)
+	}
+	return store, nil
+}
+
+// timeoutError says so when --timeout, not the database, ended the run.
+func timeoutError(ctx context.Context, timeout time.Duration, err error) error {
+	if timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("timed out after %s (--timeout): %w", timeout, err)
+	}
+	return err
+}
+
+// scrub removes the DSN's password from an error message, whatever layer put it there
+// (a driver quoting its connection string, say): messages name host, port and database,
+// never the password (issue 7).
+func scrub(err error, dsn string) error {
+	if err == nil {
+		return nil
+	}
+	pw := dsnPassword(dsn)
+	if pw == "" || !strings.Contains(err.Error(), pw) {
+		return err
+	}
+	return &scrubbed{msg: strings.ReplaceAll(err.Error(), pw, "xxxxx"), err: err}
+}
+
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (s *scrubbed) Error() string { return s.msg }
+
+// Unwrap keeps errors.Is working (context.Canceled, *ehr.DataError) without exposing
+// the unscrubbed text through Error.
+func (s *scrubbed) Unwrap() error { return s.err }
+
+// dsnPassword is the password in a URL DSN or a key=value DSN ("" when none).
+func dsnPassword(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			return pw
+		}
+	}
+	if u, err := url.Parse(dsn); err == nil {
+		if pw := u.Query().Get("password"); pw != "" {
+			return pw
+		}
+	}
+	for _, f := range strings.Fields(dsn) {
+		if v, ok := strings.CutPrefix(f, "password="); ok {
+			return strings.Trim(v, "'")
+		}
+	}
+	return ""
+}
+
+// isTerminal reports whether w is a terminal (progress bars are drawn only there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newProgress returns a progress bar on w; total -1 means unknown (a counter).
+func newProgress(w io.Writer, total int64, what string) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("patients"),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSpinnerType(14),
+	)
+}

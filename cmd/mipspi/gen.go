@@ -1,0 +1,87 @@
+//go:build generate_landed
+
+package main
+
+// mipspi db generate (issue 6): a deterministic synthetic practice for scale tests.
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mipspi/mipspi/ehr"
+	"github.com/mipspi/mipspi/fixtures"
+)
+
+func generateCommand(s *streams) *cli.Command {
+	return &cli.Command{
+		Name:      "generate",
+		Usage:     "create the tables and fill them with a deterministic synthetic practice",
+		UsageText: "mipspi db generate --db DSN [--year 2025] [--clinicians N] [--patients N] [--appointments N] [--seed S]",
+		Flags: []cli.Flag{
+			dbFlag(),
+			&cli.IntFlag{Name: "year", Value: 2025, Usage: "performance year of the appointments"},
+			&cli.IntFlag{Name: "clinicians", Value: 20, Usage: "number of clinicians"},
+			&cli.IntFlag{Name: "patients", Value: 5000, Usage: "number of patients"},
+			&cli.IntFlag{Name: "appointments", Value: 20000, Usage: "number of appointments"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed: the same seed gives the same rows"},
+			&cli.BoolFlag{Name: "force", Usage: "drop and recreate the tables if they exist"},
+			quietFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			year := c.Int("year")
+			if year < 1900 || year > 2200 {
+				return usagef("--year %d is out of range (1900..2200)", year)
+			}
+			for _, f := range []string{"clinicians", "patients", "appointments"} {
+				if c.Int(f) < 1 {
+					return usagef("--%s %d: want at least 1", f, c.Int(f))
+				}
+			}
+			dsn, err := requireDB(c)
+			if err != nil {
+				return err
+			}
+			opt := fixtures.GenerateOptions{
+				Year:         year,
+				Clinicians:   c.Int("clinicians"),
+				Patients:     c.Int("patients"),
+				Appointments: c.Int("appointments"),
+				Seed:         c.Uint64("seed"),
+			}
+			if !c.Bool(flagQuiet) && isTerminal(s.stderr) {
+				bar := newProgress(s.stderr, -1, "generating rows")
+				bar.ChangeMax(-1)
+				defer bar.Clear()
+				started := false
+				opt.Progress = func(done, total int) {
+					if !started && total > 0 {
+						bar.ChangeMax(total)
+						started = true
+					}
+					_ = bar.Set(done)
+				}
+			}
+			return withStore(c.Context, dsn, func(st *ehr.Store) error {
+				if err := st.Init(c.Context, c.Bool("force")); err != nil {
+					return scrub(err, dsn)
+				}
+				err := writeRows(c.Context, st, func(w ehr.RowWriter) error {
+					_, err := fixtures.Generate(w, opt)
+					return err
+				})
+				if err != nil {
+					return scrub(fmt.Errorf("generate into %s: %w", st, err), dsn)
+				}
+				if !c.Bool(flagQuiet) {
+					fmt.Fprintf(s.stderr, "mipspi: generated %d clinicians, %d patients, %d appointments for %d (seed %d) in %s\n",
+						opt.Clinicians, opt.Patients, opt.Appointments, opt.Year, opt.Seed, st)
+				}
+				return nil
+			})
+		},
+	}
+}

@@ -1,0 +1,70 @@
+package main
+
+// mipspi notes: the clinicians' worklist (issue 4) — every seen visit whose note blocks
+// timeliness, by clinician, sorted by lock-by date, with the what-if of locking them.
+
+import (
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mipspi/mipspi/reports"
+)
+
+var notesFormats = []string{"table", "csv", "json"}
+
+func notesCommand(s *streams) *cli.Command {
+	flags := append(periodFlags(true),
+		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(notesFormats, ", ")},
+		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout"},
+		&cli.BoolFlag{Name: "deidentify", Usage: "replace patient names, MRNs and birth dates with a keyed hash"},
+		&cli.StringFlag{Name: "deidentify-key", EnvVars: []string{"MIPSPI_DEIDENTIFY_KEY"}, Usage: "secret `KEY` for --deidentify (never stored)"},
+	)
+	return &cli.Command{
+		Name:      "notes",
+		Usage:     "list each clinician's notes to sign and lock, with lock-by dates",
+		UsageText: "mipspi notes --db DSN --from YYYY-MM-DD --to YYYY-MM-DD [--npi NPI] [--format table|csv|json] [options]",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			format := c.String(flagFormat)
+			if err := choice(flagFormat, format, notesFormats...); err != nil {
+				return err
+			}
+			path := c.String(flagOut)
+			if err := checkOut(path); err != nil {
+				return err
+			}
+			key, err := deidentifyKey(c)
+			if err != nil {
+				return err
+			}
+			o, err := evalFlags(c, c.String(flagTo))
+			if err != nil {
+				return err
+			}
+			r, source, err := evaluate(c.Context, o, s.stderr)
+			if err != nil {
+				return err
+			}
+			if key != nil {
+				reports.Deidentify(r, key)
+			}
+			if !o.Quiet && format != "table" {
+				printFindings(s.stderr, r)
+			}
+			wl := r.Worklist(o.Config.NPI)
+			ro := reportsOptions(source)
+			return emit(c.Context, s.stdout, path, func(w io.Writer) error {
+				switch format {
+				case "csv":
+					return reports.WorklistCSV(w, r, wl, ro)
+				case "json":
+					return reports.WorklistJSON(w, r, wl, ro)
+				default:
+					return reports.WorklistTable(w, r, wl, ro)
+				}
+			})
+		},
+	}
+}

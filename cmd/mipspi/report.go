@@ -1,0 +1,191 @@
+package main
+
+// mipspi report: the figures, issues and patient drill-down (SPEC §4, issue 4).
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports"
+)
+
+// reportFormats are the --format choices of mipspi report.
+var reportFormats = []string{"table", "json", "csv", "xlsx"}
+
+func reportCommand(s *streams) *cli.Command {
+	flags := append(periodFlags(true),
+		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(reportFormats, ", ")},
+		&cli.StringFlag{Name: "table", Value: "entities", Usage: "with --format csv, the table to write: " + strings.Join(reports.CSVTables, ", ")},
+		&cli.BoolFlag{Name: "patients", Usage: "with --format json, include the per-patient drill-down"},
+		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout"},
+		&cli.BoolFlag{Name: "deidentify", Usage: "replace patient names, MRNs and birth dates with a keyed hash"},
+		&cli.StringFlag{Name: "deidentify-key", EnvVars: []string{"MIPSPI_DEIDENTIFY_KEY"}, Usage: "secret `KEY` for --deidentify (never stored)"},
+	)
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "compute PI_PEA_1 for a performance period",
+		UsageText: "mipspi report --db DSN --from YYYY-MM-DD --to YYYY-MM-DD [--format table|json|csv|xlsx] [--out FILE] [options]",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			return runReport(c.Context, c, s)
+		},
+	}
+}
+
+// reportOutput is what report (and demo) write and where.
+type reportOutput struct {
+	Format string
+	Table  string
+	Out    string
+	Key    []byte // --deidentify key; nil = identified
+}
+
+func runReport(ctx context.Context, c *cli.Context, s *streams) error {
+	format := c.String(flagFormat)
+	if err := choice(flagFormat, format, reportFormats...); err != nil {
+		return err
+	}
+	table := c.String("table")
+	if err := choice("table", table, reports.CSVTables...); err != nil {
+		return err
+	}
+	if c.IsSet("table") && format != "csv" {
+		return usagef("--table applies to --format csv only")
+	}
+	if c.Bool("patients") && format != "json" {
+		return usagef("--patients applies to --format json only (csv: --table patients; xlsx: the Patients sheet)")
+	}
+	out := reportOutput{Format: format, Table: table, Out: c.String(flagOut)}
+	if err := checkOut(out.Out); err != nil {
+		return err
+	}
+	if format == "xlsx" && out.Out == "" && isTerminal(s.stdout) {
+		return usagef("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect stdout)")
+	}
+	key, err := deidentifyKey(c)
+	if err != nil {
+		return err
+	}
+	out.Key = key
+	o, err := evalFlags(c, c.String(flagTo))
+	if err != nil {
+		return err
+	}
+	// The drill-down is kept only where it is written: it is what grows with patients.
+	o.Config.KeepPatients = format == "xlsx" || (format == "csv" && table == "patients") || c.Bool("patients")
+
+	r, source, err := evaluate(ctx, o, s.stderr)
+	if err != nil {
+		return err
+	}
+	if out.Key != nil {
+		reports.Deidentify(r, out.Key)
+	}
+	if !o.Quiet && !(format == "table" && out.Out == "") {
+		// The table carries the warnings itself; other formats get them on stderr.
+		printFindings(s.stderr, r)
+	}
+	return writeReport(ctx, s.stdout, r, out, reportsOptions(source))
+}
+
+func reportsOptions(source string) reports.Options {
+	return reports.Options{Version: version, Source: source, Generated: now()}
+}
+
+// checkOut refuses an --out that cannot be written before any work is done.
+func checkOut(path string) error {
+	if path == "" {
+		return nil
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usagef("--out %s is a directory; give a file name", path)
+	}
+	return nil
+}
+
+// deidentifyKey reads --deidentify and its key (R: issue 7, patient privacy).
+func deidentifyKey(c *cli.Context) ([]byte, error) {
+	if !c.Bool("deidentify") {
+		return nil, nil
+	}
+	k := c.String("deidentify-key")
+	if k == "" {
+		return nil, usagef("--deidentify needs a key: --deidentify-key KEY or $MIPSPI_DEIDENTIFY_KEY")
+	}
+	if len(k) < 16 {
+		return nil, usagef("--deidentify-key is too short: use at least 16 characters so the hashes cannot be guessed")
+	}
+	return []byte(k), nil
+}
+
+// writeReport encodes r in the chosen format to out.Out (atomically, mode 0600) or stdout.
+func writeReport(ctx context.Context, stdout io.Writer, r *measure.Result, out reportOutput, o reports.Options) error {
+	encode := func(w io.Writer) error {
+		switch out.Format {
+		case "json":
+			return reports.JSON(w, r, o)
+		case "csv":
+			return reports.CSV(w, r, out.Table, o)
+		case "xlsx":
+			return reports.XLSX(w, r, o)
+		default:
+			return reports.Table(w, r, o)
+		}
+	}
+	return emit(ctx, stdout, out.Out, encode)
+}
+
+// emit writes through reports.WriteFile when path is set (nothing appears at path
+// unless write succeeds), or to stdout.
+func emit(ctx context.Context, stdout io.Writer, path string, write func(io.Writer) error) error {
+	if path == "" {
+		return write(stdout)
+	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: do not start a file
+	}
+	if err := reports.WriteFile(path, write); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// printFindings writes the run-level findings to stderr, one line each, and one line
+// counting the data-quality warnings among the issues.
+func printFindings(w io.Writer, r *measure.Result) {
+	for _, f := range r.Findings {
+		msg := f.Message
+		if msg == "" {
+			msg = string(f.Code)
+		}
+		fmt.Fprintf(w, "mipspi: %s: %s [%s]\n", f.Severity, oneLine(msg), f.Code)
+	}
+	counts := map[measure.Code]int{}
+	total := 0
+	for _, is := range r.Issues {
+		if is.Severity == measure.SeverityWarning {
+			counts[is.Code]++
+			total++
+		}
+	}
+	if total == 0 {
+		return
+	}
+	codes := make([]string, 0, len(counts))
+	for c := range counts {
+		codes = append(codes, string(c))
+	}
+	sort.Strings(codes)
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = fmt.Sprintf("%s %d", c, counts[measure.Code(c)])
+	}
+	fmt.Fprintf(w, "mipspi: warning: %d data-quality warnings (%s); they do not change the figures; --format csv --table issues lists them\n", total, strings.Join(parts, ", "))
+}
