@@ -55,7 +55,9 @@ type Evaluator struct {
 	issues   []Issue
 	outcomes []Outcome // Entity holds the slot until Result remaps it
 	counts   Counts
-	result   *Result // set by Result: the evaluation is finished
+	lag      [ReleaseLagBuckets]int // Result.ReleaseLag, fixed size: no allocation per visit
+	unrel    int                    // Result.Unreleased
+	result   *Result                // set by Result: the evaluation is finished
 }
 
 type visitRef struct{ v, office, clin int32 }
@@ -440,6 +442,9 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 		if indRep {
 			e.npiSeen[c.npi] = true
 		}
+		if indRep || e.ents[grp].reported {
+			e.countLag(&ev, o)
+		}
 
 		var reason Code
 		if !ev.timely {
@@ -484,6 +489,25 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 		e.rememberName(p) // still a candidate for later duplicates
 	}
 	return nil
+}
+
+// countLag adds a seen visit to the release-lateness histogram (Result.ReleaseLag):
+// business days from the visit's local date to the release's (R3, R4), a release on a
+// non-business day counting as the next business day.
+func (e *Evaluator) countLag(ev *visitEval, o *officeInfo) {
+	if !ev.hasRel {
+		e.unrel++
+		return
+	}
+	rd := o.zone.date(ev.rel)
+	n := 0
+	if rd > ev.v {
+		n = e.cal.BusinessDaysBetween(ev.v, rd)
+		if !e.cal.IsBusinessDay(rd) {
+			n++
+		}
+	}
+	e.lag[min(n, ReleaseLagBuckets-1)]++
 }
 
 func b2i(b bool) int {
@@ -603,6 +627,8 @@ func (e *Evaluator) Result() *Result {
 		PerformanceYear: e.year,
 		Counts:          e.counts,
 		Calendar:        e.cal,
+		ReleaseLag:      append([]int(nil), e.lag[:]...),
+		Unreleased:      e.unrel,
 	}
 
 	// Entities: reported ones, by TIN, individual rows by NPI, then the group row.

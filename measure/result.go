@@ -173,7 +173,19 @@ type Result struct {
 	Statuses        []StatusCount // sorted by count descending, then status
 	Counts          Counts
 	Calendar        *calendar.Calendar // the business calendar applied
+	// ReleaseLag is the histogram of how long information took to be released (R4)
+	// over the seen visits of reported entities: ReleaseLag[i] counts the visits
+	// released i business days after the visit's local date V (R3's counting, V itself
+	// never counts), the last bucket ReleaseLagBuckets-1 or more. A release on a
+	// non-business day counts as the next business day, so a bucket ≤ 4 is exactly a
+	// release on or before the R3 deadline; a release before V counts as 0. Releases
+	// after the as-of instant have not happened (R9). Nil for results made by hand.
+	ReleaseLag []int
+	Unreleased int // seen visits of reported entities with no release as of the as-of instant
 }
+
+// ReleaseLagBuckets is the length of Result.ReleaseLag: 0..14 business days, then 15+.
+const ReleaseLagBuckets = 16
 
 // Worklist is the clinicians' note worklist (SPEC §4 `mipspi notes`): every seen visit
 // whose note is missing, unsigned, unlocked or released late, grouped by clinician.
