@@ -34,10 +34,12 @@ type BulkWriter struct {
 }
 
 const (
-	flushRows        = 10000
-	sqliteCommitRows = 200000
-	sqliteMaxParams  = 30000 // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32
+	flushRows       = 10000
+	sqliteMaxParams = 30000 // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32
 )
+
+// sqliteCommitRows is a variable so that tests can cross it with few rows.
+var sqliteCommitRows = 200000
 
 type bulkTable struct {
 	name    string

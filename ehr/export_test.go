@@ -15,3 +15,10 @@ func SetReadTxHook(f func(ctx context.Context, tx *sql.Tx) error) (restore func(
 
 // ParseInstant exposes the timestamp text parser to the tests.
 func ParseInstant(s string) (time.Time, bool) { return parseInstant(s) }
+
+// SetSQLiteCommitRows changes how many rows a SQLite bulk load writes per transaction.
+func SetSQLiteCommitRows(n int) (restore func()) {
+	old := sqliteCommitRows
+	sqliteCommitRows = n
+	return func() { sqliteCommitRows = old }
+}

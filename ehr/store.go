@@ -127,7 +127,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if params != "" {
 		q = params + "&" + q
 	}
-	sqldb, err := sql.Open(sqliteshim.ShimName, "file:"+file+"?"+q)
+	// The driver reads a SQLite URI: escape what would end the path early.
+	uriPath := strings.NewReplacer("%", "%25", "#", "%23").Replace(file)
+	sqldb, err := sql.Open(sqliteshim.ShimName, "file:"+uriPath+"?"+q)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", s.redacted, err)
 	}
