@@ -1,5 +1,3 @@
-//go:build generate_landed
-
 package main
 
 // mipspi db generate (issue 6): a deterministic synthetic practice for scale tests.
@@ -24,6 +22,7 @@ func generateCommand(s *streams) *cli.Command {
 			&cli.IntFlag{Name: "clinicians", Value: 20, Usage: "number of clinicians"},
 			&cli.IntFlag{Name: "patients", Value: 5000, Usage: "number of patients"},
 			&cli.IntFlag{Name: "appointments", Value: 20000, Usage: "number of appointments"},
+			&cli.IntFlag{Name: "tins", Usage: "number of TINs (default: clinicians/100+1, at least 2)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed: the same seed gives the same rows"},
 			&cli.BoolFlag{Name: "force", Usage: "drop and recreate the tables if they exist"},
 			quietFlag(),
@@ -41,6 +40,12 @@ func generateCommand(s *streams) *cli.Command {
 					return usagef("--%s %d: want at least 1", f, c.Int(f))
 				}
 			}
+			if c.Int("clinicians") < 2 {
+				return usagef("--clinicians %d: want at least 2", c.Int("clinicians"))
+			}
+			if c.Int("tins") < 0 || c.Int("tins") > c.Int("clinicians") {
+				return usagef("--tins %d: want 1..%d (no more TINs than clinicians)", c.Int("tins"), c.Int("clinicians"))
+			}
 			dsn, err := requireDB(c)
 			if err != nil {
 				return err
@@ -51,6 +56,7 @@ func generateCommand(s *streams) *cli.Command {
 				Patients:     c.Int("patients"),
 				Appointments: c.Int("appointments"),
 				Seed:         c.Uint64("seed"),
+				TINs:         c.Int("tins"),
 			}
 			if !c.Bool(flagQuiet) && isTerminal(s.stderr) {
 				bar := newProgress(s.stderr, -1, "generating rows")
@@ -69,16 +75,18 @@ func generateCommand(s *streams) *cli.Command {
 				if err := st.Init(c.Context, c.Bool("force")); err != nil {
 					return scrub(err, dsn)
 				}
-				err := writeRows(c.Context, st, func(w ehr.RowWriter) error {
-					_, err := fixtures.Generate(w, opt)
+				var stats fixtures.GenerateStats
+				err := writeRows(c.Context, st, func(w ehr.RowWriter) (err error) {
+					stats, err = fixtures.Generate(w, opt)
 					return err
 				})
 				if err != nil {
 					return scrub(fmt.Errorf("generate into %s: %w", st, err), dsn)
 				}
 				if !c.Bool(flagQuiet) {
-					fmt.Fprintf(s.stderr, "mipspi: generated %d clinicians, %d patients, %d appointments for %d (seed %d) in %s\n",
-						opt.Clinicians, opt.Patients, opt.Appointments, opt.Year, opt.Seed, st)
+					fmt.Fprintf(s.stderr, "mipspi: generated %d TINs, %d offices, %d clinicians, %d patients, %d appointments, %d notes, %d invitations, %d API windows for %d (seed %d) in %s\n",
+						stats.TINs, stats.Offices, stats.Clinicians, stats.Patients, stats.Appointments, stats.Notes,
+						stats.Invitations, stats.APIWindows, opt.Year, opt.Seed, st)
 				}
 				return nil
 			})

@@ -164,7 +164,11 @@ func onUsageError(_ *cli.Context, err error, _ bool) error {
 func groupAction(s *streams) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		if c.Args().Present() {
-			return usagef("unknown command %q for %q (see --help)", c.Args().First(), c.Command.FullName())
+			name := c.App.Name
+			if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
+				name += " " + c.Command.FullName()
+			}
+			return usagef("unknown command %q for %q (see --help)", c.Args().First(), name)
 		}
 		// Help to stderr: it is not a report.
 		w := c.App.Writer
