@@ -45,7 +45,9 @@ registry:
     PI_PPHI_1: true
     PI_PPHI_2: true
     PI_EP_1: {numerator: 120, denominator: 150}
+    PI_EP_2: true
     PI_HIE_1: {numerator: 40, denominator: 50}
+    PI_HIE_4: {numerator: 30, denominator: 40}
     PI_PHCDRR_1: true
     PI_PHCDRR_3: true
 `

@@ -66,6 +66,9 @@ func exportCommand(s *streams) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if !o.Quiet {
+				printFindings(s.stderr, r)
+			}
 			filter := registry.EntityFilter(entity)
 			problems := registry.Validate(r, rc, filter)
 			for _, p := range problems {
