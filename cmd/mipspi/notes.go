@@ -50,7 +50,8 @@ func notesCommand(s *streams) *cli.Command {
 			if key != nil {
 				reports.Deidentify(r, key)
 			}
-			if !o.Quiet && format != "table" {
+			if !o.Quiet {
+				// The worklist does not repeat the run's warnings: they go to stderr.
 				printFindings(s.stderr, r)
 			}
 			wl := r.Worklist(o.Config.NPI)

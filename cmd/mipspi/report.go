@@ -144,17 +144,33 @@ func writeReport(ctx context.Context, stdout io.Writer, r *measure.Result, out r
 
 // emit writes through reports.WriteFile when path is set (nothing appears at path
 // unless write succeeds), or to stdout.
+//
+// Every write checks ctx, so Ctrl-C while a large workbook is being encoded stops it:
+// reports.WriteFile then removes its temporary file and nothing is renamed into place.
 func emit(ctx context.Context, stdout io.Writer, path string, write func(io.Writer) error) error {
-	if path == "" {
-		return write(stdout)
-	}
 	if err := ctx.Err(); err != nil {
-		return err // interrupted: do not start a file
+		return err // interrupted: do not start
 	}
-	if err := reports.WriteFile(path, write); err != nil {
+	if path == "" {
+		return write(ctxWriter{ctx, stdout})
+	}
+	if err := reports.WriteFile(path, func(w io.Writer) error { return write(ctxWriter{ctx, w}) }); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// ctxWriter fails every write once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 // printFindings writes the run-level findings to stderr, one line each, and one line

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -322,4 +324,27 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestEmitInterruptedMidWrite: Ctrl-C while the report is being written (a large
+// workbook takes a while) fails the write and leaves no file, temporary or final.
+func TestEmitInterruptedMidWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.xlsx")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := emit(ctx, nil, path, func(w io.Writer) error {
+		if _, err := w.Write([]byte("first part")); err != nil {
+			return err
+		}
+		cancel() // the signal arrives
+		_, err := w.Write([]byte("second part"))
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("emit: %v, want context.Canceled", err)
+	}
+	if names := dirNames(t, dir); len(names) != 0 {
+		t.Errorf("left %v behind", names)
+	}
 }
