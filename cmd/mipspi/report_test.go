@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -346,5 +347,57 @@ func TestEmitInterruptedMidWrite(t *testing.T) {
 	}
 	if names := dirNames(t, dir); len(names) != 0 {
 		t.Errorf("left %v behind", names)
+	}
+}
+
+// TestParseAsOf: RFC 3339 instants are taken as given (in UTC); a bare date is the end of
+// that day in UTC, still that date in every US zone (R9's as-of local date).
+func TestParseAsOf(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+	}{
+		{"2026-01-15T12:00:00Z", time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)},
+		{"2026-01-15T07:00:00-05:00", time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)},
+		{"2025-07-08T12:00:00.5Z", time.Date(2025, 7, 8, 12, 0, 0, 5e8, time.UTC)},
+		{"2025-07-08", time.Date(2025, 7, 8, 23, 59, 59, 0, time.UTC)},
+		{" 2025-07-08 ", time.Date(2025, 7, 8, 23, 59, 59, 0, time.UTC)},
+	} {
+		got, err := parseAsOf(tc.in)
+		if err != nil || !got.Equal(tc.want) || got.Location() != time.UTC {
+			t.Errorf("parseAsOf(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	honolulu, _ := time.LoadLocation("Pacific/Honolulu")
+	if d, _ := parseAsOf("2025-07-08"); d.In(honolulu).Format("2006-01-02") != "2025-07-08" {
+		t.Errorf("bare date is not that date in Honolulu: %v", d.In(honolulu))
+	}
+	for _, bad := range []string{"", "2025-02-30", "2025-07-08 12:00", "now", "2025-07-08T25:00:00Z"} {
+		if _, err := parseAsOf(bad); err == nil {
+			t.Errorf("parseAsOf(%q) accepted", bad)
+		}
+	}
+}
+
+// TestDemoReportGoldens: the demo practice in JSON and CSV, byte-exact.
+func TestDemoReportGoldens(t *testing.T) {
+	dsn, _ := demoDB(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"demo.json", []string{"--format", "json"}},
+		{"demo-entities.csv", []string{"--format", "csv"}},
+		{"demo-issues.csv", []string{"--format", "csv", "--table", "issues"}},
+		{"demo-notes.txt", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := "report"
+			if tc.name == "demo-notes.txt" {
+				cmd = "notes"
+			}
+			o := mustRun(t, args([]string{cmd, "--db", dsn, "--quiet"}, demoPeriod, tc.args)...)
+			golden(t, tc.name, o.stdout)
+		})
 	}
 }
