@@ -40,7 +40,7 @@ func dbCommand(s *streams) *cli.Command {
 						if err := st.Init(c.Context, c.Bool("force")); err != nil {
 							return scrub(err, dsn)
 						}
-						fmt.Fprintf(s.stderr, "mipspi: created the tables in %s\n", st)
+						fmt.Fprintf(s.stderr, "mipspi: tables ready in %s\n", st)
 						return nil
 					})
 				},
@@ -60,6 +60,9 @@ func dbCommand(s *streams) *cli.Command {
 					}
 					dsn, err := requireDB(c)
 					if err != nil {
+						return err
+					}
+					if err := requireExistingDB(dsn); err != nil {
 						return err
 					}
 					return withStore(c.Context, dsn, func(st *ehr.Store) error {

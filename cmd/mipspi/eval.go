@@ -56,6 +56,9 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
+	if err := requireExistingDB(o.DSN); err != nil {
+		return nil, "", err
+	}
 	store, err := openStore(ctx, o.DSN)
 	if err != nil {
 		return nil, "", timeoutError(ctx, o.Timeout, err)

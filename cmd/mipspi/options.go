@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -124,13 +125,56 @@ func period(from, to string) (calendar.Date, calendar.Date, error) {
 	return start, end, nil
 }
 
-// requireDB returns the --db value or a usage error naming both ways to give it.
+// requireDB returns the --db value or a usage error naming both ways to give it. A DSN
+// of an unknown kind is a usage error too (only its scheme is shown: the rest may hold
+// a password).
 func requireDB(c *cli.Context) (string, error) {
 	dsn := strings.TrimSpace(c.String(flagDB))
 	if dsn == "" {
 		return "", usagef("--db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB or sqlite:PATH")
 	}
-	return dsn, nil
+	for _, p := range []string{"postgres://", "postgresql://", "sqlite:", "file:"} {
+		if strings.HasPrefix(dsn, p) {
+			return dsn, nil
+		}
+	}
+	scheme := dsn
+	if i := strings.IndexAny(scheme, ":/@ "); i >= 0 {
+		scheme = scheme[:i]
+	}
+	return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
+}
+
+// sqlitePath is the file of a sqlite:/file: DSN ("" for PostgreSQL or in-memory).
+func sqlitePath(dsn string) string {
+	var p string
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		p = strings.TrimPrefix(dsn, "sqlite:")
+	case strings.HasPrefix(dsn, "file:"):
+		p = strings.TrimPrefix(dsn, "file:")
+	default:
+		return ""
+	}
+	p, params, _ := strings.Cut(p, "?")
+	if p == ":memory:" || strings.Contains(params, "mode=memory") {
+		return ""
+	}
+	return p
+}
+
+// requireExistingDB refuses a SQLite file that does not exist for the commands that
+// only read: SQLite would silently create an empty file (a write, and a confusing
+// "no such table" next).
+func requireExistingDB(dsn string) error {
+	p := sqlitePath(dsn)
+	if p == "" {
+		return nil
+	}
+	if _, err := os.Stat(p); err != nil {
+		return fmt.Errorf("open sqlite:%s: %w (mipspi db init creates a database; mipspi demo builds the demo one)", p, unwrapPathError(err))
+	}
+	return nil
 }
 
 // loadConfigFlag loads --config when given (nil config when absent). Any problem with

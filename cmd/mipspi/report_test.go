@@ -401,3 +401,17 @@ func TestDemoReportGoldens(t *testing.T) {
 		})
 	}
 }
+
+// TestMissingSQLiteFile: report on a SQLite file that does not exist fails (exit 1)
+// without creating it.
+func TestMissingSQLiteFile(t *testing.T) {
+	t.Chdir(t.TempDir())
+	o := mipspi(t, args([]string{"report", "--db", "sqlite:typo.db"}, smallPeriod)...)
+	want := "mipspi: open sqlite:typo.db: no such file or directory (mipspi db init creates a database; mipspi demo builds the demo one)\n"
+	if o.code != exitFail || o.stderr != want {
+		t.Errorf("exit %d, stderr %q", o.code, o.stderr)
+	}
+	if _, err := os.Stat("typo.db"); !os.IsNotExist(err) {
+		t.Errorf("typo.db was created")
+	}
+}
