@@ -50,6 +50,8 @@ func TestUsageErrors(t *testing.T) {
 			"mipspi: --db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB or sqlite:PATH"},
 		{"unknown kind of database", []string{"report", "--db", "mysql://u:pw@h/db", "--from", "2025-01-01", "--to", "2025-12-31"},
 			"mipspi: --db mysql…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH"},
+		{"out in a missing directory", args([]string{"report", "--out", filepath.Join(dir, "no", "r.txt")}, period),
+			"mipspi: --out " + filepath.Join(dir, "no", "r.txt") + ": directory " + filepath.Join(dir, "no") + " does not exist"},
 		{"bad format", args([]string{"report", "--format", "pdf"}, period),
 			"mipspi: --format pdf is not one of table, json, csv, xlsx"},
 		{"bad notes format", args([]string{"notes", "--format", "xlsx"}, period),
