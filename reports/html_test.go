@@ -1,0 +1,238 @@
+package reports
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/mipspi/mipspi/measure"
+)
+
+// htmlResult is the hand-built fixture with a release histogram, which the engine
+// fills and hand-built results do not: 29 seen visits, 19 released, 10 not.
+func htmlResult() *measure.Result {
+	r := testResult()
+	r.ReleaseLag = make([]int, measure.ReleaseLagBuckets)
+	copy(r.ReleaseLag, []int{3, 4, 5, 2, 1, 1, 0, 2})
+	r.ReleaseLag[measure.ReleaseLagBuckets-1] = 1
+	r.Unreleased = 10
+	return r
+}
+
+// Hostile strings: each would run script or break the layout if it became markup.
+const (
+	hostileScript = `<script>window.__pwned=1</script>`
+	hostileImg    = `"><img src=x onerror="window.__pwned=1">`
+	hostileTable  = `Zoë & O'Brien </td></tr></table><b>bold</b>`
+	hostileSVG    = `</text></svg><svg onload="window.__pwned=1">`
+	hostileStatus = `</style><script>window.__pwned=1</script>`
+	hostileNPI    = `1" onmouseover="window.__pwned=1`
+)
+
+// hostileResult is the fixture with markup in every data string a report shows:
+// clinician names, an NPI, MRNs, statuses, finding messages and the source.
+func hostileResult() *measure.Result {
+	r := htmlResult()
+	names := map[string]string{"Adams, Ann": hostileScript, "Baker, Bo": hostileImg, "Chen, Cy": hostileSVG}
+	npis := map[string]string{npiChen: hostileNPI}
+	for i := range r.Entities {
+		e := &r.Entities[i]
+		if n, ok := names[e.Clinician]; ok {
+			e.Clinician = n
+		}
+		if n, ok := npis[e.NPI]; ok {
+			e.NPI = n
+		}
+	}
+	r.Entities[1].Clinician = hostileTable
+	for i := range r.Issues {
+		is := &r.Issues[i]
+		if n, ok := names[is.Clinician]; ok {
+			is.Clinician = n
+		}
+		if n, ok := npis[is.NPI]; ok {
+			is.NPI = n
+		}
+		if is.MRN != "" {
+			is.MRN = hostileImg
+		}
+	}
+	for i := range r.Statuses {
+		r.Statuses[i].Status = hostileStatus
+	}
+	for i := range r.Findings {
+		r.Findings[i].Status = hostileStatus
+		r.Findings[i].Message += " " + hostileScript
+	}
+	r.Config.SeenStatuses = []string{"Complete", hostileStatus}
+	return r
+}
+
+func TestHTMLGolden(t *testing.T) {
+	var first, second bytes.Buffer
+	if err := HTML(&first, htmlResult(), testOptions); err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(&second, htmlResult(), testOptions); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.Bytes(), second.Bytes()) {
+		t.Errorf("two runs on the same result differ")
+	}
+	golden(t, "html-report.html", first.Bytes())
+}
+
+// htmlTree parses page as a browser would.
+func htmlTree(t *testing.T, page []byte) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func walk(n *html.Node, f func(*html.Node)) {
+	f(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, f)
+	}
+}
+
+// markupProblems lists what must never be in the page: script, event-handler
+// attributes, elements that load something, and links that leave the page.
+func markupProblems(doc *html.Node) []string {
+	var bad []string
+	walk(doc, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		switch n.Data {
+		case "script", "img", "iframe", "object", "embed", "link", "base", "b", "image", "use", "foreignObject":
+			bad = append(bad, "<"+n.Data+">")
+		}
+		for _, a := range n.Attr {
+			k := strings.ToLower(a.Key)
+			switch {
+			case strings.HasPrefix(k, "on"):
+				bad = append(bad, "<"+n.Data+" "+a.Key+">")
+			case k == "src", k == "xlink:href", k == "srcset":
+				bad = append(bad, "<"+n.Data+" "+a.Key+"="+a.Val+">")
+			case k == "href" && !strings.HasPrefix(a.Val, "#"):
+				bad = append(bad, "<"+n.Data+" href="+a.Val+">")
+			case k == "style" && strings.Contains(strings.ToLower(a.Val), "url("):
+				bad = append(bad, "<"+n.Data+" style="+a.Val+">")
+			}
+		}
+		if n.Data == "style" && n.FirstChild != nil && (strings.Contains(n.FirstChild.Data, "url(") || strings.Contains(n.FirstChild.Data, "@import")) {
+			bad = append(bad, "<style> loads a resource")
+		}
+	})
+	return bad
+}
+
+// texts returns every text node's content, in document order.
+func texts(doc *html.Node) string {
+	var b strings.Builder
+	walk(doc, func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte('\n')
+		}
+	})
+	return b.String()
+}
+
+func TestHTMLEscapes(t *testing.T) {
+	cases := []struct {
+		name string
+		r    *measure.Result
+		o    Options
+	}{
+		{"fixture", htmlResult(), testOptions},
+		{"hostile data", hostileResult(), Options{Source: hostileScript, Version: hostileImg}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var page bytes.Buffer
+			if err := HTML(&page, c.r, c.o); err != nil {
+				t.Fatal(err)
+			}
+			doc := htmlTree(t, page.Bytes())
+			if bad := markupProblems(doc); len(bad) > 0 {
+				t.Errorf("page has markup it must not have: %q", bad)
+			}
+			if c.name != "hostile data" {
+				return
+			}
+			// Every hostile string is in the page as text, whole.
+			all := texts(doc)
+			for _, s := range []string{hostileScript, hostileImg, hostileTable, hostileSVG, hostileStatus, hostileNPI} {
+				if !strings.Contains(all, s) {
+					t.Errorf("page text lacks %q: it was changed or became markup", s)
+				}
+			}
+		})
+	}
+}
+
+// TestMarkupProblemsBites checks the checker: unescaped output is caught.
+func TestMarkupProblemsBites(t *testing.T) {
+	for _, page := range []string{
+		`<p>` + hostileScript + `</p>`,
+		`<p title="` + hostileImg + `"></p>`,
+		`<div data-npi="` + hostileNPI + `"></div>`,
+		`<svg><text>` + hostileSVG + `</text></svg>`,
+		`<style>body{background:url(http://example.com/x.png)}</style>`,
+		`<a href="https://example.com/">x</a>`,
+	} {
+		if bad := markupProblems(htmlTree(t, []byte(page))); len(bad) == 0 {
+			t.Errorf("not caught: %s", page)
+		}
+	}
+}
+
+func TestHTMLControlCharacters(t *testing.T) {
+	r := htmlResult()
+	r.Entities[0].Clinician = "Adams\x00\x1b[31m\u2028Ann\xff"
+	var page bytes.Buffer
+	if err := HTML(&page, r, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"\x00", "\x1b", "\u2028", "\xff"} {
+		if bytes.Contains(page.Bytes(), []byte(c)) {
+			t.Errorf("page carries %q from the data", c)
+		}
+	}
+	if !bytes.Contains(page.Bytes(), []byte("Adams\uFFFD\uFFFD[31m\uFFFDAnn\uFFFD")) {
+		t.Errorf("control characters not replaced by U+FFFD")
+	}
+}
+
+func TestHTMLEmptyAndErrors(t *testing.T) {
+	if err := HTML(&bytes.Buffer{}, nil, testOptions); err == nil {
+		t.Error("nil result: no error")
+	}
+	empty := &measure.Result{Config: htmlResult().Config}
+	var page bytes.Buffer
+	if err := HTML(&page, empty, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	all := texts(htmlTree(t, page.Bytes()))
+	for _, s := range []string{"No entity has a seen visit", "No clinician has a seen visit", "carries no release timing", "No issues.", "No clinician to list."} {
+		if !strings.Contains(all, s) {
+			t.Errorf("empty result page lacks %q", s)
+		}
+	}
+	boom := errors.New("disk full")
+	if err := HTML(failWriter{boom}, htmlResult(), testOptions); !errors.Is(err, boom) {
+		t.Errorf("write error: got %v, want it wrapped", err)
+	}
+}
+
+type failWriter struct{ err error }
+
+func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
