@@ -50,10 +50,13 @@ type Evaluator struct {
 	order []visitRef // the patient's visits in chronological order
 	pat   []patEnt   // one per entity the patient touches
 	mark  []int32    // slot → index+1 into pat (0 = untouched)
-	dups  map[uint64]dupEntry
+	dups  nameIndex
 
-	issues   []Issue
-	outcomes []Outcome // Entity holds the slot until Result remaps it
+	rows     []rowRec     // R10 rows in stream order, compact (rows.go)
+	rowPats  []rowPatient // patients named by rows
+	texts    []string     // data-quality texts named by rows
+	curPat   int32        // the current patient's index in rowPats, -1 until its first row
+	outcomes []Outcome    // Entity holds the slot until Result remaps it
 	counts   Counts
 	lag      [ReleaseLagBuckets]int // Result.ReleaseLag, fixed size: no allocation per visit
 	unrel    int                    // Result.Unreleased
@@ -106,11 +109,6 @@ type patEnt struct {
 	anyIfLocked    bool
 	reason         Code // first reason of the first failing visit
 	first, last    calendar.Date
-}
-
-type dupEntry struct {
-	id  int64
-	mrn string
 }
 
 // idIndex maps database ids to dense indices: a slice when the ids are small and
@@ -180,7 +178,6 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 		cal:    calendar.New(cfg.FederalHolidays, cfg.Closures),
 		year:   cfg.Start.Year(),
 		status: newStatuses(cfg.SeenStatuses),
-		dups:   map[uint64]dupEntry{},
 	}
 	// R7: numerator actions stay inside the period, or the calendar year.
 	e.bound = cfg.End
@@ -355,6 +352,7 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 	}
 	e.counts.Patients++
 	e.counts.Appointments += len(rec.Visits)
+	e.curPat = -1
 	p := &rec.Patient
 	asOf := e.cfg.AsOf
 
@@ -449,12 +447,14 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 		var reason Code
 		if !ev.timely {
 			e.counts.PendingVisits += b2i(ev.pending)
-			var base Issue
+			var base rowRec
 			if indRep {
-				base = Issue{
-					TIN: e.tins[o.tin].tin, NPI: e.npis[c.npi], Clinician: c.display,
-					PatientID: p.ID, MRN: p.MRN, AppointmentID: v.ID,
-					VisitDate: vd, Deadline: ev.deadline, Fixable: ev.pending,
+				base = rowRec{
+					appt: v.ID, patient: e.curRowPatient(p, rec.FirstInvitation), text: -1,
+					tin: o.tin, npi: c.npi, clin: ci, visit: vd, deadline: ev.deadline,
+				}
+				if ev.pending {
+					base.flags = rowFixable
 				}
 				if emailState == 0 && !hasInv {
 					emailState = 2
@@ -463,18 +463,17 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 					}
 				}
 			}
-			reason = e.reasons(indRep, &base, v, o, &ev, hasInv, inv, rec.FirstInvitation, emailState == 1)
+			reason = e.reasons(indRep, &base, v, o, &ev, hasInv, inv, emailState == 1)
 		} else {
 			e.counts.TimelyVisits++
 		}
 		// R10 data quality: a lock before the visit itself.
 		if indRep && v.Notes.Count > 0 && !v.Notes.FirstLocked.IsZero() && !v.Notes.FirstLocked.After(asOf) &&
 			v.Notes.FirstLocked.Before(v.ScheduledAt) {
-			e.issues = append(e.issues, Issue{
-				Code: LockBeforeVisit, Severity: SeverityWarning,
-				TIN: e.tins[o.tin].tin, NPI: e.npis[c.npi], Clinician: c.display,
-				PatientID: p.ID, MRN: p.MRN, AppointmentID: v.ID, VisitDate: vd, Deadline: ev.deadline,
-				EventDate: o.zone.date(v.Notes.FirstLocked), HasEvent: true,
+			e.rows = append(e.rows, rowRec{
+				code: codeIndex[LockBeforeVisit], appt: v.ID, patient: e.curRowPatient(p, rec.FirstInvitation), text: -1,
+				tin: o.tin, npi: c.npi, clin: ci, visit: vd, deadline: ev.deadline,
+				event: o.zone.date(v.Notes.FirstLocked), flags: rowHasEvent,
 			})
 		}
 
@@ -673,8 +672,11 @@ func (e *Evaluator) Result() *Result {
 	}
 
 	// Issues: stream order, then data-quality rows about TINs and clinicians, sorted.
-	r.Issues = e.issues
-	e.issues = nil
+	r.Issues = make([]Issue, len(e.rows), len(e.rows)+len(e.tins)+len(e.npis))
+	for i := range e.rows {
+		r.Issues[i] = e.expand(&e.rows[i])
+	}
+	e.rows, e.rowPats, e.texts = nil, nil, nil
 	var dq []Issue
 	tinDone := make([]bool, len(e.tins))
 	for _, s := range slots {

@@ -19,71 +19,72 @@ import (
 // access after the period. When the only reason is a TIN whose API was never enabled,
 // no row is written (one run-level finding replaces them) and the code returned is
 // API_NEVER_ENABLED.
-func (e *Evaluator) reasons(emit bool, base *Issue, v *Visit, o *officeInfo, ev *visitEval,
-	hasInv bool, inv time.Time, fi *Invitation, hasEmail bool) Code {
+func (e *Evaluator) reasons(emit bool, base *rowRec, v *Visit, o *officeInfo, ev *visitEval,
+	hasInv bool, inv time.Time, hasEmail bool) Code {
 	var first Code
-	put := func(row *Issue) {
+	put := func(code Code, row *rowRec) {
 		if first == "" {
-			first = row.Code
+			first = code
 		}
 		if emit {
-			e.issues = append(e.issues, *row)
+			row.code = codeIndex[code]
+			e.rows = append(e.rows, *row)
 		}
 	}
 	// missing marks a row about an event that has not happened: business days left
 	// until the deadline when fixable, days the deadline has passed by otherwise.
-	missing := func(row *Issue) {
+	missing := func(row *rowRec) {
 		if ev.pending {
-			row.BusinessDays = e.cal.BusinessDaysBetween(o.asOfDate, ev.deadline)
+			row.bdays = int32(e.cal.BusinessDaysBetween(o.asOfDate, ev.deadline))
 		} else {
-			row.BusinessDays = e.cal.BusinessDaysBetween(ev.deadline, o.asOfDate)
+			row.bdays = int32(e.cal.BusinessDaysBetween(ev.deadline, o.asOfDate))
 		}
 	}
-	late := func(row *Issue, d calendar.Date) {
-		row.EventDate, row.HasEvent = d, true
-		row.BusinessDays = e.cal.BusinessDaysBetween(ev.deadline, d)
+	late := func(row *rowRec, d calendar.Date) {
+		row.event = d
+		row.flags |= rowHasEvent
+		row.bdays = int32(e.cal.BusinessDaysBetween(ev.deadline, d))
 	}
-	row := *base
-	row.Severity = SeverityError
 
 	// R4: the note.
 	lock := e.cfg.Release == ReleaseLock
-	row.Code = ""
+	row := *base
+	var code Code
 	switch {
 	case v.Notes.Count == 0:
-		row.Code = NoteMissing
+		code = NoteMissing
 	case !ev.hasRel:
-		row.Code = NoteUnsigned
+		code = NoteUnsigned
 		if lock && !v.Notes.FirstSigned.IsZero() && !v.Notes.FirstSigned.After(e.cfg.AsOf) {
-			row.Code = NoteNotLocked
+			code = NoteNotLocked
 		}
 	}
-	if row.Code != "" {
+	if code != "" {
 		missing(&row)
-		row.CountsIfLocked = ev.ifLocked
-		put(&row)
+		if ev.ifLocked {
+			row.flags |= rowCountsIfLocked
+		}
+		put(code, &row)
 	} else if rd := o.zone.date(ev.rel); rd > ev.deadline {
-		row.Code = NoteLockedLate
+		code = NoteLockedLate
 		if !lock {
-			row.Code = NoteSignedLate
+			code = NoteSignedLate
 		}
 		late(&row, rd)
-		put(&row)
+		put(code, &row)
 	}
 
 	// R5: the invitation.
 	row = *base
-	row.Severity = SeverityError
 	if !hasInv {
-		row.Code = NotInvited
-		row.HasEmail = hasEmail
 		missing(&row)
-		put(&row)
+		if hasEmail {
+			row.flags |= rowHasEmail
+		}
+		put(NotInvited, &row)
 	} else if id := o.zone.date(inv); id > ev.deadline {
-		row.Code = InvitedLate
-		row.Recipient, row.Channel = fi.Recipient, fi.Channel
 		late(&row, id)
-		put(&row)
+		put(InvitedLate, &row)
 	}
 
 	// R6: the API. T0 is the later of the release and the invitation among those that
@@ -106,25 +107,24 @@ func (e *Evaluator) reasons(emit bool, base *Issue, v *Visit, o *officeInfo, ev 
 		t0 = inv
 	}
 	row = *base
-	row.Severity = SeverityError
-	row.Code = APINotEnabled
 	if a, ok := tw.next(t0); !ok {
 		missing(&row)
-		put(&row)
+		put(APINotEnabled, &row)
 	} else if ad := o.zone.date(a); ad > ev.deadline {
 		late(&row, ad)
-		put(&row)
+		put(APINotEnabled, &row)
 	}
 
 	// R7: access in time but after the numerator-action bound.
 	if ev.hasA && ev.aDate <= ev.deadline && ev.aDate > e.bound {
 		row = *base
-		row.Severity = SeverityError
-		row.Code = AccessAfterPeriod
-		row.EventDate, row.HasEvent = ev.aDate, true
-		row.Bound = e.bound
-		row.CalendarYear = e.cfg.NumeratorActions == ActionsCalendarYear
-		put(&row)
+		row.event = ev.aDate
+		row.flags |= rowHasEvent
+		row.bnd = e.bound
+		if e.cfg.NumeratorActions == ActionsCalendarYear {
+			row.flags |= rowCalendarYear
+		}
+		put(AccessAfterPeriod, &row)
 	}
 	return first
 }
@@ -134,9 +134,9 @@ func (e *Evaluator) reasons(emit bool, base *Issue, v *Visit, o *officeInfo, ev 
 // They come after the patient's visit rows.
 func (e *Evaluator) patientQuality(p *Patient) {
 	if p.Email != "" && !usableEmailFast(p.Email) && !UsableEmail(p.Email) {
-		e.issues = append(e.issues, Issue{
-			Code: InvalidEmail, Severity: SeverityWarning, PatientID: p.ID, MRN: p.MRN,
-			Text: fmt.Sprintf("email on file is not a usable address: %q", sanitize(p.Email)),
+		e.rows = append(e.rows, rowRec{
+			code: codeIndex[InvalidEmail], patient: e.curRowPatient(p, nil), tin: -1, npi: -1, clin: -1,
+			text: e.addText(fmt.Sprintf("email on file is not a usable address: %q", sanitize(p.Email))),
 		})
 	}
 	if !p.HasBirthDate {
@@ -144,14 +144,14 @@ func (e *Evaluator) patientQuality(p *Patient) {
 	}
 	prev, dup := e.rememberName(p)
 	if dup && prev.id != p.ID {
-		later, earlier := p.ID, prev.id
-		mrn := p.MRN
-		if later < earlier {
-			later, earlier, mrn = earlier, later, prev.mrn
+		pi, earlier := e.curRowPatient(p, nil), prev.id
+		if p.ID < prev.id { // streamed out of id order: the row is about the other one
+			e.rowPats = append(e.rowPats, rowPatient{id: prev.id, mrn: prev.mrn})
+			pi, earlier = int32(len(e.rowPats)-1), p.ID
 		}
-		e.issues = append(e.issues, Issue{
-			Code: PossibleDuplicatePatient, Severity: SeverityWarning, PatientID: later, MRN: mrn,
-			Text: fmt.Sprintf("same name and birth date as patient %d", earlier),
+		e.rows = append(e.rows, rowRec{
+			code: codeIndex[PossibleDuplicatePatient], patient: pi, tin: -1, npi: -1, clin: -1,
+			text: e.addText(fmt.Sprintf("same name and birth date as patient %d", earlier)),
 		})
 	}
 }
@@ -178,11 +178,7 @@ func (e *Evaluator) rememberName(p *Patient) (dupEntry, bool) {
 	mix(last)
 	h ^= uint64(uint32(p.BirthDate))
 	h *= 1099511628211
-	prev, ok := e.dups[h]
-	if !ok || p.ID < prev.id {
-		e.dups[h] = dupEntry{id: p.ID, mrn: p.MRN}
-	}
-	return prev, ok
+	return e.dups.remember(h, p.ID, p.MRN)
 }
 
 // sanitize makes a stored value safe to echo in a message: control characters are
