@@ -287,7 +287,22 @@ type jsonFigures struct {
 }
 
 func TestHTMLInChromium(t *testing.T) {
-	r := htmlResult()
+	chromiumPath(t)
+	cases := []struct {
+		name string // also the screenshot's name
+		r    *measure.Result
+	}{
+		{"html-report", htmlResult()},        // the hand-built fixture of the golden tests
+		{"html-engine", engineResult(t, 11)}, // a practice evaluated by the engine
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { checkInChromium(t, c.name, c.r) })
+	}
+}
+
+// checkInChromium opens r's HTML report in Chromium and checks it against r's JSON
+// report and r itself.
+func checkInChromium(t *testing.T, name string, r *measure.Result) {
 	var page, js bytes.Buffer
 	if err := HTML(&page, r, testOptions); err != nil {
 		t.Fatal(err)
@@ -300,8 +315,8 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, bl, shot, pdf := openInChromium(t, page.Bytes())
-	saveArtifact(t, "html-report.png", shot)
-	saveArtifact(t, "html-report.pdf", pdf)
+	saveArtifact(t, name+".png", shot)
+	saveArtifact(t, name+".pdf", pdf)
 
 	t.Run("figures equal the JSON report's", func(t *testing.T) {
 		type fig struct {

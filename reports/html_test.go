@@ -3,11 +3,17 @@ package reports
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 
+	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -236,3 +242,111 @@ func TestHTMLEmptyAndErrors(t *testing.T) {
 type failWriter struct{ err error }
 
 func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
+
+// engineResult evaluates a deterministic generated practice with the engine (so that
+// ReleaseLag is the engine's): two TINs in two zones, ten clinicians with their own
+// habits for locking notes, 400 patients with one to three visits in 2025.
+func engineResult(t testing.TB, seed uint64) *measure.Result {
+	t.Helper()
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	p := measure.Practice{
+		Offices: []measure.Office{
+			{ID: 1, TIN: tinA, Name: "Main", Zone: zone("America/New_York")},
+			{ID: 2, TIN: tinB, Name: "Lakeside", Zone: zone("America/Chicago")},
+		},
+		APIWindows: []measure.APIWindow{
+			{ID: 1, TIN: tinA, Enabled: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
+			{ID: 2, TIN: tinB, Enabled: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)},
+		},
+	}
+	names := [][2]string{{"Ann", "Avery"}, {"Bob", "Brown"}, {"Cy", "Cole"}, {"Dee", "Diaz"}, {"Eve", "Eng"},
+		{"Fay", "Fox"}, {"Gus", "Gray"}, {"Hal", "Hunt"}, {"Ida", "Ivanova-Featherstonehaugh"}, {"Jo", "Jones"}}
+	for i, n := range names {
+		stem := fmt.Sprintf("1%08d", 2000+i)
+		p.Clinicians = append(p.Clinicians, measure.Clinician{ID: int64(10 + i), NPI: stem + string(measure.NPICheckDigit(stem)),
+			FirstName: n[0], LastName: n[1], Eligible: true})
+	}
+	rng := rand.New(rand.NewPCG(seed, seed*7919))
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var recs []measure.PatientRecord
+	appt := int64(1000)
+	for id := int64(1); id <= 400; id++ {
+		rec := measure.PatientRecord{Patient: measure.Patient{ID: id, MRN: fmt.Sprintf("M%04d", id), FirstName: "Pat", LastName: "Doe",
+			Email: "pat@example.com"}}
+		if rng.IntN(10) > 0 {
+			rec.FirstInvitation = &measure.Invitation{ID: id, SentAt: time.Date(2023, 5, 1, 12, 0, 0, 0, time.UTC), Recipient: "patient", Channel: "email"}
+		}
+		clin := rng.IntN(len(names))
+		office := int64(1 + clin%2)
+		for v := rng.IntN(3); v >= 0; v-- {
+			at := start.Add(time.Duration(rng.IntN(300*24)) * time.Hour).Add(14 * time.Hour)
+			n := measure.Notes{}
+			switch k := rng.IntN(20); {
+			case k == 0: // no note
+			case k == 1: // signed, never locked
+				n = measure.Notes{Count: 1, FirstSigned: at.Add(time.Hour)}
+			default: // locked after a lag that grows with the clinician's index
+				lag := time.Duration(rng.IntN(2+clin*2)*24+2) * time.Hour
+				n = measure.Notes{Count: 1, FirstSigned: at.Add(lag), FirstLocked: at.Add(lag)}
+			}
+			appt++
+			rec.Visits = append(rec.Visits, measure.Visit{ID: appt, OfficeID: office, ClinicianID: int64(10 + clin),
+				ScheduledAt: at, Status: "Complete", Notes: n})
+		}
+		recs = append(recs, rec)
+	}
+	cfg := measure.Config{Start: calendar.NewDate(2025, time.January, 1), End: calendar.NewDate(2025, time.December, 31),
+		AsOf: time.Date(2025, 10, 29, 15, 0, 0, 0, time.UTC), FederalHolidays: true}
+	r, err := measure.Evaluate(cfg, p, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestHTMLEngineHistogram checks the histogram shows the engine's counts.
+func TestHTMLEngineHistogram(t *testing.T) {
+	r := engineResult(t, 11)
+	if len(r.ReleaseLag) != measure.ReleaseLagBuckets || r.Unreleased == 0 {
+		t.Fatalf("engine result has no usable histogram: %v, %d unreleased", r.ReleaseLag, r.Unreleased)
+	}
+	var page bytes.Buffer
+	if err := HTML(&page, r, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	walk(htmlTree(t, page.Bytes()), func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "rect" {
+			var bucket, count string
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "data-bucket":
+					bucket = a.Val
+				case "data-count":
+					count = a.Val
+				}
+			}
+			if bucket != "" {
+				got = append(got, bucket+"="+count)
+			}
+		}
+	})
+	var want []string
+	for i, c := range r.ReleaseLag {
+		b := strconv.Itoa(i)
+		if i == len(r.ReleaseLag)-1 {
+			b += "+"
+		}
+		want = append(want, b+"="+strconv.Itoa(c))
+	}
+	want = append(want, "none="+strconv.Itoa(r.Unreleased))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("histogram bars (-result +page):\n%s", diff)
+	}
+}
