@@ -22,3 +22,9 @@ func SetSQLiteCommitRows(n int) (restore func()) {
 	sqliteCommitRows = n
 	return func() { sqliteCommitRows = old }
 }
+
+func SetSQLiteRowsPerInsert(n int) (restore func()) {
+	old := sqliteRowsPerInsert
+	sqliteRowsPerInsert = n
+	return func() { sqliteRowsPerInsert = old }
+}
