@@ -329,8 +329,11 @@ type visitEval struct {
 }
 
 // Add evaluates one patient with all of their appointments (any status, possibly some
-// outside the period). It does not retain rec or rec.Visits. It fails, without
-// changing any figure, when a visit names an unknown office or clinician.
+// outside the period). Appointments whose local date falls outside the period are only
+// counted (Counts.OutsidePeriod); statuses are tallied for the others (R1). Visits are
+// judged in chronological order whatever order they come in. It does not retain rec
+// or rec.Visits. It fails, without changing any figure, when a visit names an unknown
+// office or clinician.
 func (e *Evaluator) Add(rec *PatientRecord) error {
 	if e.result != nil {
 		return fmt.Errorf("add patient %d: the evaluation is already finished (Result was called)", rec.Patient.ID)
