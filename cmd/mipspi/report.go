@@ -18,7 +18,7 @@ import (
 )
 
 // reportFormats are the --format choices of mipspi report.
-var reportFormats = []string{"table", "json", "csv", "xlsx"}
+var reportFormats = []string{"table", "json", "csv", "xlsx", "html"}
 
 func reportCommand(s *streams) *cli.Command {
 	flags := append(periodFlags(true),
@@ -32,7 +32,7 @@ func reportCommand(s *streams) *cli.Command {
 	return &cli.Command{
 		Name:      "report",
 		Usage:     "compute PI_PEA_1 for a performance period",
-		UsageText: "mipspi report --db DSN --from YYYY-MM-DD --to YYYY-MM-DD [--format table|json|csv|xlsx] [--out FILE] [options]",
+		UsageText: "mipspi report --db DSN --from YYYY-MM-DD --to YYYY-MM-DD [--format table|json|csv|xlsx|html] [--out FILE] [options]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
 			return runReport(c.Context, c, s)
@@ -139,6 +139,8 @@ func writeReport(ctx context.Context, stdout io.Writer, r *measure.Result, out r
 			return reports.CSV(w, r, out.Table, o)
 		case "xlsx":
 			return reports.XLSX(w, r, o)
+		case "html":
+			return reports.HTML(w, r, o)
 		default:
 			return reports.Table(w, r, o)
 		}

@@ -119,6 +119,29 @@ func TestReportXLSX(t *testing.T) {
 	}
 }
 
+// TestReportHTML: --format html writes one self-contained page (mode 0600 with --out)
+// with the entity figures of the JSON report.
+func TestReportHTML(t *testing.T) {
+	dsn := smallDB(t)
+	mustRun(t, args([]string{"report", "--db", dsn, "--format", "html", "--out", "r.html", "--quiet"}, smallPeriod)...)
+	data, err := os.ReadFile("r.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat("r.html"); fi.Mode().Perm() != 0o600 {
+		t.Errorf("r.html mode %v, want 0600", fi.Mode().Perm())
+	}
+	page := string(data)
+	for _, want := range []string{"<html", "1234567893", "1245319599", "Adams, Alice", "PI_PEA_1"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("HTML report lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<script") {
+		t.Errorf("HTML report carries a script")
+	}
+}
+
 // TestReportOutFile: --out writes the same bytes stdout would, mode 0600, replacing an
 // older file.
 func TestReportOutFile(t *testing.T) {

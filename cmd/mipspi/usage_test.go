@@ -53,7 +53,7 @@ func TestUsageErrors(t *testing.T) {
 		{"out in a missing directory", args([]string{"report", "--out", filepath.Join(dir, "no", "r.txt")}, period),
 			"mipspi: --out " + filepath.Join(dir, "no", "r.txt") + ": directory " + filepath.Join(dir, "no") + " does not exist"},
 		{"bad format", args([]string{"report", "--format", "pdf"}, period),
-			"mipspi: --format pdf is not one of table, json, csv, xlsx"},
+			"mipspi: --format pdf is not one of table, json, csv, xlsx, html"},
 		{"bad notes format", args([]string{"notes", "--format", "xlsx"}, period),
 			"mipspi: --format xlsx is not one of table, csv, json"},
 		{"bad table", args([]string{"report", "--format", "csv", "--table", "visits"}, period),
