@@ -140,6 +140,7 @@ func demoNextSteps(dbPath, xlsxPath, configPath, exportDir string) string {
 	b.WriteString("Next:\n")
 	fmt.Fprintf(&b, "  mipspi report --db %s %s --format json\n", db, period)
 	fmt.Fprintf(&b, "  mipspi report --db %s %s --format csv --table issues\n", db, period)
+	fmt.Fprintf(&b, "  mipspi report --db %s %s --format html --out %s\n", db, period, shellQuote(filepath.Join(filepath.Dir(dbPath), "mipspi-demo.html")))
 	fmt.Fprintf(&b, "  mipspi notes  --db %s %s\n", db, period)
 	fmt.Fprintf(&b, "  mipspi export --to qpp --db %s %s --config %s --out %s\n", db, period, shellQuote(configPath), shellQuote(exportDir))
 	b.WriteString("Then point --db (or $MIPSPI_DB) at your own EHR database: postgres://USER@HOST:PORT/DB\n")
