@@ -58,7 +58,7 @@ ORDER BY a.patient_id, a.scheduled_at, a.id`,
 	// comparison, minimum and ordering goes through julianday(), which reads them all as
 	// instants. Text it cannot read gives NULL: such appointments are kept (and then
 	// reported), and notes with one are flagged (bad_signed/bad_locked), so nothing is
-	// dropped silently. Minimum note times come back as UTC text to the millisecond.
+	// dropped silently. Minimum note times come back as Julian day numbers (REAL).
 	SQLite: `
 WITH a AS (
   SELECT id, patient_id, office_id, clinician_id, scheduled_at, status, julianday(scheduled_at) AS jd
@@ -68,8 +68,8 @@ WITH a AS (
 ),
 n AS (
   SELECT appointment_id, count(*) AS cnt,
-    strftime('%Y-%m-%dT%H:%M:%fZ', min(julianday(signed_at))) AS first_signed,
-    strftime('%Y-%m-%dT%H:%M:%fZ', min(julianday(locked_at))) AS first_locked,
+    min(julianday(signed_at)) AS first_signed,
+    min(julianday(locked_at)) AS first_locked,
     min(CASE WHEN signed_at IS NOT NULL AND (julianday(signed_at) IS NULL OR CAST(signed_at AS TEXT) NOT GLOB ?3)
         THEN id END) AS bad_signed,
     min(CASE WHEN locked_at IS NOT NULL AND (julianday(locked_at) IS NULL OR CAST(locked_at AS TEXT) NOT GLOB ?3)
@@ -226,7 +226,7 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) error
 	defer rows.Close()
 
 	var (
-		v       visitRow
+		v       = visitRow{firstSigned: colTime{julian: true}, firstLocked: colTime{julian: true}}
 		dest    = v.dest()
 		rec     measure.PatientRecord
 		inv     measure.Invitation
