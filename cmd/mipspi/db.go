@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -18,7 +19,7 @@ import (
 func dbCommand(s *streams) *cli.Command {
 	return &cli.Command{
 		Name:  "db",
-		Usage: "create, load and generate demo and test databases (never a production EHR)",
+		Usage: "create, load, generate or import demo and test databases (never a production EHR)",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "init",
@@ -26,7 +27,7 @@ func dbCommand(s *streams) *cli.Command {
 				UsageText: "mipspi db init --db DSN [--force]",
 				Flags: []cli.Flag{
 					dbFlag(),
-					&cli.BoolFlag{Name: "force", Usage: "drop and recreate the tables if they exist (their rows are lost)"},
+					forceInitFlag(),
 				},
 				Action: func(c *cli.Context) error {
 					if err := noArgs(c); err != nil {
@@ -76,6 +77,7 @@ func dbCommand(s *streams) *cli.Command {
 				},
 			},
 			generateCommand(s),
+			importSyntheaCommand(s),
 		},
 	}
 }
@@ -128,4 +130,33 @@ func loadFile(ctx context.Context, st *ehr.Store, name string, stdin io.Reader) 
 		name = "stdin"
 	}
 	return st.LoadYAML(ctx, name, r)
+}
+
+// prepareFill readies a database for `db generate` and `db import-synthea`: the SPEC
+// tables are created (force: even beside other relations), and tables that already hold
+// rows are refused unless replace empties them first — a second run replaces the demo
+// data instead of piling onto it or failing on duplicate ids.
+func prepareFill(ctx context.Context, st *ehr.Store, force, replace bool) error {
+	if err := st.Init(ctx, force); err != nil {
+		return err
+	}
+	full, err := st.Populated(ctx)
+	if err != nil {
+		return err
+	}
+	if len(full) == 0 {
+		return nil
+	}
+	if !replace {
+		return fmt.Errorf("%s already holds rows in %s; --replace empties the seven SPEC tables first", st, strings.Join(full, ", "))
+	}
+	return st.Empty(ctx)
+}
+
+func replaceFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "replace", Usage: "empty the seven SPEC tables first when they already hold rows (their rows are lost)"}
+}
+
+func forceInitFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "force", Usage: "create the SPEC tables even when the database holds other tables or views"}
 }

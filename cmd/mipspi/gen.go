@@ -15,7 +15,7 @@ func generateCommand(s *streams) *cli.Command {
 	return &cli.Command{
 		Name:      "generate",
 		Usage:     "create the tables and fill them with a deterministic synthetic practice",
-		UsageText: "mipspi db generate --db DSN [--year 2025] [--clinicians N] [--patients N] [--appointments N] [--seed S]",
+		UsageText: "mipspi db generate --db DSN [--year 2025] [--clinicians N] [--patients N] [--appointments N] [--seed S] [--replace]",
 		Flags: []cli.Flag{
 			dbFlag(),
 			&cli.IntFlag{Name: "year", Value: 2025, Usage: "performance year of the appointments"},
@@ -24,7 +24,8 @@ func generateCommand(s *streams) *cli.Command {
 			&cli.IntFlag{Name: "appointments", Value: 20000, Usage: "number of appointments"},
 			&cli.IntFlag{Name: "tins", Usage: "number of TINs (default: clinicians/100+1, at least 2)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed: the same seed gives the same rows"},
-			&cli.BoolFlag{Name: "force", Usage: "drop and recreate the tables if they exist"},
+			forceInitFlag(),
+			replaceFlag(),
 			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -72,7 +73,7 @@ func generateCommand(s *streams) *cli.Command {
 				}
 			}
 			return withStore(c.Context, dsn, func(st *ehr.Store) error {
-				if err := st.Init(c.Context, c.Bool("force")); err != nil {
+				if err := prepareFill(c.Context, st, c.Bool("force"), c.Bool("replace")); err != nil {
 					return scrub(err, dsn)
 				}
 				var stats fixtures.GenerateStats
