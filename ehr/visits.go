@@ -25,33 +25,33 @@ const sqliteInstantGlob = `[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0
 // first invitation (4). ORDER BY patient, instant, id.
 var visitsSQL = map[string]string{
 	// PostgreSQL compares TIMESTAMPTZ natively. Rows with a NULL scheduled_at are kept so
-	// that they are reported, not dropped by the window.
+	// that they are reported, not dropped by the window. The window is repeated rather
+	// than put in a CTE: a materialised CTE hides the statistics, and the planner then
+	// misestimated by 400x and JIT-compiled (measured: 1.15 s vs 0.59 s server time for
+	// 200k appointments). Appointment ids are unique here (checkUnique runs first), so
+	// the join of notes to appointments does not multiply them.
 	Postgres: `
-WITH a AS (
-  SELECT id, patient_id, office_id, clinician_id, scheduled_at, status
-  FROM appointments
-  WHERE (scheduled_at >= $1 AND scheduled_at < $2) OR scheduled_at IS NULL
-),
-n AS (
-  SELECT appointment_id, count(*) AS cnt, min(signed_at) AS first_signed, min(locked_at) AS first_locked
-  FROM clinical_notes
-  WHERE appointment_id IN (SELECT id FROM a)
-  GROUP BY appointment_id
-),
-i AS (
-  SELECT DISTINCT ON (patient_id) patient_id, id, sent_at, recipient, channel
-  FROM portal_invitations
-  WHERE patient_id IN (SELECT patient_id FROM a)
-  ORDER BY patient_id, sent_at NULLS FIRST, id
-)
 SELECT a.id, a.patient_id, a.office_id, a.clinician_id, a.scheduled_at, a.status,
   p.id, p.mrn, p.first_name, p.last_name, p.birth_date, p.email,
   coalesce(n.cnt, 0), n.first_signed, n.first_locked, NULL::bigint, NULL::bigint,
   i.id, i.sent_at, i.recipient, i.channel
-FROM a
+FROM appointments a
 LEFT JOIN patients p ON p.id = a.patient_id
-LEFT JOIN n ON n.appointment_id = a.id
-LEFT JOIN i ON i.patient_id = a.patient_id
+LEFT JOIN (
+  SELECT cn.appointment_id, count(*) AS cnt, min(cn.signed_at) AS first_signed, min(cn.locked_at) AS first_locked
+  FROM clinical_notes cn
+  JOIN appointments a2 ON a2.id = cn.appointment_id
+  WHERE (a2.scheduled_at >= $1 AND a2.scheduled_at < $2) OR a2.scheduled_at IS NULL
+  GROUP BY cn.appointment_id
+) n ON n.appointment_id = a.id
+LEFT JOIN (
+  SELECT DISTINCT ON (pi.patient_id) pi.patient_id, pi.id, pi.sent_at, pi.recipient, pi.channel
+  FROM portal_invitations pi
+  WHERE pi.patient_id IN (SELECT a3.patient_id FROM appointments a3
+                          WHERE (a3.scheduled_at >= $1 AND a3.scheduled_at < $2) OR a3.scheduled_at IS NULL)
+  ORDER BY pi.patient_id, pi.sent_at NULLS FIRST, pi.id
+) i ON i.patient_id = a.patient_id
+WHERE (a.scheduled_at >= $1 AND a.scheduled_at < $2) OR a.scheduled_at IS NULL
 ORDER BY a.patient_id, a.scheduled_at, a.id`,
 
 	// SQLite keeps timestamps as TEXT in several spellings (instant.go): every
