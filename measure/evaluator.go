@@ -398,6 +398,13 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 			e.counts.NotEligible++ // R2: counts in no entity, not even the group
 			continue
 		}
+		// As of AsOf, a visit scheduled later has not happened yet, whatever status the
+		// data gives it now: like every other event after AsOf, it is left out (R9), so
+		// a report as of a past instant reproduces what was knowable then.
+		if v.ScheduledAt.After(asOf) {
+			e.counts.AfterAsOf++
+			continue
+		}
 		e.counts.SeenVisits++
 
 		ev := visitEval{v: vd, deadline: e.deadline[vd-e.cfg.Start]} // R3

@@ -371,6 +371,9 @@ func refEvaluate(cfg Config, p Practice, recs []PatientRecord) projection {
 			case !c.Eligible:
 				pr.Counts.NotEligible++
 				continue
+			case v.ScheduledAt.After(asOf): // not held yet as of the report
+				pr.Counts.AfterAsOf++
+				continue
 			}
 			pr.Counts.SeenVisits++
 			date := func(t time.Time) calendar.Date { return calendar.LocalDate(t, o.Zone) }

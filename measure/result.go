@@ -155,6 +155,7 @@ type Counts struct {
 	OutsidePeriod       int // local date outside the period (read because of zone margins)
 	NotSeen             int // status not in the seen set
 	NotEligible         int // clinician not MIPS eligible
+	AfterAsOf           int // seen status, but scheduled after the as-of instant: not held yet
 	SeenVisits          int // counted visits (R1)
 	TimelyVisits        int
 	PendingVisits       int

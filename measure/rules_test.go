@@ -371,6 +371,26 @@ func TestPendingAndAsOf(t *testing.T) {
 			},
 		},
 		{
+			name: "a visit scheduled after as-of has not happened yet, whatever its status",
+			cfg:  asOf("2025-03-06 12:00:00"),
+			recs: []PatientRecord{patientRec(1, invitedLongAgo(),
+				seen(7, visit, lockedAt(ny("2025-03-05 09:00:00"))),
+				seen(8, ny("2025-03-06 12:00:01"), Notes{}))},
+			want: view{Entities: annAlone(1, 0, 1, 1, 1, 0)},
+		},
+		{
+			name: "a visit scheduled exactly at as-of has happened",
+			cfg:  asOf("2025-03-06 12:00:00"),
+			recs: []PatientRecord{patientRec(1, invitedLongAgo(),
+				seen(7, visit, lockedAt(ny("2025-03-05 09:00:00"))),
+				seen(8, ny("2025-03-06 12:00:00"), Notes{}))},
+			want: view{
+				Entities: annAlone(0, 1, 1, 2, 1, 1),
+				Issues:   []Issue{row(NoteMissing, 1, 8, "2025-03-06", "2025-03-12", fixable(), countsIfLocked(), bdays(4))},
+				Findings: annZero(),
+			},
+		},
+		{
 			name: "the same data as of a later date is timely",
 			cfg:  asOf("2025-03-20 12:00:00"),
 			recs: []PatientRecord{patientRec(1, &Invitation{ID: 1, SentAt: ny("2025-03-06 09:00:00"), Recipient: "patient", Channel: "email"},

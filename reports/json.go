@@ -107,6 +107,7 @@ type jsonCounts struct {
 	OutsidePeriod       int `json:"outside_period"`
 	NotSeen             int `json:"not_seen"`
 	NotEligible         int `json:"not_eligible"`
+	AfterAsOf           int `json:"after_as_of"`
 	SeenVisits          int `json:"seen_visits"`
 	TimelyVisits        int `json:"timely_visits"`
 	PendingVisits       int `json:"pending_visits"`
@@ -162,7 +163,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		Counts: jsonCounts{
 			Patients: r.Counts.Patients, Appointments: r.Counts.Appointments,
 			OutsidePeriod: r.Counts.OutsidePeriod, NotSeen: r.Counts.NotSeen,
-			NotEligible: r.Counts.NotEligible, SeenVisits: r.Counts.SeenVisits,
+			NotEligible: r.Counts.NotEligible, AfterAsOf: r.Counts.AfterAsOf, SeenVisits: r.Counts.SeenVisits,
 			TimelyVisits: r.Counts.TimelyVisits, PendingVisits: r.Counts.PendingVisits,
 			PatientsInNumerator: r.Counts.PatientsInNumerator,
 		},
