@@ -55,12 +55,16 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 		return st, fmt.Errorf("read %s: period %s..%s ends before it starts", s, from, to)
 	}
 	lo, hi := from.AddDays(-1).Time(), to.AddDays(2).Time()
+	// Cancelled on an early stop so that the server stops sending (lib/pq would otherwise
+	// drain every remaining row when the result is closed).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	tx, done, err := s.beginRead(ctx)
 	if err != nil {
 		return st, fmt.Errorf("read %s: %w", s, s.scrub(err))
 	}
 	defer done()
-	r := &reader{s: s, ctx: ctx, tx: tx, st: &st}
+	r := &reader{s: s, ctx: ctx, cancel: cancel, tx: tx, st: &st}
 	p, err := r.practice()
 	if err != nil {
 		return st, err
@@ -121,10 +125,11 @@ func (s *Store) beginRead(ctx context.Context) (*sql.Tx, func(), error) {
 }
 
 type reader struct {
-	s   *Store
-	ctx context.Context
-	tx  *sql.Tx
-	st  *ReadStats
+	s      *Store
+	ctx    context.Context
+	cancel context.CancelFunc
+	tx     *sql.Tx
+	st     *ReadStats
 }
 
 func (r *reader) fail(what string, err error) error {

@@ -285,3 +285,34 @@ func TestParseInstant(t *testing.T) {
 		}
 	}
 }
+
+type failingSink struct {
+	recorder
+	after int
+}
+
+var errStop = errors.New("sink full")
+
+func (f *failingSink) Patient(p *measure.PatientRecord) error {
+	if len(f.patients) == f.after {
+		return errStop
+	}
+	return f.recorder.Patient(p)
+}
+
+// A Sink error stops the read, comes back wrapped, and leaves the store usable.
+func TestReadSinkErrorStops(t *testing.T) {
+	onBoth(t, func(t *testing.T, s *ehr.Store) {
+		initLoad(t, s, "scenario.yaml")
+		f := &failingSink{after: 1}
+		st, err := s.Read(context.Background(), calendar.MustParseDate("2025-01-01"), calendar.MustParseDate("2025-12-31"), f)
+		if !errors.Is(err, errStop) || !strings.Contains(err.Error(), "read "+s.String()+": sink full") {
+			t.Fatalf("err = %v", err)
+		}
+		if len(f.patients) != 1 || st.Patients != 1 {
+			t.Errorf("kept %d patients, stats %+v", len(f.patients), st)
+		}
+		checkScenario(t, s)
+		exec(t, s, `DELETE FROM api_windows WHERE id = 3`)
+	})
+}

@@ -210,7 +210,7 @@ func (v *visitRow) patient(rec *measure.PatientRecord, inv *measure.Invitation, 
 }
 
 // patients runs the period query and streams PatientRecords to sink.
-func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) error {
+func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err error) {
 	offices := make(map[int64]bool, len(p.Offices))
 	for _, o := range p.Offices {
 		offices[o.ID] = true
@@ -223,7 +223,12 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) error
 	if err != nil {
 		return r.fail("appointments", err)
 	}
-	defer rows.Close()
+	defer func() {
+		if err != nil {
+			r.cancel() // stop the server before Close, which would drain the rest
+		}
+		rows.Close()
+	}()
 
 	var (
 		v       = visitRow{firstSigned: colTime{julian: true}, firstLocked: colTime{julian: true}}
@@ -235,10 +240,10 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) error
 		lastApp int64
 	)
 	flush := func() error {
-		r.st.Patients++
 		if err := sink.Patient(&rec); err != nil {
 			return fmt.Errorf("read %s: %w", r.s, err)
 		}
+		r.st.Patients++
 		return nil
 	}
 	for rows.Next() {
