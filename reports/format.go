@@ -62,10 +62,24 @@ func aboutVisit(is measure.Issue) bool { return is.AppointmentID != 0 }
 // locking its note now would make it timely with the invitation and API as they are.
 func canStillCount(is measure.Issue) bool { return is.Fixable && is.CountsIfLocked }
 
-// whatIf is the sentence that ends a clinician's worklist (issue 4), exactly in this form.
+// whatIf is the sentence that ends a clinician's worklist (issue 4): "locking the N
+// fixable notes on time would raise the rate from X% to Y%". When there is nothing to
+// lock, or locking alone would not move the rate (the patients also lack an invitation
+// or the API), it says so instead of promising a raise from X% to X%.
 func whatIf(fixable int, now, ifLocked float64) string {
-	return fmt.Sprintf("locking the %d fixable notes on time would raise the rate from %s to %s",
-		fixable, pct(now), pct(ifLocked))
+	notes := "notes"
+	if fixable == 1 {
+		notes = "note"
+	}
+	switch {
+	case fixable == 0:
+		return fmt.Sprintf("no note can still be locked in time: the rate stays at %s", pct(now))
+	case pct(ifLocked) == pct(now):
+		return fmt.Sprintf("locking the %d fixable %s on time would not change the rate (%s): their patients also need an invitation or the patient API",
+			fixable, notes, pct(now))
+	}
+	return fmt.Sprintf("locking the %d fixable %s on time would raise the rate from %s to %s",
+		fixable, notes, pct(now), pct(ifLocked))
 }
 
 // codeOrder lists the codes of measure in reading order: why visits are not timely,
