@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -98,10 +97,10 @@ LEFT JOIN i ON i.patient_id = a.patient_id
 ORDER BY a.patient_id, a.jd, a.id`,
 }
 
-// VisitsSQL returns the period query Read issues for [from, to] and its arguments
-// ($1/$2 or ?1..?3), for the benchmark floor (psql \copy, the sqlite3 shell) and tools.
-func (s *Store) VisitsSQL(from, to calendar.Date) (string, []any) {
-	return visitsSQL[s.dialect], s.windowArgs(from.AddDays(-1).Time(), to.AddDays(2).Time(), true)
+// VisitsSQL returns the period query Read issues and its arguments, for the benchmark
+// floor (psql \copy, the sqlite3 shell) and tools.
+func (s *Store) VisitsSQL(from, to time.Time) (string, []any) {
+	return visitsSQL[s.dialect], s.windowArgs(from, to, true)
 }
 
 func (s *Store) windowArgs(lo, hi time.Time, glob bool) []any {
