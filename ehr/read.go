@@ -61,7 +61,7 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 	defer cancel()
 	tx, done, err := s.beginRead(ctx)
 	if err != nil {
-		return st, fmt.Errorf("read %s: %w", s, s.scrub(err))
+		return st, fmt.Errorf("read %s: %w", s, s.scrub(lostConnection(err)))
 	}
 	defer done()
 	r := &reader{s: s, ctx: ctx, cancel: cancel, tx: tx, st: &st}
@@ -137,7 +137,19 @@ func (r *reader) fail(what string, err error) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	return fmt.Errorf("read %s from %s: %w", what, r.s, r.s.scrub(err))
+	return fmt.Errorf("read %s from %s: %w", what, r.s, r.s.scrub(lostConnection(err)))
+}
+
+// lostConnection says what "driver: bad connection" means. lib/pq reports a server that
+// went away mid-query (stopped, restarted, killed the backend, or the network dropped)
+// as driver.ErrBadConn, and the server's own last words (FATAL 57P01 "terminating
+// connection due to administrator command") are folded into it too, so the bare
+// message would leave a DBA guessing (issue 7, database faults).
+func lostConnection(err error) error {
+	if errors.Is(err, driverBadConn) {
+		return fmt.Errorf("lost the connection to the server (it stopped or restarted, ended this session, or the network failed): %w", err)
+	}
+	return err
 }
 
 // tsExpr is how a timestamp column is selected: SQLite gets CAST(… AS TEXT) so that no
