@@ -39,7 +39,9 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	stopProfiles := startProfiles(os.Stderr)
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+	stopProfiles()
 	stop()
 	os.Exit(code)
 }
