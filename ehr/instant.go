@@ -13,8 +13,8 @@ import (
 //
 // e.g. 2025-03-03T15:00:00Z, 2025-03-03T10:00:00-05:00, 2025-03-03 15:00:00+00:00.
 // Without a zone the text is UTC, as SQLite's own CURRENT_TIMESTAMP and datetime()
-// write it. Anything else (no seconds, "+00", dates alone, epoch numbers, impossible
-// dates such as 2025-02-30) is unparseable. These are exactly the spellings SQLite's
+// write it. Anything else (no seconds, "+00", offsets beyond ±14:59, dates alone, epoch
+// numbers, impossible dates such as 2025-02-30) is unparseable. These are exactly the spellings SQLite's
 // julianday() also understands, so the SQLite queries can compare instants with it.
 
 // formatInstant is the spelling mipspi writes into SQLite: UTC RFC 3339.
@@ -63,7 +63,11 @@ func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
 		oh, ok1 := digits(rest[1:3])
 		om, ok2 := digits(rest[4:6])
-		if !ok1 || !ok2 || oh > 23 || om > 59 {
+		// SQLite's julianday() reads offsets up to ±14:59 only (real zones span
+		// -12:00..+14:00); accepting more here would let the SQLite query see NULL where
+		// this parser sees an instant: such a row escapes the window and sorts first (a
+		// later invitation taken for the earliest). FuzzParseTime holds the two together.
+		if !ok1 || !ok2 || oh > 14 || om > 59 {
 			return time.Time{}, false
 		}
 		offset = oh*3600 + om*60
