@@ -7,7 +7,6 @@ package reports
 // neither the generation time nor the database source is written here).
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -157,7 +156,6 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		NPIFilter:        c.NPI,
 		Version:          o.Version,
 		Entities:         make([]jsonEntity, 0, len(r.Entities)),
-		Issues:           make([]jsonIssue, 0, len(r.Issues)),
 		Findings:         make([]jsonFinding, 0, len(r.Findings)),
 		Statuses:         make([]jsonStatus, 0, len(r.Statuses)),
 		Counts: jsonCounts{
@@ -182,9 +180,6 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 			SeenVisits: e.SeenVisits, TimelyVisits: e.TimelyVisits, PendingVisits: e.PendingVisits,
 		})
 	}
-	for _, is := range r.Issues {
-		rep.Issues = append(rep.Issues, issueJSON(is))
-	}
 	for _, f := range r.Findings {
 		rep.Findings = append(rep.Findings, jsonFinding{
 			Code: string(f.Code), Severity: string(f.Severity), TIN: f.TIN, NPI: f.NPI,
@@ -195,21 +190,29 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		rep.Statuses = append(rep.Statuses, jsonStatus{Status: s.Status, Count: s.Count, Seen: s.Seen, Known: s.Known})
 	}
 	for _, p := range r.Outcomes {
-		e, err := outcomeEntity(r, p)
-		if err != nil {
+		if _, err := outcomeEntity(r, p); err != nil {
 			return fmt.Errorf("write JSON report: %w", err)
 		}
-		rep.Patients = append(rep.Patients, jsonPatient{
-			Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, PatientID: p.PatientID, MRN: p.MRN,
-			FirstName: p.FirstName, LastName: p.LastName, BirthDate: optDate(p.BirthDate, p.HasBirthDate),
-			InNumerator: p.InNumerator, Pending: p.Pending, Reason: string(p.Reason),
-			SeenVisits: p.SeenVisits, TimelyVisits: p.TimelyVisits,
-			FirstVisit: p.FirstVisit.String(), LastVisit: p.LastVisit.String(),
-		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rep); err != nil { // Encode ends with the trailing newline
+	// Issues and the drill-down grow with the practice (millions of rows for a health
+	// system): they are encoded one row at a time into a buffered writer instead of
+	// building the whole document in memory. The bytes are the same as
+	// json.Encoder.SetIndent("", "  ") on the whole report (golden tests).
+	streams := map[string]jsonStream{
+		"issues": {n: len(r.Issues), elem: func(i int) any { return issueJSON(r.Issues[i]) }},
+		"patients": {n: len(r.Outcomes), elem: func(i int) any {
+			p := r.Outcomes[i]
+			e := r.Entities[p.Entity] // checked above
+			return jsonPatient{
+				Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, PatientID: p.PatientID, MRN: p.MRN,
+				FirstName: p.FirstName, LastName: p.LastName, BirthDate: optDate(p.BirthDate, p.HasBirthDate),
+				InNumerator: p.InNumerator, Pending: p.Pending, Reason: string(p.Reason),
+				SeenVisits: p.SeenVisits, TimelyVisits: p.TimelyVisits,
+				FirstVisit: p.FirstVisit.String(), LastVisit: p.LastVisit.String(),
+			}
+		}},
+	}
+	if err := encodeIndented(w, &rep, streams); err != nil {
 		return fmt.Errorf("write JSON report: %w", err)
 	}
 	return nil

@@ -1,0 +1,119 @@
+package reports
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"reflect"
+	"strings"
+)
+
+// jsonStream is an array field of a report written element by element: n elements,
+// elem(i) giving the i-th as a value for encoding/json.
+type jsonStream struct {
+	n    int
+	elem func(i int) any
+}
+
+// encodeIndented writes *rep (a pointer to a struct of JSON-tagged fields) exactly as
+// json.NewEncoder(w) with SetIndent("", "  ") would — two-space indent, HTML escaped,
+// trailing newline — except that the fields named in streams are taken from there and
+// encoded one element at a time, so that memory does not grow with them. A streamed
+// field tagged omitempty is left out when it has no elements, like an empty slice.
+func encodeIndented(w io.Writer, rep any, streams map[string]jsonStream) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	var raw, ind bytes.Buffer
+	enc := json.NewEncoder(&raw) // escapes HTML like json.Encoder on the whole report
+	// value writes v indented as it would appear at the given depth.
+	value := func(v any, prefix string) error {
+		raw.Reset()
+		ind.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b := bytes.TrimSuffix(raw.Bytes(), []byte("\n"))
+		if err := json.Indent(&ind, b, prefix, "  "); err != nil {
+			return err
+		}
+		_, err := bw.Write(ind.Bytes())
+		return err
+	}
+	rv := reflect.ValueOf(rep).Elem()
+	rt := rv.Type()
+	bw.WriteString("{")
+	first := true
+	for i := 0; i < rt.NumField(); i++ {
+		f := rt.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		omitempty := strings.Contains(","+opts+",", ",omitempty,")
+		s, streamed := streams[name]
+		fv := rv.Field(i)
+		switch {
+		case streamed && s.n == 0 && omitempty:
+			continue
+		case !streamed && omitempty && isEmptyJSON(fv):
+			continue
+		}
+		if !first {
+			bw.WriteString(",")
+		}
+		first = false
+		key, _ := json.Marshal(name)
+		bw.WriteString("\n  ")
+		bw.Write(key)
+		bw.WriteString(": ")
+		if !streamed {
+			if err := value(fv.Interface(), "  "); err != nil {
+				return err
+			}
+			continue
+		}
+		if s.n == 0 {
+			bw.WriteString("[]")
+			continue
+		}
+		bw.WriteString("[")
+		for j := 0; j < s.n; j++ {
+			if j > 0 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n    ")
+			if err := value(s.elem(j), "    "); err != nil {
+				return err
+			}
+		}
+		bw.WriteString("\n  ]")
+	}
+	if first {
+		bw.WriteString("}\n")
+	} else {
+		bw.WriteString("\n}\n")
+	}
+	return bw.Flush()
+}
+
+// isEmptyJSON is encoding/json's omitempty test.
+func isEmptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Interface, reflect.Pointer:
+		return v.IsNil()
+	}
+	return false
+}
