@@ -126,6 +126,11 @@ func (c *colTime) Scan(src any) error {
 	}
 	if !ok {
 		c.bad = "unparseable timestamp " + describe(src)
+	} else if !c.null && c.t.IsZero() {
+		// measure takes the zero time.Time for "no such instant" (a note never locked, a
+		// window never closed): a stored 0001-01-01T00:00:00Z would silently read as
+		// missing, so it is refused like any other unusable value (issue 7).
+		c.bad = "timestamp 0001-01-01T00:00:00Z cannot be told from a missing value"
 	}
 	return nil
 }
