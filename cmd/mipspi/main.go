@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "mipspi: interrupted")
 		return exitFail
 	}
-	fmt.Fprintf(stderr, "mipspi: %s\n", strings.TrimRight(err.Error(), "\n"))
+	fmt.Fprintf(stderr, "mipspi: %s\n", printable(strings.TrimRight(err.Error(), "\n")))
 	return exitFail
 }
 
