@@ -392,9 +392,9 @@ func TestFaultsDedicatedServer(t *testing.T) {
 
 	t.Run("--timeout", func(t *testing.T) {
 		out := t.TempDir()
-		o := mipspi(t, args([]string{"report", "--db", slow, "--timeout", "300ms", "--format", "json",
+		o := mipspi(t, args([]string{"report", "--db", slow, "--timeout", "1s", "--format", "json",
 			"--out", filepath.Join(out, "r.json")}, faultPeriod)...)
-		checkFailed(t, o, regexp.MustCompile(`^mipspi: timed out after 300ms \(--timeout\): read offices from postgres://mipspi@`+host+
+		checkFailed(t, o, regexp.MustCompile(`^mipspi: timed out after 1s \(--timeout\): read offices from postgres://mipspi@`+host+
 			`/slow: pq: canceling statement due to user request \(57014\)\n$`), out)
 		// The query was cancelled on the server, not left sleeping.
 		waitNoQuery(t, s, "pg_sleep")
