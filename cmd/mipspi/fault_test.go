@@ -18,9 +18,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -36,118 +33,31 @@ import (
 // that it never appears in any output.
 const faultPassword = "Fault-Pw-7f3b9c"
 
-// faultServer is a PostgreSQL cluster of one test: password (SCRAM) authentication, and
-// free to be stopped.
+// faultServer is a PostgreSQL cluster of one test (pgtest.Cluster): password (SCRAM)
+// authentication, and free to be stopped.
 type faultServer struct {
-	t      *testing.T
-	bin    string
-	dir    string
-	asUser string
-	port   int
-	up     bool
+	*pgtest.Cluster
+	t    *testing.T
+	port int
 }
 
 // newFaultServer starts a dedicated cluster whose superuser "postgres" and every other
-// role log in with a password. It skips (fails under CI=true) when PostgreSQL cannot be
-// had, like pgtest.
+// role log in with faultPassword. It skips (fails under CI=true) when PostgreSQL cannot
+// be had, like pgtest.
 func newFaultServer(t *testing.T) *faultServer {
 	t.Helper()
-	// pgtest decides skip-or-fail when PostgreSQL is missing; reaching its server also
-	// proves the binaries work here.
-	pgtest.Admin(t)
-	s := &faultServer{t: t}
-	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	if len(bins) == 0 {
-		p, err := exec.LookPath("initdb")
-		if err != nil {
-			t.Fatalf("pgtest found PostgreSQL but no initdb: %v", err)
-		}
-		bins = []string{p}
-	}
-	s.bin = filepath.Dir(bins[len(bins)-1])
-	if os.Geteuid() == 0 {
-		if _, err := user.Lookup("postgres"); err != nil {
-			t.Fatalf("running as root without a postgres user: %v", err)
-		}
-		s.asUser = "postgres"
-	}
-	// Not t.TempDir: its parents are 0700 root, out of reach of the postgres user.
-	dir, err := os.MkdirTemp("", "mipspi-fault-pg-*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.dir = dir
-	t.Cleanup(s.cleanup)
-	if s.asUser != "" {
-		if out, err := exec.Command("chown", s.asUser, dir).CombinedOutput(); err != nil {
-			t.Fatalf("chown %s: %v: %s", dir, err, out)
-		}
-	}
-	pwfile := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pwfile, []byte(faultPassword+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s.pg("initdb", "-D", s.data(), "-U", "postgres", "--pwfile", pwfile,
-		"--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync")
-	s.port = freeTCPPort(t)
-	s.start()
-	return s
-}
-
-func (s *faultServer) data() string { return filepath.Join(s.dir, "data") }
-
-func (s *faultServer) start() {
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off "+
-		"-c full_page_writes=off -c max_connections=20 -c password_encryption=scram-sha-256", s.port, s.dir)
-	s.pg("pg_ctl", "-D", s.data(), "-l", filepath.Join(s.dir, "server.log"), "-o", opts, "-w", "-t", "60", "start")
-	s.up = true
+	c := pgtest.NewCluster(t, faultPassword)
+	return &faultServer{Cluster: c, t: t, port: c.Port}
 }
 
 // stop stops the server at once, as a crash or an administrator's
 // `pg_ctl stop -m immediate` would: backends are killed mid-query.
-func (s *faultServer) stop() {
-	if s.up {
-		s.pg("pg_ctl", "-D", s.data(), "-m", "immediate", "-w", "stop")
-		s.up = false
-	}
-}
-
-func (s *faultServer) cleanup() {
-	if s.up {
-		s.pg("pg_ctl", "-D", s.data(), "-m", "immediate", "-w", "stop")
-		s.up = false
-	}
-	os.RemoveAll(s.dir)
-}
-
-// pg runs a server binary (as the postgres user when root) and fails the test on error.
-func (s *faultServer) pg(name string, args ...string) {
-	s.t.Helper()
-	path := filepath.Join(s.bin, name)
-	var cmd *exec.Cmd
-	if s.asUser != "" {
-		cmd = exec.Command("runuser", append([]string{"-u", s.asUser, "--", path}, args...)...)
-	} else {
-		cmd = exec.Command(path, args...)
-	}
-	cmd.Dir = s.dir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		log, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
-		s.t.Fatalf("%s %s: %v\n%s\nserver log:\n%s", name, strings.Join(args, " "), err, out.String(), log)
-	}
-}
+func (s *faultServer) stop() { s.Stop() }
 
 // dsn is a DSN for user and database on this server, through hostPort when given (a
 // proxy) or straight to the server.
 func (s *faultServer) dsn(user, password, database, hostPort string) string {
-	if hostPort == "" {
-		hostPort = fmt.Sprintf("127.0.0.1:%d", s.port)
-	}
-	u := url.URL{Scheme: "postgres", User: url.UserPassword(user, password), Host: hostPort, Path: "/" + database,
-		RawQuery: "sslmode=disable&connect_timeout=10"}
-	return u.String()
+	return s.DSN(user, password, database, hostPort)
 }
 
 // exec runs statements as the superuser on database.

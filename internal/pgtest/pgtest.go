@@ -52,6 +52,8 @@ type server struct {
 	bin     string
 	asUser  string // "postgres" when running as root
 	started bool
+	port    int
+	mu      sync.Mutex // guards started against a halt from another goroutine
 }
 
 // Run runs the tests and then stops the server if one was started. Use it from TestMain.
@@ -135,6 +137,13 @@ func start() (*server, error) {
 		}
 		return s, nil
 	}
+	return startCluster("")
+}
+
+// startCluster initialises and starts a server of our own in a new temp dir. With a
+// password, every role (the superuser postgres included) logs in with it over SCRAM;
+// without, any login is trusted.
+func startCluster(password string) (*server, error) {
 	bin, err := findBin()
 	if err != nil {
 		return nil, err
@@ -146,10 +155,11 @@ func start() (*server, error) {
 		}
 		s.asUser = "postgres"
 	}
+	// Not t.TempDir: its parents are 0700 root, out of reach of the postgres user.
 	if s.dir, err = os.MkdirTemp("", "mipspi-pg-*"); err != nil {
 		return nil, err
 	}
-	if err := s.init(); err != nil {
+	if err := s.init(password); err != nil {
 		s.stop()
 		return nil, err
 	}
@@ -195,31 +205,67 @@ func (s *server) run(name string, args ...string) error {
 	return nil
 }
 
-func (s *server) init() error {
+func (s *server) init(password string) error {
 	if s.asUser != "" {
 		if out, err := exec.Command("chown", s.asUser, s.dir).CombinedOutput(); err != nil {
 			return fmt.Errorf("chown %s: %v: %s", s.dir, err, out)
 		}
 	}
 	data := filepath.Join(s.dir, "data")
-	if err := s.run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-		"--locale=C", "--no-sync"); err != nil {
+	auth := []string{"-A", "trust"}
+	if password != "" {
+		pwfile := filepath.Join(s.dir, "pw")
+		if err := os.WriteFile(pwfile, []byte(password+"\n"), 0o644); err != nil {
+			return err
+		}
+		defer os.Remove(pwfile)
+		auth = []string{"--pwfile", pwfile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256"}
+	}
+	args := append([]string{"-D", data, "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"}, auth...)
+	if err := s.run("initdb", args...); err != nil {
 		return err
 	}
 	port, err := freePort()
 	if err != nil {
 		return err
 	}
+	s.port = port
+	if err := s.startServer(); err != nil {
+		return err
+	}
+	u := url.URL{Scheme: "postgres", Host: fmt.Sprintf("127.0.0.1:%d", port), Path: "/postgres", RawQuery: "sslmode=disable"}
+	u.User = url.User("postgres")
+	if password != "" {
+		u.User = url.UserPassword("postgres", password)
+	}
+	s.admin = u.String()
+	return s.ping(10 * time.Second)
+}
+
+// startServer starts the initialised cluster on s.port (loopback only, durability off).
+func (s *server) startServer() error {
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off "+
-		"-c synchronous_commit=off -c full_page_writes=off -c max_connections=50", port, s.dir)
+		"-c synchronous_commit=off -c full_page_writes=off -c max_connections=50 "+
+		"-c password_encryption=scram-sha-256", s.port, s.dir)
 	logf := filepath.Join(s.dir, "server.log")
-	if err := s.run("pg_ctl", "-D", data, "-l", logf, "-o", opts, "-w", "-t", "60", "start"); err != nil {
+	if err := s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-l", logf, "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(logf)
 		return fmt.Errorf("%v\nserver log:\n%s", err, tail(string(log)))
 	}
 	s.started = true
-	s.admin = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-	return s.ping(10 * time.Second)
+	return nil
+}
+
+// halt stops the server at once, as a crash or `pg_ctl stop -m immediate` would:
+// backends are killed mid-query. The data dir stays.
+func (s *server) halt() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		return nil
+	}
+	s.started = false
+	return s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop")
 }
 
 // ping waits until the server answers (pg_ctl -w already waited; this covers
@@ -243,12 +289,54 @@ func (s *server) ping(limit time.Duration) error {
 }
 
 func (s *server) stop() {
-	if s.started {
-		s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop")
-		s.started = false
+	s.halt()
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
 	}
-	os.RemoveAll(s.dir)
 	s.dir = ""
+}
+
+// Cluster is a PostgreSQL server of one test's own, for faults the shared server must
+// not suffer: password logins (the shared one trusts every login) and a server that
+// stops in the middle of a test. It obeys the same skip-or-fail rule as NewDatabase
+// and is removed when the test ends.
+type Cluster struct {
+	t testing.TB
+	s *server
+	// Port is the server's loopback TCP port.
+	Port int
+}
+
+// NewCluster starts a dedicated cluster. With a password, every role logs in with it
+// (SCRAM), the superuser "postgres" included; with "" any login is trusted.
+func NewCluster(t testing.TB, password string) *Cluster {
+	t.Helper()
+	Admin(t) // the shared server decides skip-or-fail and proves the binaries work here
+	s, err := startCluster(password)
+	if err != nil {
+		t.Fatalf("start a dedicated PostgreSQL cluster: %v", err)
+	}
+	t.Cleanup(s.stop)
+	return &Cluster{t: t, s: s, Port: s.port}
+}
+
+// DSN is a DSN for user on database of this cluster, through hostPort when given (a
+// proxy in front of it) or straight to the server.
+func (c *Cluster) DSN(user, password, database, hostPort string) string {
+	if hostPort == "" {
+		hostPort = fmt.Sprintf("127.0.0.1:%d", c.Port)
+	}
+	u := url.URL{Scheme: "postgres", User: url.UserPassword(user, password), Host: hostPort, Path: "/" + database,
+		RawQuery: "sslmode=disable&connect_timeout=10"}
+	return u.String()
+}
+
+// Stop stops the server at once (pg_ctl stop -m immediate); it is safe to call from
+// another goroutine while a query streams, and more than once.
+func (c *Cluster) Stop() {
+	if err := c.s.halt(); err != nil {
+		c.t.Errorf("stop the dedicated cluster: %v", err)
+	}
 }
 
 func freePort() (int, error) {
