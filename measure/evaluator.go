@@ -627,6 +627,19 @@ func Evaluate(cfg Config, p Practice, recs []PatientRecord) (*Result, error) {
 // the result takes over the evaluator's rows (no copy), later calls return the same
 // Result, and Add fails afterwards.
 func (e *Evaluator) Result() *Result {
+	return e.finish(false)
+}
+
+// LazyResult is Result, except that the issue rows stay in the evaluator's compact form
+// and Result.LazyIssues expands them one at a time: Issues is nil, IssueCount and
+// IssueAt read the rows. At a health system's scale (millions of visits) the expanded
+// rows would be most of the memory a streamed report needs. Calls to Result and
+// LazyResult after the first return the first one's result.
+func (e *Evaluator) LazyResult() *Result {
+	return e.finish(true)
+}
+
+func (e *Evaluator) finish(lazy bool) *Result {
 	if e.result != nil {
 		return e.result
 	}
@@ -682,11 +695,13 @@ func (e *Evaluator) Result() *Result {
 	}
 
 	// Issues: stream order, then data-quality rows about TINs and clinicians, sorted.
-	r.Issues = make([]Issue, len(e.rows), len(e.rows)+len(e.tins)+len(e.npis))
-	for i := range e.rows {
-		r.Issues[i] = e.expand(&e.rows[i])
+	if !lazy {
+		r.Issues = make([]Issue, len(e.rows), len(e.rows)+len(e.tins)+len(e.npis))
+		for i := range e.rows {
+			r.Issues[i] = e.expand(&e.rows[i])
+		}
+		e.rows, e.rowPats, e.texts = nil, nil, nil
 	}
-	e.rows, e.rowPats, e.texts = nil, nil, nil
 	var dq []Issue
 	tinDone := make([]bool, len(e.tins))
 	for _, s := range slots {
@@ -710,7 +725,19 @@ func (e *Evaluator) Result() *Result {
 		}
 		return dq[i].Code < dq[j].Code
 	})
-	r.Issues = append(r.Issues, dq...)
+	if lazy {
+		rows := e.rows
+		e.rows = nil
+		r.LazyIssueCount = len(rows) + len(dq)
+		r.LazyIssues = func(i int) Issue {
+			if i < len(rows) {
+				return e.expand(&rows[i])
+			}
+			return dq[i-len(rows)]
+		}
+	} else {
+		r.Issues = append(r.Issues, dq...)
+	}
 
 	if e.cfg.KeepPatients {
 		r.Outcomes = e.outcomes

@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"iter"
 	"time"
 
 	"github.com/mipspi/mipspi/calendar"
@@ -183,6 +184,57 @@ type Result struct {
 	// after the as-of instant have not happened (R9). Nil for results made by hand.
 	ReleaseLag []int
 	Unreleased int // seen visits of reported entities with no release as of the as-of instant
+	// LazyIssues, set instead of Issues by Evaluator.LazyResult, expands issue row i
+	// (0 ≤ i < LazyIssueCount) on demand, so that a writer streaming millions of rows
+	// never holds them all expanded. Read issues through IssueCount and IssueAt, which
+	// serve both forms; change them through MapIssues.
+	LazyIssues     func(i int) Issue
+	LazyIssueCount int
+}
+
+// IssueCount is the number of issue rows: len(Issues), or LazyIssueCount for a lazy
+// result.
+func (r *Result) IssueCount() int {
+	if r.LazyIssues != nil {
+		return r.LazyIssueCount
+	}
+	return len(r.Issues)
+}
+
+// IssueAt returns issue row i, 0 ≤ i < IssueCount(), in the order of Issues.
+func (r *Result) IssueAt(i int) Issue {
+	if r.LazyIssues != nil {
+		return r.LazyIssues(i)
+	}
+	return r.Issues[i]
+}
+
+// AllIssues yields the issue rows in order (both forms).
+func (r *Result) AllIssues() iter.Seq[Issue] {
+	return func(yield func(Issue) bool) {
+		for i, n := 0, r.IssueCount(); i < n; i++ {
+			if !yield(r.IssueAt(i)) {
+				return
+			}
+		}
+	}
+}
+
+// MapIssues applies f to every issue row: at once to Issues, or, for a lazy result, to
+// each row as it is expanded.
+func (r *Result) MapIssues(f func(*Issue)) {
+	if r.LazyIssues != nil {
+		expand := r.LazyIssues
+		r.LazyIssues = func(i int) Issue {
+			is := expand(i)
+			f(&is)
+			return is
+		}
+		return
+	}
+	for i := range r.Issues {
+		f(&r.Issues[i])
+	}
 }
 
 // ReleaseLagBuckets is the length of Result.ReleaseLag: 0..14 business days, then 15+.

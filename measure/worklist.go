@@ -32,7 +32,7 @@ func (r *Result) Worklist(npi string) Worklist {
 		at[key{en.TIN, en.NPI}] = len(w.Clinicians)
 		w.Clinicians = append(w.Clinicians, wc)
 	}
-	for _, is := range r.Issues {
+	for is := range r.AllIssues() {
 		if !noteCode(is.Code) {
 			continue
 		}

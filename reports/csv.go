@@ -76,7 +76,7 @@ func csvIssues(cw *csv.Writer, r *measure.Result) error {
 		return err
 	}
 	row := make([]string, len(issueColumns))
-	for _, is := range r.Issues {
+	for is := range r.AllIssues() {
 		row = row[:0]
 		var appt, visit, deadline, days, hasEmail string
 		if aboutVisit(is) {

@@ -19,7 +19,7 @@ import (
 // anonPrefix marks a pseudonym.
 const anonPrefix = "anon-"
 
-// Deidentify replaces patient names and MRNs in r.Issues and r.Outcomes with
+// Deidentify replaces patient names and MRNs in the issue rows and r.Outcomes with
 // "anon-" + the first 16 hex digits of HMAC-SHA256(key, field + value), and drops birth
 // dates (a Date cannot hold a hash; the patient id and the name pseudonym already
 // identify the row). The free text of patient data-quality rows (the bad email, the
@@ -30,13 +30,12 @@ func Deidentify(r *measure.Result, key []byte) {
 		return
 	}
 	p := pseudonymizer{mac: hmac.New(sha256.New, key)}
-	for i := range r.Issues {
-		is := &r.Issues[i]
+	r.MapIssues(func(is *measure.Issue) { // at once, or as a lazy result expands them
 		is.MRN = p.anon("mrn", is.MRN)
 		if patientText(is.Code) {
 			is.Text = p.anon("text", is.Text)
 		}
-	}
+	})
 	for i := range r.Outcomes {
 		o := &r.Outcomes[i]
 		o.MRN = p.anon("mrn", o.MRN)

@@ -321,7 +321,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 	p.Rates = rateChart(r)
 	p.Lag = lagChart(r)
 
-	counts := countByCode(r.Issues)
+	counts := countByCode(r)
 	sort.SliceStable(counts, func(a, b int) bool { return counts[a].rows > counts[b].rows })
 	top := 0
 	if len(counts) > 0 {

@@ -146,10 +146,10 @@ type codeCount struct {
 }
 
 // countByCode counts issue rows by code, in codeOrder.
-func countByCode(issues []measure.Issue) []codeCount {
+func countByCode(r *measure.Result) []codeCount {
 	idx := map[measure.Code]int{}
 	var out []codeCount
-	for _, is := range issues {
+	for is := range r.AllIssues() {
 		i, ok := idx[is.Code]
 		if !ok {
 			i = len(out)
@@ -166,7 +166,7 @@ func countByCode(issues []measure.Issue) []codeCount {
 }
 
 func tableIssueCounts(e *errWriter, r *measure.Result) {
-	if len(r.Issues) == 0 {
+	if r.IssueCount() == 0 {
 		e.printf("\nIssues: none\n")
 		return
 	}
@@ -174,7 +174,7 @@ func tableIssueCounts(e *errWriter, r *measure.Result) {
 	tw := tab(e)
 	fmt.Fprintln(tw, "  CODE\tSEVERITY\tROWS\tFIXABLE")
 	total, fixable := 0, 0
-	for _, c := range countByCode(r.Issues) {
+	for _, c := range countByCode(r) {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", terminal(string(c.code), nameWidth), c.severity, c.rows, c.fixable)
 		total += c.rows
 		fixable += c.fixable

@@ -141,7 +141,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	}
 	wl := r.Worklist("")
 	wb := &workbook{f: f, st: st, r: r, o: o, wl: wl}
-	wb.issueSheets = sheetNames(SheetIssues, len(r.Issues), 0)
+	wb.issueSheets = sheetNames(SheetIssues, r.IssueCount(), 0)
 	wb.patientSheets = sheetNames(SheetPatients, max(len(r.Outcomes), 1), 0)
 	items := 0
 	for _, c := range wl.Clinicians {
@@ -457,7 +457,7 @@ func (wb *workbook) issues() error {
 	st := wb.st
 	s := &stream{f: wb.f, sheets: wb.issueSheets, header: issueHeader,
 		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60}}
-	for _, is := range wb.r.Issues {
+	for is := range wb.r.AllIssues() {
 		var appt, visit, deadline, days, hasEmail any
 		if aboutVisit(is) {
 			appt, visit, deadline, days = is.AppointmentID, st.excelDate(is.VisitDate), st.excelDate(is.Deadline), is.BusinessDays
@@ -604,7 +604,7 @@ func (wb *workbook) run() error {
 		func() error { return line(wb.bold("Holidays"), ci.Holidays) },
 		func() error { return line(wb.bold("TIN filter"), orNone(c.TIN)) },
 		func() error { return line(wb.bold("NPI filter"), orNone(c.NPI)) },
-		func() error { return line(wb.bold("Issues"), sheetsNote(wb.issueSheets, len(r.Issues))) },
+		func() error { return line(wb.bold("Issues"), sheetsNote(wb.issueSheets, r.IssueCount())) },
 		func() error { return line(wb.bold("Patients"), sheetsNote(wb.patientSheets, len(r.Outcomes))) },
 		func() error { return line(wb.bold("mipspi version"), version) },
 		func() error { return line(wb.bold("Source"), o.Source) },
@@ -651,7 +651,7 @@ func (wb *workbook) run() error {
 				{"Clinician not MIPS eligible", k.NotEligible}, {"Scheduled after the as-of instant", k.AfterAsOf}, {"Seen visits", k.SeenVisits},
 				{"Timely visits", k.TimelyVisits}, {"Pending visits", k.PendingVisits},
 				{"Patients in numerator (sum over clinicians)", k.PatientsInNumerator},
-				{"Issue rows", len(r.Issues)}, {"Patient drill-down rows", len(r.Outcomes)},
+				{"Issue rows", r.IssueCount()}, {"Patient drill-down rows", len(r.Outcomes)},
 			} {
 				if err := line(kv.name, kv.n); err != nil {
 					return err

@@ -191,7 +191,7 @@ func printFindings(w io.Writer, r *measure.Result) {
 	}
 	counts := map[measure.Code]int{}
 	total := 0
-	for _, is := range r.Issues {
+	for is := range r.AllIssues() {
 		if is.Severity == measure.SeverityWarning {
 			counts[is.Code]++
 			total++
