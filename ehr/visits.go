@@ -59,6 +59,11 @@ ORDER BY a.patient_id, a.scheduled_at, a.id`,
 	// instants. Text it cannot read gives NULL: such appointments are kept (and then
 	// reported), and notes with one are flagged (bad_signed/bad_locked), so nothing is
 	// dropped silently. Minimum note times come back as Julian day numbers (REAL).
+	// The first invitation (R5: the earliest sent_at, then the lowest id; NULL or
+	// unreadable first, to be reported) is found by index per row — IS, so that a NULL
+	// id is still read and reported rather than never matched: a window-function
+	// subquery joined on patient_id was scanned once per row by SQLite 3.40 (the
+	// sqlite3 shell of Debian 12: 150 s for 100k appointments, against 0.6 s this way).
 	SQLite: `
 WITH a AS (
   SELECT id, patient_id, office_id, clinician_id, scheduled_at, status, julianday(scheduled_at) AS jd
@@ -77,23 +82,17 @@ n AS (
   FROM clinical_notes
   WHERE appointment_id IN (SELECT id FROM a)
   GROUP BY appointment_id
-),
-i AS (
-  SELECT patient_id, id, sent_at, recipient, channel FROM (
-    SELECT patient_id, id, CAST(sent_at AS TEXT) AS sent_at, recipient, channel,
-      row_number() OVER (PARTITION BY patient_id ORDER BY julianday(sent_at), id) AS rn
-    FROM portal_invitations
-    WHERE patient_id IN (SELECT patient_id FROM a)
-  ) WHERE rn = 1
 )
 SELECT a.id, a.patient_id, a.office_id, a.clinician_id, CAST(a.scheduled_at AS TEXT), a.status,
   p.id, p.mrn, p.first_name, p.last_name, CAST(p.birth_date AS TEXT), p.email,
   coalesce(n.cnt, 0), n.first_signed, n.first_locked, n.bad_signed, n.bad_locked,
-  i.id, i.sent_at, i.recipient, i.channel
+  i.id, CAST(i.sent_at AS TEXT), i.recipient, i.channel
 FROM a
 LEFT JOIN patients p ON p.id = a.patient_id
 LEFT JOIN n ON n.appointment_id = a.id
-LEFT JOIN i ON i.patient_id = a.patient_id
+LEFT JOIN portal_invitations i ON i.patient_id = a.patient_id AND i.id IS (
+  SELECT pi.id FROM portal_invitations pi WHERE pi.patient_id = a.patient_id
+  ORDER BY julianday(pi.sent_at), pi.id LIMIT 1)
 ORDER BY a.patient_id, a.jd, a.id`,
 }
 
