@@ -39,6 +39,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	tuneGC()
 	stopProfiles := startProfiles(os.Stderr)
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
 	stopProfiles()
