@@ -1,0 +1,318 @@
+#!/usr/bin/env bash
+# bench/run.sh — issue 6 benchmark: mipspi report against the database's own floor.
+#
+# One command, one machine, one run:
+#   1. builds mipspi and bench/visitsql (prints the SQL ehr.Store.Read issues);
+#   2. starts a throwaway PostgreSQL (or uses $MIPSPI_BENCH_PG, a superuser DSN of a
+#      maintenance database such as postgres://postgres@127.0.0.1:5432/postgres);
+#   3. generates the data sets with `mipspi db generate` (timed): PostgreSQL at each
+#      size in --pg-sizes, SQLite at --sqlite-size; clinicians and patients scale with
+#      the appointments as in the issue (5M appointments ↔ 1,000 clinicians, 1.5M
+#      patients);
+#   4. for each data set measures, --reps times (median reported):
+#        (a) mipspi report --format json --quiet > /dev/null   wall time, peak RSS
+#        (b) the floor: the same SQL through psql \copy (…) to /dev/null, or the
+#            sqlite3 shell with .output /dev/null                wall time, peak RSS
+#        (c) a/b
+#      and, at the largest PostgreSQL size, mipspi report --format xlsx;
+#   5. writes $OUT/results.md (markdown, with machine, versions and commands) and
+#      $OUT/raw.tsv (every single measurement).
+#
+# Usage: bench/run.sh [--quick] [--pg-sizes "N N …"] [--sqlite-size N] [--reps N]
+#                     [--out DIR] [--keep]
+#   --quick        100,000 appointments on both databases, for iterating
+#   --pg-sizes     PostgreSQL sizes (default "500000 1000000 2000000 5000000"; "" skips)
+#   --sqlite-size  SQLite size (default 1000000; 0 skips)
+#   --reps         measurements per command (default 3)
+#   --out          results directory (default bench/out)
+#   --keep         keep the throwaway server and databases (printed DSNs) at exit
+#   --reuse        reuse data sets already generated in --out / the server (skip generation
+#                  when the database already holds the appointments)
+#
+# Needs: go, psql, sqlite3, GNU time (/usr/bin/time), and PostgreSQL server binaries in
+# /usr/lib/postgresql/*/bin unless $MIPSPI_BENCH_PG is set. On Debian/Ubuntu:
+#   apt-get install postgresql postgresql-client sqlite3 time
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+PG_SIZES="500000 1000000 2000000 5000000"
+SQLITE_SIZE=1000000
+REPS=3
+OUT="$ROOT/bench/out"
+KEEP=0
+REUSE=0
+QUICK=0
+YEAR=2025
+SEED=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) QUICK=1; PG_SIZES="100000"; SQLITE_SIZE=100000 ;;
+	--pg-sizes) PG_SIZES="$2"; shift ;;
+	--sqlite-size) SQLITE_SIZE="$2"; shift ;;
+	--reps) REPS="$2"; shift ;;
+	--out) OUT="$2"; shift ;;
+	--keep) KEEP=1 ;;
+	--reuse) REUSE=1 ;;
+	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+	*) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+need() {
+	if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+		echo "bench/run.sh: $1 not found; install it: $2" >&2
+		exit 2
+	fi
+}
+need go "https://go.dev/dl/"
+need psql "apt-get install postgresql-client (or postgresql)"
+need sqlite3 "apt-get install sqlite3"
+need /usr/bin/time "apt-get install time (GNU time, for peak RSS)"
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+RAW="$OUT/raw.tsv"
+LOG="$OUT/run.log"
+: >"$LOG"
+printf 'db\tappointments\twhat\trep\twall_s\tuser_s\tsys_s\tmaxrss_kb\tload1\n' >"$RAW"
+log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$LOG" >&2; }
+
+# --- build ------------------------------------------------------------------------
+BIN="$OUT/bin"
+mkdir -p "$BIN"
+log "building mipspi and visitsql"
+go build -o "$BIN/mipspi" ./cmd/mipspi
+go build -o "$BIN/visitsql" ./bench/visitsql
+MIPSPI="$BIN/mipspi"
+VISITSQL="$BIN/visitsql"
+
+# --- PostgreSQL ---------------------------------------------------------------------
+PGDIR=""
+PGBIN=""
+PG_ADMIN=""
+cleanup() {
+	if [ -n "$PGDIR" ] && [ "$KEEP" = 0 ]; then
+		if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop; else "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop; fi >/dev/null 2>&1 || true
+		rm -rf "$PGDIR"
+	elif [ -n "$PGDIR" ]; then
+		log "kept server: $PG_ADMIN (data in $PGDIR; stop: runuser -u postgres -- $PGBIN/pg_ctl -D $PGDIR/data stop)"
+	fi
+}
+trap cleanup EXIT
+
+start_pg() {
+	if [ -n "${MIPSPI_BENCH_PG:-}" ]; then
+		PG_ADMIN="$MIPSPI_BENCH_PG"
+		log "using \$MIPSPI_BENCH_PG"
+		return
+	fi
+	PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -n | tail -1)
+	if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
+		echo "bench/run.sh: no PostgreSQL server binaries in /usr/lib/postgresql/*/bin;" \
+			"apt-get install postgresql, or set MIPSPI_BENCH_PG to a superuser DSN" >&2
+		exit 2
+	fi
+	PGDIR=$(mktemp -d /tmp/mipspi-bench-pg-XXXXXX)
+	local as=()
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres "$PGDIR"
+		as=(runuser -u postgres --)
+	fi
+	"${as[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >>"$LOG" 2>&1
+	local port
+	for _ in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 20000))
+		# Durability is off (a throwaway server): it only speeds up generation; the
+		# read path and the floor run against the same server and settings.
+		if "${as[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+			-o "-c listen_addresses=127.0.0.1 -p $port -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB" \
+			start >>"$LOG" 2>&1; then
+			PG_ADMIN="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+			log "started PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on port $port ($PGDIR)"
+			return
+		fi
+	done
+	echo "bench/run.sh: could not start PostgreSQL; see $PGDIR/server.log" >&2
+	exit 1
+}
+
+pg_dsn() { # database name → DSN
+	echo "$PG_ADMIN" | sed -E "s#/[^/?]*(\?|$)#/$1\1#"
+}
+
+# --- measuring -----------------------------------------------------------------------
+# measure DB N WHAT REP cmd… : runs cmd under GNU time, appends a raw row.
+measure() {
+	local db=$1 n=$2 what=$3 rep=$4
+	shift 4
+	local tf load
+	tf=$(mktemp)
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	if ! /usr/bin/time -v -o "$tf" "$@" >/dev/null 2>>"$LOG"; then
+		echo "bench/run.sh: failed: $*" >&2
+		cat "$tf" >&2
+		exit 1
+	fi
+	awk -v db="$db" -v n="$n" -v what="$what" -v rep="$rep" -v load="$load" -F': ' '
+		/Elapsed \(wall clock\)/ { k = split($2, p, ":"); s = 0; for (i = 1; i <= k; i++) s = s * 60 + p[i]; wall = s }
+		/User time/ { user = $2 }
+		/System time/ { sys = $2 }
+		/Maximum resident set size/ { rss = $2 }
+		END { printf "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\n", db, n, what, rep, wall, user, sys, rss, load }
+	' "$tf" >>"$RAW"
+	tail -1 "$RAW" | tee -a "$LOG" >&2
+	rm -f "$tf"
+}
+
+GEN_TIMES="$OUT/gen.tsv"
+: >"$GEN_TIMES"
+
+scale() { # appointments → "clinicians patients"
+	local n=$1
+	local c=$((n / 5000)) p=$((n * 3 / 10))
+	[ "$c" -lt 20 ] && c=20
+	echo "$c $p"
+}
+
+generate() { # DB N DSN
+	local db=$1 n=$2 dsn=$3 c p
+	read -r c p < <(scale "$n")
+	log "generate $db: $n appointments, $c clinicians, $p patients"
+	local tf
+	tf=$(mktemp)
+	/usr/bin/time -v -o "$tf" "$MIPSPI" db generate --db "$dsn" --year $YEAR --clinicians "$c" \
+		--patients "$p" --appointments "$n" --seed $SEED --force --quiet >>"$LOG" 2>&1
+	local wall
+	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { k = split($2, p, ":"); s = 0; for (i = 1; i <= k; i++) s = s * 60 + p[i]; printf "%.1f", s }' "$tf")
+	printf '%s\t%s\t%s\t%s\t%s\n' "$db" "$n" "$c" "$p" "$wall" >>"$GEN_TIMES"
+	log "generated $db $n in ${wall}s"
+	rm -f "$tf"
+}
+
+# bench_one DB N DSN FLOOR_CMD… : warm up, then alternate report and floor REPS times.
+report_cmd() { echo "$MIPSPI" report --db "$1" --from $YEAR-01-01 --to $YEAR-12-31 --as-of $((YEAR + 1))-03-31 --format "$2" --quiet; }
+
+bench_pg() { # N
+	local n=$1 name="mipspi_bench_$1" dsn sql
+	dsn=$(pg_dsn "$name")
+	if [ "$REUSE" = 1 ] && psql "$dsn" -XAtqc "SELECT count(*) FROM appointments" 2>/dev/null | grep -qx "$n"; then
+		log "reusing $name"
+	else
+		psql "$PG_ADMIN" -Xq -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >>"$LOG" 2>&1
+		generate postgres "$n" "$dsn"
+		psql "$dsn" -Xq -c "VACUUM ANALYZE" >>"$LOG" 2>&1
+	fi
+	sql=$("$VISITSQL" --db "$dsn" --from $YEAR-01-01 --to $YEAR-12-31)
+	echo "$sql" >"$OUT/visits-postgres.sql"
+	# Warm-up: one floor run so that both start with the same (hot) cache.
+	psql "$dsn" -Xq -c "\\copy ($sql) to /dev/null" >/dev/null
+	for rep in $(seq 1 "$REPS"); do
+		# shellcheck disable=SC2046
+		measure postgres "$n" report "$rep" $(report_cmd "$dsn" json)
+		measure postgres "$n" floor "$rep" psql "$dsn" -Xq -c "\\copy ($sql) to /dev/null"
+	done
+}
+
+bench_pg_xlsx() { # N
+	local n=$1 dsn
+	dsn=$(pg_dsn "mipspi_bench_$1")
+	for rep in $(seq 1 "$REPS"); do
+		# shellcheck disable=SC2046
+		measure postgres "$n" xlsx "$rep" $(report_cmd "$dsn" xlsx)
+	done
+}
+
+bench_sqlite() { # N
+	local n=$1 file="$OUT/bench-$1.db" dsn sql
+	dsn="sqlite:$file"
+	if [ "$REUSE" = 1 ] && [ -f "$file" ] && sqlite3 "$file" "SELECT count(*) FROM appointments" 2>/dev/null | grep -qx "$n"; then
+		log "reusing $file"
+	else
+		rm -f "$file" "$file-wal" "$file-shm"
+		generate sqlite "$n" "$dsn"
+		sqlite3 "$file" "ANALYZE" >>"$LOG" 2>&1
+	fi
+	sql=$("$VISITSQL" --db "$dsn" --from $YEAR-01-01 --to $YEAR-12-31)
+	echo "$sql" >"$OUT/visits-sqlite.sql"
+	printf '.output /dev/null\n%s;\n' "$sql" >"$OUT/floor-sqlite.sql"
+	sqlite3 "$file" <"$OUT/floor-sqlite.sql" >/dev/null
+	for rep in $(seq 1 "$REPS"); do
+		# shellcheck disable=SC2046
+		measure sqlite "$n" report "$rep" $(report_cmd "$dsn" json)
+		measure sqlite "$n" floor "$rep" sh -c "sqlite3 '$file' < '$OUT/floor-sqlite.sql'"
+	done
+}
+
+# --- run ---------------------------------------------------------------------------
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LARGEST_PG=""
+if [ -n "$PG_SIZES" ]; then
+	start_pg
+	for n in $PG_SIZES; do
+		bench_pg "$n"
+		LARGEST_PG=$n
+	done
+	bench_pg_xlsx "$LARGEST_PG"
+fi
+if [ "$SQLITE_SIZE" != 0 ]; then
+	bench_sqlite "$SQLITE_SIZE"
+fi
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- results ----------------------------------------------------------------------------
+PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -XAtqc "SHOW server_version" 2>/dev/null || echo "n/a")
+{
+	echo "Run $STARTED ($([ $QUICK = 1 ] && echo quick || echo full)), $REPS measurements per command, median shown."
+	echo
+	echo "| database | appointments | generate s | report s | floor s | ratio | report RSS MB | floor RSS MB | report CPU s | load |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	awk -F'\t' -v gen="$GEN_TIMES" '
+		BEGIN { while ((getline l < gen) > 0) { split(l, g, "\t"); gt[g[1] "/" g[2]] = g[5] } }
+		NR == 1 { next }
+		{ k = $1 "/" $2 "/" $3; n[k]++; w[k, n[k]] = $5; r[k, n[k]] = $8; c[k, n[k]] = $6 + $7; ld[k] = ld[k] " " $9
+		  if (!($1 "/" $2 in seen)) { seen[$1 "/" $2] = 1; order[++m] = $1 "/" $2 } }
+		function med(a, k, cnt,   i, j, t, v) {
+			for (i = 1; i <= cnt; i++) v[i] = a[k, i]
+			for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+			return cnt % 2 ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2
+		}
+		END {
+			for (i = 1; i <= m; i++) {
+				split(order[i], p, "/"); a = order[i] "/report"; f = order[i] "/floor"
+				if (!(a in n) || !(f in n)) continue
+				wa = med(w, a, n[a]); wf = med(w, f, n[f])
+				printf "| %s | %\047d | %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.2f |%s |\n", p[1], p[2], (order[i] in gt ? gt[order[i]] : "reused"),
+					wa, wf, (wf > 0 ? wa / wf : 0), med(r, a, n[a]) / 1024, med(r, f, n[f]) / 1024, med(c, a, n[a]), ld[a]
+			}
+			for (i = 1; i <= m; i++) {
+				x = order[i] "/xlsx"
+				if (x in n) {
+					split(order[i], p, "/")
+					printf "\nxlsx, %s, %\047d appointments: %.2f s wall, %.0f MB peak RSS, %.2f s CPU (median of %d).\n",
+						p[1], p[2], med(w, x, n[x]), med(r, x, n[x]) / 1024, med(c, x, n[x]), n[x]
+				}
+			}
+		}' "$RAW"
+	echo
+	echo "\"load\" is the 1-minute load average before each report run (2 cores; the machine is shared)."
+	echo "Load average at start: $LOAD_BEFORE; at end: $LOAD_AFTER."
+	echo
+	echo "Machine: nproc $(nproc); $(lscpu | sed -n 's/^Model name: *//p'); $(free -g | awk '/^Mem:/ {print $2 " GB RAM"}')."
+	echo "Versions: $(go version | awk '{print $3}'); PostgreSQL $PGVER; sqlite3 $(sqlite3 --version | awk '{print $1}'); mipspi $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo '+dirty')."
+	echo
+	echo "Commands (DSN elided):"
+	echo
+	echo '```'
+	echo "mipspi db generate --db DSN --year $YEAR --clinicians N/5000 --patients 0.3*N --appointments N --seed $SEED"
+	echo "mipspi report --db DSN --from $YEAR-01-01 --to $YEAR-12-31 --as-of $((YEAR + 1))-03-31 --format json --quiet > /dev/null"
+	echo "psql DSN -Xq -c \"\\copy (\$(visitsql --db DSN --from $YEAR-01-01 --to $YEAR-12-31)) to /dev/null\""
+	echo "sqlite3 FILE < floor-sqlite.sql     # .output /dev/null, then the same SQL"
+	echo "mipspi report ... --format xlsx --quiet > /dev/null"
+	echo '```'
+} >"$OUT/results.md"
+cat "$OUT/results.md"
+log "results in $OUT/results.md, raw measurements in $RAW"
