@@ -199,7 +199,10 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	// building the whole document in memory. The bytes are the same as
 	// json.Encoder.SetIndent("", "  ") on the whole report (golden tests).
 	streams := map[string]jsonStream{
-		"issues": {n: r.IssueCount(), elem: func(i int) any { return issueJSON(r.IssueAt(i)) }},
+		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, i int, prefix string) []byte {
+			j := issueJSON(r.IssueAt(i))
+			return appendIssueJSON(dst, &j, prefix)
+		}},
 		"patients": {n: len(r.Outcomes), elem: func(i int) any {
 			p := r.Outcomes[i]
 			e := r.Entities[p.Entity] // checked above

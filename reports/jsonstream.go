@@ -14,6 +14,9 @@ import (
 type jsonStream struct {
 	n    int
 	elem func(i int) any
+	// appendElem, when set, is used instead of elem: it appends element i already
+	// encoded and indented for the given prefix.
+	appendElem func(dst []byte, i int, prefix string) []byte
 }
 
 // encodeIndented writes *rep (a pointer to a struct of JSON-tagged fields) exactly as
@@ -24,6 +27,7 @@ type jsonStream struct {
 func encodeIndented(w io.Writer, rep any, streams map[string]jsonStream) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	var raw, ind bytes.Buffer
+	var scratch []byte           // one encoded row
 	enc := json.NewEncoder(&raw) // escapes HTML like json.Encoder on the whole report
 	// value writes v indented as it would appear at the given depth.
 	value := func(v any, prefix string) error {
@@ -33,9 +37,10 @@ func encodeIndented(w io.Writer, rep any, streams map[string]jsonStream) error {
 			return err
 		}
 		b := bytes.TrimSuffix(raw.Bytes(), []byte("\n"))
-		if out, ok := indentFlat(ind.AvailableBuffer(), b, prefix); ok {
+		out, ok := indentFlat(scratch[:0], b, prefix)
+		scratch = out[:0] // reused by the next row
+		if ok {
 			_, err := bw.Write(out)
-			ind.Write(out[:0]) // keep the grown buffer for the next row
 			return err
 		}
 		if err := json.Indent(&ind, b, prefix, "  "); err != nil {
@@ -90,6 +95,14 @@ func encodeIndented(w io.Writer, rep any, streams map[string]jsonStream) error {
 				bw.WriteString(",")
 			}
 			bw.WriteString("\n    ")
+			if s.appendElem != nil {
+				out := s.appendElem(scratch[:0], j, "    ")
+				scratch = out[:0] // reused by the next row
+				if _, err := bw.Write(out); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := value(s.elem(j), "    "); err != nil {
 				return err
 			}
