@@ -26,6 +26,7 @@
 #   --reps         measurements per command (default 3)
 #   --out          results directory (default bench/out)
 #   --keep         keep the throwaway server and databases (printed DSNs) at exit
+#   --no-xlsx      skip the xlsx measurement
 #   --reuse        reuse data sets already generated in --out / the server (skip generation
 #                  when the database already holds the appointments)
 #
@@ -44,6 +45,7 @@ OUT="$ROOT/bench/out"
 KEEP=0
 REUSE=0
 QUICK=0
+XLSX=1
 YEAR=2025
 SEED=1
 while [ $# -gt 0 ]; do
@@ -55,7 +57,8 @@ while [ $# -gt 0 ]; do
 	--out) OUT="$2"; shift ;;
 	--keep) KEEP=1 ;;
 	--reuse) REUSE=1 ;;
-	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+	--no-xlsx) XLSX=0 ;;
+	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -256,7 +259,9 @@ if [ -n "$PG_SIZES" ]; then
 		bench_pg "$n"
 		LARGEST_PG=$n
 	done
-	bench_pg_xlsx "$LARGEST_PG"
+	if [ "$XLSX" = 1 ]; then
+		bench_pg_xlsx "$LARGEST_PG"
+	fi
 fi
 if [ "$SQLITE_SIZE" != 0 ]; then
 	bench_sqlite "$SQLITE_SIZE"
