@@ -1,12 +1,13 @@
 // Package reports encodes a measure.Result for people and programs: the terminal table,
-// the JSON report of SPEC §4, CSV tables, the Excel workbook, and the clinicians' note
-// worklist (table, CSV, JSON). It also owns the two privacy helpers every output path
+// the JSON report of SPEC §4, CSV tables, the Excel workbook, a self-contained HTML page
+// (inline CSS and SVG charts, no network), and the clinicians' note worklist (table,
+// CSV, JSON). Registry submission files are in the registry subpackage. It also owns the two privacy helpers every output path
 // shares: WriteFile (atomic, mode 0600) and Deidentify (keyed hashes instead of patient
 // names, MRNs and birth dates).
 //
 // Every encoder takes a Result and an io.Writer and writes; none queries the database,
 // reads the clock or time.Local (the generation time comes in Options), or logs. The same
-// Result always gives byte-identical table, JSON and CSV output.
+// Result always gives byte-identical table, JSON, CSV and HTML output.
 //
 // It imports measure and calendar, never ehr or cmd.
 package reports
