@@ -10,9 +10,12 @@ package reports
 // applies here.
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"strings"
 	"time"
 
@@ -178,9 +181,72 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		}
 	}
 	f.SetActiveSheet(0)
-	if err := f.Write(w); err != nil {
+	if err := writeArchive(f, w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
+	return nil
+}
+
+// zip64Threshold is the uncompressed size of a part above which the archive needs ZIP64.
+// A variable so tests can exercise the buffered fallback without a 4 GiB sheet.
+var zip64Threshold int64 = math.MaxUint32
+
+// writeArchive writes the zip archive of f to w as it is compressed. excelize's own
+// Write (WriteTo → WriteToBuffer) assembles the whole compressed archive in a
+// bytes.Buffer before copying it out — 74 MB of workbook held (in a 128 MB buffer, plus
+// the copies made while it grows) at 1M appointments, most of the peak at 5M — so the
+// archive goes straight to w through excelize's ZipWriter hook instead.
+//
+// The one thing the buffer is for: a part over 4 GiB uncompressed needs ZIP64, and
+// Excel then insists on version 4.5 in the part's local header, which excelize patches
+// into the buffer afterwards (Go's archive/zip writes 2.0 there). A first pass counts
+// each part's uncompressed size without compressing (the sheets are re-read from
+// excelize's stream files); only a workbook with such a part takes the buffered path.
+func writeArchive(f *excelize.File, w io.Writer) error {
+	sizes := &sizingZip{}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return sizes })
+	if _, err := f.WriteToBuffer(); err != nil {
+		return fmt.Errorf("size the parts: %w", err)
+	}
+	if sizes.largest > zip64Threshold {
+		f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+		return f.Write(w)
+	}
+	zw := zip.NewWriter(w)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
+	_, err := f.WriteToBuffer() // writes through zw to w; the returned buffer stays empty
+	return err
+}
+
+// sizingZip is an excelize.ZipWriter that only measures the largest part.
+type sizingZip struct {
+	largest int64
+	cur     *countingWriter
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
+}
+
+func (z *sizingZip) Create(string) (io.Writer, error) {
+	z.done()
+	z.cur = &countingWriter{}
+	return z.cur, nil
+}
+
+func (z *sizingZip) done() {
+	if z.cur != nil {
+		z.largest = max(z.largest, z.cur.n)
+	}
+}
+
+func (z *sizingZip) AddFS(fs.FS) error { return errors.New("AddFS is not used") }
+
+func (z *sizingZip) Close() error {
+	z.done()
 	return nil
 }
 

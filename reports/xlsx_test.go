@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -333,5 +334,51 @@ func TestXLSXHostileStrings(t *testing.T) {
 	}
 	if got := cell(t, f, SheetPatients, "G2"); got != "_x0041_" {
 		t.Errorf("a name that looks like an OOXML escape came back as %q", got)
+	}
+}
+
+// TestXLSXArchivePaths: the archive streamed to the writer and the buffered one
+// excelize writes itself (taken when a part needs ZIP64) hold the same parts, byte for
+// byte once uncompressed ([Content_Types].xml, whose Default elements excelize writes in
+// map order, compared as a set of elements).
+func TestXLSXArchivePaths(t *testing.T) {
+	parts := func(data []byte) map[string]string {
+		t.Helper()
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatalf("not a zip archive: %v", err)
+		}
+		out := map[string]string{}
+		for _, zf := range zr.File {
+			rc, err := zf.Open()
+			if err != nil {
+				t.Fatalf("open %s: %v", zf.Name, err)
+			}
+			b, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatalf("read %s: %v", zf.Name, err)
+			}
+			if zf.Name == "[Content_Types].xml" {
+				// excelize writes its Default elements in map order: compare them as a set.
+				els := strings.Split(string(b), "<")
+				slices.Sort(els)
+				b = []byte(strings.Join(els, "<"))
+			}
+			out[zf.Name] = string(b)
+		}
+		return out
+	}
+	r := testResult()
+	streamed, _ := writeXLSX(t, r)
+	defer func(n int64) { zip64Threshold = n }(zip64Threshold)
+	zip64Threshold = 0 // every workbook has a part over 0 bytes: the buffered path
+	buffered, _ := writeXLSX(t, r)
+	want := parts(buffered)
+	if len(want) < 10 {
+		t.Fatalf("buffered archive has only %d parts", len(want))
+	}
+	if diff := cmp.Diff(want, parts(streamed)); diff != "" {
+		t.Errorf("streamed archive differs from excelize's buffered one (-buffered +streamed):\n%s", diff)
 	}
 }
