@@ -211,3 +211,9 @@ func check(relation, id, column string, null bool, bad string, required bool) er
 	}
 	return nil
 }
+
+func (c *colInt) state() (bool, string)  { return c.null, c.bad }
+func (c *colText) state() (bool, string) { return c.null, "" }
+func (c *colTime) state() (bool, string) { return c.null, c.bad }
+func (c *colDate) state() (bool, string) { return c.null, c.bad }
+func (c *colBool) state() (bool, string) { return c.null, c.bad }

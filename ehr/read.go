@@ -152,13 +152,28 @@ func lostConnection(err error) error {
 	return err
 }
 
-// tsExpr is how a timestamp column is selected: SQLite gets CAST(… AS TEXT) so that no
-// driver guesses at declared DATETIME columns of a view; instant.go parses the text.
-func (r *reader) tsExpr(col string) string {
-	if r.s.dialect == SQLite {
-		return "CAST(" + col + " AS TEXT)"
+// expr is how a column is selected: SQLite gets CAST(… AS TEXT) for timestamps and
+// dates so that no driver guesses at declared DATETIME columns of a view; instant.go
+// parses the text.
+func (r *reader) expr(alias string) func(c *column) string {
+	return func(c *column) string {
+		name := c.name
+		if alias != "" {
+			name = alias + "." + name
+		}
+		if r.s.dialect == SQLite && (c.kind == kInstant || c.kind == kDate) {
+			return "CAST(" + name + " AS TEXT)"
+		}
+		return name
 	}
-	return col
+}
+
+// query selects rel's columns (model order, through expr) with the SQL tail and scans
+// each row into dest, which names every column of the model.
+func (r *reader) query(rel *relation, dest map[string]any, tail string, args ...any) (*sql.Rows, []any, error) {
+	cols, scan := rel.selectList(dest, r.expr(""))
+	rows, err := r.tx.QueryContext(r.ctx, "SELECT "+cols+" FROM "+rel.name+" "+tail, args...)
+	return rows, scan, err
 }
 
 func (r *reader) practice() (measure.Practice, error) {
@@ -200,31 +215,27 @@ func (seen ids) add(rel string, id *colInt) error {
 }
 
 func (r *reader) offices() ([]measure.Office, error) {
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, tin, name, timezone FROM offices ORDER BY id`)
+	var id colInt
+	var tin, name, zone colText
+	rows, dest, err := r.query(relOffices, map[string]any{"id": &id, "tin": &tin, "name": &name, "timezone": &zone},
+		"ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []measure.Office
-	var id colInt
-	var tin, name, zone colText
 	seen := ids{}
 	zones := map[string]*time.Location{}
 	for rows.Next() {
-		if err := rows.Scan(&id, &tin, &name, &zone); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if err := seen.add("offices", &id); err != nil {
+		if err := seen.add(relOffices.name, &id); err != nil {
 			return nil, err
 		}
 		rid := rowID(&id)
-		for _, c := range []struct {
-			col string
-			v   *colText
-		}{{"tin", &tin}, {"name", &name}, {"timezone", &zone}} {
-			if err := check("offices", rid, c.col, c.v.null, "", true); err != nil {
-				return nil, err
-			}
+		if err := relOffices.checkRow(rid, dest); err != nil {
+			return nil, err
 		}
 		zn := zone.String()
 		loc, ok := zones[zn]
@@ -252,29 +263,25 @@ func loadZone(name string) (*time.Location, error) {
 }
 
 func (r *reader) clinicians() ([]measure.Clinician, error) {
-	rows, err := r.tx.QueryContext(r.ctx,
-		`SELECT id, npi, first_name, last_name, mips_eligible FROM clinicians ORDER BY id`)
+	var id colInt
+	var npi, first, last colText
+	var eligible colBool
+	rows, dest, err := r.query(relClinicians, map[string]any{"id": &id, "npi": &npi, "first_name": &first,
+		"last_name": &last, "mips_eligible": &eligible}, "ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []measure.Clinician
-	var id colInt
-	var npi, first, last colText
-	var eligible colBool
 	seen := ids{}
 	for rows.Next() {
-		if err := rows.Scan(&id, &npi, &first, &last, &eligible); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if err := seen.add("clinicians", &id); err != nil {
+		if err := seen.add(relClinicians.name, &id); err != nil {
 			return nil, err
 		}
-		rid := rowID(&id)
-		if err := check("clinicians", rid, "npi", npi.null, "", true); err != nil {
-			return nil, err
-		}
-		if err := check("clinicians", rid, "mips_eligible", eligible.null, eligible.bad, true); err != nil {
+		if err := relClinicians.checkRow(rowID(&id), dest); err != nil {
 			return nil, err
 		}
 		out = append(out, measure.Clinician{ID: id.v, NPI: npi.String(), FirstName: first.String(),
@@ -284,32 +291,26 @@ func (r *reader) clinicians() ([]measure.Clinician, error) {
 }
 
 func (r *reader) apiWindows() ([]measure.APIWindow, error) {
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, tin, `+r.tsExpr("enabled_at")+`, `+
-		r.tsExpr("disabled_at")+` FROM api_windows ORDER BY id`)
+	var id colInt
+	var tin colText
+	var enabled, disabled colTime
+	rows, dest, err := r.query(relAPIWindows, map[string]any{"id": &id, "tin": &tin, "enabled_at": &enabled,
+		"disabled_at": &disabled}, "ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []measure.APIWindow
-	var id colInt
-	var tin colText
-	var enabled, disabled colTime
 	seen := ids{}
 	for rows.Next() {
-		if err := rows.Scan(&id, &tin, &enabled, &disabled); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if err := seen.add("api_windows", &id); err != nil {
+		if err := seen.add(relAPIWindows.name, &id); err != nil {
 			return nil, err
 		}
 		rid := rowID(&id)
-		if err := check("api_windows", rid, "tin", tin.null, "", true); err != nil {
-			return nil, err
-		}
-		if err := check("api_windows", rid, "enabled_at", enabled.null, enabled.bad, true); err != nil {
-			return nil, err
-		}
-		if err := check("api_windows", rid, "disabled_at", disabled.null, disabled.bad, false); err != nil {
+		if err := relAPIWindows.checkRow(rid, dest); err != nil {
 			return nil, err
 		}
 		if !disabled.null && disabled.t.Before(enabled.t) {
