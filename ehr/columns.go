@@ -130,10 +130,12 @@ func (c *colTime) Scan(src any) error {
 		// measure takes the zero time.Time for "no such instant" (a note never locked, a
 		// window never closed): a stored 0001-01-01T00:00:00Z would silently read as
 		// missing, so it is refused like any other unusable value (issue 7).
-		c.bad = "timestamp 0001-01-01T00:00:00Z cannot be told from a missing value"
+		c.bad = problemZeroInstant
 	}
 	return nil
 }
+
+const problemZeroInstant = "timestamp 0001-01-01T00:00:00Z cannot be told from a missing value"
 
 // colDate is a DATE column (YYYY-MM-DD text in SQLite).
 type colDate struct {

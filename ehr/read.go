@@ -82,7 +82,11 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 			return st, err
 		}
 	}
-	if err := r.patients(p, lo, hi, sink); err != nil {
+	read := r.patients
+	if s.dialect == SQLite {
+		read = r.sqlitePatients
+	}
+	if err := read(p, lo, hi, sink); err != nil {
 		return st, err
 	}
 	return st, nil
