@@ -65,6 +65,13 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 	}
 	defer done()
 	r := &reader{s: s, ctx: ctx, cancel: cancel, tx: tx, st: &st}
+	if s.dialect == Postgres {
+		// The snapshot the period's other connections will share (visits.go); exported
+		// first, while the transaction is still plain.
+		if err := tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&r.snapshot); err != nil {
+			return st, fmt.Errorf("read %s: export the snapshot: %w", s, s.scrub(lostConnection(err)))
+		}
+	}
 	p, err := r.practice()
 	if err != nil {
 		return st, err
@@ -82,11 +89,7 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 			return st, err
 		}
 	}
-	read := r.patients
-	if s.dialect == SQLite {
-		read = r.sqlitePatients
-	}
-	if err := read(p, lo, hi, sink); err != nil {
+	if err := r.patients(p, lo, hi, sink); err != nil {
 		return st, err
 	}
 	return st, nil
@@ -134,6 +137,8 @@ type reader struct {
 	cancel context.CancelFunc
 	tx     *sql.Tx
 	st     *ReadStats
+	// snapshot is the exported snapshot of tx (PostgreSQL), once asked for.
+	snapshot string
 }
 
 func (r *reader) fail(what string, err error) error {
