@@ -89,7 +89,7 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 			return st, err
 		}
 	}
-	if err := r.patients(p, lo, hi, sink); err != nil {
+	if err := r.piped(p, lo, hi, sink); err != nil {
 		return st, err
 	}
 	return st, nil

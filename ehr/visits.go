@@ -58,7 +58,7 @@ WHERE `
 	if r.s.dialect == Postgres {
 		// Rows with a NULL scheduled_at are kept so that they are reported.
 		q += `(a.scheduled_at >= $1 AND a.scheduled_at < $2) OR a.scheduled_at IS NULL
-ORDER BY a.patient_id, a.scheduled_at, a.id`
+ORDER BY a.patient_id`
 		args = []any{lo, hi}
 	} else {
 		tlo, thi := sqliteTextBounds(lo, hi)
@@ -110,8 +110,7 @@ func (c *cursor) next() bool {
 
 // pending is a visit of the current patient under construction.
 type pending struct {
-	v     measure.Visit
-	notes int
+	v measure.Visit
 }
 
 // querier is a transaction the cursors run in.
@@ -322,21 +321,12 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 		if err := invitation(cur); err != nil {
 			return err
 		}
-		if rec.FirstInvitation != nil {
-			r.st.Invitations++
-		}
 		rec.Visits = rec.Visits[:0]
 		for i := range visits {
 			rec.Visits = append(rec.Visits, visits[i].v)
-			r.st.Appointments++
-			r.st.Notes += visits[i].notes
 		}
 		visits = visits[:0]
-		if err := sink.Patient(&rec); err != nil {
-			return fmt.Errorf("read %s: %w", r.s, err)
-		}
-		r.st.Patients++
-		return nil
+		return sink.Patient(&rec) // piped: counted where the Sink takes it
 	}
 	for ac.next() {
 		// An appointment whose instant is readable and outside the window is not read
@@ -397,7 +387,6 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 		if err := note(&pv.v.Notes, aid, rowID(&nt.id), &nt.signedAt, &nt.lockedAt); err != nil {
 			return err
 		}
-		pv.notes++
 	}
 	if ac.err != nil {
 		return r.failPeriod(ac.err)
