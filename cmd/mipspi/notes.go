@@ -32,7 +32,7 @@ func notesCommand(s *streams) *cli.Command {
 				return err
 			}
 			path := c.String(flagOut)
-			if err := checkOut(path); err != nil {
+			if err := checkOut(c, path); err != nil {
 				return err
 			}
 			key, err := deidentifyKey(c)

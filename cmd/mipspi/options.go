@@ -5,14 +5,16 @@ package main
 // costs a query.
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/ehr"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -126,53 +128,57 @@ func period(from, to string) (calendar.Date, calendar.Date, error) {
 }
 
 // requireDB returns the --db value or a usage error naming both ways to give it. A DSN
-// of an unknown kind is a usage error too (only its scheme is shown: the rest may hold
-// a password).
+// of an unknown kind, or one that cannot be split into its parts, is a usage error too;
+// the message shows only the scheme, never the rest, which may hold a password.
 func requireDB(c *cli.Context) (string, error) {
 	dsn := strings.TrimSpace(c.String(flagDB))
 	if dsn == "" {
 		return "", usagef("--db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB or sqlite:PATH")
 	}
+	known := false
 	for _, p := range []string{"postgres://", "postgresql://", "sqlite:", "file:"} {
-		if strings.HasPrefix(dsn, p) {
-			return dsn, nil
+		known = known || strings.HasPrefix(dsn, p)
+	}
+	if !known {
+		scheme := dsn
+		if i := strings.IndexAny(scheme, ":/@ "); i >= 0 {
+			scheme = scheme[:i]
 		}
+		return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
 	}
-	scheme := dsn
-	if i := strings.IndexAny(scheme, ":/@ "); i >= 0 {
-		scheme = scheme[:i]
+	if _, err := ehr.ParseDSN(dsn); err != nil {
+		return "", usagef("--db: %s", err)
 	}
-	return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
+	return dsn, nil
 }
 
-// sqlitePath is the file of a sqlite:/file: DSN ("" for PostgreSQL or in-memory).
-func sqlitePath(dsn string) string {
-	var p string
-	switch {
-	case strings.HasPrefix(dsn, "sqlite:"):
-		p = strings.TrimPrefix(dsn, "sqlite:")
-	case strings.HasPrefix(dsn, "file:"):
-		p = strings.TrimPrefix(dsn, "file:")
-	default:
-		return ""
+// requireReadDB is requireDB for the commands that only read (report, notes, export):
+// SQLite parameters that could write, or an in-memory database, are refused (issue 13).
+func requireReadDB(c *cli.Context) (string, error) {
+	dsn, err := requireDB(c)
+	if err != nil {
+		return "", err
 	}
-	p, params, _ := strings.Cut(p, "?")
-	if p == ":memory:" || strings.Contains(params, "mode=memory") {
-		return ""
+	d, _ := ehr.ParseDSN(dsn) // requireDB parsed it
+	if err := d.CheckRead(); err != nil {
+		return "", usagef("--db %s", err)
 	}
-	return p
+	return dsn, nil
 }
 
-// requireExistingDB refuses a SQLite file that does not exist for the commands that
-// only read: SQLite would silently create an empty file (a write, and a confusing
-// "no such table" next).
+// requireExistingDB refuses a SQLite file that does not exist (SQLite would silently
+// create an empty file: a write, and a confusing "no such table" next), a directory
+// or anything but a regular file.
 func requireExistingDB(dsn string) error {
-	p := sqlitePath(dsn)
-	if p == "" {
+	d, err := ehr.ParseDSN(dsn)
+	if err != nil || d.Dialect != ehr.SQLite || d.Memory {
 		return nil
 	}
-	if _, err := os.Stat(p); err != nil {
-		return fmt.Errorf("open sqlite:%s: %w (mipspi db init creates a database; mipspi demo builds the demo one)", p, unwrapPathError(err))
+	if err := ehr.CheckSQLiteFile(d.Path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("open %s: %w (mipspi db init creates a database; mipspi demo builds the demo one)", d.Redacted, err)
+		}
+		return fmt.Errorf("open %s: %w", d.Redacted, err)
 	}
 	return nil
 }
@@ -254,7 +260,7 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 	if timeout < 0 {
 		return nil, usagef("--timeout %s is negative", timeout)
 	}
-	dsn, err := requireDB(c)
+	dsn, err := requireReadDB(c)
 	if err != nil {
 		return nil, err
 	}

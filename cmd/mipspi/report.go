@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -64,7 +62,7 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		return usagef("--patients applies to --format json only (csv: --table patients; xlsx: the Patients sheet)")
 	}
 	out := reportOutput{Format: format, Table: table, Out: c.String(flagOut)}
-	if err := checkOut(out.Out); err != nil {
+	if err := checkOut(c, out.Out); err != nil {
 		return err
 	}
 	if format == "xlsx" && out.Out == "" && isTerminal(s.stdout) {
@@ -98,20 +96,6 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 
 func reportsOptions(source string) reports.Options {
 	return reports.Options{Version: version, Source: source, Generated: now()}
-}
-
-// checkOut refuses an --out that cannot be written before any work is done.
-func checkOut(path string) error {
-	if path == "" {
-		return nil
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return usagef("--out %s is a directory; give a file name", path)
-	}
-	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
-		return usagef("--out %s: directory %s does not exist", path, filepath.Dir(path))
-	}
-	return nil
 }
 
 // deidentifyKey reads --deidentify and its key (R: issue 7, patient privacy).
