@@ -8,15 +8,13 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/mipspi/mipspi/reports"
+	"github.com/mipspi/mipspi/measure"
 	"github.com/mipspi/mipspi/reports/registry"
 )
 
@@ -51,8 +49,8 @@ func exportCommand(s *streams) *cli.Command {
 			if dir == "" {
 				return usagef("--out DIR is required: the directory for the registry files")
 			}
-			if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-				return usagef("--out %s is a file; give a directory", dir)
+			if err := checkOutDir(c, dir); err != nil {
+				return err
 			}
 			o, err := evalFlags(c, to)
 			if err != nil {
@@ -62,7 +60,7 @@ func exportCommand(s *streams) *cli.Command {
 			if o.File.Registry != nil {
 				rc = o.File.Registry.Config
 			}
-			r, _, err := evaluate(c.Context, o, s.stderr)
+			r, source, err := evaluate(c.Context, o, s.stderr)
 			if err != nil {
 				return err
 			}
@@ -71,49 +69,60 @@ func exportCommand(s *streams) *cli.Command {
 			}
 			filter := registry.EntityFilter(entity)
 			problems := registry.Validate(r, rc, filter)
+			man := &exportManifest{
+				Tool: "mipspi", Version: version, Generated: now().Format(time.RFC3339), Source: source,
+				Format: string(format), Entity: entity,
+				PerformanceStart: o.Config.Start.String(), PerformanceEnd: o.Config.End.String(),
+				AsOf: o.Config.AsOf.Format(time.RFC3339), Validation: []string{}, Warnings: findingLines(r),
+			}
+			warnings := 0
 			for _, p := range problems {
-				fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(p.String()))
-			}
-			if registry.HasErrors(problems) && !c.Bool("force") {
-				n := 0
-				for _, p := range problems {
-					if p.Severity == registry.SeverityError {
-						n++
-					}
+				man.Validation = append(man.Validation, oneLine(p.String()))
+				if p.Severity != registry.SeverityError {
+					warnings++
 				}
-				return fmt.Errorf("export: %d validation error(s) above; nothing written (--force writes anyway)", n)
+				if !o.Quiet || p.Severity == registry.SeverityError {
+					// Quiet keeps the warnings for the manifest; errors are always listed.
+					fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(p.String()))
+				}
 			}
+			errs := len(problems) - warnings
+			if errs > 0 && !c.Bool("force") {
+				return fmt.Errorf("export: %d validation error(s) above; nothing written (--force writes anyway)", errs)
+			}
+			man.Forced = errs > 0
 			files, err := registry.Files(r, rc, format, filter)
 			if err != nil {
 				return fmt.Errorf("export %s: %w", format, err)
 			}
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return fmt.Errorf("export: create %s: %w", dir, unwrapPathError(err))
+			if err := writeExportDir(c.Context, dir, files, man, protectedFiles(c)); err != nil {
+				return err
 			}
-			names := make([]string, 0, len(files))
-			for name := range files {
-				names = append(names, name)
-			}
-			sort.Strings(names)
-			for _, name := range names {
-				if err := c.Context.Err(); err != nil {
-					return err
-				}
-				if name != filepath.Base(name) || name == "." || name == ".." {
-					return fmt.Errorf("export: refusing file name %q outside %s", name, dir)
-				}
-				data := files[name]
-				path := filepath.Join(dir, name)
-				if err := reports.WriteFile(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-					return fmt.Errorf("export: write %s: %w", path, err)
-				}
+			if warnings > 0 || errs > 0 {
+				// Exit 3: written, but look at the manifest (row 12).
+				return &warnedError{quiet: o.Quiet, msg: fmt.Sprintf("wrote %d %s file(s) to %s with %d validation error(s) (--force) and %d warning(s); they are listed in %s",
+					len(files)-1, format, dir, errs, warnings, filepath.Join(dir, manifestName))}
 			}
 			if !o.Quiet {
-				fmt.Fprintf(s.stderr, "mipspi: wrote %d %s file(s) to %s\n", len(names), format, dir)
+				fmt.Fprintf(s.stderr, "mipspi: wrote %d %s file(s) and %s to %s\n", len(files)-1, format, manifestName, dir)
 			}
 			return nil
 		},
 	}
+}
+
+// findingLines are the run's findings and data-quality warning counts, as printFindings
+// writes them to stderr, for the manifest.
+func findingLines(r *measure.Result) []string {
+	var b strings.Builder
+	printFindings(&b, r)
+	lines := []string{}
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		if l = strings.TrimPrefix(l, "mipspi: "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
 }
 
 // exportTo sorts the --to values into the registry format and the period end.

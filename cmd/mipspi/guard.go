@@ -97,28 +97,32 @@ func checkOut(c *cli.Context, path string) error {
 }
 
 // checkOutDir is the same check for export's --out DIR: DIR is absent or a directory,
-// the directory it lies in exists, and both can be written (the files are written into
-// a temporary directory beside DIR, export.go).
+// and the nearest directory that exists on the way to it can be written (the files are
+// written into a temporary directory beside DIR, exportdir.go; missing parents are
+// created then).
 func checkOutDir(c *cli.Context, dir string) error {
 	fi, err := os.Stat(dir)
-	exists := err == nil
-	if exists && !fi.IsDir() {
+	if err == nil && !fi.IsDir() {
 		if err := refuseProtected(flagOut, dir, protectedFiles(c)); err != nil {
 			return err
 		}
 		return usagef("--out %s is a file; give a directory", dir)
 	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if fi, err := os.Stat(parent); err != nil || !fi.IsDir() {
-		return usagef("--out %s: directory %s does not exist", dir, parent)
-	}
-	if err := probeWritable(dir, parent); err != nil {
-		return err
-	}
-	if exists {
+	if err == nil {
 		return probeWritable(dir, dir)
 	}
-	return nil
+	for p := filepath.Dir(filepath.Clean(dir)); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if !fi.IsDir() {
+				return usagef("--out %s: %s is a file, not a directory", dir, p)
+			}
+			return probeWritable(dir, p)
+		}
+		if p == filepath.Dir(p) {
+			return usagef("--out %s: no directory on its path exists", dir)
+		}
+	}
 }
 
 // probeWritable creates and removes an empty file in dir: the one sure test of "can

@@ -203,7 +203,7 @@ func TestExportHoldsNoPatientData(t *testing.T) {
 	for _, format := range []string{"qpp", "qrda3", "csv"} {
 		dir := filepath.Join("export", format)
 		o := mipspi(t, args([]string{"export", "--to", format, "--db", dsn, "--config", "mipspi.yaml", "--out", dir, "--force"}, smallPeriod)...)
-		if o.code != exitOK {
+		if o.code != exitOK && o.code != exitWarned {
 			t.Fatalf("export %s: exit %d, stderr %s", format, o.code, o.stderr)
 		}
 		if strings.Contains(o.stderr, "ZQX") {
@@ -221,7 +221,7 @@ func TestExportHoldsNoPatientData(t *testing.T) {
 			if s := patientSecrets.FindAllString(string(data), 3); len(s) > 0 {
 				t.Errorf("export %s: %s holds patient data %q", format, n, s)
 			}
-			if !strings.Contains(string(data), "123456789") {
+			if n != manifestName && !strings.Contains(string(data), "123456789") {
 				t.Errorf("export %s: %s does not even name the TIN: the check reads the wrong files", format, n)
 			}
 		}
