@@ -119,9 +119,10 @@ func csvPatients(cw *csv.Writer, r *measure.Result) error {
 	return nil
 }
 
-// safe defuses CSV/formula injection (OWASP): a data cell starting with = + - @ tab or CR
-// gets a leading apostrophe, which spreadsheets show as text and never evaluate.
-func safe(s string) string {
+// CSVCell defuses CSV/formula injection (OWASP): a data cell starting with = + - @ tab
+// or CR gets a leading apostrophe, which spreadsheets show as text and never evaluate.
+// It is the one guard of every CSV mipspi writes (the report's and the registry's).
+func CSVCell(s string) string {
 	if s == "" {
 		return s
 	}
@@ -131,6 +132,9 @@ func safe(s string) string {
 	}
 	return s
 }
+
+// safe is CSVCell under its old local name.
+var safe = CSVCell
 
 func itoa(n int) string     { return strconv.Itoa(n) }
 func i64toa(n int64) string { return strconv.FormatInt(n, 10) }
