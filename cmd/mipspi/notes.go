@@ -18,9 +18,8 @@ func notesCommand(s *streams) *cli.Command {
 	flags := append(periodFlags(true),
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(notesFormats, ", ")},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout"},
-		&cli.BoolFlag{Name: "deidentify", Usage: "replace patient names, MRNs and birth dates with a keyed hash"},
-		&cli.StringFlag{Name: "deidentify-key", EnvVars: []string{"MIPSPI_DEIDENTIFY_KEY"}, Usage: "secret `KEY` for --deidentify (never stored)"},
 	)
+	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
 		Name:      "notes",
 		Usage:     "list each clinician's notes to sign and lock, with lock-by dates",
@@ -35,7 +34,7 @@ func notesCommand(s *streams) *cli.Command {
 			if err := checkOut(c, path); err != nil {
 				return err
 			}
-			key, err := deidentifyKey(c)
+			key, err := pseudonymizeKey(c)
 			if err != nil {
 				return err
 			}

@@ -123,12 +123,12 @@ func TestDeidentifyEveryFormat(t *testing.T) {
 			a := append(append([]string{r.args[0], "--db", dsn}, smallPeriod...), r.args[1:]...)
 			switch keyFrom {
 			case "flag":
-				a = append(a, "--deidentify", "--deidentify-key", privacyKey)
+				a = append(a, "--pseudonymize", "--pseudonymize-key", privacyKey)
 			case "env":
-				t.Setenv("MIPSPI_DEIDENTIFY_KEY", privacyKey)
-				a = append(a, "--deidentify")
+				t.Setenv("MIPSPI_PSEUDONYMIZE_KEY", privacyKey)
+				a = append(a, "--pseudonymize")
 			case "none":
-				os.Unsetenv("MIPSPI_DEIDENTIFY_KEY")
+				os.Unsetenv("MIPSPI_PSEUDONYMIZE_KEY")
 			}
 			if r.out != "" {
 				os.Remove(r.out)
@@ -180,10 +180,10 @@ func TestDeidentifyEveryFormat(t *testing.T) {
 func TestDeidentifyKeyNotInArgsEcho(t *testing.T) {
 	dsn := privacyDB(t)
 	for _, a := range [][]string{
-		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--deidentify", "--deidentify-key", privacyKey, "--format", "pdf"},
-		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--deidentify", "--deidentify-key", privacyKey, "stray"},
-		{"notes", "--db", dsn, "--from", "2025-01-01", "--to", "2025-02-30", "--deidentify", "--deidentify-key", privacyKey},
-		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--deidentify", "--deidentify-key", "Zk9q"},
+		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--pseudonymize", "--pseudonymize-key", privacyKey, "--format", "pdf"},
+		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--pseudonymize", "--pseudonymize-key", privacyKey, "stray"},
+		{"notes", "--db", dsn, "--from", "2025-01-01", "--to", "2025-02-30", "--pseudonymize", "--pseudonymize-key", privacyKey},
+		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--pseudonymize", "--pseudonymize-key", "Zk9q"},
 	} {
 		o := mipspi(t, a...)
 		if o.code != exitUsage || strings.Contains(o.stdout+o.stderr, privacyKey) || strings.Contains(o.stderr, "Zk9q") {

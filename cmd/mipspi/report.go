@@ -24,9 +24,8 @@ func reportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: "table", Value: "entities", Usage: "with --format csv, the table to write: " + strings.Join(reports.CSVTables, ", ")},
 		&cli.BoolFlag{Name: "patients", Usage: "with --format json, include the per-patient drill-down"},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout"},
-		&cli.BoolFlag{Name: "deidentify", Usage: "replace patient names, MRNs and birth dates with a keyed hash"},
-		&cli.StringFlag{Name: "deidentify-key", EnvVars: []string{"MIPSPI_DEIDENTIFY_KEY"}, Usage: "secret `KEY` for --deidentify (never stored)"},
 	)
+	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
 		Name:      "report",
 		Usage:     "compute PI_PEA_1 for a performance period",
@@ -43,7 +42,7 @@ type reportOutput struct {
 	Format string
 	Table  string
 	Out    string
-	Key    []byte // --deidentify key; nil = identified
+	Key    []byte // --pseudonymize key; nil = identified
 }
 
 func runReport(ctx context.Context, c *cli.Context, s *streams) error {
@@ -68,7 +67,7 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 	if format == "xlsx" && out.Out == "" && isTerminal(s.stdout) {
 		return usagef("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect stdout)")
 	}
-	key, err := deidentifyKey(c)
+	key, err := pseudonymizeKey(c)
 	if err != nil {
 		return err
 	}
@@ -96,21 +95,6 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 
 func reportsOptions(source string) reports.Options {
 	return reports.Options{Version: version, Source: source, Generated: now()}
-}
-
-// deidentifyKey reads --deidentify and its key (R: issue 7, patient privacy).
-func deidentifyKey(c *cli.Context) ([]byte, error) {
-	if !c.Bool("deidentify") {
-		return nil, nil
-	}
-	k := c.String("deidentify-key")
-	if k == "" {
-		return nil, usagef("--deidentify needs a key: --deidentify-key KEY or $MIPSPI_DEIDENTIFY_KEY")
-	}
-	if len(k) < 16 {
-		return nil, usagef("--deidentify-key is too short: use at least 16 characters so the hashes cannot be guessed")
-	}
-	return []byte(k), nil
 }
 
 // writeReport encodes r in the chosen format to out.Out (atomically, mode 0600) or stdout.

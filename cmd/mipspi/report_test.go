@@ -166,9 +166,9 @@ func TestReportOutFile(t *testing.T) {
 // TestReportDeidentify: names, MRNs and birth dates never reach the output.
 func TestReportDeidentify(t *testing.T) {
 	dsn := smallDB(t)
-	t.Setenv("MIPSPI_DEIDENTIFY_KEY", "a-test-key-that-is-long-enough")
+	t.Setenv("MIPSPI_PSEUDONYMIZE_KEY", "a-test-key-that-is-long-enough")
 	for _, format := range [][]string{{"--format", "json", "--patients"}, {"--format", "csv", "--table", "patients"}, {"--format", "csv", "--table", "issues"}} {
-		o := mustRun(t, args([]string{"report", "--db", dsn, "--quiet", "--deidentify"}, smallPeriod, format)...)
+		o := mustRun(t, args([]string{"report", "--db", dsn, "--quiet", "--pseudonymize"}, smallPeriod, format)...)
 		for _, secret := range []string{"Able", "Baker", "M001", "M004", "1960-01-01", "not-an-email"} {
 			if strings.Contains(o.stdout, secret) {
 				t.Errorf("%v --deidentify: output contains %q", format, secret)
