@@ -16,6 +16,7 @@ import (
 	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/ehr"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/registry"
 )
 
 const (
@@ -124,7 +125,30 @@ func period(from, to string) (calendar.Date, calendar.Date, error) {
 	if start.Year() != end.Year() {
 		return 0, 0, usagef("period %s..%s spans two calendar years; a MIPS performance period lies within one year (R11)", start, end)
 	}
+	if err := supportedYear(start.Year()); err != nil {
+		return 0, 0, err
+	}
 	return start, end, nil
+}
+
+// firstPEAYear is the first performance year of the measure ID PI_PEA_1 (the 2019
+// restructuring of the Promoting Interoperability category).
+const firstPEAYear = 2019
+
+// supportedYear refuses a performance year outside 2019 .. the last year whose CMS PI
+// data is embedded (issue 13, row 14): year 9999 used to read nothing on SQLite and
+// give figures on PostgreSQL; now it is the same usage error on both.
+func supportedYear(y int) error {
+	ys := registry.Years()
+	last := firstPEAYear
+	if len(ys) > 0 {
+		last = ys[len(ys)-1]
+	}
+	if y < firstPEAYear || y > last {
+		return usagef("performance year %d is not supported: mipspi supports %d-%d (PI_PEA_1 exists from %d; CMS data is embedded up to %d)",
+			y, firstPEAYear, last, firstPEAYear, last)
+	}
+	return nil
 }
 
 // requireDB returns the --db value or a usage error naming both ways to give it. A DSN
