@@ -50,6 +50,10 @@ type manifestFile struct {
 	SHA256 string `json:"sha256"`
 }
 
+// exportWriteHook, set by tests only, runs before each file is written into the
+// temporary directory; its error stands for a full disk.
+var exportWriteHook func(name string) error
+
 // writeExportDir writes files and the manifest into dir, all or nothing. protected are
 // files no export file may replace (the database, the configuration).
 func writeExportDir(ctx context.Context, dir string, files map[string][]byte, man *exportManifest, protected []protectedFile) (err error) {
@@ -106,6 +110,11 @@ func writeExportDir(ctx context.Context, dir string, files map[string][]byte, ma
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if exportWriteHook != nil {
+			if err := exportWriteHook(name); err != nil {
+				return fmt.Errorf("export: write %s: %w; nothing written to %s", name, err, dir)
+			}
 		}
 		data := files[name]
 		if err := reports.WriteFile(filepath.Join(staging, name), func(w io.Writer) error {
