@@ -39,6 +39,7 @@ type DSN struct {
 	Redacted string
 	raw      string
 	password string
+	typed    string // the password as typed in the DSN, percent escapes and all
 }
 
 // DSNEscapeHint tells how to write a user name or password holding URL characters.
@@ -95,6 +96,11 @@ func parsePostgres(dsn string) (*DSN, error) {
 		}
 	}
 	d := &DSN{Dialect: Postgres, raw: dsn, Redacted: redactPostgres(u)}
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		if _, typed, ok := strings.Cut(authority[:at], ":"); ok {
+			d.typed = typed
+		}
+	}
 	if pw, ok := u.User.Password(); ok {
 		d.password = pw
 	} else if pw := u.Query().Get("password"); pw != "" {
@@ -196,11 +202,11 @@ func quoteParam(k, v string) string {
 
 // Scrub removes the password (decoded and as typed) from err's message.
 func (d *DSN) Scrub(err error) error {
-	if err == nil || d == nil || d.password == "" {
+	if err == nil || d == nil || (d.password == "" && d.typed == "") {
 		return err
 	}
 	msg := err.Error()
-	for _, p := range []string{d.password, url.PathEscape(d.password), url.QueryEscape(d.password), url.UserPassword("", d.password).String()[1:]} {
+	for _, p := range []string{d.password, d.typed, url.PathEscape(d.password), url.QueryEscape(d.password), url.UserPassword("", d.password).String()[1:]} {
 		if len(p) > 0 {
 			msg = strings.ReplaceAll(msg, p, "xxxxx")
 		}
