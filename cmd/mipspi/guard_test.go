@@ -385,3 +385,30 @@ func TestPseudonymizeKeyFromEnvironment(t *testing.T) {
 	checkOutcome(t, "key without the flag", o, exitUsage, "mipspi: --pseudonymize-key is given without --pseudonymize: the output would carry patient names; add --pseudonymize\n")
 	unchanged("key without the flag")
 }
+
+// TestRegistryCSVDefusesFormulas (row 7): a TIN or NPI that a spreadsheet would run as a
+// formula reaches registry.csv defused, as in the report CSV, on both dialects.
+func TestRegistryCSVDefusesFormulas(t *testing.T) {
+	for _, dialect := range []string{ehr.SQLite, ehr.Postgres} {
+		t.Run(dialect, func(t *testing.T) {
+			dsn := hostileDB(t, dialect, []string{
+				`UPDATE offices SET tin = '=HYPERLINK("http://x.example","y")'`,
+				`UPDATE api_windows SET tin = '=HYPERLINK("http://x.example","y")'`,
+				`UPDATE clinicians SET npi = '@SUM(1+1)'`,
+			})
+			dir := filepath.Join(t.TempDir(), "reg")
+			o := mipspi(t, args([]string{"export", "--to", "csv", "--db", dsn, "--out", dir, "--force", "-q"}, smallPeriod)...)
+			if o.code != exitWarned {
+				t.Fatalf("exit %d, stderr %s", o.code, o.stderr)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "registry.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := `'=HYPERLINK(""http://x.example"",""y"")",'@SUM(1+1)`
+			if !strings.Contains(string(data), want) || strings.Contains(string(data), "\n=") || strings.Contains(string(data), ",@") {
+				t.Errorf("registry.csv:\n%s", data)
+			}
+		})
+	}
+}
