@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -215,15 +216,15 @@ func validateMeasures(cfg Config, year int) []Problem {
 		if ym == nil {
 			continue
 		}
-		m, ok := ym.byID[id]
+		m, ok := ym.ByID[id]
 		if !ok {
 			errorf("registry.measures.%s: %s is not a PI measure in performance year %d", id, id, year)
 			continue
 		}
 		switch {
-		case m.MetricType == metricProportion && a.IsBool():
+		case m.MetricType == category.MetricProportion && a.IsBool():
 			errorf("registry.measures.%s: %s is a proportion measure in %d: want {numerator, denominator}, not %s", id, id, year, a)
-		case m.MetricType == metricBoolean && a.IsRatio():
+		case m.MetricType == category.MetricBoolean && a.IsRatio():
 			errorf("registry.measures.%s: %s is a boolean measure in %d: want true or false, not {numerator, denominator}", id, id, year)
 		}
 	}
@@ -234,14 +235,14 @@ func validateMeasures(cfg Config, year int) []Problem {
 	// Exclusions and substitutes: CMS refuses a measure sent with either.
 	sentIDs := make([]string, 0, len(sent))
 	for id := range sent {
-		if _, ok := ym.byID[id]; ok {
+		if _, ok := ym.ByID[id]; ok {
 			sentIDs = append(sentIDs, id)
 		}
 	}
 	slices.Sort(sentIDs)
 	pairs := make(map[[2]string]bool)
 	for _, id := range sentIDs {
-		m := ym.byID[id]
+		m := ym.ByID[id]
 		for _, ex := range m.Exclusion {
 			if sent[ex] {
 				errorf("registry.measures: %s and its exclusion %s are both configured: CMS accepts one or the other", id, ex)
@@ -261,12 +262,12 @@ func validateMeasures(cfg Config, year int) []Problem {
 	// PRE/PROD measure is covered when the measure it belongs to is.
 	var satisfied func(id string, depth int) bool
 	satisfied = func(id string, depth int) bool {
-		m := ym.byID[id]
+		m := ym.ByID[id]
 		if sent[id] || slices.ContainsFunc(slices.Concat(m.Exclusion, m.Substitutes, m.Preprod), func(s string) bool { return sent[s] }) {
 			return true
 		}
 		if depth == 0 {
-			for _, p := range ym.parent[id] {
+			for _, p := range ym.Parent[id] {
 				if satisfied(p, 1) {
 					return true
 				}
@@ -275,8 +276,8 @@ func validateMeasures(cfg Config, year int) []Problem {
 		return false
 	}
 	var missing []string
-	for _, id := range ym.order {
-		if ym.byID[id].required() && !satisfied(id, 0) {
+	for _, id := range ym.Order {
+		if ym.ByID[id].Required() && !satisfied(id, 0) {
 			missing = append(missing, id)
 		}
 	}
