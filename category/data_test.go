@@ -18,12 +18,11 @@ var update = flag.Bool("update", false, "rewrite derived data")
 // referenceDir is the project's shared reference directory, beside the repository.
 const referenceDir = "../../shared/reference"
 
-
 // referenceFile is the layout of ../shared/reference/qpp-measures-pi-YEAR.json: the CMS
 // measures data filtered to category "pi", verbatim, with its source.
 type referenceFile struct {
-	Source          source      `json:"source"`
-	PerformanceYear int         `json:"performanceYear"`
+	Source          source    `json:"source"`
+	PerformanceYear int       `json:"performanceYear"`
 	Measures        []Measure `json:"measures"` // decoding keeps only the fields we embed
 }
 
