@@ -6,7 +6,6 @@ package registry
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -43,20 +42,6 @@ func HasErrors(ps []Problem) bool {
 	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Severity == SeverityError })
 }
 
-// cehrtPattern is the CMS EHR Certification ID as the derived QPP schema states it
-// (qpp-submission-pi.derived.schema.json, cehrtId): 15 letters or digits with "C" as
-// the fifth character, e.g. 0015C8BCD1234XY or 2025CXXXXXXXXXX.
-var cehrtPattern = regexp.MustCompile(`^[A-Za-z0-9]{4}C[A-Za-z0-9]{10}$`)
-
-// minPeriodDays is the shortest PI performance period CMS accepts: 90 consecutive days
-// up to performance year 2023, 180 from 2024 (R11).
-func minPeriodDays(year int) int {
-	if year >= 2024 {
-		return 180
-	}
-	return 90
-}
-
 // Validate checks the submission the files would carry and returns every problem,
 // errors and warnings, in a stable order: the performance period, the CEHRT ID and
 // the configured measures first, then each exported entity in Result order.
@@ -86,7 +71,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 		if r.PerformanceYear != 0 && r.PerformanceYear != start.Year() {
 			errorf("", "performance year %d does not match the performance period %s..%s", r.PerformanceYear, start, end)
 		}
-		if days, min := int(end-start)+1, minPeriodDays(year); days < min {
+		if days, min := int(end-start)+1, category.MinPeriodDays(year); days < min {
 			errorf("", "performance period %s..%s is %d days: CMS requires at least %d consecutive days in performance year %d (R11)", start, end, days, min, year)
 		}
 	}
@@ -95,7 +80,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 	switch {
 	case strings.TrimSpace(cfg.CEHRTID) == "":
 		errorf("", "registry.cehrt_id is missing: set it to the practice's 15-character CMS EHR Certification ID from CHPL")
-	case !cehrtPattern.MatchString(cfg.CEHRTID):
+	case !category.ValidCEHRTID(cfg.CEHRTID):
 		errorf("", "registry.cehrt_id %q is not a CMS EHR Certification ID: want 15 letters or digits with C as the 5th character (e.g. 0015C8BCD1234XY)", cfg.CEHRTID)
 	}
 
