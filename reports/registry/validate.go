@@ -27,6 +27,9 @@ type Problem struct {
 	Severity string
 	Entity   string
 	Message  string
+	// Code, when set, is the category gate (SPEC §5) this problem also is, so that an
+	// export listing the gates can say each reason once (RepeatsGate).
+	Code string
 }
 
 // String renders p for stderr: "error: TIN 123456789 NPI 1234567893: message".
@@ -73,6 +76,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 		}
 		if days, min := int(end-start)+1, category.MinPeriodDays(year); days < min {
 			errorf("", "performance period %s..%s is %d days: CMS requires at least %d consecutive days in performance year %d (R11)", start, end, days, min, year)
+			ps[len(ps)-1].Code = category.PeriodTooShort
 		}
 	}
 
@@ -80,8 +84,10 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 	switch {
 	case strings.TrimSpace(cfg.CEHRTID) == "":
 		errorf("", "registry.cehrt_id is missing: set it to the practice's 15-character CMS EHR Certification ID from CHPL")
+		ps[len(ps)-1].Code = category.CEHRTIDMissing
 	case !category.ValidCEHRTID(cfg.CEHRTID):
 		errorf("", "registry.cehrt_id %q is not a CMS EHR Certification ID: want 15 letters or digits with C as the 5th character (e.g. 0015C8BCD1234XY)", cfg.CEHRTID)
+		ps[len(ps)-1].Code = category.CEHRTIDInvalid
 	}
 
 	// Configured measures against the year's CMS measure data.
@@ -123,6 +129,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 		ps = append(ps, checkRatio(who, measure.MeasureID, e.Numerator, e.Denominator)...)
 		if e.Numerator == 0 {
 			warnf(who, "%s numerator is 0: the PI category scores 0 without at least one patient in the numerator (R11)", measure.MeasureID)
+			ps[len(ps)-1].Code = category.NumeratorZero
 		}
 	}
 	return ps
@@ -231,6 +238,7 @@ func validateMeasures(cfg Config, year int) []Problem {
 		for _, ex := range m.Exclusion {
 			if sent[ex] {
 				errorf("registry.measures: %s and its exclusion %s are both configured: CMS accepts one or the other", id, ex)
+				ps[len(ps)-1].Code = category.ConflictingMeasures
 			}
 		}
 		for _, sub := range m.Substitutes {
@@ -238,6 +246,7 @@ func validateMeasures(cfg Config, year int) []Problem {
 			if sent[sub] && !pairs[key] {
 				pairs[key] = true
 				errorf("registry.measures: %s and its substitute %s are both configured: CMS accepts one or the other", key[0], key[1])
+				ps[len(ps)-1].Code = category.ConflictingMeasures
 			}
 		}
 	}
@@ -267,7 +276,7 @@ func validateMeasures(cfg Config, year int) []Problem {
 		}
 	}
 	if len(missing) > 0 {
-		ps = append(ps, Problem{Severity: SeverityWarning, Message: fmt.Sprintf(
+		ps = append(ps, Problem{Severity: SeverityWarning, Code: category.MeasureMissing, Message: fmt.Sprintf(
 			"required PI measures for %d not in registry.measures (the PI category scores 0 unless each is answered or replaced by an exclusion or substitute): %s",
 			year, strings.Join(missing, ", "))})
 	}
