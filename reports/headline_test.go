@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
@@ -150,5 +152,55 @@ func TestEveryFormatLeadsWithTheHeadline(t *testing.T) {
 	}
 	if i, j := strings.Index(page, `id="headline"`), strings.Index(page, `id="entities"`); i < 0 || i > j {
 		t.Errorf("HTML: headline section at %d, figures at %d", i, j)
+	}
+}
+
+// TestXLSXHeadline: the Summary sheet's entity table carries the headline columns and
+// the Run sheet says why an estimate is 0 and which figures are unverified.
+func TestXLSXHeadline(t *testing.T) {
+	o := testOptions
+	o.Registry = registryAnswers()
+	var b bytes.Buffer
+	if err := XLSX(&b, fullYear(), o); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := rows(t, f, SheetSummary, true)
+	head := sum[5]
+	col := func(name string) int {
+		for i, h := range head {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %q in %v", name, head)
+		return -1
+	}
+	adams, chen := sum[6], sum[10]
+	for _, c := range []struct {
+		row        []string
+		name, want string
+	}{
+		{adams, "PEA points", "20"}, {adams, "PEA max points", "50"}, {adams, "Best reachable points", "40"},
+		{adams, "PI category estimate", "68"}, {adams, "PI weighted score", "17"},
+		{chen, "PI category estimate", "0"}, {chen, "PI zero reasons", "NUMERATOR_ZERO"},
+	} {
+		if got := c.row[col(c.name)]; got != c.want {
+			t.Errorf("%s of %s = %q, want %q", c.name, c.row[3], got, c.want)
+		}
+	}
+	run := rows(t, f, SheetRun, false)
+	var text []string
+	for _, r := range run {
+		text = append(text, strings.Join(r, "|"))
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{"Why the PI category would score 0", "NUMERATOR_ZERO|No patient counts toward PI_PEA_1", "Unverified figures in the PI category estimate", "PI_PEA_1 worth 50"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("Run sheet lacks %q", want)
+		}
 	}
 }
