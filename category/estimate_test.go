@@ -303,3 +303,50 @@ func TestObjectivesFromCMSData(t *testing.T) {
 		}
 	}
 }
+
+// TestRedistributionKeepsTheTotal: whatever exclusions are claimed, the measures'
+// maximum points still add up to 100 (redistribution moves points, never makes or
+// loses them), for both HIE options.
+func TestRedistributionKeepsTheTotal(t *testing.T) {
+	claims := []struct{ measure, exclusion string }{
+		{EP1, lvpp}, {EP2, "PI_EP_2_EX_1"}, {HIE1, "PI_LVOTC_1"}, {HIE4, "PI_LVITC_2"},
+		{PHImmun, "PI_PHCDRR_1_EX_2"}, {PHCase, "PI_PHCDRR_3_EX_1"},
+	}
+	for _, hie5 := range []bool{false, true} {
+		for mask := 0; mask < 1<<len(claims); mask++ {
+			a := without(full(), HIE5)
+			if hie5 {
+				a.Measures[HIE5] = yes()
+			} else {
+				a.Measures[HIE1], a.Measures[HIE4] = ratio(3, 4), ratio(2, 4)
+			}
+			claimed := false
+			for i, c := range claims {
+				if mask&(1<<i) == 0 {
+					continue
+				}
+				if hie5 && (c.measure == HIE1 || c.measure == HIE4) {
+					continue
+				}
+				claimed = true
+				delete(a.Measures, c.measure)
+				a.Measures[c.exclusion] = yes()
+			}
+			est := Compute(year2025, entity(7, 10, 0), a)
+			if len(est.ZeroReasons) != 0 {
+				t.Errorf("hie5=%v mask %06b: reasons %q", hie5, mask, est.ZeroReasons)
+				continue
+			}
+			total := 0.0
+			for _, m := range est.Measures {
+				total += m.MaxPoints
+			}
+			if total != 100 {
+				t.Errorf("hie5=%v mask %06b: maximum points add up to %g, want 100: %v", hie5, mask, total, est.Measures)
+			}
+			if claimed && len(est.Unverified) == 0 {
+				t.Errorf("hie5=%v mask %06b: an exclusion moved points but nothing is marked unverified", hie5, mask)
+			}
+		}
+	}
+}

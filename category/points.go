@@ -9,27 +9,25 @@ import "fmt"
 
 // Measure ids the scoring treats by name.
 const (
-	PEA1    = "PI_PEA_1"     // Provide Patients Electronic Access (computed by measure)
-	EP1     = "PI_EP_1"      // e-Prescribing
-	EP2     = "PI_EP_2"      // Query of the PDMP
-	HIE1    = "PI_HIE_1"     // referral loops: sending
-	HIE4    = "PI_HIE_4"     // referral loops: receiving and reconciling
-	HIE5    = "PI_HIE_5"     // HIE bi-directional exchange
-	HIE6    = "PI_HIE_6"     // TEFCA
-	PHImmun = "PI_PHCDRR_1"  // immunization registry reporting
-	PHCase  = "PI_PHCDRR_3"  // electronic case reporting
-	PHTEFCA = "PI_PHCDRR_6"  // public health via TEFCA (bonus from 2026)
-	SRA     = "PI_PPHI_1"    // security risk analysis
-	SAFER   = "PI_PPHI_2"    // SAFER guides
-	INFBLO  = "PI_INFBLO_1"  // actions to limit or restrict compatibility of CEHRT
-	ONCDIR  = "PI_ONCDIR_1"  // ONC direct review
-	ONCACB  = "PI_ONCACB_1"  // ONC-ACB surveillance (optional)
-	lvpp    = "PI_LVPP_1"    // e-Prescribing exclusion
-	maxCat  = 100.0          // the category cap
-	bonusMx = 5.0            // the bonus never exceeds 5 points
-	weight  = 0.25           // the MIPS weight of the PI category
-	minPts  = 1.0            // mipsMinimumScore of a proportion measure with numerator ≥ 1
-	nAttest = "attestations" // objective name of the four required yes answers
+	PEA1    = "PI_PEA_1"    // Provide Patients Electronic Access (computed by measure)
+	EP1     = "PI_EP_1"     // e-Prescribing
+	EP2     = "PI_EP_2"     // Query of the PDMP
+	HIE1    = "PI_HIE_1"    // referral loops: sending
+	HIE4    = "PI_HIE_4"    // referral loops: receiving and reconciling
+	HIE5    = "PI_HIE_5"    // HIE bi-directional exchange
+	HIE6    = "PI_HIE_6"    // TEFCA
+	PHImmun = "PI_PHCDRR_1" // immunization registry reporting
+	PHCase  = "PI_PHCDRR_3" // electronic case reporting
+	PHTEFCA = "PI_PHCDRR_6" // public health via TEFCA (bonus from 2026)
+	SRA     = "PI_PPHI_1"   // security risk analysis
+	SAFER   = "PI_PPHI_2"   // SAFER guides
+	INFBLO  = "PI_INFBLO_1" // actions to limit or restrict compatibility of CEHRT
+	ONCDIR  = "PI_ONCDIR_1" // ONC direct review
+	lvpp    = "PI_LVPP_1"   // e-Prescribing exclusion
+	maxCat  = 100.0         // the category cap
+	bonusMx = 5.0           // the bonus never exceeds 5 points
+	weight  = 0.25          // the MIPS weight of the PI category
+	minPts  = 1.0           // mipsMinimumScore of a proportion measure with numerator ≥ 1
 )
 
 // Attestations are the required yes answers that carry no points (pi-scoring.md:
