@@ -75,3 +75,31 @@ func TestProblemCodesRepeatGates(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoPassesGatesAndValidates: the answers `mipspi demo` writes (cmd/mipspi
+// demoConfig) pass every gate on the demo practice, and the QPP files they give still
+// validate against the derived QPP schema.
+func TestDemoPassesGatesAndValidates(t *testing.T) {
+	r := demoResult(t)
+	cfg := Config{CEHRTID: "0015C8BCD1234XY", Measures: map[string]Answer{
+		"PI_INFBLO_1": Attest(true), "PI_ONCDIR_1": Attest(true), "PI_PPHI_1": Attest(true), "PI_PPHI_2": Attest(true),
+		"PI_EP_1": Ratio(120, 150), "PI_EP_2": Attest(true), "PI_HIE_1": Ratio(40, 50), "PI_HIE_4": Ratio(30, 40),
+		"PI_PHCDRR_1": Attest(true), "PI_PHCDRR_3": Attest(true),
+	}}
+	if gs, err := Gates(r, cfg, All); err != nil || len(gs) != 0 {
+		t.Fatalf("demo answers: gates %v, %v", gs, err)
+	}
+	if ps := Validate(r, cfg, All); len(ps) != 0 {
+		t.Errorf("demo answers: problems %v", ps)
+	}
+	files, err := Files(r, cfg, QPP, All)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch := qppSchema(t)
+	for name, b := range files {
+		if err := validateJSON(sch, b); err != nil {
+			t.Errorf("%s does not validate against the derived schema: %v", name, err)
+		}
+	}
+}
