@@ -208,6 +208,20 @@ func (s answers) excludedBy(id string) string {
 
 func (s answers) covered(id string) bool { return s.reportedAs(id) != "" || s.excludedBy(id) != "" }
 
+func (s answers) answered(id string) bool { _, ok := s.get(id); return ok }
+
+// answerText renders an answer as it is written in the configuration.
+func answerText(a Answer) string {
+	switch {
+	case a.Bool != nil && a.Numerator == nil && a.Denominator == nil:
+		return fmt.Sprint(*a.Bool)
+	case a.Bool == nil && a.Numerator != nil && a.Denominator != nil:
+		return fmt.Sprintf("{numerator: %d, denominator: %d}", *a.Numerator, *a.Denominator)
+	default:
+		return "with no usable value"
+	}
+}
+
 // answeredNo: answered, but with "no" or a numerator of 0.
 func (s answers) answeredNo(id string) bool {
 	a, ok := s.get(id)
@@ -349,8 +363,11 @@ func Compute(p Period, e measure.EntityResult, a Answers) Estimate {
 			continue
 		}
 		what := "is not answered"
-		if s.answeredNo(id) {
-			what = "is answered no"
+		if a, ok := s.get(id); ok {
+			what = "is answered " + answerText(a) + ", not yes"
+			if s.answeredNo(id) {
+				what = "is answered no"
+			}
 		}
 		gate(AttestationMissing, "%s %s: CMS scores the category 0 unless the practice answers yes. Once it is true, set %s: true in the registry block.", s.name(id), what, id)
 	}
@@ -372,6 +389,12 @@ func Compute(p Period, e measure.EntityResult, a Answers) Estimate {
 			case s.answeredNo(id):
 				gate(MeasureMissing, "%s is answered no: CMS scores the category 0 unless it is answered yes%s.", s.name(id), ex)
 				note("%s answered no is taken to zero the category (CMS requires a yes on each required yes/no measure, as recalled)", id)
+			case s.answered(id):
+				want := "true"
+				if m.MetricType == MetricProportion {
+					want = "{numerator: N, denominator: D} with N at least 1 and at most D"
+				}
+				gate(MeasureMissing, "%s is answered %s, which CMS cannot score (want %s): CMS scores the category 0 unless it is reported%s.", s.name(id), answerText(s.a.Measures[id]), want, ex)
 			default:
 				gate(MeasureMissing, "%s is missing from the registry block: CMS scores the category 0 unless it is reported%s.", s.name(id), ex)
 			}
