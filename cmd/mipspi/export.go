@@ -29,7 +29,7 @@ func exportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: flagFormat, Usage: "the registry format: qpp, qrda3 or csv (same as --to FORMAT)"},
 		&cli.StringFlag{Name: "entity", Value: "all", Usage: "entities to export: individual, group or all"},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "`DIR`ectory for the files (created 0700 if absent)"},
-		&cli.BoolFlag{Name: "force", Usage: "write the files even when validation finds errors"},
+		&cli.BoolFlag{Name: "force", Usage: "write the files even when validation finds errors or the PI category would score 0"},
 	)
 	return &cli.Command{
 		Name:      "export",
@@ -69,16 +69,33 @@ func exportCommand(s *streams) *cli.Command {
 			}
 			filter := registry.EntityFilter(entity)
 			problems := registry.Validate(r, rc, filter)
+			// SPEC §5: a submission whose PI category would score 0 is refused before
+			// anything is written; each reason is said once (the problems that repeat a
+			// gate are left out).
+			gates, err := registry.Gates(r, rc, filter)
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			// Said even with -q: a zero-scoring submission is never a mere warning.
+			zero := printGates(s.stderr, gates, o.File != nil && o.File.Registry != nil, c.Bool("force"))
 			man := &exportManifest{
 				Tool: "mipspi", Version: version, Generated: now().Format(time.RFC3339), Source: source,
 				Format: string(format), Entity: entity,
 				PerformanceStart: o.Config.Start.String(), PerformanceEnd: o.Config.End.String(),
 				AsOf: o.Config.AsOf.Format(time.RFC3339), Validation: []string{}, Warnings: findingLines(r),
 			}
-			warnings := 0
+			for _, g := range gates {
+				man.Validation = append(man.Validation, "category scores 0: "+oneLine(g.String()))
+			}
+			warnings, errs := 0, 0
 			for _, p := range problems {
+				if zero && p.RepeatsGate() {
+					continue
+				}
 				man.Validation = append(man.Validation, oneLine(p.String()))
-				if p.Severity != registry.SeverityError {
+				if p.Severity == registry.SeverityError {
+					errs++
+				} else {
 					warnings++
 				}
 				if !o.Quiet || p.Severity == registry.SeverityError {
@@ -86,11 +103,17 @@ func exportCommand(s *streams) *cli.Command {
 					fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(p.String()))
 				}
 			}
-			errs := len(problems) - warnings
-			if errs > 0 && !c.Bool("force") {
+			if (zero || errs > 0) && !c.Bool("force") {
+				if zero {
+					other := ""
+					if errs > 0 {
+						other = fmt.Sprintf(" and %d other validation error(s)", errs)
+					}
+					return fmt.Errorf("export: refused: the PI category would score 0 (%d reason(s) above)%s; nothing written (--force writes anyway)", len(gates), other)
+				}
 				return fmt.Errorf("export: %d validation error(s) above; nothing written (--force writes anyway)", errs)
 			}
-			man.Forced = errs > 0
+			man.Forced = zero || errs > 0
 			files, err := registry.Files(r, rc, format, filter)
 			if err != nil {
 				return fmt.Errorf("export %s: %w", format, err)
@@ -98,10 +121,14 @@ func exportCommand(s *streams) *cli.Command {
 			if err := writeExportDir(c.Context, dir, files, man, protectedFiles(c)); err != nil {
 				return err
 			}
-			if warnings > 0 || errs > 0 {
+			if warnings > 0 || man.Forced {
 				// Exit 3: written, but look at the manifest (row 12).
-				return &warnedError{quiet: o.Quiet, msg: fmt.Sprintf("wrote %d %s file(s) to %s with %d validation error(s) (--force) and %d warning(s); they are listed in %s",
-					len(files)-1, format, dir, errs, warnings, filepath.Join(dir, manifestName))}
+				forced := ""
+				if zero {
+					forced = fmt.Sprintf("%d reason(s) the category would score 0 and ", len(gates))
+				}
+				return &warnedError{quiet: o.Quiet, msg: fmt.Sprintf("wrote %d %s file(s) to %s with %s%d validation error(s) (--force) and %d warning(s); they are listed in %s",
+					len(files)-1, format, dir, forced, errs, warnings, filepath.Join(dir, manifestName))}
 			}
 			if !o.Quiet {
 				fmt.Fprintf(s.stderr, "mipspi: wrote %d %s file(s) and %s to %s\n", len(files)-1, format, manifestName, dir)

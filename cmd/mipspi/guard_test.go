@@ -310,33 +310,48 @@ func TestExportAllOrNothing(t *testing.T) {
 	}
 }
 
-// TestExportQuiet (row 12): with -q and validation warnings, stderr is empty; the
-// warnings are in the manifest and the exit status is 3. Both dialects read the same.
+// TestExportQuiet (row 12): with -q, stderr is empty; the run's warnings are in the
+// manifest. Written under --force with problems, the exit status is 3 and the manifest
+// lists them; -q then keeps only the zero-score block that --force must always say.
 func TestExportQuiet(t *testing.T) {
-	dsn, _ := demoDB(t)
-	if err := os.WriteFile("warn.yaml", []byte("registry:\n  cehrt_id: 0015C8BCD1234XY\n  measures:\n    PI_PPHI_1: true\n"), 0o600); err != nil {
-		t.Fatal(err)
+	dsn, cfg := demoDB(t)
+	readManifest := func(dir string) exportManifest {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(dir, manifestName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m exportManifest
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
 	}
-	o := mipspi(t, args([]string{"export", "--to", "csv", "--db", dsn, "--config", "warn.yaml", "--out", "reg", "-q"}, demoPeriod)...)
-	checkOutcome(t, "export -q", o, exitWarned, "")
-	data, err := os.ReadFile(filepath.Join("reg", manifestName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m exportManifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
-	if len(m.Validation) != 1 || !strings.HasPrefix(m.Validation[0], "warning: required PI measures for 2025 not in registry.measures") {
-		t.Errorf("manifest validation %q", m.Validation)
-	}
-	if len(m.Warnings) == 0 || !strings.Contains(strings.Join(m.Warnings, "\n"), "UNKNOWN_STATUS") {
+	o := mipspi(t, args([]string{"export", "--to", "csv", "--db", dsn, "--config", cfg, "--out", "reg", "-q"}, demoPeriod)...)
+	checkOutcome(t, "export -q", o, exitOK, "")
+	m := readManifest("reg")
+	if w := strings.Join(m.Warnings, "\n"); !strings.Contains(w, `unknown status`) && !strings.Contains(w, "UNKNOWN_STATUS") {
 		t.Errorf("manifest warnings %q", m.Warnings)
 	}
-	// Without -q the same run says so on stderr, with the same exit status.
-	o = mipspi(t, args([]string{"export", "--to", "csv", "--db", dsn, "--config", "warn.yaml", "--out", "reg2"}, demoPeriod)...)
-	if o.code != exitWarned || !strings.HasSuffix(o.stderr, "mipspi: wrote 1 csv file(s) to reg2 with 0 validation error(s) (--force) and 1 warning(s); they are listed in reg2/mipspi-manifest.json\n") {
+	if m.Forced || len(m.Validation) != 0 || len(m.Files) != 1 || m.Files[0].Name != "registry.csv" {
+		t.Errorf("manifest %+v", m)
+	}
+	// Without -q the same warnings are on stderr.
+	o = mipspi(t, args([]string{"export", "--to", "csv", "--db", dsn, "--config", cfg, "--out", "reg2"}, demoPeriod)...)
+	if o.code != exitOK || !strings.Contains(o.stderr, "UNKNOWN_STATUS") || !strings.HasSuffix(o.stderr, "mipspi: wrote 1 csv file(s) and mipspi-manifest.json to reg2\n") {
 		t.Errorf("exit %d, stderr\n%s", o.code, o.stderr)
+	}
+
+	if err := os.WriteFile("bare.yaml", []byte("registry:\n  measures:\n    PI_PPHI_1: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o = mipspi(t, args([]string{"export", "--to", "csv", "--db", dsn, "--config", "bare.yaml", "--out", "forced", "-q", "--force"}, demoPeriod)...)
+	if o.code != exitWarned || strings.Contains(o.stderr, "UNKNOWN_STATUS") || strings.Contains(o.stderr, "mipspi: warning") || strings.Contains(o.stderr, "wrote") {
+		t.Errorf("--force -q: exit %d, stderr\n%s", o.code, o.stderr)
+	}
+	m = readManifest("forced")
+	if !m.Forced || len(m.Validation) == 0 || !strings.HasPrefix(m.Validation[0], "category scores 0: ") {
+		t.Errorf("manifest %+v", m)
 	}
 }
 

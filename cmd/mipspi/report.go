@@ -90,7 +90,9 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		// The table carries the warnings itself; other formats get them on stderr.
 		printFindings(s.stderr, r)
 	}
-	return writeReport(ctx, s.stdout, r, out, reportsOptions(source))
+	ro := reportsOptions(source)
+	ro.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
+	return writeReport(ctx, s.stdout, r, out, ro)
 }
 
 func reportsOptions(source string) reports.Options {
