@@ -28,12 +28,15 @@ func exportCommand(s *streams) *cli.Command {
 		&cli.StringSliceFlag{Name: flagTo, Usage: "the registry format (qpp, qrda3, csv) and, given again, the last day of the period (YYYY-MM-DD)"},
 		&cli.StringFlag{Name: flagFormat, Usage: "the registry format: qpp, qrda3 or csv (same as --to FORMAT)"},
 		&cli.StringFlag{Name: "entity", Value: "all", Usage: "entities to export: individual, group or all"},
-		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "`DIR`ectory for the files (created 0700 if absent)"},
+		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "`DIR`ectory for the files (created 0700 if absent); all are written, with mipspi-manifest.json, or none"},
 		&cli.BoolFlag{Name: "force", Usage: "write the files even when validation finds errors or the PI category would score 0"},
 	)
 	return &cli.Command{
-		Name:      "export",
-		Usage:     "write registry files (QPP JSON, QRDA III, CSV), validated first",
+		Name:  "export",
+		Usage: "write registry files (QPP JSON, QRDA III, CSV), validated first",
+		Description: "The files and mipspi-manifest.json (the files, their SHA-256, the validation problems and the run's\n" +
+			"warnings) appear in DIR together or not at all. Exit 3: written, but validation found warnings or\n" +
+			"--force wrote past errors; the manifest lists them. -q prints only errors (and what --force overrode).",
 		UsageText: "mipspi export --to qpp|qrda3|csv --db DSN --from YYYY-MM-DD --to YYYY-MM-DD --config FILE [--entity individual|group|all] --out DIR [--force]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {

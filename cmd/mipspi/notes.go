@@ -17,7 +17,7 @@ var notesFormats = []string{"table", "csv", "json"}
 func notesCommand(s *streams) *cli.Command {
 	flags := append(periodFlags(true),
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(notesFormats, ", ")},
-		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout"},
+		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
 	)
 	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{

@@ -66,7 +66,7 @@ func periodFlags(withTo bool) []cli.Flag {
 		&cli.StringFlag{Name: flagPolicy, Usage: "numerator policy: every-visit or any-visit (overrides the config file; default every-visit)"},
 		&cli.StringFlag{Name: flagTIN, Usage: "report only this TIN"},
 		&cli.StringFlag{Name: flagNPI, Usage: "report only this clinician (NPI)"},
-		&cli.DurationFlag{Name: flagTimeout, Usage: "give up reading the database after `DURATION` (e.g. 10m; default: no limit)"},
+		&cli.DurationFlag{Name: flagTimeout, Usage: "give up reading the database after `DURATION` (e.g. 10m; default: no limit); on SQLite also the longest wait for another program's write lock (default 10s)"},
 		quietFlag(),
 	)
 	return fs

@@ -23,7 +23,7 @@ func reportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(reportFormats, ", ")},
 		&cli.StringFlag{Name: "table", Value: "entities", Usage: "with --format csv, the table to write: " + strings.Join(reports.CSVTables, ", ")},
 		&cli.BoolFlag{Name: "patients", Usage: "with --format json, include the per-patient drill-down"},
-		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout"},
+		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
 	)
 	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
