@@ -86,6 +86,12 @@ func TestOutNeverReplacesInputs(t *testing.T) {
 	if err := os.Symlink("fifo", "stdout-like"); err != nil { // as /dev/stdout → a pipe
 		t.Fatal(err)
 	}
+	// A character device like /dev/null (major 1, minor 3), made here so that a broken
+	// guard could only replace this copy; making one needs root.
+	device := ""
+	if err := syscall.Mknod("null", syscall.S_IFCHR|0o666, 1<<8|3); err == nil {
+		device = "null"
+	}
 	if err := os.Mkdir("sub", 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -135,13 +141,20 @@ func TestOutNeverReplacesInputs(t *testing.T) {
 			"mipspi: --out " + filepath.Join(locked, "r.txt") + ": cannot write in directory " + locked + ": permission denied\n"},
 		{"export into an unwritable directory", []string{"export", "--to", "csv", "--db", missingDB, "--out", filepath.Join(locked, "reg")},
 			"mipspi: --out " + filepath.Join(locked, "reg") + ": cannot write in directory " + locked + ": permission denied\n"},
+		{"report onto a device", []string{"report", "--db", dsn, "--out", device}, notRegular(device)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.args[len(c.args)-1] == "" {
+				t.Skip("making a device needs root")
+			}
 			o := mipspi(t, args(c.args, []string{"--from", "2025-01-01", "--to", "2025-12-31"})...)
 			checkOutcome(t, c.name, o, exitUsage, c.want)
 			unchanged(c.name)
 			if fi, err := os.Lstat("fifo"); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 				t.Errorf("the FIFO was replaced: %v", err)
+			}
+			if fi, err := os.Lstat("null"); device != "" && (err != nil || fi.Mode()&os.ModeCharDevice == 0) {
+				t.Errorf("the device was replaced: %v", err)
 			}
 			if fi, err := os.Lstat("sym.db"); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 				t.Errorf("the symlink was replaced: %v", err)
