@@ -38,8 +38,9 @@ type APIEvidence struct {
 type TINEvidence struct {
 	TIN string
 	// From and To bound the observed period: the start of the performance period's first
-	// day in the TIN's office zone, and the end of its last day or the as-of instant,
-	// whichever is earlier (probes after the as-of instant have not happened, R9).
+	// day in the TIN's office zone (inclusive), and the end of its last day (exclusive) or
+	// the as-of instant (inclusive), whichever is earlier (probes after the as-of instant
+	// have not happened, R9).
 	From, To time.Time
 	Probes   int
 	Passing  int
@@ -88,8 +89,9 @@ func SummarizeAPIEvidence(probes []Probe, p Practice, r *Result) APIEvidence {
 		from := time.Date(y, m, d, 0, 0, 0, 0, loc).UTC()
 		y, m, d = cfg.End.AddDays(1).Civil()
 		to := time.Date(y, m, d, 0, 0, 0, 0, loc).UTC()
+		atAsOf := false // a probe at exactly To counts: To is the as-of instant
 		if !cfg.AsOf.IsZero() && cfg.AsOf.Before(to) {
-			to = cfg.AsOf.UTC()
+			to, atAsOf = cfg.AsOf.UTC(), true
 		}
 		te := TINEvidence{TIN: tin, From: from, To: to}
 		last := from
@@ -97,7 +99,7 @@ func SummarizeAPIEvidence(probes []Probe, p Practice, r *Result) APIEvidence {
 			if pr.TIN != "" && pr.TIN != tin {
 				continue
 			}
-			if pr.At.Before(from) || !pr.At.Before(to) {
+			if pr.At.Before(from) || pr.At.After(to) || (pr.At.Equal(to) && !atAsOf) {
 				continue
 			}
 			te.Probes++

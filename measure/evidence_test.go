@@ -86,9 +86,10 @@ func TestSummarizeAPIEvidence(t *testing.T) {
 			asOf: at("2025-03-04T05:00:00Z"), tins: []string{tinA},
 			probes: []Probe{
 				{At: at("2025-03-03T05:00:00Z"), TIN: tinA, OK: true},
-				{At: at("2025-03-04T06:00:00Z"), TIN: tinA, OK: false},
+				{At: at("2025-03-04T05:00:00Z"), TIN: tinA, OK: true}, // at the as-of instant: has happened
+				{At: at("2025-03-04T05:00:01Z"), TIN: tinA, OK: false},
 			},
-			want: []TINEvidence{{TIN: tinA, From: from, To: at("2025-03-04T05:00:00Z"), Probes: 1, Passing: 1, Uptime: 1,
+			want: []TINEvidence{{TIN: tinA, From: from, To: at("2025-03-04T05:00:00Z"), Probes: 2, Passing: 2, Uptime: 1,
 				LongestGap: 24 * time.Hour, GapFrom: from, GapTo: at("2025-03-04T05:00:00Z")}},
 		},
 		{

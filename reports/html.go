@@ -66,6 +66,7 @@ type htmlPage struct {
 	Worklists   []htmlWorklist
 	GroupWhatIf []string
 	Statuses    []htmlStatus
+	Evidence    *htmlEvidence
 }
 
 type htmlTIN struct {
@@ -389,6 +390,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		}
 		p.Statuses = append(p.Statuses, htmlStatus{Status: text(s.Status, htmlNameWidth), Count: s.Count, Kind: kind})
 	}
+	p.Evidence = htmlEvidenceOf(o.Evidence)
 	return p
 }
 
