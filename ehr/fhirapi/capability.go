@@ -12,6 +12,7 @@ package fhirapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,58 +52,86 @@ func readCapability(d Document) (*capability, error) {
 	if why := jsonDocument(d); why != "" {
 		return nil, fmt.Errorf("%s", why)
 	}
+	if !json.Valid(d.Body) {
+		var v any
+		err := json.Unmarshal(d.Body, &v)
+		return nil, fmt.Errorf("invalid JSON: %v", err)
+	}
+	// Each lenient read takes one part, so that a wrong shape elsewhere does not hide it.
 	var head struct {
 		ResourceType string `json:"resourceType"`
 		FHIRVersion  string `json:"fhirVersion"`
-		Software     struct {
+	}
+	_ = json.Unmarshal(d.Body, &head)
+	var software struct {
+		Software struct {
 			Name    string `json:"name"`
 			Version string `json:"version"`
 		} `json:"software"`
 	}
-	if err := json.Unmarshal(d.Body, &head); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %v", err)
-	}
+	_ = json.Unmarshal(d.Body, &software)
 	c := &capability{resourceType: head.ResourceType, fhirVersion: head.FHIRVersion,
-		software: head.Software.Name, softwareVersion: head.Software.Version}
+		software: software.Software.Name, softwareVersion: software.Software.Version}
 	if head.ResourceType != "CapabilityStatement" {
 		return c, nil
 	}
+	c.oauthAuthorize, c.oauthToken = smartV1URIs(d.Body)
 	cs, err := fhir.UnmarshalCapabilityStatement(d.Body)
 	if err != nil {
-		c.r4Err = err
+		c.r4Err = r4Problem(err)
 		return c, nil
 	}
 	c.r4 = &cs
-	if cs.Software != nil {
-		c.software = cs.Software.Name
-		if cs.Software.Version != nil {
-			c.softwareVersion = *cs.Software.Version
-		}
-	} else if cs.Implementation != nil {
+	if cs.Software == nil && cs.Implementation != nil {
 		c.software = cs.Implementation.Description
 	}
-	for _, rest := range cs.Rest {
-		if rest.Security == nil {
-			continue
-		}
-		for _, ext := range rest.Security.Extension {
-			if ext.Url != oauthURIs {
+	return c, nil
+}
+
+// smartV1URIs reads the authorize and token URIs of the SMART v1 oauth-uris extension on
+// rest.security, leniently (whatever else the document gets wrong).
+func smartV1URIs(body []byte) (authorize, token string) {
+	type ext struct {
+		URL       string `json:"url"`
+		ValueURI  string `json:"valueUri"`
+		Extension []struct {
+			URL      string `json:"url"`
+			ValueURI string `json:"valueUri"`
+		} `json:"extension"`
+	}
+	var doc struct {
+		Rest []struct {
+			Security struct {
+				Extension []ext `json:"extension"`
+			} `json:"security"`
+		} `json:"rest"`
+	}
+	_ = json.Unmarshal(body, &doc)
+	for _, r := range doc.Rest {
+		for _, e := range r.Security.Extension {
+			if e.URL != oauthURIs {
 				continue
 			}
-			for _, sub := range ext.Extension {
-				if sub.ValueUri == nil {
-					continue
-				}
-				switch sub.Url {
+			for _, sub := range e.Extension {
+				switch sub.URL {
 				case "authorize":
-					c.oauthAuthorize = *sub.ValueUri
+					authorize = sub.ValueURI
 				case "token":
-					c.oauthToken = *sub.ValueUri
+					token = sub.ValueURI
 				}
 			}
 		}
 	}
-	return c, nil
+	return authorize, token
+}
+
+// r4Problem says in FHIR terms why the R4 types refused the document.
+func r4Problem(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fmt.Errorf("%s is a JSON %s where FHIR R4 has a %s", te.Field, te.Value, te.Type)
+	}
+	return err
 }
 
 // capabilityChecks judges the CapabilityStatement.

@@ -497,3 +497,23 @@ func TestParseBase(t *testing.T) {
 		}
 	}
 }
+
+// The CapabilityStatement that @asymmetrik/node-fhir-server-core 2.2.5 (npm) served when
+// run with R4 Patient, Observation and Condition profiles and SMART security URIs: a real
+// server speaking SMART v1 (no .well-known) whose R4 statement carries
+// rest.resource.profile as an STU3-style Reference object.
+func TestProbeNodeFHIRServerCoreStatement(t *testing.T) {
+	f := newEHR(t, nil, map[string]route{
+		wellKnown: status(404),
+		metadata:  jsonFile("capability-node-fhir-server-core.json", fhirJSON),
+	})
+	r := probe(t, f, f.roots(), 0)
+	wantCheck(t, r, "smart.configuration", Fail, "HTTP 404", "only SMART v1",
+		"authorize https://localhost/oauth2/authorize and token https://localhost/oauth2/token")
+	wantCheck(t, r, "metadata.capability_statement", Fail, "not a valid FHIR R4 CapabilityStatement: rest.resource.profile is a JSON object where FHIR R4 has a string")
+	wantCheck(t, r, "metadata.fhir_version", Pass)
+	assertOnlyDiscovery(t, f)
+	if r.Software != "FHIR Server" || r.SoftwareVersion != "1.4.0" {
+		t.Errorf("software %q %q", r.Software, r.SoftwareVersion)
+	}
+}
