@@ -7,6 +7,7 @@ package reports
 // here changes a figure: R6 still reads api_windows.
 
 import (
+	"encoding/csv"
 	"fmt"
 	"strconv"
 	"time"
@@ -161,4 +162,26 @@ func htmlEvidenceOf(ev *measure.APIEvidence) *htmlEvidence {
 		})
 	}
 	return out
+}
+
+var evidenceColumns = []string{"tin", "observed_from", "observed_to", "probes", "passing", "uptime",
+	"longest_without_pass_seconds", "longest_without_pass_from", "longest_without_pass_to", "failed_while_enabled"}
+
+// csvEvidence writes the evidence table (mipspi report --format csv --table evidence);
+// without evidence, the header alone.
+func csvEvidence(cw *csv.Writer, ev *measure.APIEvidence) error {
+	if err := cw.Write(evidenceColumns); err != nil {
+		return err
+	}
+	if ev == nil {
+		return nil
+	}
+	for _, t := range ev.TINs {
+		if err := cw.Write([]string{safe(t.TIN), instant(t.From), instant(t.To), itoa(t.Probes), itoa(t.Passing),
+			decimal(t.Uptime, 4), strconv.FormatInt(int64(t.LongestGap/time.Second), 10),
+			instant(t.GapFrom), instant(t.GapTo), itoa(t.FailedWhileEnabled)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

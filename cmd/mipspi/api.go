@@ -75,8 +75,12 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 	if path := c.String("record"); path != "" {
 		store, err = fhirapi.OpenForAppend(ctx, path)
 		var ne *fhirapi.NotEvidenceError
+		var pe *os.PathError
 		if errors.As(err, &ne) {
 			return usagef("--record %v", err)
+		}
+		if errors.As(err, &pe) {
+			return usagef("--record %s: %v", path, pe.Err)
 		}
 		if err != nil {
 			return err
@@ -158,6 +162,9 @@ func evidenceOption(c *cli.Context, o *evalOptions) (func(context.Context, *meas
 	path := c.String("evidence")
 	none := func(context.Context, *measure.Result) (*measure.APIEvidence, error) { return nil, nil }
 	if path == "" {
+		if c.String("table") == "evidence" {
+			return nil, usagef("--table evidence needs the evidence store: --evidence FILE")
+		}
 		return none, nil
 	}
 	store, err := fhirapi.OpenForReading(c.Context, path)

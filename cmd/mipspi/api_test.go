@@ -186,6 +186,12 @@ func TestAPICheckLiveAndRecorded(t *testing.T) {
 		t.Errorf("API evidence sheet: %q, %v", rows, err)
 	}
 
+	out = mipspi(t, args([]string{"report", "--db", dsn, "--evidence", record, "--format", "csv", "--table", "evidence"}, period)...)
+	if lines := strings.Split(strings.TrimSpace(out.stdout), "\n"); out.code != 0 || len(lines) != 2 ||
+		!strings.HasPrefix(lines[0], "tin,observed_from,") || !strings.HasPrefix(lines[1], "123456789,2025-01-01T06:00:00Z,2025-07-09T00:00:00Z,2,1,0.5,") {
+		t.Errorf("csv evidence table: exit %d\n%s%s", out.code, out.stdout, out.stderr)
+	}
+
 	// A TIN with no probe: API_NOT_PROBED.
 	empty := filepath.Join(t.TempDir(), "other.db")
 	out = mipspi(t, "api", "check", "--fhir-base", ehr.URL+"/fhir", "--ca", ehr.ca, "--tin", "999999999", "--record", empty)
@@ -226,6 +232,8 @@ func TestAPICheckUsage(t *testing.T) {
 		{[]string{"api", "frobnicate"}, "unknown command"},
 		{[]string{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--evidence", ehrFile}, "is an EHR database"},
 		{[]string{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--evidence", "nowhere.db"}, "--evidence"},
+		{[]string{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv", "--table", "evidence"}, "--table evidence needs"},
+		{[]string{"api", "check", "--fhir-base", "https://ehr.example.com/fhir", "--record", "no/such/dir/ev.db"}, "--record no/such/dir/ev.db"},
 	} {
 		out := mipspi(t, tc.args...)
 		if out.code != 2 || !strings.Contains(out.stderr, tc.want) || out.stdout != "" {
