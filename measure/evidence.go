@@ -131,12 +131,11 @@ func SummarizeAPIEvidence(probes []Probe, p Practice, r *Result) APIEvidence {
 				Message: fmt.Sprintf("TIN %s: no probe of the patient API is recorded between %s and %s; there is no outside evidence that it was live (record one with mipspi api check --record)",
 					tin, from.Format(time.RFC3339), to.Format(time.RFC3339))})
 		case te.FailedWhileEnabled > 0:
-			msg := fmt.Sprintf("TIN %s: %d of %d probes of the patient API failed while api_windows says it was enabled (first %s",
+			msg := fmt.Sprintf("TIN %s: %d of %d probes of the patient API failed while api_windows says it was enabled; check api_windows against the outage. First: %s",
 				tin, te.FailedWhileEnabled, te.Probes, te.FirstFailed.UTC().Format(time.RFC3339))
 			if te.FirstFailedReason != "" {
-				msg += ": " + te.FirstFailedReason
+				msg += ", " + te.FirstFailedReason
 			}
-			msg += "); check api_windows against the outage"
 			out.Findings = append(out.Findings, Finding{Code: APIProbeFailed, Severity: SeverityWarning, TIN: tin,
 				Count: te.FailedWhileEnabled, Message: msg})
 		}

@@ -79,7 +79,7 @@ func TestSummarizeAPIEvidence(t *testing.T) {
 				GapFrom:    at("2025-03-03T06:00:00Z"), GapTo: at("2025-03-04T20:00:00Z"),
 				FailedWhileEnabled: 1, FirstFailed: at("2025-03-04T10:00:00Z"), FirstFailedReason: "smart.configuration: HTTP 503"}},
 			findings: []Code{APIProbeFailed},
-			message:  "1 of 5 probes of the patient API failed while api_windows says it was enabled (first 2025-03-04T10:00:00Z: smart.configuration: HTTP 503)",
+			message:  "1 of 5 probes of the patient API failed while api_windows says it was enabled; check api_windows against the outage. First: 2025-03-04T10:00:00Z, smart.configuration: HTTP 503",
 		},
 		{
 			name: "as-of inside the period ends the observed period; later probes have not happened",
