@@ -517,3 +517,27 @@ func TestProbeNodeFHIRServerCoreStatement(t *testing.T) {
 		t.Errorf("software %q %q", r.Software, r.SoftwareVersion)
 	}
 }
+
+// A redirect on the same host (a trailing slash, a moved path) is followed; a loop is not.
+func TestProbeSameHostRedirects(t *testing.T) {
+	f := newEHR(t, nil, map[string]route{
+		wellKnown: func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/fhir/r4/smart", http.StatusMovedPermanently)
+		},
+		"/fhir/r4/smart": jsonFile("smart-v2.json", plainJSON),
+		metadata: func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/fhir/r4/metadata", http.StatusFound) // loops
+		},
+	})
+	r := probe(t, f, f.roots(), 0)
+	wantCheck(t, r, "smart.configuration", Pass)
+	wantCheck(t, r, "metadata.capability_statement", Fail, "more than 3 redirects")
+	for _, q := range f.requests() {
+		if q.Method != http.MethodGet || q.Header.Get("Authorization") != "" || q.Header.Get("Cookie") != "" {
+			t.Errorf("request %s %s sent %v", q.Method, q.Path, q.Header)
+		}
+	}
+	if n := len(f.requests()); n != 2+4 {
+		t.Errorf("%d requests, want 2 for the SMART document and 4 for the metadata loop", n)
+	}
+}
