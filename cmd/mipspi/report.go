@@ -102,6 +102,7 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		// The table carries the warnings itself; other formats get them on stderr.
 		printFindings(s.stderr, r)
 	}
+	opts.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
 	return writeReport(ctx, s.stdout, r, out, opts)
 }
 
