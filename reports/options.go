@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/mipspi/mipspi/category"
+	"github.com/mipspi/mipspi/measure"
 )
 
 // Options carries what a report states about its own making. None of it changes a figure.
@@ -15,4 +16,7 @@ type Options struct {
 	// registry block), nil when it has none: with it every format leads with the
 	// estimated PI category score (SPEC §5).
 	Registry *category.Answers
+
+	// Evidence is the patient API evidence (mipspi report --evidence, SPEC §6); nil = none.
+	Evidence *measure.APIEvidence
 }

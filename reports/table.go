@@ -34,6 +34,7 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 	tableHeadline(ew, r, o)
 	tableEntities(ew, r)
 	tableFindings(ew, r)
+	tableEvidence(ew, o.Evidence)
 	tableIssueCounts(ew, r)
 	if ew.err != nil {
 		return fmt.Errorf("write table report: %w", ew.err)

@@ -1,6 +1,6 @@
 package main
 
-// Patient privacy (issue 7): --deidentify replaces names, MRNs and birth dates in every
+// Patient privacy (issue 7): --pseudonymize replaces names, MRNs and birth dates in every
 // output format of report and notes, with the key from the flag or the environment and
 // never written anywhere; registry files carry no patient data at all; no patient data
 // reaches stderr.
@@ -94,9 +94,9 @@ func outputText(t *testing.T, o outcome, path string) string {
 	return text + "\n" + string(data)
 }
 
-// TestDeidentifyEveryFormat: with --deidentify (key from the flag, then from the
+// TestDeidentifyEveryFormat: with --pseudonymize (key from the flag, then from the
 // environment) no format of report or notes carries a name, MRN, birth date or the
-// patient's bad email, nor the key; the same report without --deidentify does carry
+// patient's bad email, nor the key; the same report without --pseudonymize does carry
 // them (so the check can fail); pseudonyms are the same across formats and key sources.
 func TestDeidentifyEveryFormat(t *testing.T) {
 	dsn := privacyDB(t)
@@ -164,7 +164,7 @@ func TestDeidentifyEveryFormat(t *testing.T) {
 			if keyFrom == "flag" {
 				pseudonyms[strings.Join(r.args, " ")+r.out] = text
 			} else if r.out == "" && pseudonyms[strings.Join(r.args, " ")] != text {
-				t.Errorf("%s: differs from the same run with --deidentify-key", name)
+				t.Errorf("%s: differs from the same run with --pseudonymize-key", name)
 			}
 		}
 	}
@@ -193,7 +193,7 @@ func TestDeidentifyKeyNotInArgsEcho(t *testing.T) {
 }
 
 // TestExportHoldsNoPatientData: registry files are aggregate (entity figures and the
-// practice's attestations), so export has no --deidentify: no format carries a patient
+// practice's attestations), so export has no --pseudonymize: no format carries a patient
 // name, MRN, birth date or email.
 func TestExportHoldsNoPatientData(t *testing.T) {
 	dsn := privacyDB(t)

@@ -24,6 +24,7 @@ func reportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: "table", Value: "entities", Usage: "with --format csv, the table to write: " + strings.Join(reports.CSVTables, ", ")},
 		&cli.BoolFlag{Name: "patients", Usage: "with --format json, include the per-patient drill-down"},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
+		evidenceFlag(),
 	)
 	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
@@ -78,9 +79,17 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 	}
 	// The drill-down is kept only where it is written: it is what grows with patients.
 	o.Config.KeepPatients = format == "xlsx" || (format == "csv" && table == "patients") || c.Bool("patients")
+	evidence, err := evidenceOption(c, o)
+	if err != nil {
+		return err
+	}
 
 	r, source, err := evaluate(ctx, o, s.stderr)
 	if err != nil {
+		return err
+	}
+	opts := reportsOptions(source)
+	if opts.Evidence, err = evidence(ctx, r); err != nil {
 		return err
 	}
 	if out.Key != nil {
@@ -90,9 +99,8 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		// The table carries the warnings itself; other formats get them on stderr.
 		printFindings(s.stderr, r)
 	}
-	ro := reportsOptions(source)
-	ro.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
-	return writeReport(ctx, s.stdout, r, out, ro)
+	opts.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
+	return writeReport(ctx, s.stdout, r, out, opts)
 }
 
 func reportsOptions(source string) reports.Options {

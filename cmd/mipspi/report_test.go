@@ -171,7 +171,7 @@ func TestReportDeidentify(t *testing.T) {
 		o := mustRun(t, args([]string{"report", "--db", dsn, "--quiet", "--pseudonymize"}, smallPeriod, format)...)
 		for _, secret := range []string{"Able", "Baker", "M001", "M004", "1960-01-01", "not-an-email"} {
 			if strings.Contains(o.stdout, secret) {
-				t.Errorf("%v --deidentify: output contains %q", format, secret)
+				t.Errorf("%v --pseudonymize: output contains %q", format, secret)
 			}
 		}
 	}
