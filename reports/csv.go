@@ -37,7 +37,7 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 	var err error
 	switch table {
 	case "entities":
-		err = csvEntities(cw, r)
+		err = csvEntities(cw, r, o)
 	case "issues":
 		err = csvIssues(cw, r)
 	case "patients":
@@ -55,16 +55,25 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 	return nil
 }
 
-func csvEntities(cw *csv.Writer, r *measure.Result) error {
-	if err := cw.Write(entityColumns); err != nil {
+func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
+	cols := entityColumns
+	if o.Combined != nil {
+		// SPEC §7: a combined report says on every row how its patients were counted.
+		cols = append(cols[:len(cols):len(cols)], "method")
+	}
+	if err := cw.Write(cols); err != nil {
 		return err
 	}
 	for _, e := range r.Entities {
-		if err := cw.Write([]string{
+		row := []string{
 			string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician), itoa(e.Denominator),
 			itoa(e.Numerator), decimal(e.Rate, 4), itoa(e.Pending), decimal(e.Points, 2),
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
-		}); err != nil {
+		}
+		if o.Combined != nil {
+			row = append(row, o.Combined.Method)
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

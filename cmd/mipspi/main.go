@@ -130,6 +130,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			calendarCommand(s),
 			dbCommand(s),
 			demoCommand(s),
+			combineCommand(s),
 		},
 	}
 	app.Action = groupAction(s)

@@ -93,7 +93,13 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		// The table carries the warnings itself; other formats get them on stderr.
 		printFindings(s.stderr, r)
 	}
-	return writeReport(ctx, s.stdout, r, out, reportsOptions(source))
+	ro := reportsOptions(source)
+	// What `mipspi combine` needs to add this report to others (SPEC §7).
+	ro.Fingerprint = fingerprint(o.DSN)
+	if out.Key != nil {
+		ro.PseudonymKeyID = reports.KeyID(out.Key)
+	}
+	return writeReport(ctx, s.stdout, r, out, ro)
 }
 
 func reportsOptions(source string) reports.Options {
