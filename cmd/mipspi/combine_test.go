@@ -1,0 +1,270 @@
+package main
+
+// mipspi combine (SPEC §7), end to end: reports written by mipspi report from real
+// SQLite databases, added up; the sums equal one database holding both sites; every
+// report that cannot be added is refused with its file name and the reason.
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mipspi/mipspi/ehr"
+	"github.com/mipspi/mipspi/fixtures"
+)
+
+var combinePeriod = []string{"--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-01-15T12:00:00Z", "--quiet"}
+
+const combineKey = "a shared key for all sites 0123"
+
+// siteDB builds a SQLite database from testdata/combine/<name>.yaml in the current
+// directory and returns its DSN.
+func siteDB(t *testing.T, name string) string {
+	t.Helper()
+	dsn := "sqlite:" + name + ".db"
+	mustRun(t, "db", "init", "--db", dsn)
+	mustRun(t, "db", "load", "--db", dsn, filepath.Join(testdataDir, "combine", name+".yaml"))
+	return dsn
+}
+
+// siteReport writes the JSON report of dsn, pseudonymised with the shared key and with
+// the drill-down, to file.
+func siteReport(t *testing.T, dsn, file string, extra ...string) {
+	t.Helper()
+	a := args([]string{"report", "--db", dsn, "--format", "json", "--patients", "--deidentify", "--deidentify-key", combineKey, "--out", file}, combinePeriod, extra)
+	mustRun(t, a...)
+}
+
+// combineSites builds the three sites and their reports a.json, b.json, c.json in a
+// temporary working directory.
+func combineSites(t *testing.T) {
+	t.Helper()
+	t.Chdir(t.TempDir())
+	for _, s := range []string{"a", "b", "c"} {
+		siteReport(t, siteDB(t, "site-"+s), s+".json")
+	}
+}
+
+// entityRows reads a combine CSV into level/tin/npi → the row's columns.
+func entityRows(t *testing.T, text string) map[string][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, r := range recs[1:] {
+		out[r[0]+" "+r[1]+" "+r[2]] = r
+	}
+	return out
+}
+
+// numDen is "numerator/denominator" of a CSV entity row.
+func numDen(r []string) string {
+	if r == nil {
+		return "(no row)"
+	}
+	return r[5] + "/" + r[4]
+}
+
+// normalizeCombined replaces what depends on the machine and the temporary directory.
+func normalizeCombined(t *testing.T, s string) string {
+	t.Helper()
+	wd, _ := os.Getwd()
+	host, _ := os.Hostname()
+	s = strings.ReplaceAll(s, wd, "/WORK")
+	if host != "" {
+		s = strings.ReplaceAll(s, `"host": "`+host+`"`, `"host": "HOST"`)
+		s = strings.ReplaceAll(s, "sqlite://"+host+"/", "sqlite://HOST/")
+	}
+	return s
+}
+
+// TestCombineGoldens: two sources with an overlapping TIN and a clinician in both; the
+// same patient in both, counted twice without --match and once with it; an APM Entity
+// over three TINs.
+func TestCombineGoldens(t *testing.T) {
+	combineSites(t)
+
+	plain := mustRun(t, "combine", "--format", "csv", "a.json", "b.json")
+	golden(t, "combine-ab.csv", plain.stdout)
+	rows := entityRows(t, plain.stdout)
+	// Adams: Ann and Cara at site A, Ann again at site B: 3 without matching.
+	for key, want := range map[string]string{
+		"individual 123456789 1234567893": "3/3", // Adams, both sites
+		"individual 123456789 1245319599": "0/1", // Brooks, site A only
+		"group 123456789 ":                "3/4", // the overlapping TIN: site A 2/3 plus site B 1/1
+		"individual 987654321 1333333338": "0/1", // Cruz, site B only
+		"group 987654321 ":                "0/1",
+		"apm_entity  ":                    "3/5",
+	} {
+		if got := numDen(rows[key]); got != want {
+			t.Errorf("without --match: %s = %s, want %s", key, got, want)
+		}
+	}
+	if r := rows["group 123456789 "]; r != nil && r[len(r)-1] != "summed across sources; patients de-duplicated within each source" {
+		t.Errorf("method column = %q", r[len(r)-1])
+	}
+
+	matched := mustRun(t, "combine", "--match", "patients", "--format", "csv", "a.json", "b.json")
+	golden(t, "combine-ab-match.csv", matched.stdout)
+	rows = entityRows(t, matched.stdout)
+	for key, want := range map[string]string{
+		"individual 123456789 1234567893": "2/2", // Ann once
+		"group 123456789 ":                "2/3",
+		"apm_entity  ":                    "2/4",
+	} {
+		if got := numDen(rows[key]); got != want {
+			t.Errorf("with --match patients: %s = %s, want %s", key, got, want)
+		}
+	}
+
+	apm := mustRun(t, "combine", "--name", "Lakeside ACO", "--format", "json", "a.json", "b.json", "c.json")
+	golden(t, "combine-abc.json", normalizeCombined(t, apm.stdout))
+	var doc struct {
+		Entities []struct {
+			Level, TIN, Clinician  string
+			Numerator, Denominator int
+		}
+		Combined struct {
+			Name, Method string
+			Sources      []struct{ File string }
+		}
+	}
+	if err := json.Unmarshal([]byte(apm.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	last := doc.Entities[len(doc.Entities)-1]
+	tins := 0
+	for _, e := range doc.Entities {
+		if e.Level == "group" {
+			tins++
+		}
+	}
+	if last.Level != "apm_entity" || last.Clinician != "Lakeside ACO" || last.Numerator != 4 || last.Denominator != 7 || tins != 3 {
+		t.Errorf("APM Entity row = %+v over %d TINs, want Lakeside ACO 4/7 over 3", last, tins)
+	}
+	if doc.Combined.Name != "Lakeside ACO" || len(doc.Combined.Sources) != 3 || !strings.Contains(doc.Combined.Method, "within each source") {
+		t.Errorf("combined block = %+v", doc.Combined)
+	}
+	table := mustRun(t, "combine", "--name", "Lakeside ACO", "a.json", "b.json", "c.json")
+	golden(t, "combine-abc.txt", normalizeCombined(t, table.stdout))
+	for _, f := range []string{"xlsx", "html"} {
+		o := mustRun(t, "combine", "--format", f, "--out", "out."+f, "a.json", "b.json", "c.json")
+		if o.stdout != "" {
+			t.Errorf("%s with --out: stdout %q", f, o.stdout)
+		}
+	}
+	html, err := os.ReadFile("out.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "patients de-duplicated within each source") || !strings.Contains(string(html), "APM Entity") {
+		t.Errorf("HTML lacks the method or the APM Entity row")
+	}
+}
+
+// offsetWriter shifts every id a practice writes, so that two generated practices fit
+// in one database.
+type offsetWriter struct {
+	w   ehr.RowWriter
+	off int64
+}
+
+func (o offsetWriter) Office(r ehr.OfficeRow) error       { r.ID += o.off; return o.w.Office(r) }
+func (o offsetWriter) Clinician(r ehr.ClinicianRow) error { r.ID += o.off; return o.w.Clinician(r) }
+func (o offsetWriter) Patient(r ehr.PatientRow) error     { r.ID += o.off; return o.w.Patient(r) }
+func (o offsetWriter) Appointment(r ehr.AppointmentRow) error {
+	r.ID += o.off
+	r.PatientID += o.off
+	r.OfficeID += o.off
+	r.ClinicianID += o.off
+	return o.w.Appointment(r)
+}
+func (o offsetWriter) Note(r ehr.NoteRow) error {
+	r.ID += o.off
+	r.AppointmentID += o.off
+	return o.w.Note(r)
+}
+func (o offsetWriter) Invitation(r ehr.InvitationRow) error {
+	r.ID += o.off
+	r.PatientID += o.off
+	return o.w.Invitation(r)
+}
+func (o offsetWriter) APIWindow(r ehr.APIWindowRow) error { r.ID += o.off; return o.w.APIWindow(r) }
+
+// TestCombineEqualsOneDatabase: two sites (a generated practice plus the small site
+// sharing a TIN and a clinician with the other) as two databases, combined, give the
+// same figures per clinician and per TIN as one database holding both, because no
+// patient is in both (CMS: summing is exact when patients do not overlap).
+func TestCombineEqualsOneDatabase(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx := context.Background()
+	type site struct {
+		seed uint64
+		off  int64
+		yaml string
+	}
+	sites := []site{{1, 0, "site-a"}, {2, 1_000_000, "site-b"}}
+	fill := func(s site) func(ehr.RowWriter) error {
+		return func(w ehr.RowWriter) error {
+			_, err := fixtures.Generate(offsetWriter{w, s.off}, fixtures.GenerateOptions{
+				Year: 2025, Clinicians: 12, Patients: 400, Appointments: 1500, Seed: s.seed, TINs: 2,
+			})
+			return err
+		}
+	}
+	build := func(dsn string, ss ...site) {
+		mustRun(t, "db", "init", "--db", dsn)
+		for _, s := range ss {
+			if err := withStore(ctx, dsn, func(st *ehr.Store) error { return writeRows(ctx, st, fill(s)) }); err != nil {
+				t.Fatal(err)
+			}
+			mustRun(t, "db", "load", "--db", dsn, filepath.Join(testdataDir, "combine", s.yaml+".yaml"))
+		}
+	}
+	build("sqlite:one.db", sites...)
+	build("sqlite:a.db", sites[0])
+	build("sqlite:b.db", sites[1])
+	report := func(dsn, out string) {
+		mustRun(t, args([]string{"report", "--db", dsn, "--format", "json", "--out", out}, combinePeriod)...)
+	}
+	report("sqlite:a.db", "a.json")
+	report("sqlite:b.db", "b.json")
+	one := mustRun(t, args([]string{"report", "--db", "sqlite:one.db", "--format", "csv"}, combinePeriod)...).stdout
+	two := mustRun(t, "combine", "--format", "csv", "a.json", "b.json").stdout
+
+	want := entityRows(t, one)
+	got := entityRows(t, two)
+	if len(want) < 10 {
+		t.Fatalf("one database: only %d entity rows", len(want))
+	}
+	shared := 0
+	for k, w := range want {
+		g := got[k]
+		if g == nil {
+			t.Errorf("%s: in the one-database report, not in the combined one", k)
+			continue
+		}
+		if diff := cmp.Diff(w, g[:len(w)]); diff != "" {
+			t.Errorf("%s: combined differs from one database (-one +combined):\n%s", k, diff)
+		}
+		if k == "group 123456789 " || k == "individual 123456789 1234567893" {
+			shared++
+		}
+	}
+	if shared != 2 {
+		t.Errorf("the shared TIN and clinician were not compared (%d of 2)", shared)
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok && !strings.HasPrefix(k, "apm_entity") {
+			t.Errorf("%s: in the combined report only", k)
+		}
+	}
+}
