@@ -268,3 +268,102 @@ func TestCombineEqualsOneDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestCombineRefuses: every report that cannot be added is refused, exit 1, with the
+// file's name and the reason, and nothing is written.
+func TestCombineRefuses(t *testing.T) {
+	combineSites(t)
+	a, err := os.ReadFile("a.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// edited writes a copy of a.json with old replaced by new (once).
+	edited := func(name, old, new string) string {
+		t.Helper()
+		if !strings.Contains(string(a), old) {
+			t.Fatalf("a.json has no %q", old)
+		}
+		if err := os.WriteFile(name, []byte(strings.Replace(string(a), old, new, 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return name
+	}
+	mustRun(t, args([]string{"report", "--db", "sqlite:site-b.db", "--format", "json", "--out", "b-june.json", "--policy", "any-visit"}, combinePeriod)...)
+	if err := os.WriteFile("sign.yaml", []byte("release: sign\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-01-15T12:00:00Z", "--quiet", "--format", "json", "--config", "sign.yaml", "--out", "b-sign.json")
+	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-06-30", "--as-of", "2026-01-15T12:00:00Z", "--quiet", "--format", "json", "--out", "b-half.json")
+	mustRun(t, "report", "--db", "sqlite:site-a.db", "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-01-20", "--quiet", "--format", "json", "--out", "a-later.json")
+	mustRun(t, "report", "--db", "sqlite:site-a.db", "--from", "2025-01-01", "--to", "2025-12-31", "--quiet", "--format", "json", "--npi", "1234567893", "--out", "a-npi.json")
+	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-12-31", "--quiet", "--format", "json", "--patients", "--deidentify", "--deidentify-key", "another key of sixteen+", "--out", "b-otherkey.json")
+	mustRun(t, args([]string{"report", "--db", "sqlite:site-b.db", "--format", "json", "--patients", "--out", "b-plain.json"}, combinePeriod)...)
+	mustRun(t, "combine", "--format", "json", "--out", "ab.json", "a.json", "b.json")
+	if err := os.WriteFile("a-cut.json", a[:len(a)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		files []string
+		want  string
+	}{
+		{"same file twice", nil, []string{"a.json", "a.json"}, "a.json: the same report as a.json (identical contents)"},
+		{"same source twice", nil, []string{"a.json", "a-later.json"}, "a-later.json: the same source as a.json (sqlite://"},
+		{"different policy", nil, []string{"a.json", "b-june.json"}, "b-june.json: policy any-visit differs from a.json's every-visit"},
+		{"different release rule", nil, []string{"a.json", "b-sign.json"}, "b-sign.json: release rule (information released on note sign) differs from a.json's (note lock)"},
+		{"different period", nil, []string{"a.json", "b-half.json"}, "b-half.json: performance period 2025-01-01..2025-06-30 differs from a.json's 2025-01-01..2025-12-31"},
+		{"different measure", nil, []string{"b.json", edited("m.json", `"measure_id": "PI_PEA_1"`, `"measure_id": "PI_HIE_1"`)}, "m.json: measure PI_HIE_1 differs from b.json's PI_PEA_1"},
+		{"numerator above denominator", nil, []string{edited("big.json", `"numerator": 2,`, `"numerator": 7,`)}, "big.json: TIN 123456789"},
+		{"negative", nil, []string{edited("neg.json", `"pending": 0,`, `"pending": -1,`)}, "neg.json: TIN 123456789"},
+		{"rate", nil, []string{edited("rate.json", `"rate": 1,`, `"rate": 0.5,`)}, "rate.json: TIN 123456789 NPI 1234567893: rate 0.5 is not numerator/denominator 2/2"},
+		{"truncated", nil, []string{"a-cut.json"}, "a-cut.json: truncated: the file ends before the report does"},
+		{"not JSON", nil, []string{"sign.yaml"}, "sign.yaml: is not valid JSON"},
+		{"not a report", nil, []string{edited("x.json", `"entities": [`, `"entities_": [`)}, `x.json: is not a mipspi JSON report: no "entities" field`},
+		{"one clinician only", nil, []string{"a-npi.json"}, "a-npi.json: covers one clinician only (made with --npi 1234567893)"},
+		{"a combined report", nil, []string{"ab.json", "c.json"}, "ab.json: is itself a combined report"},
+		{"missing file", nil, []string{"a.json", "nope.json"}, "nope.json: "},
+		{"match without pseudonyms", []string{"--match", "patients"}, []string{"a.json", "b-plain.json"}, "b-plain.json: is not pseudonymised"},
+		{"match with another key", []string{"--match", "patients"}, []string{"a.json", "b-otherkey.json"}, "b-otherkey.json: was pseudonymised with a different key than a.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := mipspi(t, append(append([]string{"combine", "--format", "json", "--out", "never.json"}, tc.flags...), tc.files...)...)
+			if o.code != exitFail {
+				t.Fatalf("exit %d, want 1; stderr %q", o.code, o.stderr)
+			}
+			if !strings.HasPrefix(o.stderr, "mipspi: "+tc.want) {
+				t.Errorf("stderr = %q, want it to start with %q", o.stderr, "mipspi: "+tc.want)
+			}
+			if _, err := os.Stat("never.json"); !os.IsNotExist(err) {
+				t.Errorf("never.json written")
+			}
+		})
+	}
+	// Usage errors: exit 2.
+	for _, a := range [][]string{{"combine"}, {"combine", "--match", "people", "a.json"}, {"combine", "a.json", "--format", "csv"}, {"combine", "--out", "a.json", "a.json", "b.json"}} {
+		if o := mipspi(t, a...); o.code != exitUsage {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", a, o.code, o.stderr)
+		}
+	}
+}
+
+// TestReportFingerprint: the JSON report names its source (dialect, host, database)
+// for combine, never a password.
+func TestReportFingerprint(t *testing.T) {
+	dsn := smallDB(t)
+	out := mustRun(t, args([]string{"report", "--db", dsn, "--format", "json"}, smallPeriod)...).stdout
+	var doc struct {
+		Source struct{ Dialect, Host, Database string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	if doc.Source.Dialect != "sqlite" || doc.Source.Database != filepath.Join(wd, "small.db") {
+		t.Errorf("source = %+v", doc.Source)
+	}
+	f := fingerprint("postgres://reader:Sup3rSecret@db.example.org/ehr?sslmode=require")
+	if f == nil || f.String() != "postgres://db.example.org:5432/ehr" || strings.Contains(f.Host+f.Database+f.Port, "Sup3rSecret") {
+		t.Errorf("postgres fingerprint = %+v", f)
+	}
+}
