@@ -1,0 +1,103 @@
+package combine
+
+// Scale (SPEC §7): an APM Entity of 1,000 participant reports of 50 clinicians each.
+// go test ./combine -run '^$' -bench Combine -benchtime 3x
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// writeReports writes n JSON reports of clinicians clinicians (one TIN each, 20 issue
+// rows per clinician to be skipped) into dir.
+func writeReports(tb testing.TB, dir string, n, clinicians int) []string {
+	tb.Helper()
+	var files []string
+	for i := 0; i < n; i++ {
+		var b strings.Builder
+		fmt.Fprintf(&b, `{"measure_id": "PI_PEA_1", "performance_year": 2025, "performance_start": "2025-01-01", "performance_end": "2025-12-31",
+"as_of": "2026-01-15T12:00:00Z", "policy": "every-visit", "release": "lock", "numerator_actions": "period",
+"source": {"dialect": "postgres", "host": "site%d.example.org", "port": "5432", "database": "ehr"}, "entities": [`, i)
+		tin := fmt.Sprintf("%09d", 100000000+i)
+		gDen, gNum := 0, 0
+		for c := 0; c < clinicians; c++ {
+			den, num := 100+c, 80+c%20
+			gDen += den
+			gNum += num
+			fmt.Fprintf(&b, `{"level": "individual", "tin": "%s", "npi": "%010d", "clinician": "Clinician %d", "denominator": %d, "numerator": %d, "rate": %s, "pending": 0, "points": 0, "numerator_if_notes_locked": %d, "seen_visits": %d, "timely_visits": %d, "pending_visits": 0},`,
+				tin, 1000000000+c, c, den, num, ratef(num, den), num, den*2, num*2)
+		}
+		fmt.Fprintf(&b, `{"level": "group", "tin": "%s", "denominator": %d, "numerator": %d, "rate": %s, "pending": 0, "points": 0, "numerator_if_notes_locked": %d, "seen_visits": 0, "timely_visits": 0, "pending_visits": 0}], "issues": [`,
+			tin, gDen, gNum, ratef(gNum, gDen), gNum)
+		for k := 0; k < clinicians*20; k++ {
+			if k > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"code": "NOTE_LOCKED_LATE", "severity": "error", "tin": "%s", "npi": "1000000000", "patient_id": %d, "appointment_id": %d, "visit_date": "2025-03-03", "deadline": "2025-03-07", "fixable": false, "detail": "note locked 2025-03-12, 3 business days late"}`, tin, k, k)
+		}
+		b.WriteString(`], "counts": {"patients": 5000, "appointments": 9000}}`)
+		f := filepath.Join(dir, fmt.Sprintf("r%04d.json", i))
+		if err := os.WriteFile(f, []byte(b.String()), 0o600); err != nil {
+			tb.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	return files
+}
+
+func ratef(num, den int) string { return fmt.Sprint(round(float64(num)/float64(den), 4)) }
+
+func combineFiles(tb testing.TB, files []string) (*Combined, uint64) {
+	c := New(Options{Name: "bench"})
+	var ms runtime.MemStats
+	var peak uint64
+	for i, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rep, err := Read(f, bufio.NewReaderSize(fh, 64<<10), false)
+		fh.Close()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := c.Add(f, rep); err != nil {
+			tb.Fatal(err)
+		}
+		if i%50 == 49 {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+	}
+	res, err := c.Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res, peak
+}
+
+// BenchmarkCombine reports per run the wall time and the peak live heap sampled every
+// 50 reports (heap-MB): flat memory means it grows with the entities kept, not with
+// the reports read.
+func BenchmarkCombine(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("reports=%d/clinicians=50", n), func(b *testing.B) {
+			files := writeReports(b, b.TempDir(), n, 50)
+			b.ResetTimer()
+			var peak uint64
+			for i := 0; i < b.N; i++ {
+				res, p := combineFiles(b, files)
+				peak = max(peak, p)
+				if got := len(res.Result.Entities); got != n*51+1 {
+					b.Fatalf("%d entity rows, want %d", got, n*51+1)
+				}
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
+		})
+	}
+}
