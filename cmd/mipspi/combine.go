@@ -108,6 +108,12 @@ func addFile(cb *combine.Combiner, name string) error {
 }
 
 // combinedOptions is what every format states about a combined report (SPEC §7).
+//
+// Hook for the whole-category estimate of SPEC §5 (issue 14, package category): the
+// combined Result is an ordinary measure.Result whose rows, the apm_entity row included,
+// are plain measure.EntityResult values, so the estimate joins here exactly as it does
+// for mipspi report: once reports.Options carries the practice's registry answers, give
+// combine a --config FILE and set them on the Options returned below.
 func combinedOptions(res *combine.Combined) reports.Options {
 	o := reportsOptions(fmt.Sprintf("%d reports combined", len(res.Sources)))
 	cmb := &reports.Combined{Name: res.Name, Match: string(res.Match), Method: res.Method}
