@@ -74,23 +74,23 @@ type sums struct {
 
 // Combiner adds reports one at a time; only the running sums stay in memory.
 type Combiner struct {
-	opt        Options
-	first      *Report
-	firstName  string
-	sources    []Source
-	bySource   map[string][]sourceUse
-	byDigest   map[[32]byte]string
-	ents       map[entityKey]*sums
-	counts     measure.Counts
-	statuses   map[string]*measure.StatusCount
-	seenSet    []string
-	federal    bool
-	closures   map[calendar.Date]bool
-	findings   []measure.Finding // PERIOD_TOO_SHORT: the same for every report of one period
-	keyID      string
-	patients   map[entityKey]map[string]uint8 // MatchPatients
-	lastAsOf   time.Time
-	unfingered []string // files without a source fingerprint
+	opt       Options
+	first     *Report
+	firstName string
+	sources   []Source
+	bySource  map[string][]sourceUse
+	byDigest  map[[32]byte]string
+	ents      map[entityKey]*sums
+	counts    measure.Counts
+	statuses  map[string]*measure.StatusCount
+	seenSet   []string
+	federal   bool
+	closures  map[calendar.Date]bool
+	findings  []measure.Finding // PERIOD_TOO_SHORT: the same for every report of one period
+	keyID     string
+	patients  map[entityKey]map[string]uint8 // MatchPatients
+	lastAsOf  time.Time
+	unnamed   []string // files without a source fingerprint
 }
 
 type sourceUse struct{ file, tinFilter string }
@@ -145,7 +145,7 @@ func (c *Combiner) Add(file string, rep *Report) error {
 		s := rep.Source.String()
 		c.bySource[s] = append(c.bySource[s], sourceUse{file, rep.TINFilter})
 	} else {
-		c.unfingered = append(c.unfingered, file)
+		c.unnamed = append(c.unnamed, file)
 	}
 	c.sources = append(c.sources, Source{File: file, Source: rep.Source, AsOf: rep.AsOf, Version: rep.Version, Entities: len(rep.Entities)})
 	if rep.AsOf.After(c.lastAsOf) {
@@ -300,7 +300,7 @@ func (c *Combiner) Result() (*Combined, error) {
 		method = MethodMatched
 	}
 	var warn []string
-	for _, f := range c.unfingered {
+	for _, f := range c.unnamed {
 		warn = append(warn, fmt.Sprintf("%s names no source database (written by an older mipspi): it could not be checked against the other reports for the same source", f))
 	}
 	return &Combined{Result: r, Name: c.opt.Name, Match: c.opt.Match, Method: method, Sources: c.sources, Warnings: warn}, nil

@@ -288,12 +288,13 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 	}
 	// Reports always write release and numerator_actions; a report without them is
 	// read with the defaults, as the configuration would have been.
-	cfg := measure.Config{Policy: measure.Policy(policy), Release: measure.Release(release), NumeratorActions: measure.NumeratorActions(actions)}
-	if release == "" || actions == "" {
-		cfg = cfg.WithDefaults()
-		cfg.Policy = measure.Policy(policy)
+	rep.Policy, rep.Release, rep.NumeratorActions = measure.Policy(policy), measure.Release(release), measure.NumeratorActions(actions)
+	if release == "" {
+		rep.Release = measure.ReleaseLock
 	}
-	rep.Policy, rep.Release, rep.NumeratorActions = cfg.Policy, cfg.Release, cfg.NumeratorActions
+	if actions == "" {
+		rep.NumeratorActions = measure.ActionsPeriod
+	}
 	rep.Holidays = holidays
 	for _, s := range closures {
 		d, err := calendar.ParseDate(s)
@@ -441,6 +442,16 @@ func (rep *Report) check() error {
 	case measure.EveryVisit, measure.AnyVisit:
 	default:
 		return fmt.Errorf("policy %q is not every-visit or any-visit", rep.Policy)
+	}
+	switch rep.Release {
+	case measure.ReleaseLock, measure.ReleaseSign:
+	default:
+		return fmt.Errorf("release %q is not lock or sign", rep.Release)
+	}
+	switch rep.NumeratorActions {
+	case measure.ActionsPeriod, measure.ActionsCalendarYear:
+	default:
+		return fmt.Errorf("numerator_actions %q is not period or calendar-year", rep.NumeratorActions)
 	}
 	if rep.End < rep.Start {
 		return fmt.Errorf("performance_end %s is before performance_start %s", rep.End, rep.Start)
