@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/mipspi/mipspi/measure"
 )
@@ -19,7 +20,10 @@ var CSVTables = []string{"entities", "issues", "patients"}
 
 var (
 	entityColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "rate",
-		"pending", "points", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits"}
+		"pending", "points", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits",
+		// the headline (SPEC §5); the pi_ columns are empty without a registry block
+		"pea_points", "pea_max_points", "best_reachable_rate", "best_reachable_points",
+		"pi_estimated_score", "pi_weighted_score", "pi_zero_reasons"}
 	issueColumns = []string{"code", "severity", "tin", "npi", "clinician", "patient_id", "mrn",
 		"appointment_id", "visit_date", "deadline", "event_date", "business_days", "fixable",
 		"counts_if_locked", "has_email", "recipient", "channel", "detail"}
@@ -64,11 +68,19 @@ func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
 	if err := cw.Write(cols); err != nil {
 		return err
 	}
-	for _, e := range r.Entities {
+	for _, h := range headlines(r, o) {
+		e := h.Entity
+		score, weighted, reasons := "", "", ""
+		if h.Est != nil {
+			score, weighted = decimal(h.Est.Score, 2), decimal(h.Est.Weighted, 2)
+			reasons = strings.Join(reasonCodes(h.Est.ZeroReasons), ";")
+		}
 		row := []string{
 			string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician), itoa(e.Denominator),
 			itoa(e.Numerator), decimal(e.Rate, 4), itoa(e.Pending), decimal(e.Points, 2),
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
+			decimal(h.PEA.Points, 2), decimal(h.PEA.MaxPoints, 2), decimal(h.PEA.BestReachableRate, 4),
+			decimal(h.PEA.BestReachablePoints, 2), score, weighted, reasons,
 		}
 		if o.Combined != nil {
 			row = append(row, o.Combined.Method)

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -68,6 +69,18 @@ type htmlPage struct {
 	Worklists   []htmlWorklist
 	GroupWhatIf []string
 	Statuses    []htmlStatus
+	// The headline (SPEC §5): per entity, then the gates and unverified figures once.
+	Headlines   []htmlHeadline
+	ZeroReasons []category.Reason
+	Unverified  []string
+}
+
+type htmlHeadline struct {
+	Level, TIN, NPI string
+	Who             string
+	PEA             string
+	Category        string
+	Score           string // data-value: the estimate, "" when not estimated
 }
 
 type htmlTIN struct {
@@ -277,6 +290,16 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		}
 	}
 	p.Title = fmt.Sprintf("%s %s to %s", p.MeasureID, p.Start, p.End)
+	hs := headlines(r, o)
+	for _, h := range hs {
+		hh := htmlHeadline{Level: string(h.Entity.Level), TIN: h.Entity.TIN, NPI: h.Entity.NPI,
+			Who: h.who(htmlNameWidth), PEA: h.peaText(), Category: h.categoryText()}
+		if h.Est != nil {
+			hh.Score = decimal(h.Est.Score, 2)
+		}
+		p.Headlines = append(p.Headlines, hh)
+	}
+	p.ZeroReasons, p.Unverified = reasonsOnce(hs), unverifiedOnce(hs)
 	if !o.Generated.IsZero() {
 		p.Generated = instant(o.Generated)
 	}

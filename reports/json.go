@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -61,6 +62,40 @@ type jsonEntity struct {
 	SeenVisits             int    `json:"seen_visits"`
 	TimelyVisits           int    `json:"timely_visits"`
 	PendingVisits          int    `json:"pending_visits"`
+	// The headline (SPEC §5): PI_PEA_1's points of the maximum, the best rate still
+	// reachable (R9) and its points, what one more percentage point and the pending
+	// visits are worth, and the category estimate when there is a registry block.
+	PEAPoints           num2            `json:"pea_points"`
+	PEAMaxPoints        num2            `json:"pea_max_points"`
+	BestReachableRate   num4            `json:"best_reachable_rate"`
+	BestReachablePoints num2            `json:"best_reachable_points"`
+	NextPercentPoints   num2            `json:"pea_points_next_percent"`
+	PendingPoints       num2            `json:"pea_points_pending"`
+	PICategory          *jsonPICategory `json:"pi_category,omitempty"`
+}
+
+// jsonPICategory is the whole PI category estimate of SPEC §5.
+type jsonPICategory struct {
+	EstimatedScore num2               `json:"estimated_score"`
+	WeightedScore  num2               `json:"weighted_score"`
+	Weight         num4               `json:"weight"`
+	Bonus          num2               `json:"bonus"`
+	Capped         bool               `json:"capped"`
+	ZeroReasons    []jsonZeroReason   `json:"zero_reasons"`
+	Measures       []jsonMeasurePoint `json:"measures"`
+	Unverified     []string           `json:"unverified"`
+}
+
+type jsonZeroReason struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type jsonMeasurePoint struct {
+	MeasureID string `json:"measure_id"`
+	Points    num2   `json:"points"`
+	MaxPoints num2   `json:"max_points"`
+	Basis     string `json:"basis"`
 }
 
 // jsonIssue keeps every SPEC §4 key on every row; keys that do not apply to a
@@ -207,12 +242,17 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, d := range ci.Closures {
 		rep.Closures = append(rep.Closures, d.String())
 	}
-	for _, e := range r.Entities {
+	for _, h := range headlines(r, o) {
+		e := h.Entity
 		rep.Entities = append(rep.Entities, jsonEntity{
 			Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician,
 			Denominator: e.Denominator, Numerator: e.Numerator, Rate: num4(e.Rate), Pending: e.Pending,
 			Points: num2(e.Points), NumeratorIfNotesLocked: e.NumeratorIfNotesLocked,
 			SeenVisits: e.SeenVisits, TimelyVisits: e.TimelyVisits, PendingVisits: e.PendingVisits,
+			PEAPoints: num2(h.PEA.Points), PEAMaxPoints: num2(h.PEA.MaxPoints),
+			BestReachableRate: num4(h.PEA.BestReachableRate), BestReachablePoints: num2(h.PEA.BestReachablePoints),
+			NextPercentPoints: num2(h.PEA.NextPercentGain), PendingPoints: num2(h.PEA.PendingGain),
+			PICategory: piCategoryJSON(h.Est),
 		})
 	}
 	for _, f := range r.Findings {
@@ -255,6 +295,25 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		return fmt.Errorf("write JSON report: %w", err)
 	}
 	return nil
+}
+
+func piCategoryJSON(est *category.Estimate) *jsonPICategory {
+	if est == nil {
+		return nil
+	}
+	j := &jsonPICategory{
+		EstimatedScore: num2(est.Score), WeightedScore: num2(est.Weighted), Weight: num4(est.Weight),
+		Bonus: num2(est.Bonus), Capped: est.Capped,
+		ZeroReasons: []jsonZeroReason{}, Measures: []jsonMeasurePoint{}, Unverified: []string{},
+	}
+	for _, z := range est.ZeroReasons {
+		j.ZeroReasons = append(j.ZeroReasons, jsonZeroReason{Code: z.Code, Message: z.Message})
+	}
+	for _, m := range est.Measures {
+		j.Measures = append(j.Measures, jsonMeasurePoint{MeasureID: m.ID, Points: num2(m.Points), MaxPoints: num2(m.MaxPoints), Basis: string(m.Basis)})
+	}
+	j.Unverified = append(j.Unverified, est.Unverified...)
+	return j
 }
 
 func issueJSON(is measure.Issue) jsonIssue {

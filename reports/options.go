@@ -1,12 +1,20 @@
 package reports
 
-import "time"
+import (
+	"time"
+
+	"github.com/mipspi/mipspi/category"
+)
 
 // Options carries what a report states about its own making. None of it changes a figure.
 type Options struct {
 	Version   string    // mipspi version, for the Run sheet and the JSON report (omitted when "")
 	Source    string    // redacted database description (host, port, database; never a password)
 	Generated time.Time // when the report was made; passed in, never read from the clock here
+	// Registry is the practice's answers for the other PI measures (the configuration's
+	// registry block), nil when it has none: with it every format leads with the
+	// estimated PI category score (SPEC §5).
+	Registry *category.Answers
 	// Fingerprint identifies the database the report was read from, for the JSON report,
 	// so that `mipspi combine` can refuse the same source twice (SPEC §7). Nil: omitted.
 	Fingerprint *Fingerprint

@@ -31,6 +31,7 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 	}
 	ew := &errWriter{w: w}
 	tableHeader(ew, r, o)
+	tableHeadline(ew, r, o)
 	tableEntities(ew, r)
 	tableFindings(ew, r)
 	if o.Combined != nil {

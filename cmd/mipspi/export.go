@@ -31,7 +31,7 @@ func exportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: flagFormat, Usage: "the registry format: qpp, qrda3 or csv (same as --to FORMAT)"},
 		&cli.StringFlag{Name: "entity", Value: "all", Usage: "entities to export: individual, group or all"},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "`DIR`ectory for the files (created 0700 if absent)"},
-		&cli.BoolFlag{Name: "force", Usage: "write the files even when validation finds errors"},
+		&cli.BoolFlag{Name: "force", Usage: "write the files even when validation finds errors or the PI category would score 0"},
 	)
 	return &cli.Command{
 		Name:      "export",
@@ -71,15 +71,33 @@ func exportCommand(s *streams) *cli.Command {
 			}
 			filter := registry.EntityFilter(entity)
 			problems := registry.Validate(r, rc, filter)
+			// SPEC §5: a submission whose PI category would score 0 is refused before
+			// anything is written; each reason is said once (the problems that repeat a
+			// gate are left out).
+			gates, err := registry.Gates(r, rc, filter)
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			zero := printGates(s.stderr, gates, o.File != nil && o.File.Registry != nil, c.Bool("force"))
 			for _, p := range problems {
+				if zero && p.RepeatsGate() {
+					continue
+				}
 				fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(p.String()))
 			}
-			if registry.HasErrors(problems) && !c.Bool("force") {
+			if (zero || registry.HasErrors(problems)) && !c.Bool("force") {
 				n := 0
 				for _, p := range problems {
-					if p.Severity == registry.SeverityError {
+					if p.Severity == registry.SeverityError && !(zero && p.RepeatsGate()) {
 						n++
 					}
+				}
+				if zero {
+					other := ""
+					if n > 0 {
+						other = fmt.Sprintf(" and %d other validation error(s)", n)
+					}
+					return fmt.Errorf("export: refused: the PI category would score 0 (%d reason(s) above)%s; nothing written (--force writes anyway)", len(gates), other)
 				}
 				return fmt.Errorf("export: %d validation error(s) above; nothing written (--force writes anyway)", n)
 			}

@@ -94,6 +94,7 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		printFindings(s.stderr, r)
 	}
 	ro := reportsOptions(source)
+	ro.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
 	// What `mipspi combine` needs to add this report to others (SPEC §7).
 	ro.Fingerprint = fingerprint(o.DSN)
 	if out.Key != nil {
