@@ -32,6 +32,7 @@ func combineCommand(s *streams) *cli.Command {
 			&cli.StringFlag{Name: "match", Value: string(combine.MatchNone), Usage: "how patients are counted across reports: none (summed) or patients (matched by pseudonym)"},
 			&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(reportFormats, ", ")},
 			&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout"},
+			&cli.StringFlag{Name: flagConfig, Usage: "YAML configuration `FILE` whose registry block (CEHRT ID, the other PI answers) gives the PI category estimate of every row, the APM Entity's included"},
 			quietFlag(),
 		},
 		Action: func(c *cli.Context) error { return runCombine(c.Context, c, s) },
@@ -66,6 +67,10 @@ func runCombine(ctx context.Context, c *cli.Context, s *streams) error {
 	if format == "xlsx" && out.Out == "" && isTerminal(s.stdout) {
 		return usagef("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect stdout)")
 	}
+	fc, err := loadConfigFlag(c)
+	if err != nil {
+		return err
+	}
 	cb := combine.New(combine.Options{Name: strings.TrimSpace(c.String("name")), Match: combine.Match(match)})
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -87,7 +92,11 @@ func runCombine(ctx context.Context, c *cli.Context, s *streams) error {
 			printFindings(s.stderr, res.Result)
 		}
 	}
-	return writeReport(ctx, s.stdout, res.Result, out, combinedOptions(res))
+	ro := combinedOptions(res)
+	// The whole-category estimate (SPEC §5) of every combined row, the APM Entity's
+	// included, from the practice's answers, exactly as mipspi report gives it.
+	ro.Registry = registryAnswers(fc)
+	return writeReport(ctx, s.stdout, res.Result, out, ro)
 }
 
 // addFile reads one report as a stream and adds it.
@@ -108,12 +117,6 @@ func addFile(cb *combine.Combiner, name string) error {
 }
 
 // combinedOptions is what every format states about a combined report (SPEC §7).
-//
-// Hook for the whole-category estimate of SPEC §5 (issue 14, package category): the
-// combined Result is an ordinary measure.Result whose rows, the apm_entity row included,
-// are plain measure.EntityResult values, so the estimate joins here exactly as it does
-// for mipspi report: once reports.Options carries the practice's registry answers, give
-// combine a --config FILE and set them on the Options returned below.
 func combinedOptions(res *combine.Combined) reports.Options {
 	o := reportsOptions(fmt.Sprintf("%d reports combined", len(res.Sources)))
 	cmb := &reports.Combined{Name: res.Name, Match: string(res.Match), Method: res.Method}

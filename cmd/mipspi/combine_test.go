@@ -367,3 +367,52 @@ func TestReportFingerprint(t *testing.T) {
 		t.Errorf("postgres fingerprint = %+v", f)
 	}
 }
+
+// TestCombineCategory: with the entity's registry answers, every combined row carries
+// the whole-category estimate of SPEC §5, the APM Entity's row included, computed from
+// the combined figures.
+func TestCombineCategory(t *testing.T) {
+	combineSites(t)
+	cfg := filepath.Join(testdataDir, "combine", "registry.yaml")
+	out := mustRun(t, "combine", "--name", "Lakeside ACO", "--config", cfg, "--format", "json", "a.json", "b.json", "c.json").stdout
+	var doc struct {
+		Entities []struct {
+			Level                  string
+			Numerator, Denominator int
+			PEAPoints              float64 `json:"pea_points"`
+			PICategory             *struct {
+				EstimatedScore float64 `json:"estimated_score"`
+				Measures       []struct {
+					MeasureID string  `json:"measure_id"`
+					Points    float64 `json:"points"`
+				}
+			} `json:"pi_category"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	apm := doc.Entities[len(doc.Entities)-1]
+	if apm.Level != "apm_entity" || apm.PICategory == nil {
+		t.Fatalf("APM Entity row %+v has no PI category estimate", apm)
+	}
+	// 4/7 of PEA's 25 points, rounded (SPEC §5): 14.
+	pea := -1.0
+	for _, m := range apm.PICategory.Measures {
+		if m.MeasureID == "PI_PEA_1" {
+			pea = m.Points
+		}
+	}
+	if pea != 14 || apm.PICategory.EstimatedScore <= 0 {
+		t.Errorf("APM Entity: PI_PEA_1 points %v (want 14 from 4/7), estimate %v", pea, apm.PICategory.EstimatedScore)
+	}
+	for _, e := range doc.Entities {
+		if e.PICategory == nil {
+			t.Errorf("%s row without an estimate", e.Level)
+		}
+	}
+	table := mustRun(t, "combine", "--name", "Lakeside ACO", "--config", cfg, "a.json", "b.json", "c.json").stdout
+	if !strings.Contains(table, "APM Entity Lakeside ACO (all TINs)\n    PEA 57.14% (4/7)") {
+		t.Errorf("table headline for the APM Entity missing:\n%s", table)
+	}
+}
