@@ -16,7 +16,7 @@ import (
 )
 
 // CSVTables are the tables CSV can write, in the order `--table` documents them.
-var CSVTables = []string{"entities", "issues", "patients"}
+var CSVTables = []string{"entities", "issues", "patients", "evidence"}
 
 var (
 	entityColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "rate",
@@ -46,6 +46,8 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 		err = csvIssues(cw, r)
 	case "patients":
 		err = csvPatients(cw, r)
+	case "evidence":
+		err = csvEvidence(cw, o.Evidence)
 	default:
 		return fmt.Errorf("write CSV: unknown table %q (want entities, issues or patients)", table)
 	}

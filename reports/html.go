@@ -73,6 +73,7 @@ type htmlPage struct {
 	Headlines   []htmlHeadline
 	ZeroReasons []category.Reason
 	Unverified  []string
+	Evidence    *htmlEvidence // the patient API evidence (SPEC §6), nil without --evidence
 }
 
 type htmlHeadline struct {
@@ -424,6 +425,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		}
 		p.Statuses = append(p.Statuses, htmlStatus{Status: text(s.Status, htmlNameWidth), Count: s.Count, Kind: kind})
 	}
+	p.Evidence = htmlEvidenceOf(o.Evidence)
 	return p
 }
 

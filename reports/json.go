@@ -40,6 +40,7 @@ type jsonReport struct {
 	Statuses         []jsonStatus  `json:"statuses"`
 	Counts           jsonCounts    `json:"counts"`
 	Patients         []jsonPatient `json:"patients,omitempty"`
+	APIEvidence      *jsonEvidence `json:"api_evidence,omitempty"`
 }
 
 type jsonHoliday struct {
@@ -228,6 +229,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		Entities:         make([]jsonEntity, 0, len(r.Entities)),
 		Findings:         make([]jsonFinding, 0, len(r.Findings)),
 		Statuses:         make([]jsonStatus, 0, len(r.Statuses)),
+		APIEvidence:      jsonEvidenceOf(o.Evidence),
 		Counts: jsonCounts{
 			Patients: r.Counts.Patients, Appointments: r.Counts.Appointments,
 			OutsidePeriod: r.Counts.OutsidePeriod, NotSeen: r.Counts.NotSeen,

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/mipspi/mipspi/category"
+	"github.com/mipspi/mipspi/measure"
 )
 
 // Options carries what a report states about its own making. None of it changes a figure.
@@ -15,6 +16,9 @@ type Options struct {
 	// registry block), nil when it has none: with it every format leads with the
 	// estimated PI category score (SPEC §5).
 	Registry *category.Answers
+
+	// Evidence is the patient API evidence (mipspi report --evidence, SPEC §6); nil = none.
+	Evidence *measure.APIEvidence
 	// Fingerprint identifies the database the report was read from, for the JSON report,
 	// so that `mipspi combine` can refuse the same source twice (SPEC §7). Nil: omitted.
 	Fingerprint *Fingerprint

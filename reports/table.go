@@ -34,6 +34,7 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 	tableHeadline(ew, r, o)
 	tableEntities(ew, r)
 	tableFindings(ew, r)
+	tableEvidence(ew, o.Evidence)
 	if o.Combined != nil {
 		// SPEC §7: only figures travel; each site's report keeps its own issue rows.
 		ew.printf("\nIssues: listed in each source report (mipspi report --format csv --table issues at each site)\n")

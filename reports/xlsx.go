@@ -162,6 +162,9 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	order = append(order, wb.issueSheets...)
 	order = append(order, wb.patientSheets...)
 	order = append(order, wb.worklistSheets...)
+	if o.Evidence != nil {
+		order = append(order, SheetEvidence)
+	}
 	order = append(order, SheetRun)
 	for _, name := range order {
 		if _, err := f.NewSheet(name); err != nil {
@@ -176,6 +179,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		{"Issues sheet", wb.issues},
 		{"Patients sheet", wb.patients},
 		{"Worklist sheet", wb.worklist},
+		{"API evidence sheet", wb.evidence},
 		{"Run sheet", wb.run},
 		{"document properties", wb.props},
 	} {

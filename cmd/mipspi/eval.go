@@ -24,6 +24,7 @@ import (
 type evalSink struct {
 	cfg      measure.Config
 	ev       *measure.Evaluator
+	onPrac   func(measure.Practice)
 	patients int
 	progress *progressbar.ProgressBar // nil when silent
 }
@@ -34,6 +35,9 @@ func (s *evalSink) Practice(p measure.Practice) error {
 		return fmt.Errorf("start evaluation: %w", err)
 	}
 	s.ev = ev
+	if s.onPrac != nil {
+		s.onPrac(p)
+	}
 	return nil
 }
 
@@ -66,7 +70,7 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	defer store.Close()
 	source := store.String()
 
-	sink := &evalSink{cfg: o.Config}
+	sink := &evalSink{cfg: o.Config, onPrac: o.OnPractice}
 	if !o.Quiet && isTerminal(stderr) {
 		sink.progress = newProgress(stderr, -1, "reading patients")
 	}

@@ -130,6 +130,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			calendarCommand(s),
 			dbCommand(s),
 			demoCommand(s),
+			apiCommand(s),
 			combineCommand(s),
 		},
 	}

@@ -203,6 +203,9 @@ type evalOptions struct {
 	File    *fileConfig
 	Timeout time.Duration
 	Quiet   bool
+	// OnPractice, when set, receives the practice's reference data as read (report
+	// --evidence judges probes against its api_windows and office zones).
+	OnPractice func(measure.Practice)
 }
 
 // evalFlags turns the shared flags into an evaluation. to is the period end as given

@@ -28,6 +28,7 @@ func reportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout"},
 		&cli.BoolFlag{Name: "deidentify", Usage: "replace patient names, MRNs and birth dates with a keyed hash"},
 		&cli.StringFlag{Name: "deidentify-key", EnvVars: []string{"MIPSPI_DEIDENTIFY_KEY"}, Usage: "secret `KEY` for --deidentify (never stored)"},
+		evidenceFlag(),
 	)
 	return &cli.Command{
 		Name:      "report",
@@ -81,9 +82,17 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 	}
 	// The drill-down is kept only where it is written: it is what grows with patients.
 	o.Config.KeepPatients = format == "xlsx" || (format == "csv" && table == "patients") || c.Bool("patients")
+	evidence, err := evidenceOption(c, o)
+	if err != nil {
+		return err
+	}
 
 	r, source, err := evaluate(ctx, o, s.stderr)
 	if err != nil {
+		return err
+	}
+	opts := reportsOptions(source)
+	if opts.Evidence, err = evidence(ctx, r); err != nil {
 		return err
 	}
 	if out.Key != nil {
@@ -93,14 +102,13 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		// The table carries the warnings itself; other formats get them on stderr.
 		printFindings(s.stderr, r)
 	}
-	ro := reportsOptions(source)
-	ro.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
+	opts.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
 	// What `mipspi combine` needs to add this report to others (SPEC §7).
-	ro.Fingerprint = fingerprint(o.DSN)
+	opts.Fingerprint = fingerprint(o.DSN)
 	if out.Key != nil {
-		ro.PseudonymKeyID = reports.KeyID(out.Key)
+		opts.PseudonymKeyID = reports.KeyID(out.Key)
 	}
-	return writeReport(ctx, s.stdout, r, out, ro)
+	return writeReport(ctx, s.stdout, r, out, opts)
 }
 
 func reportsOptions(source string) reports.Options {
