@@ -416,3 +416,23 @@ func TestCombineCategory(t *testing.T) {
 		t.Errorf("table headline for the APM Entity missing:\n%s", table)
 	}
 }
+
+// TestCombineTINSlices: one database reported TIN by TIN (--tin) is not the same source
+// twice: the slices add up to the whole report.
+func TestCombineTINSlices(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dsn := siteDB(t, "site-b")
+	base := []string{"report", "--db", dsn, "--format", "json"}
+	mustRun(t, args(base, combinePeriod, []string{"--out", "whole.json"})...)
+	mustRun(t, args(base, combinePeriod, []string{"--tin", "123456789", "--out", "t1.json"})...)
+	mustRun(t, args(base, combinePeriod, []string{"--tin", "987654321", "--out", "t2.json"})...)
+	whole := mustRun(t, "combine", "--format", "csv", "whole.json").stdout
+	slices := mustRun(t, "combine", "--format", "csv", "t1.json", "t2.json").stdout
+	if whole != slices {
+		t.Errorf("TIN slices differ from the whole:\n%s", cmp.Diff(whole, slices))
+	}
+	o := mipspi(t, "combine", "whole.json", "t1.json")
+	if o.code != exitFail || !strings.Contains(o.stderr, "t1.json: the same source as whole.json") {
+		t.Errorf("a slice with the whole: exit %d, stderr %q", o.code, o.stderr)
+	}
+}
