@@ -62,7 +62,12 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 }
 
 func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
-	if err := cw.Write(entityColumns); err != nil {
+	cols := entityColumns
+	if o.Combined != nil {
+		// SPEC §7: a combined report says on every row how its patients were counted.
+		cols = append(cols[:len(cols):len(cols)], "method")
+	}
+	if err := cw.Write(cols); err != nil {
 		return err
 	}
 	for _, h := range headlines(r, o) {
@@ -72,13 +77,17 @@ func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
 			score, weighted = decimal(h.Est.Score, 2), decimal(h.Est.Weighted, 2)
 			reasons = strings.Join(reasonCodes(h.Est.ZeroReasons), ";")
 		}
-		if err := cw.Write([]string{
+		row := []string{
 			string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician), itoa(e.Denominator),
 			itoa(e.Numerator), decimal(e.Rate, 4), itoa(e.Pending), decimal(e.Points, 2),
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
 			decimal(h.PEA.Points, 2), decimal(h.PEA.MaxPoints, 2), decimal(h.PEA.BestReachableRate, 4),
 			decimal(h.PEA.BestReachablePoints, 2), score, weighted, reasons,
-		}); err != nil {
+		}
+		if o.Combined != nil {
+			row = append(row, o.Combined.Method)
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

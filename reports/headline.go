@@ -45,8 +45,11 @@ func points(x float64) string { return strconv.FormatFloat(round(x, 2), 'f', -1,
 // "TIN 123456789 group".
 func (h headline) who(max int) string {
 	e := h.Entity
-	if e.Level == measure.Group {
+	switch e.Level {
+	case measure.Group:
 		return "TIN " + terminal(e.TIN, max) + " group (all clinicians)"
+	case measure.APMEntity: // mipspi combine (SPEC §7)
+		return "APM Entity " + terminal(e.Clinician, max) + " (all TINs)"
 	}
 	s := "TIN " + terminal(e.TIN, max) + " NPI " + terminal(e.NPI, max)
 	if e.Clinician != "" {

@@ -54,6 +54,8 @@ type htmlPage struct {
 	Closures    string
 	Filter      string
 	Source      string
+	Method      string   // SPEC §7: combined reports only
+	Combined    []string // the source reports, one line each
 	Version     string
 	Generated   string
 	Counts      measure.Counts
@@ -278,6 +280,16 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		Version:     text(o.Version, htmlNameWidth),
 		Counts:      r.Counts,
 	}
+	if cb := o.Combined; cb != nil {
+		p.Method = cb.Method
+		for _, s := range cb.Sources {
+			src := "no source named"
+			if s.Source != nil {
+				src = s.Source.String()
+			}
+			p.Combined = append(p.Combined, text(fmt.Sprintf("%s (%s, as of %s)", s.File, src, s.AsOf), 300))
+		}
+	}
 	p.Title = fmt.Sprintf("%s %s to %s", p.MeasureID, p.Start, p.End)
 	hs := headlines(r, o)
 	for _, h := range hs {
@@ -476,6 +488,9 @@ func rateChart(r *measure.Result) *htmlRateChart {
 	}
 	for i := range r.Entities {
 		e := &r.Entities[i]
+		if e.Level == measure.APMEntity {
+			continue // the table shows it; the chart is one bar per clinician
+		}
 		if e.TIN != tin || i == 0 {
 			flush()
 			tin, first = e.TIN, len(ch.Bars)

@@ -4,7 +4,8 @@ package reports
 // read it: the SPEC's names are kept exactly, more fields are only ever added. Structs fix
 // the field order and slices keep the Result's order, so the same Result always gives
 // byte-identical output (issue 7: identical across SQLite and PostgreSQL, which is why
-// neither the generation time nor the database source is written here).
+// the generation time is not written here; the source fingerprint of SPEC §7, the one
+// field that names the database, is written only when the caller passes it).
 
 import (
 	"fmt"
@@ -30,6 +31,9 @@ type jsonReport struct {
 	TINFilter        string        `json:"tin_filter,omitempty"`
 	NPIFilter        string        `json:"npi_filter,omitempty"`
 	Version          string        `json:"version,omitempty"`
+	Source           *Fingerprint  `json:"source,omitempty"`           // SPEC §7
+	PseudonymKeyID   string        `json:"pseudonym_key_id,omitempty"` // SPEC §7
+	Combined         *jsonCombined `json:"combined,omitempty"`         // SPEC §7
 	Entities         []jsonEntity  `json:"entities"`
 	Issues           []jsonIssue   `json:"issues"`
 	Findings         []jsonFinding `json:"findings"`
@@ -166,6 +170,34 @@ type jsonPatient struct {
 	TimelyVisits int    `json:"timely_visits"`
 	FirstVisit   string `json:"first_visit"`
 	LastVisit    string `json:"last_visit"`
+	PatientKey   string `json:"patient_key,omitempty"` // SPEC §7: pseudonymised reports only
+}
+
+// jsonCombined says how a combined report was added up and from what (SPEC §7).
+type jsonCombined struct {
+	Name    string               `json:"name,omitempty"`
+	Match   string               `json:"match"`
+	Method  string               `json:"method"`
+	Sources []jsonCombinedSource `json:"sources"`
+}
+
+type jsonCombinedSource struct {
+	File     string       `json:"file"`
+	Source   *Fingerprint `json:"source,omitempty"`
+	AsOf     string       `json:"as_of"`
+	Version  string       `json:"version,omitempty"`
+	Entities int          `json:"entities"`
+}
+
+func combinedJSON(c *Combined) *jsonCombined {
+	if c == nil {
+		return nil
+	}
+	j := &jsonCombined{Name: c.Name, Match: c.Match, Method: c.Method, Sources: make([]jsonCombinedSource, 0, len(c.Sources))}
+	for _, s := range c.Sources {
+		j.Sources = append(j.Sources, jsonCombinedSource{File: s.File, Source: s.Source, AsOf: s.AsOf, Version: s.Version, Entities: s.Entities})
+	}
+	return j
 }
 
 // JSON writes the report of SPEC §4 with 2-space indent and a trailing newline.
@@ -191,6 +223,9 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		TINFilter:        c.TIN,
 		NPIFilter:        c.NPI,
 		Version:          o.Version,
+		Source:           o.Fingerprint,
+		PseudonymKeyID:   o.PseudonymKeyID,
+		Combined:         combinedJSON(o.Combined),
 		Entities:         make([]jsonEntity, 0, len(r.Entities)),
 		Findings:         make([]jsonFinding, 0, len(r.Findings)),
 		Statuses:         make([]jsonStatus, 0, len(r.Statuses)),
@@ -254,6 +289,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 				InNumerator: p.InNumerator, Pending: p.Pending, Reason: string(p.Reason),
 				SeenVisits: p.SeenVisits, TimelyVisits: p.TimelyVisits,
 				FirstVisit: p.FirstVisit.String(), LastVisit: p.LastVisit.String(),
+				PatientKey: p.PatientKey,
 			}
 		}},
 	}

@@ -696,6 +696,7 @@ func (wb *workbook) run() error {
 		func() error { return line(wb.bold("Patients"), sheetsNote(wb.patientSheets, len(r.Outcomes))) },
 		func() error { return line(wb.bold("mipspi version"), version) },
 		func() error { return line(wb.bold("Source"), o.Source) },
+		func() error { return xlsxCombined(o.Combined, func(s string) any { return wb.bold(s) }, line, section) },
 		func() error { return line(wb.bold("Generated (UTC)"), generated) },
 		func() error {
 			if err := section(fmt.Sprintf("Holidays applied (%s to %s, the last deadline)", ci.From, ci.To), "Observed", "Actual", "Holiday"); err != nil {
@@ -811,6 +812,30 @@ func (wb *workbook) props() error {
 		dp.Modified = dp.Created
 	}
 	return wb.f.SetDocProps(dp)
+}
+
+// xlsxCombined adds to the Run sheet how a combined report was made (SPEC §7): the
+// method and one line per source report.
+func xlsxCombined(c *Combined, bold func(string) any, line func(...any) error, section func(string, ...string) error) error {
+	if c == nil {
+		return nil
+	}
+	if err := line(bold("Method"), c.Method); err != nil {
+		return err
+	}
+	if err := section("Combined from", "File", "Source", "As of", "mipspi version", "Entities"); err != nil {
+		return err
+	}
+	for _, s := range c.Sources {
+		src := ""
+		if s.Source != nil {
+			src = s.Source.String()
+		}
+		if err := line(s.File, src, s.AsOf, s.Version, s.Entities); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // runCategory writes, when there is a registry block, why the PI category estimate is 0

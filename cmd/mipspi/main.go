@@ -149,6 +149,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			dbCommand(s),
 			demoCommand(s),
 			apiCommand(s),
+			combineCommand(s),
 		},
 	}
 	app.Action = groupAction(s)

@@ -100,6 +100,11 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		printFindings(s.stderr, r)
 	}
 	opts.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
+	// What `mipspi combine` needs to add this report to others (SPEC §7).
+	opts.Fingerprint = fingerprint(o.DSN)
+	if out.Key != nil {
+		opts.PseudonymKeyID = reports.KeyID(out.Key)
+	}
 	return writeReport(ctx, s.stdout, r, out, opts)
 }
 
