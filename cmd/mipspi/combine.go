@@ -56,7 +56,7 @@ func runCombine(ctx context.Context, c *cli.Context, s *streams) error {
 		return usagef("give the JSON reports to combine: mipspi combine [flags] REPORT.json…")
 	}
 	out := reportOutput{Format: format, Table: "entities", Out: c.String(flagOut)}
-	if err := checkOut(out.Out); err != nil {
+	if err := checkOut(c, out.Out); err != nil {
 		return err
 	}
 	for _, f := range files {

@@ -37,7 +37,7 @@ func siteDB(t *testing.T, name string) string {
 // the drill-down, to file.
 func siteReport(t *testing.T, dsn, file string, extra ...string) {
 	t.Helper()
-	a := args([]string{"report", "--db", dsn, "--format", "json", "--patients", "--deidentify", "--deidentify-key", combineKey, "--out", file}, combinePeriod, extra)
+	a := args([]string{"report", "--db", dsn, "--format", "json", "--patients", "--pseudonymize", "--pseudonymize-key", combineKey, "--out", file}, combinePeriod, extra)
 	mustRun(t, a...)
 }
 
@@ -296,7 +296,7 @@ func TestCombineRefuses(t *testing.T) {
 	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-06-30", "--as-of", "2026-01-15T12:00:00Z", "--quiet", "--format", "json", "--out", "b-half.json")
 	mustRun(t, "report", "--db", "sqlite:site-a.db", "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-01-20", "--quiet", "--format", "json", "--out", "a-later.json")
 	mustRun(t, "report", "--db", "sqlite:site-a.db", "--from", "2025-01-01", "--to", "2025-12-31", "--quiet", "--format", "json", "--npi", "1234567893", "--out", "a-npi.json")
-	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-12-31", "--quiet", "--format", "json", "--patients", "--deidentify", "--deidentify-key", "another key of sixteen+", "--out", "b-otherkey.json")
+	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-12-31", "--quiet", "--format", "json", "--patients", "--pseudonymize", "--pseudonymize-key", "another key of sixteen+", "--out", "b-otherkey.json")
 	mustRun(t, args([]string{"report", "--db", "sqlite:site-b.db", "--format", "json", "--patients", "--out", "b-plain.json"}, combinePeriod)...)
 	mustRun(t, "combine", "--format", "json", "--out", "ab.json", "a.json", "b.json")
 	if err := os.WriteFile("a-cut.json", a[:len(a)/2], 0o600); err != nil {

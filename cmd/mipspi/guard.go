@@ -47,9 +47,9 @@ func protectedFiles(c *cli.Context) []protectedFile {
 	return ps
 }
 
-// sameFile reports whether a and b name one file: the same inode when both exist, or
+// sameOutput reports whether a and b name one file: the same inode when both exist, or
 // the same name in the same directory when either does not exist yet.
-func sameFile(a, b string) bool {
+func sameOutput(a, b string) bool {
 	fa, errA := os.Stat(a)
 	fb, errB := os.Stat(b)
 	if errA == nil && errB == nil {
@@ -66,7 +66,7 @@ func sameFile(a, b string) bool {
 // refuseProtected is the usage error when path is one of ps.
 func refuseProtected(flag, path string, ps []protectedFile) error {
 	for _, p := range ps {
-		if sameFile(path, p.path) {
+		if sameOutput(path, p.path) {
 			return usagef("--%s %s is %s (%s); give another file name", flag, path, p.what, p.path)
 		}
 	}

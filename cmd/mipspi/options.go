@@ -190,6 +190,16 @@ func requireReadDB(c *cli.Context) (string, error) {
 	return dsn, nil
 }
 
+// sqlitePath is the file of a sqlite:/file: DSN, its parameters parsed ("" for
+// PostgreSQL, in-memory SQLite or a DSN that does not parse).
+func sqlitePath(dsn string) string {
+	d, err := ehr.ParseDSN(dsn)
+	if err != nil || d.Dialect != ehr.SQLite || d.Memory {
+		return ""
+	}
+	return d.Path
+}
+
 // requireExistingDB refuses a SQLite file that does not exist (SQLite would silently
 // create an empty file: a write, and a confusing "no such table" next), a directory
 // or anything but a regular file.
