@@ -2,7 +2,6 @@ package ehr
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"time"
 
@@ -91,19 +90,12 @@ func (c *colText) interned(t map[string]string) string {
 	return s
 }
 
-// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go). With julian set it
-// also takes a REAL Julian day number, which is how the SQLite query hands over the
-// minimum note times it computed with julianday() (never a stored value: stored REALs
-// are not timestamps).
+// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go).
 type colTime struct {
-	t      time.Time
-	null   bool
-	bad    string
-	julian bool
+	t    time.Time
+	null bool
+	bad  string
 }
-
-// unixEpochJD is the Julian day number of 1970-01-01T00:00Z.
-const unixEpochJD = 2440587.5
 
 func (c *colTime) Scan(src any) error {
 	c.t, c.null, c.bad = time.Time{}, false, ""
@@ -111,12 +103,6 @@ func (c *colTime) Scan(src any) error {
 	switch v := src.(type) {
 	case time.Time:
 		c.t, ok = v.UTC(), true
-	case float64:
-		if c.julian {
-			// SQLite keeps instants to the millisecond; a float64 day number near 2.46e6
-			// resolves ~50 µs, so rounding to the millisecond is exact.
-			c.t, ok = time.UnixMilli(int64(math.Round((v-unixEpochJD)*86400000))).UTC(), true
-		}
 	case []byte:
 		c.t, ok = parseInstant(v)
 	case string:

@@ -15,7 +15,8 @@ import (
 // Without a zone the text is UTC, as SQLite's own CURRENT_TIMESTAMP and datetime()
 // write it. Anything else (no seconds, "+00", offsets beyond ±14:59, dates alone, epoch
 // numbers, impossible dates such as 2025-02-30) is unparseable. These are exactly the spellings SQLite's
-// julianday() also understands, so the SQLite queries can compare instants with it.
+// julianday() also understands: the period's rows are parsed here (visits.go), and the
+// duplicate-id check of views without a key windows with julianday().
 
 // formatInstant is the spelling mipspi writes into SQLite: UTC RFC 3339.
 func formatInstant(t time.Time) string {
@@ -67,6 +68,8 @@ func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 		// -12:00..+14:00); accepting more here would let the SQLite query see NULL where
 		// this parser sees an instant: such a row escapes the window and sorts first (a
 		// later invitation taken for the earliest). FuzzParseTime holds the two together.
+		// The SQLite period scan's text bounds (visits.go) rely on it too: a local date
+		// is then never more than a day from the UTC one.
 		if !ok1 || !ok2 || oh > 14 || om > 59 {
 			return time.Time{}, false
 		}
