@@ -2,6 +2,7 @@ package ehr
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -90,11 +91,15 @@ func (c *colText) interned(t map[string]string) string {
 	return s
 }
 
-// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go).
+// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go). With epoch set
+// it takes what PostgreSQL's extract(epoch FROM …) hands over instead: seconds since
+// 1970 as numeric text (lib/pq passes the bytes through) or a float8 before
+// PostgreSQL 14 — cheaper to read than lib/pq's timestamp decoding (read.go, expr).
 type colTime struct {
-	t    time.Time
-	null bool
-	bad  string
+	t     time.Time
+	null  bool
+	bad   string
+	epoch bool
 }
 
 func (c *colTime) Scan(src any) error {
@@ -104,9 +109,18 @@ func (c *colTime) Scan(src any) error {
 	case time.Time:
 		c.t, ok = v.UTC(), true
 	case []byte:
-		c.t, ok = parseInstant(v)
+		if c.epoch {
+			c.t, ok = parseEpoch(v)
+		} else {
+			c.t, ok = parseInstant(v)
+		}
 	case string:
 		c.t, ok = parseInstant(v)
+	case float64:
+		if c.epoch && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			sec := math.Floor(v)
+			c.t, ok = time.Unix(int64(sec), int64(math.Round((v-sec)*1e6))*1000).UTC(), true
+		}
 	case nil:
 		c.null, ok = true, true
 	}
@@ -119,6 +133,42 @@ func (c *colTime) Scan(src any) error {
 		c.bad = problemZeroInstant
 	}
 	return nil
+}
+
+// parseEpoch reads [-]SECONDS[.FRACTION], as PostgreSQL prints a numeric epoch.
+func parseEpoch(b []byte) (time.Time, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	var sec, nsec int64
+	i := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if sec > (math.MaxInt64-9)/10 {
+			return time.Time{}, false
+		}
+		sec = sec*10 + int64(b[i]-'0')
+	}
+	if i == 0 {
+		return time.Time{}, false
+	}
+	if i < len(b) {
+		if b[i] != '.' {
+			return time.Time{}, false
+		}
+		scale := int64(100000000)
+		for i++; i < len(b); i++ {
+			if b[i] < '0' || b[i] > '9' {
+				return time.Time{}, false
+			}
+			nsec += int64(b[i]-'0') * scale
+			scale /= 10
+		}
+	}
+	if neg {
+		sec, nsec = -sec, -nsec
+	}
+	return time.Unix(sec, nsec).UTC(), true
 }
 
 const problemZeroInstant = "timestamp 0001-01-01T00:00:00Z cannot be told from a missing value"

@@ -27,6 +27,7 @@ const (
 
 // column is one column of a model.
 type column struct {
+	rel      string
 	name     string
 	kind     colKind
 	notNull  bool // SPEC §3 NOT NULL: a NULL read is a DataError
@@ -121,7 +122,7 @@ func newRelation(model any) *relation {
 	t := refTables.Get(typ)
 	r := &relation{name: t.Name, typ: typ, table: t, byName: map[string]*column{}}
 	for _, f := range t.Fields {
-		c := &column{name: f.Name, notNull: f.NotNull, nullZero: f.NullZero, field: f}
+		c := &column{rel: t.Name, name: f.Name, notNull: f.NotNull, nullZero: f.NullZero, field: f}
 		switch {
 		case f.IndirectType == timeType:
 			c.kind = kInstant

@@ -89,6 +89,9 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 			return st, err
 		}
 	}
+	if err := r.epochColumns(); err != nil {
+		return st, r.fail("appointments", err)
+	}
 	if err := r.piped(p, lo, hi, sink); err != nil {
 		return st, err
 	}
@@ -139,6 +142,35 @@ type reader struct {
 	st     *ReadStats
 	// snapshot is the exported snapshot of tx (PostgreSQL), once asked for.
 	snapshot string
+	// epoch: the PostgreSQL timestamptz columns (relation.column) read as
+	// extract(epoch FROM …) (colTime.epoch).
+	epoch map[string]bool
+}
+
+// epochColumns finds the period's timestamp columns that are timestamptz (tables or
+// views alike); anything else (a view's text, a timestamp without zone) is read as
+// it always was.
+func (r *reader) epochColumns() error {
+	r.epoch = map[string]bool{}
+	if r.s.dialect != Postgres {
+		return nil
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, a.attname FROM pg_attribute a
+		JOIN pg_class c ON c.oid = a.attrelid
+		WHERE a.attrelid IN (to_regclass('appointments'), to_regclass('clinical_notes'), to_regclass('portal_invitations'))
+		  AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'timestamptz'::regtype`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rel, col string
+		if err := rows.Scan(&rel, &col); err != nil {
+			return err
+		}
+		r.epoch[rel+"."+col] = true
+	}
+	return rows.Err()
 }
 
 func (r *reader) fail(what string, err error) error {
@@ -172,6 +204,9 @@ func (r *reader) expr(alias string) func(c *column) string {
 		}
 		if r.s.dialect == SQLite && (c.kind == kInstant || c.kind == kDate) {
 			return "CAST(" + name + " AS TEXT)"
+		}
+		if r.epoch[c.rel+"."+c.name] {
+			return "extract(epoch FROM " + name + ")"
 		}
 		return name
 	}

@@ -176,6 +176,10 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 			recipient, channel colText
 		}
 	)
+	ap.scheduledAt.epoch = r.epoch["appointments.scheduled_at"]
+	nt.signedAt.epoch = r.epoch["clinical_notes.signed_at"]
+	nt.lockedAt.epoch = r.epoch["clinical_notes.locked_at"]
+	iv.sentAt.epoch = r.epoch["portal_invitations.sent_at"]
 	q, qargs, adest := r.visitsSQL(
 		map[string]any{"id": &ap.id, "patient_id": &ap.patientID, "office_id": &ap.officeID,
 			"clinician_id": &ap.clinicianID, "scheduled_at": &ap.scheduledAt, "status": &ap.status},
