@@ -34,7 +34,7 @@ func TestInitFromModels(t *testing.T) {
 			`INSERT INTO offices (id, tin, name) VALUES (1, '123456789', 'X')`,                                    // timezone NOT NULL
 			`INSERT INTO appointments (id, patient_id, office_id, clinician_id, status) VALUES (1, 1, 1, 1, 'x')`, // scheduled_at
 			`INSERT INTO clinical_notes (id, signed_at) VALUES (1, NULL)`,                                         // appointment_id
-			`INSERT INTO clinicians (id, npi) VALUES (1, '1234567893')`, // duplicate id
+			`INSERT INTO clinicians (id, npi) VALUES (1, '1234567893')`,                                           // duplicate id
 		} {
 			if _, err := db.ExecContext(ctx, q); err == nil {
 				t.Errorf("%s: accepted", q)
