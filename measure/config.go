@@ -94,7 +94,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("performance period: end %s is before start %s", c.End, c.Start)
 	}
 	if c.Start.Year() != c.End.Year() {
-		return fmt.Errorf("performance period %s..%s spans two calendar years (R11: one year only)", c.Start, c.End)
+		return fmt.Errorf("performance period %s..%s spans two calendar years; a performance period lies within one year", c.Start, c.End)
 	}
 	if c.AsOf.IsZero() {
 		return fmt.Errorf("as-of instant is not set")

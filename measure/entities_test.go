@@ -51,7 +51,7 @@ func TestAttribution(t *testing.T) {
 		patientRec(1, invitedLongAgo(), seen(7, early, timely), at(seen(8, later, late), offB, clinAnn)),
 	}
 	anyVisit := func(c *Config) { c.Policy = AnyVisit }
-	neverB := "the patient API was never enabled for TIN " + tinB + " as of 2026-03-02T12:00:00Z: no visit under this TIN can be timely (R6)"
+	neverB := "the patient API was never enabled for TIN " + tinB + " as of 2026-03-02T12:00:00Z: no visit under this TIN can be timely"
 	runRuleCases(t, []ruleCase{
 		{
 			name: "group de-duplicates a patient seen by two clinicians (every-visit)",

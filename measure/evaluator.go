@@ -789,7 +789,7 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 	for _, tin := range never {
 		out = append(out, Finding{
 			Code: APINeverEnabled, Severity: SeverityError, TIN: tin,
-			Message: fmt.Sprintf("the patient API was never enabled for TIN %s as of %s: no visit under this TIN can be timely (R6)",
+			Message: fmt.Sprintf("the patient API was never enabled for TIN %s as of %s: no visit under this TIN can be timely",
 				tin, e.cfg.AsOf.UTC().Format(time.RFC3339)),
 		})
 	}

@@ -194,7 +194,7 @@ func TestInvitations(t *testing.T) {
 func TestAPIAndAccess(t *testing.T) {
 	visit := ny("2025-03-03 10:00:00") // deadline 2025-03-07
 	lock := lockedAt(ny("2025-03-04 09:00:00"))
-	neverMsg := "the patient API was never enabled for TIN " + tinA + " as of 2026-03-02T12:00:00Z: no visit under this TIN can be timely (R6)"
+	neverMsg := "the patient API was never enabled for TIN " + tinA + " as of 2026-03-02T12:00:00Z: no visit under this TIN can be timely"
 	bWindow := APIWindow{ID: 2, TIN: tinB, Enabled: utc("2020-01-01T00:00:00Z")}
 	june := func(c *Config) { c.End = day("2025-06-30") }
 	calYear := func(c *Config) { c.NumeratorActions = ActionsCalendarYear }

@@ -577,7 +577,7 @@ func worklistPrelude(wl measure.Worklist) int { return 2 + len(wl.Clinicians) + 
 // worklist writes the per-clinician what-if block and then every note item.
 func (wb *workbook) worklist() error {
 	st, wl := wb.st, wb.wl
-	prelude := [][]any{{excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + instant(wl.AsOf) + " (lock by = the R3 deadline)"}}}
+	prelude := [][]any{{excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + instant(wl.AsOf) + " (lock by = the 4th business day after the visit)"}}}
 	hdr := make([]any, len(worklistSummaryHeader))
 	for i, h := range worklistSummaryHeader {
 		hdr[i] = excelize.Cell{StyleID: st.bold, Value: h}

@@ -26,6 +26,7 @@ type evalSink struct {
 	ev       *measure.Evaluator
 	patients int
 	progress *progressbar.ProgressBar // nil when silent
+	practice measure.Practice         // for checkNotEmpty's "what is there"
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
@@ -34,6 +35,7 @@ func (s *evalSink) Practice(p measure.Practice) error {
 		return fmt.Errorf("start evaluation: %w", err)
 	}
 	s.ev = ev
+	s.practice = p
 	return nil
 }
 
@@ -81,7 +83,11 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	if sink.ev == nil {
 		return nil, source, fmt.Errorf("read %s: the store returned no practice", source)
 	}
-	return sink.ev.LazyResult(), source, nil // issue rows expanded as they are written
+	r := sink.ev.LazyResult() // issue rows expanded as they are written
+	if err := checkNotEmpty(r, sink.practice); err != nil {
+		return nil, source, err
+	}
+	return r, source, nil
 }
 
 // openStore opens the EHR store; its error never carries the DSN's password.

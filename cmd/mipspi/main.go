@@ -86,6 +86,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return exitOK
 	}
+	err = helpTopicUsage(err)
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "mipspi: %s\n", oneLine(ue.Error()))
@@ -119,7 +120,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Reader:                 stdin,
 		Writer:                 stdout,
 		ErrWriter:              stderr,
-		HideHelpCommand:        true,
+		HideHelpCommand:        false, // `mipspi help [COMMAND]` shows help and exits 0
 		UseShortOptionHandling: false,
 		Suggest:                false,
 		ExitErrHandler:         func(*cli.Context, error) {}, // run decides the exit code
@@ -130,6 +131,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			calendarCommand(s),
 			dbCommand(s),
 			demoCommand(s),
+			versionCommand(s),
 		},
 	}
 	app.Action = groupAction(s)
@@ -158,7 +160,11 @@ func onUsageError(_ *cli.Context, err error, _ bool) error {
 	// The standard flag package says "flag provided but not defined: -foo".
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		name = strings.TrimLeft(name, "-")
-		return usagef("unknown flag --%s (see --help)", name)
+		dash := "--"
+		if len([]rune(name)) == 1 {
+			dash = "-" // a one-letter flag is written -q, not --q
+		}
+		return usagef("unknown flag %s%s (see --help)", dash, name)
 	}
 	if strings.HasPrefix(msg, "invalid value ") {
 		// `invalid value "x" for flag -timeout: parse error`

@@ -27,7 +27,7 @@ func notesCommand(s *streams) *cli.Command {
 		UsageText: "mipspi notes --db DSN --from YYYY-MM-DD --to YYYY-MM-DD [--npi NPI] [--format table|csv|json] [options]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
-			format := c.String(flagFormat)
+			format := strings.ToLower(strings.TrimSpace(c.String(flagFormat)))
 			if err := choice(flagFormat, format, notesFormats...); err != nil {
 				return err
 			}

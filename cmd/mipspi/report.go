@@ -49,7 +49,7 @@ type reportOutput struct {
 }
 
 func runReport(ctx context.Context, c *cli.Context, s *streams) error {
-	format := c.String(flagFormat)
+	format := strings.ToLower(strings.TrimSpace(c.String(flagFormat))) // -f XLSX is xlsx
 	if err := choice(flagFormat, format, reportFormats...); err != nil {
 		return err
 	}

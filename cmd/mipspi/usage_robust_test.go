@@ -13,7 +13,7 @@ import (
 func TestUsageErrorsEveryCommand(t *testing.T) {
 	dir := t.TempDir()
 	noDB := "sqlite:" + filepath.Join(dir, "missing", "x.db")
-	acrossYears := "mipspi: period 2024-10-01..2025-03-31 spans two calendar years; a MIPS performance period lies within one year (R11)"
+	acrossYears := "mipspi: period 2024-10-01..2025-03-31 spans two calendar years; a MIPS performance period lies within one calendar year"
 	notDate := func(flag, v string) string {
 		return "mipspi: --" + flag + " " + v + " is not a date (want YYYY-MM-DD, a real calendar day)"
 	}

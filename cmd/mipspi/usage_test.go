@@ -43,7 +43,7 @@ func TestUsageErrors(t *testing.T) {
 		{"not a date", []string{"report", "--db", noDB, "--from", "01/01/2025", "--to", "2025-12-31"},
 			"mipspi: --from 01/01/2025 is not a date (want YYYY-MM-DD, a real calendar day)"},
 		{"period across years", []string{"report", "--db", noDB, "--from", "2024-10-01", "--to", "2025-03-31"},
-			"mipspi: period 2024-10-01..2025-03-31 spans two calendar years; a MIPS performance period lies within one year (R11)"},
+			"mipspi: period 2024-10-01..2025-03-31 spans two calendar years; a MIPS performance period lies within one calendar year"},
 		{"missing from", []string{"report", "--db", noDB, "--to", "2025-12-31"},
 			"mipspi: --from is required (first day of the performance period, YYYY-MM-DD)"},
 		{"missing db", []string{"report", "--from", "2025-01-01", "--to", "2025-12-31"},
