@@ -243,11 +243,11 @@ func TestDataQuality(t *testing.T) {
 	p30.Patient.Email = "bad"
 
 	r := mustEvaluate(t, testConfig(), p, p1, p2, p3, p4, p20, p15, p30)
-	dee := Entity{Level: Individual, TIN: badTIN, NPI: badNPI, Clinician: "Dunn, Dee"}
+	dee := Entity{Level: Individual, TIN: badTIN, NPI: badNPI, Clinician: "Dunn, Dee", PracticeName: "Odd"}
 	want := view{
 		Entities: []EntityResult{
 			{Entity: dee, Denominator: 1, Numerator: 1, Rate: 1, Points: 25, NumeratorIfNotesLocked: 1, SeenVisits: 1, TimelyVisits: 1},
-			ent(Group, badTIN, "", 1, 1, 0, 1, 1, 1, 0, 1, 25),
+			{Entity: Entity{Level: Group, TIN: badTIN, PracticeName: "Odd"}, Denominator: 1, Numerator: 1, Rate: 1, Points: 25, NumeratorIfNotesLocked: 1, SeenVisits: 1, TimelyVisits: 1},
 			ent(Individual, tinA, npiAnn, 5, 5, 0, 5, 5, 5, 0, 1, 25),
 			ent(Group, tinA, "", 5, 5, 0, 5, 5, 5, 0, 1, 25),
 		},

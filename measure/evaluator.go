@@ -35,7 +35,8 @@ type Evaluator struct {
 	clins     []clinInfo
 	clinIdx   idIndex
 	tins      []tinInfo
-	npis      []string // distinct NPIs (index = clinInfo.npi)
+	npis      []string          // distinct NPIs (index = clinInfo.npi)
+	names     map[string]string // TIN → practice name (practicename.go)
 
 	// Entity slots: individual (TIN, NPI) created on their first seen visit; one group
 	// slot per TIN. slotDense/slotSparse map tin*len(npis)+npi → slot+1.
@@ -190,6 +191,7 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 		e.deadline[i] = e.cal.Deadline(cfg.Start + calendar.Date(i))
 	}
 
+	e.names = PracticeNames(p.Offices)
 	// TINs in first-met order, windows indexed by TIN.
 	tinIdx := map[string]int32{}
 	for _, o := range p.Offices {
@@ -693,6 +695,8 @@ func (e *Evaluator) finish(lazy bool) *Result {
 		}
 		r.Entities = append(r.Entities, er)
 	}
+
+	namePractices(r.Entities, e.names)
 
 	// Issues: stream order, then data-quality rows about TINs and clinicians, sorted.
 	if !lazy {

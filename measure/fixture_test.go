@@ -174,10 +174,13 @@ func npiOf(n string) func(*Issue) {
 	return func(i *Issue) { i.NPI, i.Clinician = n, nameByNPI[n] }
 }
 
+// nameByTIN is each TIN's practice name: its offices' names, sorted, joined.
+var nameByTIN = map[string]string{tinA: "Lakeside / Main / West", tinB: "Annex"}
+
 // ent is an expected entity row; rate and points are given explicitly.
 func ent(level Level, tin, npi string, den, num, pending, ifLocked, seenV, timelyV, pendV int, rate, points float64) EntityResult {
 	e := EntityResult{
-		Entity:      Entity{Level: level, TIN: tin, NPI: npi, Clinician: nameByNPI[npi]},
+		Entity:      Entity{Level: level, TIN: tin, NPI: npi, Clinician: nameByNPI[npi], PracticeName: nameByTIN[tin]},
 		Denominator: den, Numerator: num, Pending: pending, Rate: rate, Points: points,
 		NumeratorIfNotesLocked: ifLocked, SeenVisits: seenV, TimelyVisits: timelyV, PendingVisits: pendV,
 	}

@@ -21,6 +21,9 @@ type Entity struct {
 	TIN       string
 	NPI       string // "" for a group
 	Clinician string // display name, "" for a group
+	// PracticeName is the name of the TIN's offices (offices.name; several distinct
+	// names joined by " / "), so that people know a group by more than its TIN.
+	PracticeName string
 }
 
 // EntityResult is one entity's figures.

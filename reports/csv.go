@@ -19,7 +19,7 @@ var CSVTables = []string{"entities", "issues", "patients"}
 
 var (
 	entityColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "rate",
-		"pending", "points", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits"}
+		"pending", "points", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits", "practice_name"}
 	issueColumns = []string{"code", "severity", "tin", "npi", "clinician", "patient_id", "mrn",
 		"appointment_id", "visit_date", "deadline", "event_date", "business_days", "fixable",
 		"counts_if_locked", "has_email", "recipient", "channel", "detail"}
@@ -64,6 +64,7 @@ func csvEntities(cw *csv.Writer, r *measure.Result) error {
 			string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician), itoa(e.Denominator),
 			itoa(e.Numerator), decimal(e.Rate, 4), itoa(e.Pending), decimal(e.Points, 2),
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
+			safe(e.PracticeName), // last: an added column never moves the others (issue 17)
 		}); err != nil {
 			return err
 		}

@@ -95,7 +95,8 @@ func testResult() *measure.Result {
 	}
 
 	ent := func(level measure.Level, tin, npi, clin string, den, num, pending, ifLocked, seen, timely, pv int) measure.EntityResult {
-		e := measure.EntityResult{Entity: measure.Entity{Level: level, TIN: tin, NPI: npi, Clinician: clin},
+		names := map[string]string{tinA: "Main Street Clinic", tinB: "Annex / Westside"} // offices.name, issue 17
+		e := measure.EntityResult{Entity: measure.Entity{Level: level, TIN: tin, NPI: npi, Clinician: clin, PracticeName: names[tin]},
 			Denominator: den, Numerator: num, Pending: pending, NumeratorIfNotesLocked: ifLocked,
 			SeenVisits: seen, TimelyVisits: timely, PendingVisits: pv}
 		if den > 0 {

@@ -70,6 +70,7 @@ type htmlPage struct {
 
 type htmlTIN struct {
 	TIN  string
+	Name string // the practice name (offices.name), "" when unnamed
 	Rows []htmlEntity
 }
 
@@ -305,7 +306,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 	}
 	for i, e := range r.Entities {
 		if len(p.TINs) == 0 || p.TINs[len(p.TINs)-1].TIN != text(e.TIN, htmlNameWidth) {
-			p.TINs = append(p.TINs, htmlTIN{TIN: text(e.TIN, htmlNameWidth)})
+			p.TINs = append(p.TINs, htmlTIN{TIN: text(e.TIN, htmlNameWidth), Name: text(e.PracticeName, 2*htmlNameWidth)})
 		}
 		t := &p.TINs[len(p.TINs)-1]
 		t.Rows = append(t.Rows, htmlEntity{

@@ -46,7 +46,8 @@ type jsonHoliday struct {
 type jsonEntity struct {
 	Level                  string `json:"level"`
 	TIN                    string `json:"tin"`
-	NPI                    string `json:"npi,omitempty"` // SPEC §4: absent on group rows
+	PracticeName           string `json:"practice_name,omitempty"` // offices.name of the TIN (issue 17)
+	NPI                    string `json:"npi,omitempty"`           // SPEC §4: absent on group rows
 	Clinician              string `json:"clinician,omitempty"`
 	Denominator            int    `json:"denominator"`
 	Numerator              int    `json:"numerator"`
@@ -174,7 +175,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	}
 	for _, e := range r.Entities {
 		rep.Entities = append(rep.Entities, jsonEntity{
-			Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician,
+			Level: string(e.Level), TIN: e.TIN, PracticeName: e.PracticeName, NPI: e.NPI, Clinician: e.Clinician,
 			Denominator: e.Denominator, Numerator: e.Numerator, Rate: num4(e.Rate), Pending: e.Pending,
 			Points: num2(e.Points), NumeratorIfNotesLocked: e.NumeratorIfNotesLocked,
 			SeenVisits: e.SeenVisits, TimelyVisits: e.TimelyVisits, PendingVisits: e.PendingVisits,

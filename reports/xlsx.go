@@ -36,12 +36,15 @@ const (
 	SheetPatients = "Patients"
 	SheetWorklist = "Worklist"
 	SheetRun      = "Run"
+	// SheetClinicians is the per-clinician what-if block of the worklist: on its own
+	// sheet so that the Worklist freezes only its header row (issue 17).
+	SheetClinicians = "Clinicians"
 )
 
 var (
 	summaryColumns = []string{"Level", "TIN", "NPI", "Clinician", "Denominator", "Numerator", "Rate",
 		"Pending", "Best reachable rate", "Points", "Numerator if notes locked", "Seen visits",
-		"Timely visits", "Pending visits"}
+		"Timely visits", "Pending visits", "Practice"}
 	issueHeader = []string{"Code", "Severity", "TIN", "NPI", "Clinician", "Patient ID", "MRN",
 		"Appointment ID", "Visit date", "Deadline", "Event date", "Business days", "Fixable",
 		"Counts if locked", "Has email", "Recipient", "Channel", "Detail"}
@@ -57,6 +60,7 @@ var (
 
 type styles struct {
 	bold, date, datetime, percent, points, title int
+	header                                       int // wrapped, so a narrow column prints its whole name
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -77,6 +81,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	s.datetime = mk(&excelize.Style{CustomNumFmt: &dtFmt})
 	s.percent = mk(&excelize.Style{NumFmt: 10}) // 0.00%
 	s.points = mk(&excelize.Style{NumFmt: 2})   // 0.00
+	s.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	return s, err
 }
 
@@ -150,7 +155,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	for _, c := range wl.Clinicians {
 		items += len(c.Items)
 	}
-	wb.worklistSheets = sheetNames(SheetWorklist, items, worklistPrelude(wl))
+	wb.worklistSheets = sheetNames(SheetWorklist, items, 0)
 
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
@@ -158,6 +163,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	var order []string
 	order = append(order, wb.issueSheets...)
 	order = append(order, wb.patientSheets...)
+	order = append(order, SheetClinicians)
 	order = append(order, wb.worklistSheets...)
 	order = append(order, SheetRun)
 	for _, name := range order {
@@ -172,8 +178,10 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		{"Summary sheet", wb.summary},
 		{"Issues sheet", wb.issues},
 		{"Patients sheet", wb.patients},
+		{"Clinicians sheet", wb.clinicians},
 		{"Worklist sheet", wb.worklist},
 		{"Run sheet", wb.run},
+		{"print settings", wb.printSettings},
 		{"document properties", wb.props},
 	} {
 		if err := step.fn(); err != nil {
@@ -257,6 +265,24 @@ type workbook struct {
 	o                                          Options
 	wl                                         measure.Worklist
 	issueSheets, patientSheets, worklistSheets []string
+	summaryRows                                int // last row of the Summary's entity table
+	chartRows                                  int // rows the Summary chart covers below it (0: none)
+}
+
+// setCell writes one value (an excelize.Cell carries its style) at col, row.
+func (wb *workbook) setCell(sheet string, col, row int, v any) error {
+	ref := cellName(col, row)
+	style := 0
+	if c, ok := v.(excelize.Cell); ok {
+		v, style = c.Value, c.StyleID
+	}
+	if err := wb.f.SetCellValue(sheet, ref, v); err != nil {
+		return fmt.Errorf("cell %s: %w", ref, err)
+	}
+	if style != 0 {
+		return wb.f.SetCellStyle(sheet, ref, ref, style)
+	}
+	return nil
 }
 
 func cellName(col, row int) string {
@@ -319,6 +345,9 @@ func (wb *workbook) summary() error {
 	if err := wb.setRow(sh, head, headerCells(summaryColumns)...); err != nil {
 		return err
 	}
+	if err := wb.f.SetCellStyle(sh, cellName(1, head), cellName(len(summaryColumns), head), st.header); err != nil {
+		return err
+	}
 	row := head
 	for _, e := range r.Entities {
 		row++
@@ -333,7 +362,7 @@ func (wb *workbook) summary() error {
 		if err := wb.setRow(sh, row, string(e.Level), e.TIN, npi, name, e.Denominator, e.Numerator,
 			excelize.Cell{StyleID: st.percent, Value: e.Rate}, e.Pending,
 			excelize.Cell{StyleID: st.percent, Value: best}, excelize.Cell{StyleID: st.points, Value: e.Points},
-			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits); err != nil {
+			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits, e.PracticeName); err != nil {
 			return err
 		}
 	}
@@ -352,7 +381,8 @@ func (wb *workbook) summary() error {
 	for _, cw := range []struct {
 		from, to string
 		width    float64
-	}{{"A", "A", 12}, {"B", "C", 13}, {"D", "D", 28}, {"E", "N", 14}} {
+	}{{"A", "A", 12}, {"B", "B", 20}, {"C", "C", 13}, {"D", "D", 28}, {"E", "N", 13}, {"O", "O", 36}} {
+		// B holds the as-of date-time (19 characters): narrower, it prints as "###".
 		if err := wb.f.SetColWidth(sh, cw.from, cw.to, cw.width); err != nil {
 			return err
 		}
@@ -360,11 +390,17 @@ func (wb *workbook) summary() error {
 	if err := wb.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: cellName(1, head+1), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return wb.chart(row + 3)
+	wb.summaryRows = row
+	return wb.chart(row + 2)
 }
 
-// chart writes the chart data (one row per clinician: label, rate) from row at and a
-// horizontal bar chart of it beside the entity table.
+// chartDataCol is the Summary column of the chart's data (label, then rate): right of
+// the entity table and outside the printed area, so it neither prints nor crowds it.
+var chartDataCol = len(summaryColumns) + 3
+
+// chart writes the chart data (one row per clinician: label, rate) beside the entity
+// table and a horizontal bar chart of it below the table from row at, in view of a
+// laptop screen and inside the printed area.
 func (wb *workbook) chart(at int) error {
 	r, sh := wb.r, SheetSummary
 	tins := map[string]bool{}
@@ -390,29 +426,43 @@ func (wb *workbook) chart(at int) error {
 	if len(labels) == 0 {
 		return nil
 	}
-	if err := wb.setRow(sh, at, wb.bold("Chart data: clinician"), wb.bold("Rate")); err != nil {
+	lc, vc := chartDataCol, chartDataCol+1
+	labelCol, _ := excelize.ColumnNumberToName(lc)
+	valueCol, _ := excelize.ColumnNumberToName(vc)
+	set := func(row int, label, value any) error {
+		if err := wb.setCell(sh, lc, row, label); err != nil {
+			return err
+		}
+		return wb.setCell(sh, vc, row, value)
+	}
+	const dataHead = 1
+	if err := set(dataHead, wb.bold("Chart data: clinician"), wb.bold("Rate")); err != nil {
 		return err
 	}
 	for i := range labels {
-		if err := wb.setRow(sh, at+1+i, labels[i], excelize.Cell{StyleID: wb.st.percent, Value: rates[i]}); err != nil {
+		if err := set(dataHead+1+i, labels[i], excelize.Cell{StyleID: wb.st.percent, Value: rates[i]}); err != nil {
 			return err
 		}
 	}
-	first, last := at+1, at+len(labels)
+	if err := wb.f.SetColWidth(sh, labelCol, labelCol, 36); err != nil {
+		return err
+	}
+	first, last := dataHead+1, dataHead+len(labels)
 	zero, one := 0.0, 1.0
 	height := uint(min(120+22*len(labels), 4000))
-	return wb.f.AddChart(sh, "P2", &excelize.Chart{
+	wb.chartRows = int(height)/20 + 1 // default rows are 20 px high
+	return wb.f.AddChart(sh, cellName(1, at), &excelize.Chart{
 		Type: excelize.Bar,
 		Series: []excelize.ChartSeries{{
 			Name:       "Rate",
-			Categories: fmt.Sprintf("%s!$A$%d:$A$%d", sh, first, last),
-			Values:     fmt.Sprintf("%s!$B$%d:$B$%d", sh, first, last),
+			Categories: fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, labelCol, first, labelCol, last),
+			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, valueCol, first, valueCol, last),
 		}},
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: measureID(r) + " rate by clinician"}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true},
 		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
-		Dimension: excelize.ChartDimension{Width: 640, Height: height},
+		Dimension: excelize.ChartDimension{Width: 720, Height: height},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.0%"}},
 	})
 }
@@ -420,18 +470,30 @@ func (wb *workbook) chart(at int) error {
 // stream writes a table of rows over one or more pre-created sheets, each a filterable
 // Excel table with a frozen header row, continuing on the next sheet at the row limit.
 type stream struct {
-	f       *excelize.File
-	sheets  []string
-	header  []string
-	widths  []float64
-	prelude [][]any // rows above the first sheet's header (Worklist summary)
-	i       int     // current sheet
-	sw      *excelize.StreamWriter
-	head    int // header row of the current sheet
-	row     int // last row written on the current sheet
+	f           *excelize.File
+	sheets      []string
+	header      []string
+	widths      []float64
+	prelude     [][]any // rows above the first sheet's header
+	headerStyle int
+	i           int // current sheet
+	sw          *excelize.StreamWriter
+	head        int // header row of the current sheet
+	row         int // last row written on the current sheet
 }
 
 func (s *stream) open() error {
+	var prelude [][]any
+	if s.i == 0 {
+		prelude = s.prelude
+	}
+	// Page setup on the empty sheet: the stream writer carries it over (xlsxprint.go).
+	if err := printSetup(s.f, s.sheets[s.i]); err != nil {
+		return err
+	}
+	if err := printTitles(s.f, s.sheets[s.i], len(prelude)+1, len(prelude)+1); err != nil {
+		return err
+	}
 	sw, err := s.f.NewStreamWriter(s.sheets[s.i])
 	if err != nil {
 		return err
@@ -441,10 +503,6 @@ func (s *stream) open() error {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
-	}
-	var prelude [][]any
-	if s.i == 0 {
-		prelude = s.prelude
 	}
 	s.head = len(prelude) + 1
 	// Panes must be set before the first row is written.
@@ -457,7 +515,7 @@ func (s *stream) open() error {
 		}
 	}
 	s.row = s.head
-	return sw.SetRow(cellName(1, s.head), headerCells(s.header))
+	return sw.SetRow(cellName(1, s.head), headerCells(s.header), excelize.RowOpts{StyleID: s.headerStyle})
 }
 
 func (s *stream) add(values ...any) error {
@@ -521,7 +579,7 @@ func (s *stream) close() error {
 // issues writes every itemised row (R10).
 func (wb *workbook) issues() error {
 	st := wb.st
-	s := &stream{f: wb.f, sheets: wb.issueSheets, header: issueHeader,
+	s := &stream{f: wb.f, sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
 		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60}}
 	for is := range wb.r.AllIssues() {
 		var appt, visit, deadline, days, hasEmail any
@@ -547,7 +605,7 @@ func (wb *workbook) issues() error {
 // patients writes the drill-down: each patient's standing in each entity.
 func (wb *workbook) patients() error {
 	st := wb.st
-	s := &stream{f: wb.f, sheets: wb.patientSheets, header: patientHeader,
+	s := &stream{f: wb.f, sheets: wb.patientSheets, header: patientHeader, headerStyle: st.header,
 		widths: []float64{11, 12, 12, 24, 11, 14, 18, 18, 12, 12, 9, 22, 11, 12, 12, 12}}
 	if len(wb.r.Outcomes) == 0 {
 		s.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
@@ -570,26 +628,50 @@ func (wb *workbook) patients() error {
 	return s.close()
 }
 
-// worklistPrelude is the number of rows above the Worklist table: title, the
-// per-clinician what-if block and a blank row.
-func worklistPrelude(wl measure.Worklist) int { return 2 + len(wl.Clinicians) + 1 }
+// clinicianHead is the header row of the Clinicians sheet (a title above it).
+const clinicianHead = 2
 
-// worklist writes the per-clinician what-if block and then every note item.
-func (wb *workbook) worklist() error {
-	st, wl := wb.st, wb.wl
-	prelude := [][]any{{excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + instant(wl.AsOf) + " (lock by = the 4th business day after the visit)"}}}
+// clinicians writes the worklist's per-clinician what-if block: notes to fix, fixable
+// notes, the rate now and if they were locked.
+func (wb *workbook) clinicians() error {
+	st, wl, sh := wb.st, wb.wl, SheetClinicians
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + instant(wl.AsOf) + " (lock by = the 4th business day after the visit)"}); err != nil {
+		return err
+	}
 	hdr := make([]any, len(worklistSummaryHeader))
 	for i, h := range worklistSummaryHeader {
 		hdr[i] = excelize.Cell{StyleID: st.bold, Value: h}
 	}
-	prelude = append(prelude, hdr)
-	for _, c := range wl.Clinicians {
-		prelude = append(prelude, []any{c.TIN, c.NPI, c.Clinician, len(c.Items), c.FixableNotes,
-			excelize.Cell{StyleID: st.percent, Value: c.RateNow}, excelize.Cell{StyleID: st.percent, Value: c.RateIfLocked},
-			whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked)})
+	if err := wb.setRow(sh, clinicianHead, hdr...); err != nil {
+		return err
 	}
-	prelude = append(prelude, []any{})
-	s := &stream{f: wb.f, sheets: wb.worklistSheets, header: worklistHeader, prelude: prelude,
+	row := clinicianHead
+	for _, c := range wl.Clinicians {
+		row++
+		if err := wb.setRow(sh, row, c.TIN, c.NPI, c.Clinician, len(c.Items), c.FixableNotes,
+			excelize.Cell{StyleID: st.percent, Value: c.RateNow}, excelize.Cell{StyleID: st.percent, Value: c.RateIfLocked},
+			whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked)); err != nil {
+			return err
+		}
+	}
+	if len(wl.Clinicians) == 0 {
+		if err := wb.setRow(sh, clinicianHead+1, "no clinician has a note to lock"); err != nil {
+			return err
+		}
+	}
+	for i, w := range []float64{12, 13, 24, 12, 12, 11, 13, 90} {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := wb.f.SetColWidth(sh, col, col, w); err != nil {
+			return err
+		}
+	}
+	return wb.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: clinicianHead, TopLeftCell: cellName(1, clinicianHead+1), ActivePane: "bottomLeft"})
+}
+
+// worklist writes every note item under one frozen header row.
+func (wb *workbook) worklist() error {
+	st, wl := wb.st, wb.wl
+	s := &stream{f: wb.f, sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
 		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12}}
 	for _, c := range wl.Clinicians {
 		for _, is := range c.Items {
@@ -764,6 +846,24 @@ func (wb *workbook) run() error {
 		return err
 	}
 	return wb.f.SetColWidth(sh, "B", "G", 20)
+}
+
+// printSettings makes the normal (not streamed) sheets print landscape, one page wide,
+// with their header rows repeated; the Summary prints its entity table and chart only.
+func (wb *workbook) printSettings() error {
+	for _, sh := range []string{SheetSummary, SheetClinicians, SheetRun} {
+		if err := printSetup(wb.f, sh); err != nil {
+			return err
+		}
+	}
+	const summaryHead = 6
+	if err := printTitles(wb.f, SheetSummary, summaryHead, summaryHead); err != nil {
+		return err
+	}
+	if err := printArea(wb.f, SheetSummary, "A1", cellName(len(summaryColumns), wb.summaryRows+1+wb.chartRows)); err != nil {
+		return err
+	}
+	return printTitles(wb.f, SheetClinicians, clinicianHead, clinicianHead)
 }
 
 // props sets the document properties Excel shows under File > Info.

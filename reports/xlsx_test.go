@@ -52,7 +52,7 @@ func TestXLSX(t *testing.T) {
 	r := testResult()
 	data, f := writeXLSX(t, r)
 
-	if diff := cmp.Diff([]string{SheetSummary, SheetIssues, SheetPatients, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
+	if diff := cmp.Diff([]string{SheetSummary, SheetIssues, SheetPatients, SheetClinicians, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
 		t.Errorf("sheets (-want +got):\n%s", diff)
 	}
 
@@ -88,8 +88,8 @@ func TestXLSX(t *testing.T) {
 			t.Errorf("G7 shows %q, want %q", got, pct(r.Entities[0].Rate))
 		}
 		tables, err := f.GetTables(SheetSummary)
-		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:N12" {
-			t.Errorf("Summary tables = %+v, %v; want Entities on A6:N12", tables, err)
+		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:O12" {
+			t.Errorf("Summary tables = %+v, %v; want Entities on A6:O12", tables, err)
 		}
 	})
 
@@ -111,14 +111,17 @@ func TestXLSX(t *testing.T) {
 		if chart == "" {
 			t.Fatal("no xl/charts/chart1.xml in the workbook")
 		}
-		if !strings.Contains(chart, "<barChart>") || !strings.Contains(chart, "Summary!$B$") {
+		if !strings.Contains(chart, "<barChart>") || !strings.Contains(chart, "Summary!$S$") {
 			t.Errorf("chart1.xml is not a bar chart over the Summary rates:\n%.400s", chart)
 		}
-		// The chart's data: one row per individual entity with its rate.
+		// The chart's data, right of the table (column R, S) from row 2: one row per
+		// individual entity with its rate.
 		sum := rows(t, f, SheetSummary, true)
 		var got []string
-		for _, row := range sum[len(r.Entities)+9:] {
-			got = append(got, row[1])
+		for _, row := range sum[1:] {
+			if len(row) > chartDataCol && row[chartDataCol] != "" {
+				got = append(got, row[chartDataCol])
+			}
 		}
 		var want []string
 		for _, e := range r.Entities {
@@ -176,14 +179,14 @@ func TestXLSX(t *testing.T) {
 	t.Run("worklist", func(t *testing.T) {
 		wl := r.Worklist("")
 		ws := rows(t, f, SheetWorklist, false)
-		head := worklistPrelude(wl)
+		head := 0 // one header row, the only frozen one
 		if diff := cmp.Diff(worklistHeader, ws[head]); diff != "" {
 			t.Errorf("Worklist header (-want +got):\n%s", diff)
 		}
 		var wantWhatIf, gotWhatIf []string
 		for i, c := range wl.Clinicians {
 			wantWhatIf = append(wantWhatIf, whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked))
-			gotWhatIf = append(gotWhatIf, ws[2+i][7])
+			gotWhatIf = append(gotWhatIf, rows(t, f, SheetClinicians, false)[clinicianHead+i][7])
 		}
 		if diff := cmp.Diff(wantWhatIf, gotWhatIf); diff != "" {
 			t.Errorf("what-if lines (-want +got):\n%s", diff)
@@ -238,7 +241,9 @@ func TestXLSXContinuation(t *testing.T) {
 	sheetRowLimit = 10
 	r := testResult()
 	_, f := writeXLSX(t, r)
-	want := []string{SheetSummary, "Issues", "Issues (2)", "Patients", "Worklist", "Worklist (2)", SheetRun}
+	// The 6 worklist items fit under the Worklist's one header row (the per-clinician
+	// block is on the Clinicians sheet).
+	want := []string{SheetSummary, "Issues", "Issues (2)", "Patients", SheetClinicians, "Worklist", SheetRun}
 	if diff := cmp.Diff(want, f.GetSheetList()); diff != "" {
 		t.Fatalf("sheets (-want +got):\n%s", diff)
 	}
@@ -271,7 +276,7 @@ func TestXLSXContinuation(t *testing.T) {
 		t.Errorf("Run sheet does not say where Issues continue (want %q):\n%s", want, run.String())
 	}
 	items := 0
-	for _, sh := range []string{"Worklist", "Worklist (2)"} {
+	for _, sh := range []string{"Worklist"} {
 		rs := rows(t, f, sh, false)
 		if len(rs) > sheetRowLimit {
 			t.Errorf("%s has %d rows, limit %d", sh, len(rs), sheetRowLimit)
@@ -291,8 +296,8 @@ func TestXLSXContinuation(t *testing.T) {
 func TestXLSXEmpty(t *testing.T) {
 	r := &measure.Result{Config: testResult().Config}
 	_, f := writeXLSX(t, r)
-	if got := len(f.GetSheetList()); got != 5 {
-		t.Errorf("%d sheets, want 5", got)
+	if got := len(f.GetSheetList()); got != 6 {
+		t.Errorf("%d sheets, want 6", got)
 	}
 }
 
