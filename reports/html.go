@@ -191,6 +191,7 @@ type htmlWorklist struct {
 	IfLocked   int
 	IfLockPct  string
 	ItemsCount int
+	Hidden     int // items not shown (htmlsize.go): counted, and the page says where they are
 }
 
 type htmlItem struct {
@@ -366,7 +367,10 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 			e := r.Entities[wc.Entity]
 			hw.Numerator, hw.Denom, hw.IfLocked = e.Numerator, e.Denominator, e.NumeratorIfNotesLocked
 		}
-		for _, is := range wc.Items {
+		perClinician := htmlItemsPerClinician(len(wl.Clinicians))
+		items := topItems(wc.Items, perClinician)
+		hw.Hidden = len(wc.Items) - len(items)
+		for _, is := range items {
 			hw.Items = append(hw.Items, htmlItem{
 				LockBy: is.Deadline.String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
 				Patient: idOrEmpty(is.PatientID), MRN: text(is.MRN, htmlNameWidth), Appt: idOrEmpty(is.AppointmentID),
