@@ -189,7 +189,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		}
 	}
 	f.SetActiveSheet(0)
-	if err := writeArchive(f, w); err != nil {
+	if err := wb.writeArchive(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
@@ -210,21 +210,95 @@ var zip64Threshold int64 = math.MaxUint32
 // into the buffer afterwards (Go's archive/zip writes 2.0 there). A first pass counts
 // each part's uncompressed size without compressing (the sheets are re-read from
 // excelize's stream files); only a workbook with such a part takes the buffered path.
-func writeArchive(f *excelize.File, w io.Writer) error {
+//
+// The big sheets' data rows are written into their parts on the way (xlsxrows.go), in
+// both passes; the second reports progress.
+func (wb *workbook) writeArchive(w io.Writer) error {
+	f := wb.f
 	sizes := &sizingZip{}
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return sizes })
+	inject := &injectingZip{wb: wb}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { inject.zw = sizes; return inject })
 	if _, err := f.WriteToBuffer(); err != nil {
 		return fmt.Errorf("size the parts: %w", err)
 	}
-	if sizes.largest > zip64Threshold {
-		f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
-		return f.Write(w)
+	if err := inject.finish(); err != nil {
+		return fmt.Errorf("size the parts: %w", err)
 	}
-	zw := zip.NewWriter(w)
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
-	_, err := f.WriteToBuffer() // writes through zw to w; the returned buffer stays empty
+	write := &injectingZip{wb: wb, progress: wb.o.Progress}
+	if write.progress != nil {
+		write.progress(0, wb.bigRows)
+	}
+	if sizes.largest > zip64Threshold {
+		f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { write.zw = zip.NewWriter(w); return write })
+		if err := f.Write(w); err != nil {
+			return err
+		}
+		return write.finish()
+	}
+	write.zw = zip.NewWriter(w)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return write })
+	if _, err := f.WriteToBuffer(); err != nil { // writes through zw to w; the returned buffer stays empty
+		return err
+	}
+	if err := write.finish(); err != nil {
+		return err
+	}
+	if write.progress != nil {
+		write.progress(wb.bigRows, wb.bigRows)
+	}
+	return nil
+}
+
+// injectingZip is an excelize.ZipWriter over zw that writes the big sheets' data rows
+// into their parts.
+type injectingZip struct {
+	wb       *workbook
+	zw       excelize.ZipWriter
+	progress func(done, total int)
+	open     *injectWriter
+	done     int
+}
+
+func (z *injectingZip) Create(name string) (io.Writer, error) {
+	if err := z.closePart(); err != nil {
+		return nil, err
+	}
+	w, err := z.zw.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	part, ok := z.wb.parts[name]
+	if !ok {
+		return w, nil
+	}
+	var report func(int)
+	if z.progress != nil {
+		report = func(n int) { z.progress(n, z.wb.bigRows) }
+	}
+	z.open = &injectWriter{w: w, rows: func(w io.Writer) error { return part.writeRows(w, report, &z.done) }}
+	return z.open, nil
+}
+
+func (z *injectingZip) closePart() error {
+	if z.open == nil {
+		return nil
+	}
+	err := z.open.finish()
+	z.open = nil
 	return err
 }
+
+func (z *injectingZip) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
+
+func (z *injectingZip) Close() error {
+	if err := z.closePart(); err != nil {
+		return err
+	}
+	return z.zw.Close()
+}
+
+// finish reports a part that was never completed (excelize closes the writer itself).
+func (z *injectingZip) finish() error { return z.closePart() }
 
 // sizingZip is an excelize.ZipWriter that only measures the largest part.
 type sizingZip struct {
@@ -265,8 +339,10 @@ type workbook struct {
 	o                                          Options
 	wl                                         measure.Worklist
 	issueSheets, patientSheets, worklistSheets []string
-	summaryRows                                int // last row of the Summary's entity table
-	chartRows                                  int // rows the Summary chart covers below it (0: none)
+	parts                                      map[string]*sheetPart // big sheets' data rows by part path (xlsxrows.go)
+	bigRows                                    int                   // data rows of the big sheets, for progress
+	summaryRows                                int                   // last row of the Summary's entity table
+	chartRows                                  int                   // rows the Summary chart covers below it (0: none)
 }
 
 // setCell writes one value (an excelize.Cell carries its style) at col, row.
@@ -467,165 +543,69 @@ func (wb *workbook) chart(at int) error {
 	})
 }
 
-// stream writes a table of rows over one or more pre-created sheets, each a filterable
-// Excel table with a frozen header row, continuing on the next sheet at the row limit.
-type stream struct {
-	f           *excelize.File
-	sheets      []string
-	header      []string
-	widths      []float64
-	prelude     [][]any // rows above the first sheet's header
-	headerStyle int
-	i           int // current sheet
-	sw          *excelize.StreamWriter
-	head        int // header row of the current sheet
-	row         int // last row written on the current sheet
-}
-
-func (s *stream) open() error {
-	var prelude [][]any
-	if s.i == 0 {
-		prelude = s.prelude
-	}
-	// Page setup on the empty sheet: the stream writer carries it over (xlsxprint.go).
-	if err := printSetup(s.f, s.sheets[s.i]); err != nil {
-		return err
-	}
-	if err := printTitles(s.f, s.sheets[s.i], len(prelude)+1, len(prelude)+1); err != nil {
-		return err
-	}
-	sw, err := s.f.NewStreamWriter(s.sheets[s.i])
-	if err != nil {
-		return err
-	}
-	s.sw = sw
-	for i, w := range s.widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-	}
-	s.head = len(prelude) + 1
-	// Panes must be set before the first row is written.
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: s.head, TopLeftCell: cellName(1, s.head+1), ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	for i, p := range prelude {
-		if err := sw.SetRow(cellName(1, i+1), p); err != nil {
-			return err
-		}
-	}
-	s.row = s.head
-	return sw.SetRow(cellName(1, s.head), headerCells(s.header), excelize.RowOpts{StyleID: s.headerStyle})
-}
-
-func (s *stream) add(values ...any) error {
-	if s.sw == nil {
-		if err := s.open(); err != nil {
-			return err
-		}
-	}
-	if s.row >= sheetRowLimit {
-		if err := s.finish(); err != nil {
-			return err
-		}
-		s.i++
-		if s.i >= len(s.sheets) {
-			return fmt.Errorf("more rows than the sheets planned for %s", s.sheets[0])
-		}
-		if err := s.open(); err != nil {
-			return err
-		}
-	}
-	s.row++
-	return s.sw.SetRow(cellName(1, s.row), values)
-}
-
-func (s *stream) finish() error {
-	if err := s.sw.AddTable(&excelize.Table{
-		Range:     cellName(1, s.head) + ":" + cellName(len(s.header), max(s.row, s.head+1)),
-		Name:      tableName(s.sheets[s.i]),
-		StyleName: "TableStyleLight9",
-	}); err != nil {
-		return fmt.Errorf("%s table: %w", s.sheets[s.i], err)
-	}
-	if err := s.sw.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", s.sheets[s.i], err)
-	}
-	return nil
-}
-
-// close finishes the current sheet and any planned sheet left empty.
-func (s *stream) close() error {
-	if s.sw == nil {
-		if err := s.open(); err != nil {
-			return err
-		}
-	}
-	if err := s.finish(); err != nil {
-		return err
-	}
-	for s.i+1 < len(s.sheets) { // cannot happen when sheetNames planned right; keep sheets valid
-		s.i++
-		if err := s.open(); err != nil {
-			return err
-		}
-		if err := s.finish(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // issues writes every itemised row (R10).
 func (wb *workbook) issues() error {
-	st := wb.st
-	s := &stream{f: wb.f, sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
-		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60}}
-	for is := range wb.r.AllIssues() {
-		var appt, visit, deadline, days, hasEmail any
-		if aboutVisit(is) {
-			appt, visit, deadline, days = is.AppointmentID, st.excelDate(is.VisitDate), st.excelDate(is.Deadline), is.BusinessDays
-		}
-		if is.Code == measure.NotInvited {
-			hasEmail = is.HasEmail
-		}
-		var patient any
-		if is.PatientID != 0 {
-			patient = is.PatientID
-		}
-		if err := s.add(string(is.Code), string(is.Severity), is.TIN, is.NPI, is.Clinician, patient, is.MRN,
-			appt, visit, deadline, st.optExcelDate(is.EventDate, is.HasEvent), days, is.Fixable,
-			is.CountsIfLocked, hasEmail, is.Recipient, is.Channel, is.Detail()); err != nil {
-			return err
-		}
-	}
-	return s.close()
+	st, r := wb.st, wb.r
+	return wb.writeBig(&bigTable{sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
+		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60},
+		count:  r.IssueCount(),
+		src: func(yield func([]any) bool) {
+			row := make([]any, len(issueHeader))
+			for is := range r.AllIssues() {
+				var appt, visit, deadline, days, hasEmail any
+				if aboutVisit(is) {
+					appt, visit, deadline, days = is.AppointmentID, st.excelDate(is.VisitDate), st.excelDate(is.Deadline), is.BusinessDays
+				}
+				if is.Code == measure.NotInvited {
+					hasEmail = is.HasEmail
+				}
+				var patient any
+				if is.PatientID != 0 {
+					patient = is.PatientID
+				}
+				row = append(row[:0], string(is.Code), string(is.Severity), is.TIN, is.NPI, is.Clinician, patient, is.MRN,
+					appt, visit, deadline, st.optExcelDate(is.EventDate, is.HasEvent), days, is.Fixable,
+					is.CountsIfLocked, hasEmail, is.Recipient, is.Channel, is.Detail())
+				if !yield(row) {
+					return
+				}
+			}
+		},
+	})
 }
 
 // patients writes the drill-down: each patient's standing in each entity.
 func (wb *workbook) patients() error {
-	st := wb.st
-	s := &stream{f: wb.f, sheets: wb.patientSheets, header: patientHeader, headerStyle: st.header,
-		widths: []float64{11, 12, 12, 24, 11, 14, 18, 18, 12, 12, 9, 22, 11, 12, 12, 12}}
-	if len(wb.r.Outcomes) == 0 {
-		s.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
+	st, r := wb.st, wb.r
+	t := &bigTable{sheets: wb.patientSheets, header: patientHeader, headerStyle: st.header,
+		widths: []float64{11, 12, 12, 24, 11, 14, 18, 18, 12, 12, 9, 22, 11, 12, 12, 12},
+		count:  len(r.Outcomes)}
+	if len(r.Outcomes) == 0 {
+		t.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
 	}
-	for _, p := range wb.r.Outcomes {
-		e, err := outcomeEntity(wb.r, p)
-		if err != nil {
-			return err
-		}
-		var npi any
-		if e.NPI != "" {
-			npi = e.NPI
-		}
-		if err := s.add(string(e.Level), e.TIN, npi, e.Clinician, p.PatientID, p.MRN, p.LastName, p.FirstName,
-			st.optExcelDate(p.BirthDate, p.HasBirthDate), p.InNumerator, p.Pending, string(p.Reason),
-			p.SeenVisits, p.TimelyVisits, st.excelDate(p.FirstVisit), st.excelDate(p.LastVisit)); err != nil {
+	// Entities are checked before any row is written: a row source cannot fail.
+	for _, p := range r.Outcomes {
+		if _, err := outcomeEntity(r, p); err != nil {
 			return err
 		}
 	}
-	return s.close()
+	t.src = func(yield func([]any) bool) {
+		row := make([]any, len(patientHeader))
+		for _, p := range r.Outcomes {
+			e := &r.Entities[p.Entity]
+			var npi any
+			if e.NPI != "" {
+				npi = e.NPI
+			}
+			row = append(row[:0], string(e.Level), e.TIN, npi, e.Clinician, p.PatientID, p.MRN, p.LastName, p.FirstName,
+				st.optExcelDate(p.BirthDate, p.HasBirthDate), p.InNumerator, p.Pending, string(p.Reason),
+				p.SeenVisits, p.TimelyVisits, st.excelDate(p.FirstVisit), st.excelDate(p.LastVisit))
+			if !yield(row) {
+				return
+			}
+		}
+	}
+	return wb.writeBig(t)
 }
 
 // clinicianHead is the header row of the Clinicians sheet (a title above it).
@@ -671,24 +651,33 @@ func (wb *workbook) clinicians() error {
 // worklist writes every note item under one frozen header row.
 func (wb *workbook) worklist() error {
 	st, wl := wb.st, wb.wl
-	s := &stream{f: wb.f, sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
-		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12}}
+	n := 0
 	for _, c := range wl.Clinicians {
-		for _, is := range c.Items {
-			var left, late any
-			if is.Fixable {
-				left = is.BusinessDays
-			} else {
-				late = is.BusinessDays
-			}
-			if err := s.add(c.TIN, c.NPI, c.Clinician, st.excelDate(is.Deadline), left, late,
-				st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
-				is.Detail(), is.Fixable, canStillCount(is)); err != nil {
-				return err
-			}
-		}
+		n += len(c.Items)
 	}
-	return s.close()
+	return wb.writeBig(&bigTable{sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
+		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12},
+		count:  n,
+		src: func(yield func([]any) bool) {
+			row := make([]any, len(worklistHeader))
+			for _, c := range wl.Clinicians {
+				for _, is := range c.Items {
+					var left, late any
+					if is.Fixable {
+						left = is.BusinessDays
+					} else {
+						late = is.BusinessDays
+					}
+					row = append(row[:0], c.TIN, c.NPI, c.Clinician, st.excelDate(is.Deadline), left, late,
+						st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
+						is.Detail(), is.Fixable, canStillCount(is))
+					if !yield(row) {
+						return
+					}
+				}
+			}
+		},
+	})
 }
 
 // run writes the audit trail: configuration, calendar, data counts, statuses, findings,

@@ -387,3 +387,24 @@ func TestXLSXArchivePaths(t *testing.T) {
 		t.Errorf("streamed archive differs from excelize's buffered one (-buffered +streamed):\n%s", diff)
 	}
 }
+
+// TestXLSXProgress: the workbook reports its big-sheet rows as it writes them, ending
+// at the total (issue rows + patient rows + worklist items).
+func TestXLSXProgress(t *testing.T) {
+	r := testResult()
+	var calls [][2]int
+	o := testOptions
+	o.Progress = func(done, total int) { calls = append(calls, [2]int{done, total}) }
+	var b bytes.Buffer
+	if err := XLSX(&b, r, o); err != nil {
+		t.Fatal(err)
+	}
+	items := 0
+	for _, c := range r.Worklist("").Clinicians {
+		items += len(c.Items)
+	}
+	total := r.IssueCount() + len(r.Outcomes) + items
+	if len(calls) < 2 || calls[0] != [2]int{0, total} || calls[len(calls)-1] != [2]int{total, total} {
+		t.Errorf("progress calls %v, want from {0 %d} to {%d %d}", calls, total, total, total)
+	}
+}

@@ -93,7 +93,13 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		// The table carries the warnings itself; other formats get them on stderr.
 		printFindings(s.stderr, r)
 	}
-	return writeReport(ctx, s.stdout, r, out, reportsOptions(source))
+	opts := reportsOptions(source)
+	if format == "xlsx" && !o.Quiet && isTerminal(s.stderr) {
+		var clear func()
+		opts.Progress, clear = xlsxProgress(s.stderr)
+		defer clear()
+	}
+	return writeReport(ctx, s.stdout, r, out, opts)
 }
 
 func reportsOptions(source string) reports.Options {
