@@ -61,6 +61,7 @@ type Evaluator struct {
 	counts   Counts
 	lag      [ReleaseLagBuckets]int // Result.ReleaseLag, fixed size: no allocation per visit
 	unrel    int                    // Result.Unreleased
+	trend    trendAcc               // Result.Trend (trend.go)
 	result   *Result                // set by Result: the evaluation is finished
 }
 
@@ -490,7 +491,8 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 		}
 
 		e.patAcc(ind, vd).add(&ev, reason)
-		e.patAcc(grp, vd).add(&ev, reason) // R2: the group sees every visit under the TIN
+		e.patAcc(grp, vd).add(&ev, reason)                                      // R2: the group sees every visit under the TIN
+		e.trend.visit(e.counts.Patients, ind, grp, vd, ev.timely, e.cfg.Policy) // trend.go
 	}
 
 	e.flushPatient(rec)
@@ -697,6 +699,7 @@ func (e *Evaluator) finish(lazy bool) *Result {
 	}
 
 	namePractices(r.Entities, e.names)
+	r.Trend = e.trend.result(e.cfg, slots)
 
 	// Issues: stream order, then data-quality rows about TINs and clinicians, sorted.
 	if !lazy {

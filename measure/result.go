@@ -187,6 +187,9 @@ type Result struct {
 	// after the as-of instant have not happened (R9). Nil for results made by hand.
 	ReleaseLag []int
 	Unreleased int // seen visits of reported entities with no release as of the as-of instant
+	// Trend is each entity's period-to-date rate at the end of each month up to the
+	// as-of date (trend.go); nil for results made by hand.
+	Trend *Trend
 	// LazyIssues, set instead of Issues by Evaluator.LazyResult, expands issue row i
 	// (0 ≤ i < LazyIssueCount) on demand, so that a writer streaming millions of rows
 	// never holds them all expanded. Read issues through IssueCount and IssueAt, which
