@@ -31,7 +31,9 @@ func TestTrend(t *testing.T) {
 	cfg := testConfig()
 	cfg.AsOf = utc("2025-05-20T12:00:00Z")
 	cutoffs := []calendar.Date{day("2025-01-31"), day("2025-02-28"), day("2025-03-31"), day("2025-04-30"), day("2025-05-20")}
-	pt := func(num, den int, rate float64) TrendPoint { return TrendPoint{Numerator: num, Denominator: den, Rate: rate} }
+	pt := func(num, den int, rate float64) TrendPoint {
+		return TrendPoint{Numerator: num, Denominator: den, Rate: rate}
+	}
 	for _, tc := range []struct {
 		policy Policy
 		want   []TrendPoint

@@ -15,7 +15,7 @@ import (
 )
 
 // CSVTables are the tables CSV can write, in the order `--table` documents them.
-var CSVTables = []string{"entities", "issues", "patients"}
+var CSVTables = []string{"entities", "issues", "patients", "trend"}
 
 var (
 	entityColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "rate",
@@ -42,8 +42,10 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 		err = csvIssues(cw, r)
 	case "patients":
 		err = csvPatients(cw, r)
+	case "trend":
+		err = csvTrend(cw, r) // trend.go
 	default:
-		return fmt.Errorf("write CSV: unknown table %q (want entities, issues or patients)", table)
+		return fmt.Errorf("write CSV: unknown table %q (want entities, issues, patients or trend)", table)
 	}
 	if err == nil {
 		cw.Flush()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -46,6 +47,7 @@ func TestCSVInjection(t *testing.T) {
 			{Code: measure.InvitedLate, Clinician: "\tTab", PatientID: 1, MRN: "\r", AppointmentID: 4, Recipient: "=r", Channel: "-c"},
 		},
 		Outcomes: []measure.Outcome{{Entity: 0, PatientID: 1, MRN: "=m", FirstName: "@f", LastName: "+l", Reason: "=x"}},
+		Trend:    &measure.Trend{Cutoffs: []calendar.Date{1}, Points: [][]measure.TrendPoint{{{Denominator: 1}}}},
 	}
 	wl := measure.Worklist{Clinicians: []measure.WorkClinician{{TIN: "=t", NPI: "+n", Clinician: evil,
 		Items: []measure.Issue{{Code: measure.NoteMissing, PatientID: 1, MRN: "-m", AppointmentID: 5}}}}}

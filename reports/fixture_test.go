@@ -141,6 +141,7 @@ func testResult() *measure.Result {
 		Config:          cfg,
 		PerformanceYear: 2025,
 		Entities:        entities,
+		Trend:           fixtureTrend(entities),
 		Issues:          issues,
 		Outcomes:        outcomes,
 		Findings: []measure.Finding{
@@ -164,4 +165,23 @@ func testResult() *measure.Result {
 			SeenVisits: 29, TimelyVisits: 13, PendingVisits: 5, PatientsInNumerator: 5},
 		Calendar: cal,
 	}
+}
+
+// fixtureTrend is a trend over the fixture's quarter (cutoffs Jan 31, Feb 28 and the
+// as-of's Mar 31) that ends at each entity's figures: a third of them by January, two
+// thirds by February.
+func fixtureTrend(ents []measure.EntityResult) *measure.Trend {
+	t := &measure.Trend{Cutoffs: []calendar.Date{d("2025-01-31"), d("2025-02-28"), d("2025-03-31")}}
+	for _, e := range ents {
+		var ps []measure.TrendPoint
+		for k := 1; k <= 3; k++ {
+			p := measure.TrendPoint{Numerator: e.Numerator * k / 3, Denominator: e.Denominator * k / 3}
+			if p.Denominator > 0 {
+				p.Rate = round(float64(p.Numerator)/float64(p.Denominator), 4)
+			}
+			ps = append(ps, p)
+		}
+		t.Points = append(t.Points, ps)
+	}
+	return t
 }

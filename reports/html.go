@@ -58,6 +58,7 @@ type htmlPage struct {
 	Counts      measure.Counts
 	TINs        []htmlTIN
 	Rates       *htmlRateChart
+	Trend       *htmlTrendChart // trend.go
 	Lag         *htmlLagChart
 	Codes       []htmlCode
 	IssueRows   int
@@ -321,6 +322,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		})
 	}
 	p.Rates = rateChart(r)
+	p.Trend = trendChart(r)
 	p.Lag = lagChart(r)
 
 	counts := countByCode(r)

@@ -14,27 +14,28 @@ import (
 )
 
 type jsonReport struct {
-	MeasureID        string        `json:"measure_id"`
-	PerformanceYear  int           `json:"performance_year"`
-	PerformanceStart string        `json:"performance_start"`
-	PerformanceEnd   string        `json:"performance_end"`
-	AsOf             string        `json:"as_of"`
-	Policy           string        `json:"policy"`
-	Release          string        `json:"release"`
-	NumeratorActions string        `json:"numerator_actions"`
-	SeenStatuses     []string      `json:"seen_statuses"`
-	Holidays         string        `json:"holidays"`
-	HolidaysApplied  []jsonHoliday `json:"holidays_applied"`
-	Closures         []string      `json:"closures"`
-	TINFilter        string        `json:"tin_filter,omitempty"`
-	NPIFilter        string        `json:"npi_filter,omitempty"`
-	Version          string        `json:"version,omitempty"`
-	Entities         []jsonEntity  `json:"entities"`
-	Issues           []jsonIssue   `json:"issues"`
-	Findings         []jsonFinding `json:"findings"`
-	Statuses         []jsonStatus  `json:"statuses"`
-	Counts           jsonCounts    `json:"counts"`
-	Patients         []jsonPatient `json:"patients,omitempty"`
+	MeasureID        string         `json:"measure_id"`
+	PerformanceYear  int            `json:"performance_year"`
+	PerformanceStart string         `json:"performance_start"`
+	PerformanceEnd   string         `json:"performance_end"`
+	AsOf             string         `json:"as_of"`
+	Policy           string         `json:"policy"`
+	Release          string         `json:"release"`
+	NumeratorActions string         `json:"numerator_actions"`
+	SeenStatuses     []string       `json:"seen_statuses"`
+	Holidays         string         `json:"holidays"`
+	HolidaysApplied  []jsonHoliday  `json:"holidays_applied"`
+	Closures         []string       `json:"closures"`
+	TINFilter        string         `json:"tin_filter,omitempty"`
+	NPIFilter        string         `json:"npi_filter,omitempty"`
+	Version          string         `json:"version,omitempty"`
+	Entities         []jsonEntity   `json:"entities"`
+	Issues           []jsonIssue    `json:"issues"`
+	Findings         []jsonFinding  `json:"findings"`
+	Statuses         []jsonStatus   `json:"statuses"`
+	Counts           jsonCounts     `json:"counts"`
+	Trend            []jsonTrendRow `json:"trend,omitempty"` // trend.go
+	Patients         []jsonPatient  `json:"patients,omitempty"`
 }
 
 type jsonHoliday struct {
@@ -167,6 +168,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 			PatientsInNumerator: r.Counts.PatientsInNumerator,
 		},
 	}
+	rep.Trend = jsonTrend(r)
 	for _, h := range ci.Applied {
 		rep.HolidaysApplied = append(rep.HolidaysApplied, jsonHoliday{Date: h.Observed.String(), Actual: h.Actual.String(), Name: h.Name})
 	}
