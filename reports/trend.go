@@ -6,6 +6,9 @@ package reports
 
 import (
 	"encoding/csv"
+	"fmt"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/mipspi/mipspi/measure"
 )
@@ -147,4 +150,118 @@ func trendChart(r *measure.Result) *htmlTrendChart {
 		ch.Lines = append(ch.Lines, l)
 	}
 	return ch
+}
+
+// SheetTrend is the workbook's trend sheet.
+const SheetTrend = "Trend"
+
+// trendSheet writes the trend as a table (one row per entity, one rate column per
+// cutoff; numerator and denominator in the cell comments would be hidden, so they
+// follow as a second block) and a line chart of it below.
+func (wb *workbook) trendSheet() error {
+	r, st, sh := wb.r, wb.st, SheetTrend
+	t := trendOf(r)
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.title, Value: "Period-to-date rate at each month's end"}); err != nil {
+		return err
+	}
+	if t == nil || len(t.Cutoffs) == 0 || len(r.Entities) == 0 {
+		return wb.setRow(sh, 3, "no trend for this report")
+	}
+	const head = 3
+	fixed := []string{"Level", "TIN", "NPI", "Clinician"}
+	hdr := headerCells(fixed)
+	for _, c := range t.Cutoffs {
+		hdr = append(hdr, st.excelDate(c))
+	}
+	if err := wb.setRow(sh, head, hdr...); err != nil {
+		return err
+	}
+	if err := wb.f.SetCellStyle(sh, cellName(1, head), cellName(len(fixed), head), st.header); err != nil {
+		return err
+	}
+	row := head
+	var chartRows []int
+	for i, e := range r.Entities {
+		row++
+		npi, name := any(e.NPI), any(e.Clinician)
+		if e.Level == measure.Group {
+			npi, name = nil, "(group)"
+		}
+		vals := []any{string(e.Level), e.TIN, npi, name}
+		for _, p := range t.Points[i] {
+			vals = append(vals, excelize.Cell{StyleID: st.percent, Value: p.Rate})
+		}
+		if err := wb.setRow(sh, row, vals...); err != nil {
+			return err
+		}
+		if len(r.Entities) <= trendMaxLines || e.Level == measure.Group {
+			chartRows = append(chartRows, row)
+		}
+	}
+	// Numerator and denominator of each point, below the rates.
+	row += 2
+	if err := wb.setRow(sh, row, wb.bold("Numerator / denominator")); err != nil {
+		return err
+	}
+	for i, e := range r.Entities {
+		row++
+		npi, name := any(e.NPI), any(e.Clinician)
+		if e.Level == measure.Group {
+			npi, name = nil, "(group)"
+		}
+		vals := []any{string(e.Level), e.TIN, npi, name}
+		for _, p := range t.Points[i] {
+			vals = append(vals, itoa(p.Numerator)+" / "+itoa(p.Denominator))
+		}
+		if err := wb.setRow(sh, row, vals...); err != nil {
+			return err
+		}
+	}
+	for _, cw := range []struct {
+		from, to string
+		width    float64
+	}{{"A", "A", 11}, {"B", "C", 12}, {"D", "D", 26}} {
+		if err := wb.f.SetColWidth(sh, cw.from, cw.to, cw.width); err != nil {
+			return err
+		}
+	}
+	lastCol, _ := excelize.ColumnNumberToName(len(fixed) + len(t.Cutoffs))
+	firstCol, _ := excelize.ColumnNumberToName(len(fixed) + 1)
+	if err := wb.f.SetColWidth(sh, firstCol, lastCol, 11); err != nil {
+		return err
+	}
+	if err := wb.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: cellName(1, head+1), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	var series []excelize.ChartSeries
+	for _, cr := range chartRows {
+		series = append(series, excelize.ChartSeries{
+			Name:       fmt.Sprintf("%s!$B$%d", sh, cr),
+			Categories: fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, firstCol, head, lastCol, head),
+			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, firstCol, cr, lastCol, cr),
+			Line:       excelize.LineOptions{Width: 2},
+			Marker:     excelize.ChartMarker{Symbol: "circle", Size: 5},
+		})
+		// Name the series by clinician (or the TIN for a group): column D is "(group)".
+		if name, _ := wb.f.GetCellValue(sh, cellName(4, cr)); name != "(group)" {
+			series[len(series)-1].Name = fmt.Sprintf("%s!$D$%d", sh, cr)
+		}
+	}
+	zero, one := 0.0, 1.0
+	at := row + 2
+	if err := wb.f.AddChart(sh, cellName(1, at), &excelize.Chart{
+		Type:      excelize.Line,
+		Series:    series,
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: measureID(r) + " period-to-date rate"}}},
+		Legend:    excelize.ChartLegend{Position: "right"},
+		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+		XAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mmm d"}},
+		Dimension: excelize.ChartDimension{Width: 760, Height: 320},
+	}); err != nil {
+		return fmt.Errorf("trend chart: %w", err)
+	}
+	if err := printSetup(wb.f, sh); err != nil {
+		return err
+	}
+	return printTitles(wb.f, sh, head, head)
 }

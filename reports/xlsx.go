@@ -11,6 +11,7 @@ package reports
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -161,6 +162,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	var order []string
+	order = append(order, SheetTrend)
 	order = append(order, wb.issueSheets...)
 	order = append(order, wb.patientSheets...)
 	order = append(order, SheetClinicians)
@@ -176,6 +178,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		fn   func() error
 	}{
 		{"Summary sheet", wb.summary},
+		{"Trend sheet", wb.trendSheet},
 		{"Issues sheet", wb.issues},
 		{"Patients sheet", wb.patients},
 		{"Clinicians sheet", wb.clinicians},
@@ -229,13 +232,13 @@ func (wb *workbook) writeArchive(w io.Writer) error {
 		write.progress(0, wb.bigRows)
 	}
 	if sizes.largest > zip64Threshold {
-		f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { write.zw = zip.NewWriter(w); return write })
+		f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { write.zw = fastZip(w); return write })
 		if err := f.Write(w); err != nil {
 			return err
 		}
 		return write.finish()
 	}
-	write.zw = zip.NewWriter(w)
+	write.zw = fastZip(w)
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return write })
 	if _, err := f.WriteToBuffer(); err != nil { // writes through zw to w; the returned buffer stays empty
 		return err
@@ -877,4 +880,15 @@ func (wb *workbook) props() error {
 		dp.Modified = dp.Created
 	}
 	return wb.f.SetDocProps(dp)
+}
+
+// fastZip is a zip writer deflating at flate.BestSpeed: at 1M appointments deflate at
+// the default level was two thirds of the workbook's CPU time (BENCHMARKS.md); the
+// sheets' repetitive XML compresses nearly as well at the fastest level.
+func fastZip(w io.Writer) *zip.Writer {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
 }

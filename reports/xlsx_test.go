@@ -52,7 +52,7 @@ func TestXLSX(t *testing.T) {
 	r := testResult()
 	data, f := writeXLSX(t, r)
 
-	if diff := cmp.Diff([]string{SheetSummary, SheetIssues, SheetPatients, SheetClinicians, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
+	if diff := cmp.Diff([]string{SheetSummary, SheetTrend, SheetIssues, SheetPatients, SheetClinicians, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
 		t.Errorf("sheets (-want +got):\n%s", diff)
 	}
 
@@ -243,7 +243,7 @@ func TestXLSXContinuation(t *testing.T) {
 	_, f := writeXLSX(t, r)
 	// The 6 worklist items fit under the Worklist's one header row (the per-clinician
 	// block is on the Clinicians sheet).
-	want := []string{SheetSummary, "Issues", "Issues (2)", "Patients", SheetClinicians, "Worklist", SheetRun}
+	want := []string{SheetSummary, SheetTrend, "Issues", "Issues (2)", "Patients", SheetClinicians, "Worklist", SheetRun}
 	if diff := cmp.Diff(want, f.GetSheetList()); diff != "" {
 		t.Fatalf("sheets (-want +got):\n%s", diff)
 	}
@@ -296,8 +296,8 @@ func TestXLSXContinuation(t *testing.T) {
 func TestXLSXEmpty(t *testing.T) {
 	r := &measure.Result{Config: testResult().Config}
 	_, f := writeXLSX(t, r)
-	if got := len(f.GetSheetList()); got != 6 {
-		t.Errorf("%d sheets, want 6", got)
+	if got := len(f.GetSheetList()); got != 7 {
+		t.Errorf("%d sheets, want 7", got)
 	}
 }
 
@@ -406,5 +406,52 @@ func TestXLSXProgress(t *testing.T) {
 	total := r.IssueCount() + len(r.Outcomes) + items
 	if len(calls) < 2 || calls[0] != [2]int{0, total} || calls[len(calls)-1] != [2]int{total, total} {
 		t.Errorf("progress calls %v, want from {0 %d} to {%d %d}", calls, total, total, total)
+	}
+}
+
+// TestXLSXTrend: the Trend sheet holds each entity's rate at every cutoff, as in the
+// JSON trend table, and a line chart over those cells.
+func TestXLSXTrend(t *testing.T) {
+	r := testResult()
+	data, f := writeXLSX(t, r)
+	ts := rows(t, f, SheetTrend, true)
+	head := ts[2]
+	if diff := cmp.Diff([]string{"Level", "TIN", "NPI", "Clinician"}, head[:4]); diff != "" {
+		t.Errorf("Trend header (-want +got):\n%s", diff)
+	}
+	for k, c := range r.Trend.Cutoffs {
+		if got, _ := strconv.Atoi(head[4+k]); got != int(c)+25569 {
+			t.Errorf("cutoff %d: %q, want the serial of %s", k, head[4+k], c)
+		}
+	}
+	for i, e := range r.Entities {
+		row := ts[3+i]
+		if row[0] != string(e.Level) || row[1] != e.TIN {
+			t.Errorf("row %d: %q, want %s %s", i, row[:2], e.Level, e.TIN)
+		}
+		for k, p := range r.Trend.Points[i] {
+			if got, _ := strconv.ParseFloat(row[4+k], 64); got != p.Rate {
+				t.Errorf("%s %s at %s: %q, want %v", e.Level, e.NPI, r.Trend.Cutoffs[k], row[4+k], p.Rate)
+			}
+		}
+	}
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for _, zf := range z.File {
+		if strings.HasPrefix(zf.Name, "xl/charts/") {
+			rc, _ := zf.Open()
+			var b bytes.Buffer
+			b.ReadFrom(rc)
+			rc.Close()
+			if strings.Contains(b.String(), "<lineChart>") && strings.Contains(b.String(), "Trend!$E$4:$G$4") {
+				lines++
+			}
+		}
+	}
+	if lines != 1 {
+		t.Errorf("%d line charts over the Trend rows, want 1", lines)
 	}
 }
