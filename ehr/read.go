@@ -77,7 +77,7 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 			return st, err
 		}
 	}
-	for _, rel := range []string{"appointments", "patients"} {
+	for _, rel := range []string{"appointments", "patients", "portal_invitations"} {
 		if err := r.checkUnique(rel, lo, hi); err != nil {
 			return st, err
 		}
