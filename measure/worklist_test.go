@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -317,7 +318,10 @@ func TestAddDoesNotRetain(t *testing.T) {
 		}
 	}
 	got := e.Result()
-	if diff := cmp.Diff(want, got, append(cmpOpts, cmpopts.IgnoreFields(Result{}, "Calendar"))...); diff != "" {
+	if diff := cmp.Diff(want, got, append(cmpOpts, cmpopts.IgnoreFields(Result{}, "Calendar"), cmpopts.IgnoreUnexported(Result{}))...); diff != "" {
 		t.Errorf("reused record changed the result (-fresh +reused):\n%s", diff)
+	}
+	if diff := cmp.Diff(slices.Collect(want.AllIssues()), slices.Collect(got.AllIssues()), cmpOpts...); diff != "" {
+		t.Errorf("reused record changed the issue rows (-fresh +reused):\n%s", diff)
 	}
 }

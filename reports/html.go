@@ -312,7 +312,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 			Level: string(e.Level), Group: e.Level == measure.Group,
 			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: text(e.Clinician, htmlNameWidth),
 			Numerator: e.Numerator, Denom: e.Denominator, Rate: decimal(e.Rate, 4), RatePct: pct(e.Rate),
-			Pending: e.Pending, BestPct: pct(ratio(e.Numerator+e.Pending, e.Denominator)),
+			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
 			Points:     strconv.FormatFloat(round(e.Points, 2), 'f', 2, 64),
 			SeenVisits: e.SeenVisits, Timely: e.TimelyVisits, PendVisits: e.PendingVisits,
 			Worklist: anchor[i],
@@ -367,7 +367,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		}
 		for _, is := range wc.Items {
 			hw.Items = append(hw.Items, htmlItem{
-				LockBy: is.Deadline.String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
+				LockBy: lockBy(is).String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
 				Patient: idOrEmpty(is.PatientID), MRN: text(is.MRN, htmlNameWidth), Appt: idOrEmpty(is.AppointmentID),
 				Code: text(string(is.Code), htmlNameWidth), Problem: text(is.Detail(), 1000),
 				Fixable: is.Fixable, CanCount: canStillCount(is),
@@ -472,7 +472,7 @@ func rateChart(r *measure.Result) *htmlRateChart {
 		if name == "" {
 			name = "NPI " + text(e.NPI, htmlNameWidth)
 		}
-		best := ratio(e.Numerator+e.Pending, e.Denominator)
+		best := e.BestReachableRate()
 		ch.Bars = append(ch.Bars, htmlBar{
 			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: name,
 			Name: text(name, htmlLabelWidth), Full: name, Rate: decimal(e.Rate, 4),

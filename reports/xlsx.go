@@ -322,10 +322,7 @@ func (wb *workbook) summary() error {
 	row := head
 	for _, e := range r.Entities {
 		row++
-		best := 0.0
-		if e.Denominator > 0 {
-			best = round(float64(e.Numerator+e.Pending)/float64(e.Denominator), 4)
-		}
+		best := e.BestReachableRate()
 		npi, name := any(e.NPI), any(e.Clinician)
 		if e.Level == measure.Group {
 			npi, name = nil, "(group)"
@@ -599,7 +596,7 @@ func (wb *workbook) worklist() error {
 			} else {
 				late = is.BusinessDays
 			}
-			if err := s.add(c.TIN, c.NPI, c.Clinician, st.excelDate(is.Deadline), left, late,
+			if err := s.add(c.TIN, c.NPI, c.Clinician, st.excelDate(lockBy(is)), left, late,
 				st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
 				is.Detail(), is.Fixable, canStillCount(is)); err != nil {
 				return err

@@ -81,7 +81,7 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	if sink.ev == nil {
 		return nil, source, fmt.Errorf("read %s: the store returned no practice", source)
 	}
-	return sink.ev.LazyResult(), source, nil // issue rows expanded as they are written
+	return sink.ev.Result(), source, nil // issue rows expanded as they are written
 }
 
 // openStore opens the EHR store; its error never carries the DSN's password.

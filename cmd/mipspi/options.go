@@ -119,7 +119,7 @@ func period(from, to string) (calendar.Date, calendar.Date, error) {
 	if end < start {
 		return 0, 0, usagef("--from %s is after --to %s", start, end)
 	}
-	if start.Year() != end.Year() {
+	if !measure.CheckPeriod(start, end).OneYear {
 		return 0, 0, usagef("period %s..%s spans two calendar years; a MIPS performance period lies within one year (R11)", start, end)
 	}
 	return start, end, nil

@@ -47,15 +47,6 @@ func HasErrors(ps []Problem) bool {
 // the fifth character, e.g. 0015C8BCD1234XY or 2025CXXXXXXXXXX.
 var cehrtPattern = regexp.MustCompile(`^[A-Za-z0-9]{4}C[A-Za-z0-9]{10}$`)
 
-// minPeriodDays is the shortest PI performance period CMS accepts: 90 consecutive days
-// up to performance year 2023, 180 from 2024 (R11).
-func minPeriodDays(year int) int {
-	if year >= 2024 {
-		return 180
-	}
-	return 90
-}
-
 // Validate checks the submission the files would carry and returns every problem,
 // errors and warnings, in a stable order: the performance period, the CEHRT ID and
 // the configured measures first, then each exported entity in Result order.
@@ -76,17 +67,18 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 	// rejects a PI submission whose period is shorter than the minimum or crosses a
 	// year, so for export it is an error (the CLI's --force still writes the files).
 	start, end, year := period(r)
+	pc := measure.CheckPeriod(start, end) // R11, decided in measure
 	switch {
 	case end < start:
 		errorf("", "performance period %s..%s ends before it starts", start, end)
-	case start.Year() != end.Year():
+	case !pc.OneYear:
 		errorf("", "performance period %s..%s spans two calendar years: CMS requires one (R11)", start, end)
 	default:
 		if r.PerformanceYear != 0 && r.PerformanceYear != start.Year() {
 			errorf("", "performance year %d does not match the performance period %s..%s", r.PerformanceYear, start, end)
 		}
-		if days, min := int(end-start)+1, minPeriodDays(year); days < min {
-			errorf("", "performance period %s..%s is %d days: CMS requires at least %d consecutive days in performance year %d (R11)", start, end, days, min, year)
+		if pc.TooShort() {
+			errorf("", "performance period %s..%s is %d days: CMS requires at least %d consecutive days in performance year %d (R11)", start, end, pc.Days, pc.MinDays, year)
 		}
 	}
 
