@@ -155,17 +155,17 @@ func row(code Code, p, appt int64, visit, deadline string, opts ...func(*Issue))
 func event(d string) func(*Issue) {
 	return func(i *Issue) { i.EventDate, i.HasEvent = day(d), true }
 }
-func fixByOn(d string) func(*Issue)  { return func(i *Issue) { i.FixBy = day(d) } }
-func bdays(n int) func(*Issue)     { return func(i *Issue) { i.BusinessDays = n } }
-func fixable() func(*Issue)        { return func(i *Issue) { i.Fixable = true } }
-func countsIfLocked() func(*Issue) { return func(i *Issue) { i.CountsIfLocked = true } }
-func hasEmail() func(*Issue)       { return func(i *Issue) { i.HasEmail = true } }
-func warning() func(*Issue)        { return func(i *Issue) { i.Severity = SeverityWarning } }
-func text(s string) func(*Issue)   { return func(i *Issue) { i.Text = s } }
-func via(r, c string) func(*Issue) { return func(i *Issue) { i.Recipient, i.Channel = r, c } }
-func bound(d string) func(*Issue)  { return func(i *Issue) { i.Bound = day(d) } }
-func calendarYear() func(*Issue)   { return func(i *Issue) { i.CalendarYear = true } }
-func tinOf(t string) func(*Issue)  { return func(i *Issue) { i.TIN = t } }
+func fixByOn(d string) func(*Issue) { return func(i *Issue) { i.FixBy = day(d) } }
+func bdays(n int) func(*Issue)      { return func(i *Issue) { i.BusinessDays = n } }
+func fixable() func(*Issue)         { return func(i *Issue) { i.Fixable = true } }
+func countsIfLocked() func(*Issue)  { return func(i *Issue) { i.CountsIfLocked = true } }
+func hasEmail() func(*Issue)        { return func(i *Issue) { i.HasEmail = true } }
+func warning() func(*Issue)         { return func(i *Issue) { i.Severity = SeverityWarning } }
+func text(s string) func(*Issue)    { return func(i *Issue) { i.Text = s } }
+func via(r, c string) func(*Issue)  { return func(i *Issue) { i.Recipient, i.Channel = r, c } }
+func bound(d string) func(*Issue)   { return func(i *Issue) { i.Bound = day(d) } }
+func calendarYear() func(*Issue)    { return func(i *Issue) { i.CalendarYear = true } }
+func tinOf(t string) func(*Issue)   { return func(i *Issue) { i.TIN = t } }
 func noVisit() func(*Issue) {
 	return func(i *Issue) { i.AppointmentID, i.VisitDate, i.Deadline, i.FixBy = 0, 0, 0, 0 }
 }
