@@ -23,6 +23,7 @@ import (
 // signatures, invitations and API-window openings stamped after AsOf are treated as not
 // yet happened, and an API window disabled after AsOf counts as still open. A report
 // "as of" a past date therefore gives the figures that could have been reported then.
+// A seen visit counts when its local date is on or before the as-of local date (R1).
 //
 // An Evaluator is not safe for concurrent use.
 type Evaluator struct {
