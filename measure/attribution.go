@@ -16,14 +16,8 @@ func (e *Evaluator) reported(tin, npi string) bool {
 func (e *Evaluator) individualSlot(tin int32, ci int32) int32 {
 	c := &e.clins[ci]
 	key := int64(tin)*int64(len(e.npis)) + int64(c.npi)
-	var s int32
-	if e.slotDense != nil {
-		s = e.slotDense[key]
-	} else {
-		s = e.slotSparse[key]
-	}
-	if s != 0 {
-		return s - 1
+	if s, ok := e.slots[key]; ok {
+		return s
 	}
 	tinS, npiS := e.tins[tin].tin, e.npis[c.npi]
 	slot := e.newSlot(entAcc{
@@ -31,11 +25,7 @@ func (e *Evaluator) individualSlot(tin int32, ci int32) int32 {
 		tin:      tin,
 		reported: e.reported(tinS, npiS),
 	})
-	if e.slotDense != nil {
-		e.slotDense[key] = slot + 1
-	} else {
-		e.slotSparse[key] = slot + 1
-	}
+	e.slots[key] = slot
 	return slot
 }
 

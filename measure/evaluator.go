@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -41,11 +42,11 @@ type Evaluator struct {
 	npis      []string // distinct NPIs (index = clinInfo.npi)
 
 	// Entity slots: individual (TIN, NPI) created on their first seen visit; one group
-	// slot per TIN. slotDense/slotSparse map tin*len(npis)+npi → slot+1.
-	ents       []entAcc
-	slotDense  []int32
-	slotSparse map[int64]int32
-	npiSeen    []bool // NPI has a seen visit in a reported entity (INVALID_NPI)
+	// slot per TIN. slots maps tin*len(npis)+npi → slot (a built-in map: a dense
+	// table measured no faster, BENCHMARKS.md).
+	ents    []entAcc
+	slots   map[int64]int32
+	npiSeen []bool // NPI has a seen visit in a reported entity (INVALID_NPI)
 
 	status *statuses
 
@@ -99,9 +100,6 @@ type entAcc struct {
 	timely     int
 	pendVisits int
 }
-
-// maxDenseSlots bounds the (TIN, NPI) slot table; larger practices use a map.
-const maxDenseSlots = 1 << 22
 
 // NewEvaluator prepares an evaluation of p under cfg (defaults filled, then
 // validated). It fails on an invalid configuration, an office without a time zone,
@@ -182,11 +180,7 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 	for _, c := range e.clins {
 		e.issues.clins = append(e.issues.clins, c.display)
 	}
-	if n := int64(len(e.tins)) * int64(len(e.npis)); n <= maxDenseSlots {
-		e.slotDense = make([]int32, n)
-	} else {
-		e.slotSparse = map[int64]int32{}
-	}
+	e.slots = map[int64]int32{}
 	return e, nil
 }
 
@@ -222,11 +216,7 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 
 	// Chronological order makes "first failing visit" and outcomes independent of the
 	// order the database returned the visits in.
-	for i := 1; i < len(e.order); i++ {
-		for j := i; j > 0 && visitBefore(&rec.Visits[e.order[j].v], &rec.Visits[e.order[j-1].v]); j-- {
-			e.order[j], e.order[j-1] = e.order[j-1], e.order[j]
-		}
-	}
+	slices.SortFunc(e.order, func(a, b visitRef) int { return visitOrder(&rec.Visits[a.v], &rec.Visits[b.v]) })
 
 	var f visitFacts
 	f.inv, f.hasInv = firstInvitation(rec.FirstInvitation, e.cfg.AsOf) // R5
@@ -366,11 +356,12 @@ func (e *Evaluator) curRowPatient(p *Patient, inv *Invitation) int32 {
 	return e.curPat
 }
 
-func visitBefore(a, b *Visit) bool {
+// visitOrder orders a patient's visits by instant, then appointment id.
+func visitOrder(a, b *Visit) int {
 	if c := a.ScheduledAt.Compare(b.ScheduledAt); c != 0 {
-		return c < 0
+		return c
 	}
-	return a.ID < b.ID
+	return cmp.Compare(a.ID, b.ID)
 }
 
 // Evaluate is NewEvaluator, Add for each record, then Result.
