@@ -19,7 +19,8 @@ import (
 // write it. Anything else (no seconds, "+00", offsets beyond ±14:59, dates alone, epoch
 // numbers, impossible dates such as 2025-02-30) is unparseable. These are exactly the spellings SQLite's
 // julianday() also understands once upper-cased, so the SQLite queries compare instants
-// with julianday(upper(column)).
+// with coalesce(julianday(column), julianday(upper(column))) (upper only for the rare
+// lower-case t, which julianday alone does not read).
 
 // formatInstant is the spelling mipspi writes into SQLite: UTC RFC 3339.
 func formatInstant(t time.Time) string {
@@ -93,8 +94,12 @@ func sqliteStrictInstant(col string) string {
 	t := "CAST(" + col + " AS TEXT)"
 	zone := "(CASE WHEN substr(" + t + ", 20, 1) = '.' THEN ltrim(substr(" + t + ", 21), '0123456789') ELSE substr(" + t + ", 20) END)"
 	frac := "(length(" + t + ") - 19 - length" + zone + ")" // the '.' and its digits
-	return "(" + t + " GLOB ?3 AND (" + zone + " IN ('', 'Z', 'z') OR " + zone + " GLOB '[+-][0-9][0-9]:[0-9][0-9]')" +
-		" AND (" + frac + " = 0 OR " + frac + " BETWEEN 2 AND 10))"
+	// The common spellings (no fraction; no zone, Z or z) are settled by the first test.
+	// A NUL byte would end the text for length() and substr(): bytes and characters
+	// must agree (a timestamp is ASCII).
+	return "(" + t + " GLOB ?3 AND length(CAST(" + col + " AS BLOB)) = length(" + t + ") AND (substr(" + t + ", 20) IN ('', 'Z', 'z') OR (" +
+		"(" + zone + " IN ('', 'Z', 'z') OR " + zone + " GLOB '[+-][0-9][0-9]:[0-9][0-9]')" +
+		" AND (" + frac + " = 0 OR " + frac + " BETWEEN 2 AND 10))))"
 }
 
 // parseDate parses YYYY-MM-DD strictly (SPEC §3 dates).

@@ -41,10 +41,10 @@ func FuzzParseTime(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer lite.Close()
-	// As the SQLite period query reads a timestamp column: julianday(upper(…)), and for
+	// As the SQLite period query reads a timestamp column: coalesce(julianday(…), julianday(upper(…))), and for
 	// note times also the strict shape check (which must agree with the parser).
 	strict, glob := ehr.SQLiteStrictInstant("?1")
-	julian, err := lite.DB().DB.Prepare(`SELECT julianday(upper(?1)), ` + strict)
+	julian, err := lite.DB().DB.Prepare(`SELECT coalesce(julianday(?1), julianday(upper(?1))), ` + strict)
 	if err != nil {
 		f.Fatal(err)
 	}
