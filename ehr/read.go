@@ -81,7 +81,7 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 	if err := r.dangling(sink); err != nil { // R10: rows that point at nothing (dangling.go)
 		return st, err
 	}
-	for _, rel := range []string{"appointments", "patients"} {
+	for _, rel := range []string{"appointments", "patients", "portal_invitations"} {
 		if err := r.checkUnique(rel, lo, hi); err != nil {
 			return st, err
 		}

@@ -3,7 +3,6 @@ package ehr
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -64,27 +63,19 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
-	u, err := url.Parse(dsn)
+	d, err := parsePostgres(dsn) // dsn.go: its error never quotes the password
 	if err != nil {
-		// url.Error repeats the whole URL, password included: keep only the reason.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("open database: invalid PostgreSQL DSN: %v", err)
+		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{dialect: Postgres, redacted: redactPostgres(u)}
-	if pw, ok := u.User.Password(); ok {
-		s.secret = pw
-	}
+	s := &Store{dialect: Postgres, redacted: d.Redacted, secret: d.password}
 	connector, err := pq.NewConnector(dsn)
 	if err != nil {
-		return nil, s.scrub(fmt.Errorf("open %s: %w", s.redacted, err))
+		return nil, d.Scrub(fmt.Errorf("open %s: %w", s.redacted, err))
 	}
 	sqldb := sql.OpenDB(connector)
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
-		return nil, s.scrub(fmt.Errorf("connect to %s: %w", s.redacted, err))
+		return nil, d.Scrub(postgresHint(fmt.Errorf("connect to %s: %w", s.redacted, err)))
 	}
 	s.db = bun.NewDB(sqldb, pgdialect.New())
 	return s, nil
@@ -133,7 +124,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", s.redacted, err)
 	}
-	if file == ":memory:" || strings.Contains(params, "mode=memory") {
+	if d, err := parseSQLite("", path); err == nil && d.Memory { // parsed, not substring-matched
 		// Every connection to :memory: is a new, empty database.
 		sqldb.SetMaxOpenConns(1)
 	}

@@ -26,7 +26,7 @@ func TestOpenErrors(t *testing.T) {
 		{"mysql://alice:s3cr3t@db/ehr", `open database: unsupported DSN "mysql"…; ` + accepted},
 		{"alice:s3cr3t@db/ehr", `open database: unsupported DSN "alice"…; ` + accepted},
 		{"sqlite:", "open database: empty SQLite path; " + accepted},
-		{"postgres://alice:s3cr3t@db:port/ehr", `open database: invalid PostgreSQL DSN: invalid port ":port" after host`},
+		{"postgres://alice:s3cr3t@db:port/ehr", `open database: invalid PostgreSQL DSN: the port is not a number; percent-escape special characters`},
 		{"postgres://alice:s3cr3t@127.0.0.1:1/ehr?connect_timeout=5",
 			"connect to postgres://alice@127.0.0.1:1/ehr: dial tcp 127.0.0.1:1: connect: connection refused"},
 		{"postgresql://alice:s3cr3t@127.0.0.1:1/ehr?sslmode=bogus", "open postgres://alice@127.0.0.1:1/ehr: "},

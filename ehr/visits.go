@@ -357,6 +357,11 @@ func (r *reader) checkUnique(rel string, lo, hi time.Time) error {
 	case "appointments":
 		q = `SELECT id, count(*) FROM appointments WHERE ` + window + ` AND id IS NOT NULL
 			GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1`
+	case "portal_invitations":
+		// A view repeating an invitation would repeat its patient's visits in the
+		// SQLite join and be blamed on appointments (issue 13): name it here.
+		q = `SELECT id, count(*) FROM portal_invitations WHERE patient_id IN (SELECT patient_id FROM appointments WHERE ` + window + `)
+			AND id IS NOT NULL GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1`
 	default:
 		q = `SELECT id, count(*) FROM patients WHERE id IN (SELECT patient_id FROM appointments WHERE ` + window + `)
 			GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1`

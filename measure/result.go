@@ -13,6 +13,9 @@ type Level string
 const (
 	Individual Level = "individual" // TIN + NPI
 	Group      Level = "group"      // TIN, patients de-duplicated across its clinicians
+	// APMEntity is a row only `mipspi combine` makes (SPEC §7): every TIN of an APM
+	// Entity added together; its TIN and NPI are "" and Clinician holds the entity's name.
+	APMEntity Level = "apm_entity"
 )
 
 // Entity identifies a reporting entity (R2).
@@ -148,6 +151,10 @@ type Outcome struct {
 	TimelyVisits int
 	FirstVisit   calendar.Date
 	LastVisit    calendar.Date
+	// PatientKey is a keyed pseudonym of the person (names and birth date), set by
+	// reports.Deidentify, so that `mipspi combine --match patients` can count the same
+	// patient in two reports once (SPEC §7). "" unless pseudonymised.
+	PatientKey string
 }
 
 // StatusCount is one appointment status as found in the data.

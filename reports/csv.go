@@ -10,16 +10,20 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/mipspi/mipspi/measure"
 )
 
 // CSVTables are the tables CSV can write, in the order `--table` documents them.
-var CSVTables = []string{"entities", "issues", "patients"}
+var CSVTables = []string{"entities", "issues", "patients", "evidence"}
 
 var (
 	entityColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "rate",
-		"pending", "points", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits"}
+		"pending", "points", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits",
+		// the headline (SPEC §5); the pi_ columns are empty without a registry block
+		"pea_points", "pea_max_points", "best_reachable_rate", "best_reachable_points",
+		"pi_estimated_score", "pi_weighted_score", "pi_zero_reasons"}
 	issueColumns = []string{"code", "severity", "tin", "npi", "clinician", "patient_id", "mrn",
 		"appointment_id", "visit_date", "deadline", "event_date", "business_days", "fixable",
 		"counts_if_locked", "has_email", "recipient", "channel", "detail"}
@@ -37,11 +41,13 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 	var err error
 	switch table {
 	case "entities":
-		err = csvEntities(cw, r)
+		err = csvEntities(cw, r, o)
 	case "issues":
 		err = csvIssues(cw, r)
 	case "patients":
 		err = csvPatients(cw, r)
+	case "evidence":
+		err = csvEvidence(cw, o.Evidence)
 	default:
 		return fmt.Errorf("write CSV: unknown table %q (want entities, issues or patients)", table)
 	}
@@ -55,16 +61,33 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 	return nil
 }
 
-func csvEntities(cw *csv.Writer, r *measure.Result) error {
-	if err := cw.Write(entityColumns); err != nil {
+func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
+	cols := entityColumns
+	if o.Combined != nil {
+		// SPEC §7: a combined report says on every row how its patients were counted.
+		cols = append(cols[:len(cols):len(cols)], "method")
+	}
+	if err := cw.Write(cols); err != nil {
 		return err
 	}
-	for _, e := range r.Entities {
-		if err := cw.Write([]string{
+	for _, h := range headlines(r, o) {
+		e := h.Entity
+		score, weighted, reasons := "", "", ""
+		if h.Est != nil {
+			score, weighted = decimal(h.Est.Score, 2), decimal(h.Est.Weighted, 2)
+			reasons = strings.Join(reasonCodes(h.Est.ZeroReasons), ";")
+		}
+		row := []string{
 			string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician), itoa(e.Denominator),
 			itoa(e.Numerator), decimal(e.Rate, 4), itoa(e.Pending), decimal(e.Points, 2),
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
-		}); err != nil {
+			decimal(h.PEA.Points, 2), decimal(h.PEA.MaxPoints, 2), decimal(h.PEA.BestReachableRate, 4),
+			decimal(h.PEA.BestReachablePoints, 2), score, weighted, reasons,
+		}
+		if o.Combined != nil {
+			row = append(row, o.Combined.Method)
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
@@ -119,9 +142,10 @@ func csvPatients(cw *csv.Writer, r *measure.Result) error {
 	return nil
 }
 
-// safe defuses CSV/formula injection (OWASP): a data cell starting with = + - @ tab or CR
-// gets a leading apostrophe, which spreadsheets show as text and never evaluate.
-func safe(s string) string {
+// CSVCell defuses CSV/formula injection (OWASP): a data cell starting with = + - @ tab
+// or CR gets a leading apostrophe, which spreadsheets show as text and never evaluate.
+// It is the one guard of every CSV mipspi writes (the report's and the registry's).
+func CSVCell(s string) string {
 	if s == "" {
 		return s
 	}
@@ -131,6 +155,9 @@ func safe(s string) string {
 	}
 	return s
 }
+
+// safe is CSVCell under its old local name.
+var safe = CSVCell
 
 func itoa(n int) string     { return strconv.Itoa(n) }
 func i64toa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -51,7 +51,8 @@ func TestCSVInjection(t *testing.T) {
 		Items: []measure.Issue{{Code: measure.NoteMissing, PatientID: 1, MRN: "-m", AppointmentID: 5}}}}}
 	outputs := map[string]func(*bytes.Buffer) error{}
 	for _, table := range CSVTables {
-		outputs[table] = func(b *bytes.Buffer) error { return CSV(b, r, table, Options{}) }
+		ev := &measure.APIEvidence{TINs: []measure.TINEvidence{{TIN: "=e"}}}
+		outputs[table] = func(b *bytes.Buffer) error { return CSV(b, r, table, Options{Evidence: ev}) }
 	}
 	outputs["worklist"] = func(b *bytes.Buffer) error { return WorklistCSV(b, r, wl, Options{}) }
 	for name, write := range outputs {

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
+	"strings"
 
 	"github.com/mipspi/mipspi/measure"
 )
@@ -41,6 +42,9 @@ func Deidentify(r *measure.Result, key []byte) *measure.Result {
 	})
 	v.Outcomes = make([]measure.Outcome, len(r.Outcomes))
 	for i, o := range r.Outcomes {
+		if o.PatientKey == "" { // before the names and birth date are replaced
+			o.PatientKey = p.patientKey(&o)
+		}
 		o.MRN = p.anon("mrn", o.MRN)
 		o.FirstName = p.anon("first_name", o.FirstName)
 		o.LastName = p.anon("last_name", o.LastName)
@@ -48,6 +52,28 @@ func Deidentify(r *measure.Result, key []byte) *measure.Result {
 		v.Outcomes[i] = o
 	}
 	return v
+}
+
+// patientKey is the pseudonym of the person behind an outcome, the same in every report
+// made with the same key whatever the EHR (SPEC §7, `mipspi combine --match patients`):
+// a keyed hash of last name, first name and birth date, compared without case and extra
+// spaces. Patient ids and MRNs are not used: two EHRs number patients differently. A
+// patient without a birth date or a last name gets no key and is never matched.
+func (p *pseudonymizer) patientKey(o *measure.Outcome) string {
+	if !o.HasBirthDate || strings.TrimSpace(o.LastName) == "" || isAnon(o.LastName) {
+		return ""
+	}
+	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+	return p.anon("patient", norm(o.LastName)+"\x00"+norm(o.FirstName)+"\x00"+o.BirthDate.String())
+}
+
+// KeyID names a pseudonymisation key without revealing it: reports made with the same
+// key carry the same id, so `mipspi combine --match patients` can refuse reports whose
+// pseudonyms cannot match (SPEC §7).
+func KeyID(key []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("mipspi pseudonym key id"))
+	return hex.EncodeToString(mac.Sum(nil)[:6])
 }
 
 // patientText reports whether an issue code's Text carries patient data (R10): the

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -53,6 +54,8 @@ type htmlPage struct {
 	Closures    string
 	Filter      string
 	Source      string
+	Method      string   // SPEC §7: combined reports only
+	Combined    []string // the source reports, one line each
 	Version     string
 	Generated   string
 	Counts      measure.Counts
@@ -66,6 +69,19 @@ type htmlPage struct {
 	Worklists   []htmlWorklist
 	GroupWhatIf []string
 	Statuses    []htmlStatus
+	// The headline (SPEC §5): per entity, then the gates and unverified figures once.
+	Headlines   []htmlHeadline
+	ZeroReasons []category.Reason
+	Unverified  []string
+	Evidence    *htmlEvidence // the patient API evidence (SPEC §6), nil without --evidence
+}
+
+type htmlHeadline struct {
+	Level, TIN, NPI string
+	Who             string
+	PEA             string
+	Category        string
+	Score           string // data-value: the estimate, "" when not estimated
 }
 
 type htmlTIN struct {
@@ -264,7 +280,27 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		Version:     text(o.Version, htmlNameWidth),
 		Counts:      r.Counts,
 	}
+	if cb := o.Combined; cb != nil {
+		p.Method = cb.Method
+		for _, s := range cb.Sources {
+			src := "no source named"
+			if s.Source != nil {
+				src = s.Source.String()
+			}
+			p.Combined = append(p.Combined, text(fmt.Sprintf("%s (%s, as of %s)", s.File, src, s.AsOf), 300))
+		}
+	}
 	p.Title = fmt.Sprintf("%s %s to %s", p.MeasureID, p.Start, p.End)
+	hs := headlines(r, o)
+	for _, h := range hs {
+		hh := htmlHeadline{Level: string(h.Entity.Level), TIN: h.Entity.TIN, NPI: h.Entity.NPI,
+			Who: h.who(htmlNameWidth), PEA: h.peaText(), Category: h.categoryText()}
+		if h.Est != nil {
+			hh.Score = decimal(h.Est.Score, 2)
+		}
+		p.Headlines = append(p.Headlines, hh)
+	}
+	p.ZeroReasons, p.Unverified = reasonsOnce(hs), unverifiedOnce(hs)
 	if !o.Generated.IsZero() {
 		p.Generated = instant(o.Generated)
 	}
@@ -389,6 +425,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		}
 		p.Statuses = append(p.Statuses, htmlStatus{Status: text(s.Status, htmlNameWidth), Count: s.Count, Kind: kind})
 	}
+	p.Evidence = htmlEvidenceOf(o.Evidence)
 	return p
 }
 
@@ -451,6 +488,9 @@ func rateChart(r *measure.Result) *htmlRateChart {
 	}
 	for i := range r.Entities {
 		e := &r.Entities[i]
+		if e.Level == measure.APMEntity {
+			continue // the table shows it; the chart is one bar per clinician
+		}
 		if e.TIN != tin || i == 0 {
 			flush()
 			tin, first = e.TIN, len(ch.Bars)

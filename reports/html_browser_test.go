@@ -48,6 +48,23 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// browserEnv points the browser's home, temporary and XDG directories into dir.
+func browserEnv(t *testing.T, dir string) []string {
+	t.Helper()
+	var env []string
+	for _, v := range []struct{ name, sub string }{
+		{"HOME", "home"}, {"TMPDIR", "tmp"}, {"XDG_CONFIG_HOME", "config"},
+		{"XDG_CACHE_HOME", "cache"}, {"XDG_DATA_HOME", "data"}, {"XDG_RUNTIME_DIR", "run"},
+	} {
+		p := filepath.Join(dir, v.sub)
+		if err := os.MkdirAll(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		env = append(env, v.name+"="+p)
+	}
+	return env
+}
+
 // browserLog collects what the page must not produce: console calls, uncaught
 // exceptions, browser log entries, and requests for anything but the page itself.
 type browserLog struct {
@@ -205,6 +222,13 @@ func openInChromium(t *testing.T, page []byte) (pageFigures, *browserLog, []byte
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(filepath.Join(dir, "profile")),
 		chromedp.WindowSize(1366, 900), // a laptop screen
+		// Issue 13: the browser keeps everything in the test's own directory, which
+		// t.TempDir removes: its profile above, and HOME, TMPDIR and the XDG
+		// directories, where Chromium otherwise leaves /tmp/.org.chromium.* folders and
+		// writes the user's ~/.config/chromium and ~/.cache.
+		chromedp.Env(browserEnv(t, dir)...),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-crash-reporter", true),
 	}
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	defer acancel()

@@ -4,13 +4,15 @@ package reports
 // read it: the SPEC's names are kept exactly, more fields are only ever added. Structs fix
 // the field order and slices keep the Result's order, so the same Result always gives
 // byte-identical output (issue 7: identical across SQLite and PostgreSQL, which is why
-// neither the generation time nor the database source is written here).
+// the generation time is not written here; the source fingerprint of SPEC §7, the one
+// field that names the database, is written only when the caller passes it).
 
 import (
 	"fmt"
 	"io"
 	"iter"
 
+	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -30,12 +32,16 @@ type jsonReport struct {
 	TINFilter        string        `json:"tin_filter,omitempty"`
 	NPIFilter        string        `json:"npi_filter,omitempty"`
 	Version          string        `json:"version,omitempty"`
+	Source           *Fingerprint  `json:"source,omitempty"`           // SPEC §7
+	PseudonymKeyID   string        `json:"pseudonym_key_id,omitempty"` // SPEC §7
+	Combined         *jsonCombined `json:"combined,omitempty"`         // SPEC §7
 	Entities         []jsonEntity  `json:"entities"`
 	Issues           []jsonIssue   `json:"issues"`
 	Findings         []jsonFinding `json:"findings"`
 	Statuses         []jsonStatus  `json:"statuses"`
 	Counts           jsonCounts    `json:"counts"`
 	Patients         []jsonPatient `json:"patients,omitempty"`
+	APIEvidence      *jsonEvidence `json:"api_evidence,omitempty"`
 }
 
 type jsonHoliday struct {
@@ -58,6 +64,40 @@ type jsonEntity struct {
 	SeenVisits             int    `json:"seen_visits"`
 	TimelyVisits           int    `json:"timely_visits"`
 	PendingVisits          int    `json:"pending_visits"`
+	// The headline (SPEC §5): PI_PEA_1's points of the maximum, the best rate still
+	// reachable (R9) and its points, what one more percentage point and the pending
+	// visits are worth, and the category estimate when there is a registry block.
+	PEAPoints           num2            `json:"pea_points"`
+	PEAMaxPoints        num2            `json:"pea_max_points"`
+	BestReachableRate   num4            `json:"best_reachable_rate"`
+	BestReachablePoints num2            `json:"best_reachable_points"`
+	NextPercentPoints   num2            `json:"pea_points_next_percent"`
+	PendingPoints       num2            `json:"pea_points_pending"`
+	PICategory          *jsonPICategory `json:"pi_category,omitempty"`
+}
+
+// jsonPICategory is the whole PI category estimate of SPEC §5.
+type jsonPICategory struct {
+	EstimatedScore num2               `json:"estimated_score"`
+	WeightedScore  num2               `json:"weighted_score"`
+	Weight         num4               `json:"weight"`
+	Bonus          num2               `json:"bonus"`
+	Capped         bool               `json:"capped"`
+	ZeroReasons    []jsonZeroReason   `json:"zero_reasons"`
+	Measures       []jsonMeasurePoint `json:"measures"`
+	Unverified     []string           `json:"unverified"`
+}
+
+type jsonZeroReason struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type jsonMeasurePoint struct {
+	MeasureID string `json:"measure_id"`
+	Points    num2   `json:"points"`
+	MaxPoints num2   `json:"max_points"`
+	Basis     string `json:"basis"`
 }
 
 // jsonIssue keeps every SPEC §4 key on every row; keys that do not apply to a
@@ -133,6 +173,34 @@ type jsonPatient struct {
 	TimelyVisits int    `json:"timely_visits"`
 	FirstVisit   string `json:"first_visit"`
 	LastVisit    string `json:"last_visit"`
+	PatientKey   string `json:"patient_key,omitempty"` // SPEC §7: pseudonymised reports only
+}
+
+// jsonCombined says how a combined report was added up and from what (SPEC §7).
+type jsonCombined struct {
+	Name    string               `json:"name,omitempty"`
+	Match   string               `json:"match"`
+	Method  string               `json:"method"`
+	Sources []jsonCombinedSource `json:"sources"`
+}
+
+type jsonCombinedSource struct {
+	File     string       `json:"file"`
+	Source   *Fingerprint `json:"source,omitempty"`
+	AsOf     string       `json:"as_of"`
+	Version  string       `json:"version,omitempty"`
+	Entities int          `json:"entities"`
+}
+
+func combinedJSON(c *Combined) *jsonCombined {
+	if c == nil {
+		return nil
+	}
+	j := &jsonCombined{Name: c.Name, Match: c.Match, Method: c.Method, Sources: make([]jsonCombinedSource, 0, len(c.Sources))}
+	for _, s := range c.Sources {
+		j.Sources = append(j.Sources, jsonCombinedSource{File: s.File, Source: s.Source, AsOf: s.AsOf, Version: s.Version, Entities: s.Entities})
+	}
+	return j
 }
 
 // JSON writes the report of SPEC §4 with 2-space indent and a trailing newline.
@@ -158,9 +226,13 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		TINFilter:        c.TIN,
 		NPIFilter:        c.NPI,
 		Version:          o.Version,
+		Source:           o.Fingerprint,
+		PseudonymKeyID:   o.PseudonymKeyID,
+		Combined:         combinedJSON(o.Combined),
 		Entities:         make([]jsonEntity, 0, len(r.Entities)),
 		Findings:         make([]jsonFinding, 0, len(r.Findings)),
 		Statuses:         make([]jsonStatus, 0, len(r.Statuses)),
+		APIEvidence:      jsonEvidenceOf(o.Evidence),
 		Counts: jsonCounts{
 			Patients: r.Counts.Patients, Appointments: r.Counts.Appointments,
 			OutsidePeriod: r.Counts.OutsidePeriod, NotSeen: r.Counts.NotSeen,
@@ -175,12 +247,17 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, d := range ci.Closures {
 		rep.Closures = append(rep.Closures, d.String())
 	}
-	for _, e := range r.Entities {
+	for _, h := range headlines(r, o) {
+		e := h.Entity
 		rep.Entities = append(rep.Entities, jsonEntity{
 			Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician,
 			Denominator: e.Denominator, Numerator: e.Numerator, Rate: num4(e.Rate), Pending: e.Pending,
 			Points: num2(e.Points), NumeratorIfNotesLocked: e.NumeratorIfNotesLocked,
 			SeenVisits: e.SeenVisits, TimelyVisits: e.TimelyVisits, PendingVisits: e.PendingVisits,
+			PEAPoints: num2(h.PEA.Points), PEAMaxPoints: num2(h.PEA.MaxPoints),
+			BestReachableRate: num4(h.PEA.BestReachableRate), BestReachablePoints: num2(h.PEA.BestReachablePoints),
+			NextPercentPoints: num2(h.PEA.NextPercentGain), PendingPoints: num2(h.PEA.PendingGain),
+			PICategory: piCategoryJSON(h.Est),
 		})
 	}
 	for _, f := range r.Findings {
@@ -218,6 +295,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 				InNumerator: p.InNumerator, Pending: p.Pending, Reason: string(p.Reason),
 				SeenVisits: p.SeenVisits, TimelyVisits: p.TimelyVisits,
 				FirstVisit: p.FirstVisit.String(), LastVisit: p.LastVisit.String(),
+				PatientKey: p.PatientKey,
 			}
 		}},
 	}
@@ -225,6 +303,25 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		return fmt.Errorf("write JSON report: %w", err)
 	}
 	return nil
+}
+
+func piCategoryJSON(est *category.Estimate) *jsonPICategory {
+	if est == nil {
+		return nil
+	}
+	j := &jsonPICategory{
+		EstimatedScore: num2(est.Score), WeightedScore: num2(est.Weighted), Weight: num4(est.Weight),
+		Bonus: num2(est.Bonus), Capped: est.Capped,
+		ZeroReasons: []jsonZeroReason{}, Measures: []jsonMeasurePoint{}, Unverified: []string{},
+	}
+	for _, z := range est.ZeroReasons {
+		j.ZeroReasons = append(j.ZeroReasons, jsonZeroReason{Code: z.Code, Message: z.Message})
+	}
+	for _, m := range est.Measures {
+		j.Measures = append(j.Measures, jsonMeasurePoint{MeasureID: m.ID, Points: num2(m.Points), MaxPoints: num2(m.MaxPoints), Basis: string(m.Basis)})
+	}
+	j.Unverified = append(j.Unverified, est.Unverified...)
+	return j
 }
 
 func issueJSON(is measure.Issue) jsonIssue {

@@ -1,10 +1,71 @@
 package reports
 
-import "time"
+import (
+	"time"
+
+	"github.com/mipspi/mipspi/category"
+	"github.com/mipspi/mipspi/measure"
+)
 
 // Options carries what a report states about its own making. None of it changes a figure.
 type Options struct {
 	Version   string    // mipspi version, for the Run sheet and the JSON report (omitted when "")
 	Source    string    // redacted database description (host, port, database; never a password)
 	Generated time.Time // when the report was made; passed in, never read from the clock here
+	// Registry is the practice's answers for the other PI measures (the configuration's
+	// registry block), nil when it has none: with it every format leads with the
+	// estimated PI category score (SPEC §5).
+	Registry *category.Answers
+
+	// Evidence is the patient API evidence (mipspi report --evidence, SPEC §6); nil = none.
+	Evidence *measure.APIEvidence
+	// Fingerprint identifies the database the report was read from, for the JSON report,
+	// so that `mipspi combine` can refuse the same source twice (SPEC §7). Nil: omitted.
+	Fingerprint *Fingerprint
+	// PseudonymKeyID is KeyID of the key the report was pseudonymised with ("" when it
+	// was not), written in the JSON report (SPEC §7).
+	PseudonymKeyID string
+	// Combined is set when the Result was added up from several reports by `mipspi
+	// combine` (SPEC §7): every format then states the method and lists the sources.
+	Combined *Combined
+}
+
+// Fingerprint names a report's source database without any secret: the dialect, the
+// host (for SQLite, the machine that read the file) and the database (for SQLite, the
+// file's absolute path). Never a user's password.
+type Fingerprint struct {
+	Dialect  string `json:"dialect"`
+	Host     string `json:"host,omitempty"`
+	Port     string `json:"port,omitempty"`
+	Database string `json:"database"`
+}
+
+// String is the fingerprint on one line: "postgres://db.example.org:5432/ehr",
+// "sqlite://clinic-a/var/ehr.db".
+func (f Fingerprint) String() string {
+	s := f.Dialect + "://" + f.Host
+	if f.Port != "" {
+		s += ":" + f.Port
+	}
+	if f.Database != "" && f.Database[0] != '/' {
+		s += "/"
+	}
+	return s + f.Database
+}
+
+// Combined describes a combined report (SPEC §7).
+type Combined struct {
+	Name    string           // the APM Entity's name (--name)
+	Match   string           // "none" or "patients"
+	Method  string           // the sentence saying how patients were counted
+	Sources []CombinedSource // in the order given
+}
+
+// CombinedSource is one report that went into a combined report.
+type CombinedSource struct {
+	File     string       // as named on the command line
+	Source   *Fingerprint // nil when the report has none (written by an older mipspi)
+	AsOf     string
+	Version  string
+	Entities int // entity rows read
 }

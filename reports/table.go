@@ -31,9 +31,16 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 	}
 	ew := &errWriter{w: w}
 	tableHeader(ew, r, o)
+	tableHeadline(ew, r, o)
 	tableEntities(ew, r)
 	tableFindings(ew, r)
-	tableIssueCounts(ew, r)
+	tableEvidence(ew, o.Evidence)
+	if o.Combined != nil {
+		// SPEC §7: only figures travel; each site's report keeps its own issue rows.
+		ew.printf("\nIssues: listed in each source report (mipspi report --format csv --table issues at each site)\n")
+	} else {
+		tableIssueCounts(ew, r)
+	}
 	if ew.err != nil {
 		return fmt.Errorf("write table report: %w", ew.err)
 	}
@@ -86,6 +93,20 @@ func tableHeader(e *errWriter, r *measure.Result, o Options) {
 	if o.Version != "" {
 		fmt.Fprintf(tw, "mipspi\t%s\n", terminal(o.Version, nameWidth))
 	}
+	if cb := o.Combined; cb != nil { // SPEC §7
+		fmt.Fprintf(tw, "Method\t%s\n", cb.Method)
+		for i, s := range cb.Sources {
+			head := ""
+			if i == 0 {
+				head = "Combined"
+			}
+			src := "(no source named)"
+			if s.Source != nil {
+				src = s.Source.String()
+			}
+			fmt.Fprintf(tw, "%s\t%s  %s  as of %s\n", head, terminal(s.File, 200), terminal(src, 200), terminal(s.AsOf, nameWidth))
+		}
+	}
 	_ = tw.Flush()
 }
 
@@ -97,6 +118,18 @@ func tableEntities(e *errWriter, r *measure.Result) {
 	var tw *tabwriter.Writer
 	tin := ""
 	for i, en := range r.Entities {
+		if en.Level == measure.APMEntity { // SPEC §7: every TIN added together
+			if tw != nil {
+				_ = tw.Flush()
+			}
+			e.printf("\nAPM Entity %s (all TINs)\n", terminal(en.Clinician, nameWidth))
+			tw = tab(e)
+			fmt.Fprintln(tw, "  \tNAME\tNUM/DEN\tRATE\tPENDING\tPOINTS")
+			fmt.Fprintf(tw, "  entity\t%s\t%d/%d\t%s\t%d\t%s\n", terminal(en.Clinician, nameWidth), en.Numerator, en.Denominator,
+				pct(en.Rate), en.Pending, strconv.FormatFloat(round(en.Points, 2), 'f', 2, 64))
+			tin = "\x00apm"
+			continue
+		}
 		if i == 0 || en.TIN != tin {
 			if tw != nil {
 				_ = tw.Flush()

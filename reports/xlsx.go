@@ -41,7 +41,10 @@ const (
 var (
 	summaryColumns = []string{"Level", "TIN", "NPI", "Clinician", "Denominator", "Numerator", "Rate",
 		"Pending", "Best reachable rate", "Points", "Numerator if notes locked", "Seen visits",
-		"Timely visits", "Pending visits"}
+		"Timely visits", "Pending visits",
+		// the headline (SPEC §5); the PI columns are empty without a registry block
+		"PEA points", "PEA max points", "Best reachable points", "PI category estimate",
+		"PI weighted score", "PI zero reasons"}
 	issueHeader = []string{"Code", "Severity", "TIN", "NPI", "Clinician", "Patient ID", "MRN",
 		"Appointment ID", "Visit date", "Deadline", "Event date", "Business days", "Fixable",
 		"Counts if locked", "Has email", "Recipient", "Channel", "Detail"}
@@ -159,6 +162,9 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	order = append(order, wb.issueSheets...)
 	order = append(order, wb.patientSheets...)
 	order = append(order, wb.worklistSheets...)
+	if o.Evidence != nil {
+		order = append(order, SheetEvidence)
+	}
 	order = append(order, SheetRun)
 	for _, name := range order {
 		if _, err := f.NewSheet(name); err != nil {
@@ -173,6 +179,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		{"Issues sheet", wb.issues},
 		{"Patients sheet", wb.patients},
 		{"Worklist sheet", wb.worklist},
+		{"API evidence sheet", wb.evidence},
 		{"Run sheet", wb.run},
 		{"document properties", wb.props},
 	} {
@@ -315,12 +322,26 @@ func (wb *workbook) summary() error {
 	if err := wb.setRow(sh, 4, wb.bold("Policy"), string(c.Policy)); err != nil {
 		return err
 	}
+	pi := "not estimated: the configuration has no registry block (CEHRT ID and the other PI answers)"
+	if wb.o.Registry != nil {
+		pi = "estimated per entity in the last columns; why an estimate is 0 and which figures rest on unverified facts: Run sheet"
+	}
+	if err := wb.setRow(sh, 5, wb.bold("PI category"), pi); err != nil {
+		return err
+	}
 	const head = 6
 	if err := wb.setRow(sh, head, headerCells(summaryColumns)...); err != nil {
 		return err
 	}
 	row := head
-	for _, e := range r.Entities {
+	hs := headlines(r, wb.o)
+	for i, e := range r.Entities {
+		h := hs[i]
+		var score, weighted, reasons any
+		if h.Est != nil {
+			score, weighted = h.Est.Score, h.Est.Weighted
+			reasons = strings.Join(reasonCodes(h.Est.ZeroReasons), ", ")
+		}
 		row++
 		best := e.BestReachableRate()
 		npi, name := any(e.NPI), any(e.Clinician)
@@ -330,7 +351,8 @@ func (wb *workbook) summary() error {
 		if err := wb.setRow(sh, row, string(e.Level), e.TIN, npi, name, e.Denominator, e.Numerator,
 			excelize.Cell{StyleID: st.percent, Value: e.Rate}, e.Pending,
 			excelize.Cell{StyleID: st.percent, Value: best}, excelize.Cell{StyleID: st.points, Value: e.Points},
-			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits); err != nil {
+			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits,
+			h.PEA.Points, h.PEA.MaxPoints, h.PEA.BestReachablePoints, score, weighted, reasons); err != nil {
 			return err
 		}
 	}
@@ -349,7 +371,7 @@ func (wb *workbook) summary() error {
 	for _, cw := range []struct {
 		from, to string
 		width    float64
-	}{{"A", "A", 12}, {"B", "C", 13}, {"D", "D", 28}, {"E", "N", 14}} {
+	}{{"A", "A", 12}, {"B", "C", 13}, {"D", "D", 28}, {"E", "S", 14}, {"T", "T", 40}} {
 		if err := wb.f.SetColWidth(sh, cw.from, cw.to, cw.width); err != nil {
 			return err
 		}
@@ -671,6 +693,7 @@ func (wb *workbook) run() error {
 		func() error { return line(wb.bold("Patients"), sheetsNote(wb.patientSheets, len(r.Outcomes))) },
 		func() error { return line(wb.bold("mipspi version"), version) },
 		func() error { return line(wb.bold("Source"), o.Source) },
+		func() error { return xlsxCombined(o.Combined, func(s string) any { return wb.bold(s) }, line, section) },
 		func() error { return line(wb.bold("Generated (UTC)"), generated) },
 		func() error {
 			if err := section(fmt.Sprintf("Holidays applied (%s to %s, the last deadline)", ci.From, ci.To), "Observed", "Actual", "Holiday"); err != nil {
@@ -751,6 +774,7 @@ func (wb *workbook) run() error {
 			}
 			return nil
 		},
+		func() error { return wb.runCategory(section, line) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -785,4 +809,64 @@ func (wb *workbook) props() error {
 		dp.Modified = dp.Created
 	}
 	return wb.f.SetDocProps(dp)
+}
+
+// xlsxCombined adds to the Run sheet how a combined report was made (SPEC §7): the
+// method and one line per source report.
+func xlsxCombined(c *Combined, bold func(string) any, line func(...any) error, section func(string, ...string) error) error {
+	if c == nil {
+		return nil
+	}
+	if err := line(bold("Method"), c.Method); err != nil {
+		return err
+	}
+	if err := section("Combined from", "File", "Source", "As of", "mipspi version", "Entities"); err != nil {
+		return err
+	}
+	for _, s := range c.Sources {
+		src := ""
+		if s.Source != nil {
+			src = s.Source.String()
+		}
+		if err := line(s.File, src, s.AsOf, s.Version, s.Entities); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runCategory writes, when there is a registry block, why the PI category estimate is 0
+// (each reason once) and the figures that rest on unverified facts (SPEC §5).
+func (wb *workbook) runCategory(section func(string, ...string) error, line func(...any) error) error {
+	if wb.o.Registry == nil {
+		return nil
+	}
+	hs := headlines(wb.r, wb.o)
+	if err := section("Why the PI category would score 0", "Code", "Message"); err != nil {
+		return err
+	}
+	rs := reasonsOnce(hs)
+	if len(rs) == 0 {
+		if err := line("none: no gate fails"); err != nil {
+			return err
+		}
+	}
+	for _, z := range rs {
+		if err := line(z.Code, z.Message); err != nil {
+			return err
+		}
+	}
+	if err := section("Unverified figures in the PI category estimate", "Figure"); err != nil {
+		return err
+	}
+	us := unverifiedOnce(hs)
+	if len(us) == 0 {
+		return line("none")
+	}
+	for _, u := range us {
+		if err := line(u); err != nil {
+			return err
+		}
+	}
+	return nil
 }

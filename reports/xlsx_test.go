@@ -88,8 +88,8 @@ func TestXLSX(t *testing.T) {
 			t.Errorf("G7 shows %q, want %q", got, pct(r.Entities[0].Rate))
 		}
 		tables, err := f.GetTables(SheetSummary)
-		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:N12" {
-			t.Errorf("Summary tables = %+v, %v; want Entities on A6:N12", tables, err)
+		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:T12" {
+			t.Errorf("Summary tables = %+v, %v; want Entities on A6:T12", tables, err)
 		}
 	})
 

@@ -118,6 +118,12 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 		return fmt.Errorf("demo: report: %w", err)
 	}
 	ro := reportsOptions(source)
+	// The report shows the PI category estimate from the configuration just written.
+	fc, err := parseConfig(configPath, []byte(demoConfig))
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	ro.Registry = registryAnswers(fc)
 	if err := reports.Table(s.stdout, r, ro); err != nil {
 		return fmt.Errorf("demo: print the report: %w", err)
 	}

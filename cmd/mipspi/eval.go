@@ -24,6 +24,7 @@ import (
 type evalSink struct {
 	cfg      measure.Config
 	ev       *measure.Evaluator
+	onPrac   func(measure.Practice)
 	patients int
 	progress *progressbar.ProgressBar // nil when silent
 }
@@ -34,6 +35,9 @@ func (s *evalSink) Practice(p measure.Practice) error {
 		return fmt.Errorf("start evaluation: %w", err)
 	}
 	s.ev = ev
+	if s.onPrac != nil {
+		s.onPrac(p)
+	}
 	return nil
 }
 
@@ -67,14 +71,16 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	if err := requireExistingDB(o.DSN); err != nil {
 		return nil, "", err
 	}
-	store, err := openStore(ctx, o.DSN)
+	// Read-only (issue 13): SQLite mode=ro and query_only, waiting for another
+	// connection's write lock no longer than --timeout.
+	store, err := ehr.OpenReadOnly(ctx, o.DSN, ehr.ReadOptions{BusyTimeout: o.Timeout})
 	if err != nil {
-		return nil, "", timeoutError(ctx, o.Timeout, err)
+		return nil, "", timeoutError(ctx, o.Timeout, scrub(err, o.DSN))
 	}
 	defer store.Close()
 	source := store.String()
 
-	sink := &evalSink{cfg: o.Config}
+	sink := &evalSink{cfg: o.Config, onPrac: o.OnPractice}
 	if !o.Quiet && isTerminal(stderr) {
 		sink.progress = newProgress(stderr, -1, "reading patients")
 	}
@@ -103,7 +109,7 @@ func openStore(ctx context.Context, dsn string) (*ehr.Store, error) {
 
 // timeoutError says so when --timeout, not the database, ended the run.
 func timeoutError(ctx context.Context, timeout time.Duration, err error) error {
-	if timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if timeout > 0 && (errors.Is(ctx.Err(), context.DeadlineExceeded) || sqliteBusy(err)) {
 		return fmt.Errorf("timed out after %s (--timeout): %w", timeout, err)
 	}
 	return err
@@ -172,4 +178,10 @@ func newProgress(w io.Writer, total int64, what string) *progressbar.ProgressBar
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSpinnerType(14),
 	)
+}
+
+// sqliteBusy reports whether err is SQLite giving up on another connection's lock
+// (SQLITE_BUSY, "database is locked"): with --timeout, the busy wait is the timeout.
+func sqliteBusy(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "database is locked")
 }

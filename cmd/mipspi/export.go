@@ -8,15 +8,13 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/mipspi/mipspi/reports"
+	"github.com/mipspi/mipspi/measure"
 	"github.com/mipspi/mipspi/reports/registry"
 )
 
@@ -30,12 +28,15 @@ func exportCommand(s *streams) *cli.Command {
 		&cli.StringSliceFlag{Name: flagTo, Usage: "the registry format (qpp, qrda3, csv) and, given again, the last day of the period (YYYY-MM-DD)"},
 		&cli.StringFlag{Name: flagFormat, Usage: "the registry format: qpp, qrda3 or csv (same as --to FORMAT)"},
 		&cli.StringFlag{Name: "entity", Value: "all", Usage: "entities to export: individual, group or all"},
-		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "`DIR`ectory for the files (created 0700 if absent)"},
-		&cli.BoolFlag{Name: "force", Usage: "write the files even when validation finds errors"},
+		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "`DIR`ectory for the files (created 0700 if absent); all are written, with mipspi-manifest.json, or none"},
+		&cli.BoolFlag{Name: "force", Usage: "write the files even when validation finds errors or the PI category would score 0"},
 	)
 	return &cli.Command{
-		Name:      "export",
-		Usage:     "write registry files (QPP JSON, QRDA III, CSV), validated first",
+		Name:  "export",
+		Usage: "write registry files (QPP JSON, QRDA III, CSV), validated first",
+		Description: "The files and mipspi-manifest.json (the files, their SHA-256, the validation problems and the run's\n" +
+			"warnings) appear in DIR together or not at all. Exit 3: written, but validation found warnings or\n" +
+			"--force wrote past errors; the manifest lists them. -q prints only errors (and what --force overrode).",
 		UsageText: "mipspi export --to qpp|qrda3|csv --db DSN --from YYYY-MM-DD --to YYYY-MM-DD --config FILE [--entity individual|group|all] --out DIR [--force]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
@@ -51,8 +52,8 @@ func exportCommand(s *streams) *cli.Command {
 			if dir == "" {
 				return usagef("--out DIR is required: the directory for the registry files")
 			}
-			if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-				return usagef("--out %s is a file; give a directory", dir)
+			if err := checkOutDir(c, dir); err != nil {
+				return err
 			}
 			o, err := evalFlags(c, to)
 			if err != nil {
@@ -62,7 +63,7 @@ func exportCommand(s *streams) *cli.Command {
 			if o.File.Registry != nil {
 				rc = o.File.Registry.Config
 			}
-			r, _, err := evaluate(c.Context, o, s.stderr)
+			r, source, err := evaluate(c.Context, o, s.stderr)
 			if err != nil {
 				return err
 			}
@@ -71,49 +72,87 @@ func exportCommand(s *streams) *cli.Command {
 			}
 			filter := registry.EntityFilter(entity)
 			problems := registry.Validate(r, rc, filter)
+			// SPEC §5: a submission whose PI category would score 0 is refused before
+			// anything is written; each reason is said once (the problems that repeat a
+			// gate are left out).
+			gates, err := registry.Gates(r, rc, filter)
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			// Said even with -q: a zero-scoring submission is never a mere warning.
+			zero := printGates(s.stderr, gates, o.File != nil && o.File.Registry != nil, c.Bool("force"))
+			man := &exportManifest{
+				Tool: "mipspi", Version: version, Generated: now().Format(time.RFC3339), Source: source,
+				Format: string(format), Entity: entity,
+				PerformanceStart: o.Config.Start.String(), PerformanceEnd: o.Config.End.String(),
+				AsOf: o.Config.AsOf.Format(time.RFC3339), Validation: []string{}, Warnings: findingLines(r),
+			}
+			for _, g := range gates {
+				man.Validation = append(man.Validation, "category scores 0: "+oneLine(g.String()))
+			}
+			warnings, errs := 0, 0
 			for _, p := range problems {
-				fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(p.String()))
-			}
-			if registry.HasErrors(problems) && !c.Bool("force") {
-				n := 0
-				for _, p := range problems {
-					if p.Severity == registry.SeverityError {
-						n++
-					}
+				if zero && p.RepeatsGate() {
+					continue
 				}
-				return fmt.Errorf("export: %d validation error(s) above; nothing written (--force writes anyway)", n)
+				man.Validation = append(man.Validation, oneLine(p.String()))
+				if p.Severity == registry.SeverityError {
+					errs++
+				} else {
+					warnings++
+				}
+				if !o.Quiet || p.Severity == registry.SeverityError {
+					// Quiet keeps the warnings for the manifest; errors are always listed.
+					fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(p.String()))
+				}
 			}
+			if (zero || errs > 0) && !c.Bool("force") {
+				if zero {
+					other := ""
+					if errs > 0 {
+						other = fmt.Sprintf(" and %d other validation error(s)", errs)
+					}
+					return fmt.Errorf("export: refused: the PI category would score 0 (%d reason(s) above)%s; nothing written (--force writes anyway)", len(gates), other)
+				}
+				return fmt.Errorf("export: %d validation error(s) above; nothing written (--force writes anyway)", errs)
+			}
+			man.Forced = zero || errs > 0
 			files, err := registry.Files(r, rc, format, filter)
 			if err != nil {
 				return fmt.Errorf("export %s: %w", format, err)
 			}
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return fmt.Errorf("export: create %s: %w", dir, unwrapPathError(err))
+			if err := writeExportDir(c.Context, dir, files, man, protectedFiles(c)); err != nil {
+				return err
 			}
-			names := make([]string, 0, len(files))
-			for name := range files {
-				names = append(names, name)
-			}
-			sort.Strings(names)
-			for _, name := range names {
-				if err := c.Context.Err(); err != nil {
-					return err
+			if warnings > 0 || man.Forced {
+				// Exit 3: written, but look at the manifest (row 12).
+				forced := ""
+				if zero {
+					forced = fmt.Sprintf("%d reason(s) the category would score 0 and ", len(gates))
 				}
-				if name != filepath.Base(name) || name == "." || name == ".." {
-					return fmt.Errorf("export: refusing file name %q outside %s", name, dir)
-				}
-				data := files[name]
-				path := filepath.Join(dir, name)
-				if err := reports.WriteFile(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-					return fmt.Errorf("export: write %s: %w", path, err)
-				}
+				return &warnedError{quiet: o.Quiet, msg: fmt.Sprintf("wrote %d %s file(s) to %s with %s%d validation error(s) (--force) and %d warning(s); they are listed in %s",
+					len(files)-1, format, dir, forced, errs, warnings, filepath.Join(dir, manifestName))}
 			}
 			if !o.Quiet {
-				fmt.Fprintf(s.stderr, "mipspi: wrote %d %s file(s) to %s\n", len(names), format, dir)
+				fmt.Fprintf(s.stderr, "mipspi: wrote %d %s file(s) and %s to %s\n", len(files)-1, format, manifestName, dir)
 			}
 			return nil
 		},
 	}
+}
+
+// findingLines are the run's findings and data-quality warning counts, as printFindings
+// writes them to stderr, for the manifest.
+func findingLines(r *measure.Result) []string {
+	var b strings.Builder
+	printFindings(&b, r)
+	lines := []string{}
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		if l = strings.TrimPrefix(l, "mipspi: "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
 }
 
 // exportTo sorts the --to values into the registry format and the period end.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,8 +49,11 @@ func TestExport(t *testing.T) {
 				t.Errorf("%s mode %v, want 0700", dir, fi.Mode().Perm())
 			}
 			names := dirNames(t, dir)
-			if !tc.want(names) {
-				t.Errorf("files %v", names)
+			if !slices.Contains(names, manifestName) {
+				t.Errorf("no %s among %v", manifestName, names)
+			}
+			if files := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == manifestName }); !tc.want(files) {
+				t.Errorf("files %v", files)
 			}
 			for _, n := range names {
 				if fi, _ := os.Stat(filepath.Join(dir, n)); fi.Mode().Perm() != 0o600 {
@@ -95,7 +99,8 @@ func TestExport(t *testing.T) {
 }
 
 // TestExportValidation: without a CEHRT ID the export fails (exit 1), lists every
-// problem on stderr and writes nothing; --force writes the files anyway.
+// problem on stderr and writes nothing; --force writes the files anyway, with the
+// manifest, and exits 3 (written, with problems: issue 13).
 func TestExportValidation(t *testing.T) {
 	dsn, _ := demoDB(t)
 	if err := os.WriteFile("bare.yaml", []byte("registry:\n  measures:\n    PI_PPHI_1: true\n"), 0o600); err != nil {
@@ -106,8 +111,9 @@ func TestExportValidation(t *testing.T) {
 	if o.code != exitFail {
 		t.Errorf("exit %d, want 1", o.code)
 	}
-	if !strings.Contains(o.stderr, "mipspi: error: registry.cehrt_id is missing") {
-		t.Errorf("stderr does not list the missing CEHRT ID:\n%s", o.stderr)
+	// The missing CEHRT ID zeroes the PI category: it is listed once, as that gate.
+	if !strings.Contains(o.stderr, "mipspi:   CEHRT_ID_MISSING: ") || strings.Contains(o.stderr, "registry.cehrt_id is missing") {
+		t.Errorf("stderr does not list the missing CEHRT ID exactly once:\n%s", o.stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(o.stderr), "\n")
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "mipspi: export: ") || !strings.Contains(last, "nothing written (--force writes anyway)") {
@@ -117,14 +123,14 @@ func TestExportValidation(t *testing.T) {
 		t.Errorf("reg/ exists after a failed validation")
 	}
 	o = mipspi(t, append(base, "--force")...)
-	if o.code != 0 {
-		t.Fatalf("--force: exit %d\n%s", o.code, o.stderr)
+	if o.code != exitWarned {
+		t.Fatalf("--force: exit %d, want 3\n%s", o.code, o.stderr)
 	}
-	if !strings.Contains(o.stderr, "registry.cehrt_id is missing") {
+	if !strings.Contains(o.stderr, "WARNING: --force") || !strings.Contains(o.stderr, "CEHRT_ID_MISSING") {
 		t.Errorf("--force hides the problems:\n%s", o.stderr)
 	}
-	if n := len(dirNames(t, "reg")); n != 12 {
-		t.Errorf("--force wrote %d files, want 12", n)
+	if n := len(dirNames(t, "reg")); n != 13 {
+		t.Errorf("--force wrote %d files, want 12 and the manifest", n)
 	}
 }
 

@@ -175,6 +175,11 @@ func TestHostileRows(t *testing.T) {
 		{name: "duplicate appointment id", dialects: both,
 			stmts: []string{`INSERT INTO appointments (id, patient_id, office_id, clinician_id, scheduled_at, status) VALUES (104, 1, 1, 1, '2025-08-01T15:00:00Z', 'Complete')`},
 			err:   `appointments id 104 column id: duplicate id: 2 rows`},
+		// Issue 13 row 10: a portal_invitations view repeating an id was blamed on
+		// appointments (SQLite) or passed unnoticed (PostgreSQL).
+		{name: "duplicate invitation id", dialects: both,
+			stmts: []string{`INSERT INTO portal_invitations (id, patient_id, sent_at, recipient, channel) SELECT id, patient_id, sent_at, recipient, channel FROM portal_invitations WHERE id = (SELECT min(id) FROM portal_invitations)`},
+			err:   `portal_invitations id 301 column id: duplicate id: 2 rows`},
 		{name: "impossible birth date of a named patient", dialects: lite,
 			stmts: []string{`UPDATE patients SET first_name = '` + patientMarker + `', last_name = '` + patientMarker + `', birth_date = '1980-02-30' WHERE id = 2`},
 			err:   `patients id 2 column birth_date: unparseable date "1980-02-30"`},

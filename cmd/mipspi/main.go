@@ -52,7 +52,18 @@ const (
 	exitOK    = 0
 	exitFail  = 1
 	exitUsage = 2
+	// exitWarned: export wrote every file, but registry validation found warnings (or
+	// errors written under --force); mipspi-manifest.json lists them (issue 13).
+	exitWarned = 3
 )
+
+// warnedError ends a run that succeeded with warnings (exit 3); quiet keeps stderr empty.
+type warnedError struct {
+	msg   string
+	quiet bool
+}
+
+func (e *warnedError) Error() string { return e.msg }
 
 // usageError marks a mistake in how mipspi was called (exit 2).
 type usageError struct{ err error }
@@ -91,6 +102,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "mipspi: %s\n", oneLine(ue.Error()))
 		return exitUsage
 	}
+	var we *warnedError
+	if errors.As(err, &we) {
+		if !we.quiet {
+			fmt.Fprintf(stderr, "mipspi: %s\n", oneLine(we.Error()))
+		}
+		return exitWarned
+	}
 	if ctx.Err() != nil {
 		// Ctrl-C or SIGTERM: the queries were cancelled with ctx and any output file
 		// was never renamed into place (reports.WriteFile removes its temporary file).
@@ -114,7 +132,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Usage:   "compute CMS MIPS PI_PEA_1 (Provide Patients Electronic Access) from an EHR database",
 		Version: version,
 		Description: "Exit codes: 0 success; 1 the run failed (bad data, database error, failed validation);\n" +
-			"2 usage error. Only the report goes to stdout; progress and warnings go to stderr.\n" +
+			"2 usage error; 3 (export) files written, with validation warnings listed in mipspi-manifest.json.\nOnly the report goes to stdout; progress and warnings go to stderr.\n" +
 			"Start with: mipspi demo",
 		Reader:                 stdin,
 		Writer:                 stdout,
@@ -130,6 +148,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			calendarCommand(s),
 			dbCommand(s),
 			demoCommand(s),
+			apiCommand(s),
+			combineCommand(s),
 		},
 	}
 	app.Action = groupAction(s)

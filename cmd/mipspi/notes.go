@@ -17,10 +17,9 @@ var notesFormats = []string{"table", "csv", "json"}
 func notesCommand(s *streams) *cli.Command {
 	flags := append(periodFlags(true),
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(notesFormats, ", ")},
-		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout"},
-		&cli.BoolFlag{Name: "deidentify", Usage: "replace patient names, MRNs and birth dates with a keyed hash"},
-		&cli.StringFlag{Name: "deidentify-key", EnvVars: []string{"MIPSPI_DEIDENTIFY_KEY"}, Usage: "secret `KEY` for --deidentify (never stored)"},
+		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
 	)
+	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
 		Name:      "notes",
 		Usage:     "list each clinician's notes to sign and lock, with lock-by dates",
@@ -32,10 +31,10 @@ func notesCommand(s *streams) *cli.Command {
 				return err
 			}
 			path := c.String(flagOut)
-			if err := checkOut(path); err != nil {
+			if err := checkOut(c, path); err != nil {
 				return err
 			}
-			key, err := deidentifyKey(c)
+			key, err := pseudonymizeKey(c)
 			if err != nil {
 				return err
 			}

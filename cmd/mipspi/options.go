@@ -5,15 +5,18 @@ package main
 // costs a query.
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/ehr"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/registry"
 )
 
 const (
@@ -63,7 +66,7 @@ func periodFlags(withTo bool) []cli.Flag {
 		&cli.StringFlag{Name: flagPolicy, Usage: "numerator policy: every-visit or any-visit (overrides the config file; default every-visit)"},
 		&cli.StringFlag{Name: flagTIN, Usage: "report only this TIN"},
 		&cli.StringFlag{Name: flagNPI, Usage: "report only this clinician (NPI)"},
-		&cli.DurationFlag{Name: flagTimeout, Usage: "give up reading the database after `DURATION` (e.g. 10m; default: no limit)"},
+		&cli.DurationFlag{Name: flagTimeout, Usage: "give up reading the database after `DURATION` (e.g. 10m; default: no limit); on SQLite also the longest wait for another program's write lock (default 10s)"},
 		quietFlag(),
 	)
 	return fs
@@ -122,57 +125,94 @@ func period(from, to string) (calendar.Date, calendar.Date, error) {
 	if !measure.CheckPeriod(start, end).OneYear {
 		return 0, 0, usagef("period %s..%s spans two calendar years; a MIPS performance period lies within one year (R11)", start, end)
 	}
+	if err := supportedYear(start.Year()); err != nil {
+		return 0, 0, err
+	}
 	return start, end, nil
 }
 
+// firstPEAYear is the first performance year of the measure ID PI_PEA_1 (the 2019
+// restructuring of the Promoting Interoperability category).
+const firstPEAYear = 2019
+
+// supportedYear refuses a performance year outside 2019 .. the last year whose CMS PI
+// data is embedded (issue 13, row 14): year 9999 used to read nothing on SQLite and
+// give figures on PostgreSQL; now it is the same usage error on both.
+func supportedYear(y int) error {
+	ys := registry.Years()
+	last := firstPEAYear
+	if len(ys) > 0 {
+		last = ys[len(ys)-1]
+	}
+	if y < firstPEAYear || y > last {
+		return usagef("performance year %d is not supported: mipspi supports %d-%d (PI_PEA_1 exists from %d; CMS data is embedded up to %d)",
+			y, firstPEAYear, last, firstPEAYear, last)
+	}
+	return nil
+}
+
 // requireDB returns the --db value or a usage error naming both ways to give it. A DSN
-// of an unknown kind is a usage error too (only its scheme is shown: the rest may hold
-// a password).
+// of an unknown kind, or one that cannot be split into its parts, is a usage error too;
+// the message shows only the scheme, never the rest, which may hold a password.
 func requireDB(c *cli.Context) (string, error) {
 	dsn := strings.TrimSpace(c.String(flagDB))
 	if dsn == "" {
 		return "", usagef("--db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB or sqlite:PATH")
 	}
+	known := false
 	for _, p := range []string{"postgres://", "postgresql://", "sqlite:", "file:"} {
-		if strings.HasPrefix(dsn, p) {
-			return dsn, nil
+		known = known || strings.HasPrefix(dsn, p)
+	}
+	if !known {
+		scheme := dsn
+		if i := strings.IndexAny(scheme, ":/@ "); i >= 0 {
+			scheme = scheme[:i]
 		}
+		return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
 	}
-	scheme := dsn
-	if i := strings.IndexAny(scheme, ":/@ "); i >= 0 {
-		scheme = scheme[:i]
+	if _, err := ehr.ParseDSN(dsn); err != nil {
+		return "", usagef("--db: %s", err)
 	}
-	return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
+	return dsn, nil
 }
 
-// sqlitePath is the file of a sqlite:/file: DSN ("" for PostgreSQL or in-memory).
+// requireReadDB is requireDB for the commands that only read (report, notes, export):
+// SQLite parameters that could write, or an in-memory database, are refused (issue 13).
+func requireReadDB(c *cli.Context) (string, error) {
+	dsn, err := requireDB(c)
+	if err != nil {
+		return "", err
+	}
+	d, _ := ehr.ParseDSN(dsn) // requireDB parsed it
+	if err := d.CheckRead(); err != nil {
+		return "", usagef("--db %s", err)
+	}
+	return dsn, nil
+}
+
+// sqlitePath is the file of a sqlite:/file: DSN, its parameters parsed ("" for
+// PostgreSQL, in-memory SQLite or a DSN that does not parse).
 func sqlitePath(dsn string) string {
-	var p string
-	switch {
-	case strings.HasPrefix(dsn, "sqlite:"):
-		p = strings.TrimPrefix(dsn, "sqlite:")
-	case strings.HasPrefix(dsn, "file:"):
-		p = strings.TrimPrefix(dsn, "file:")
-	default:
+	d, err := ehr.ParseDSN(dsn)
+	if err != nil || d.Dialect != ehr.SQLite || d.Memory {
 		return ""
 	}
-	p, params, _ := strings.Cut(p, "?")
-	if p == ":memory:" || strings.Contains(params, "mode=memory") {
-		return ""
-	}
-	return p
+	return d.Path
 }
 
-// requireExistingDB refuses a SQLite file that does not exist for the commands that
-// only read: SQLite would silently create an empty file (a write, and a confusing
-// "no such table" next).
+// requireExistingDB refuses a SQLite file that does not exist (SQLite would silently
+// create an empty file: a write, and a confusing "no such table" next), a directory
+// or anything but a regular file.
 func requireExistingDB(dsn string) error {
-	p := sqlitePath(dsn)
-	if p == "" {
+	d, err := ehr.ParseDSN(dsn)
+	if err != nil || d.Dialect != ehr.SQLite || d.Memory {
 		return nil
 	}
-	if _, err := os.Stat(p); err != nil {
-		return fmt.Errorf("open sqlite:%s: %w (mipspi db init creates a database; mipspi demo builds the demo one)", p, unwrapPathError(err))
+	if err := ehr.CheckSQLiteFile(d.Path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("open %s: %w (mipspi db init creates a database; mipspi demo builds the demo one)", d.Redacted, err)
+		}
+		return fmt.Errorf("open %s: %w", d.Redacted, err)
 	}
 	return nil
 }
@@ -203,6 +243,9 @@ type evalOptions struct {
 	File    *fileConfig
 	Timeout time.Duration
 	Quiet   bool
+	// OnPractice, when set, receives the practice's reference data as read (report
+	// --evidence judges probes against its api_windows and office zones).
+	OnPractice func(measure.Practice)
 }
 
 // evalFlags turns the shared flags into an evaluation. to is the period end as given
@@ -254,7 +297,7 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 	if timeout < 0 {
 		return nil, usagef("--timeout %s is negative", timeout)
 	}
-	dsn, err := requireDB(c)
+	dsn, err := requireReadDB(c)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 package main
 
-// Patient privacy (issue 7): --deidentify replaces names, MRNs and birth dates in every
+// Patient privacy (issue 7): --pseudonymize replaces names, MRNs and birth dates in every
 // output format of report and notes, with the key from the flag or the environment and
 // never written anywhere; registry files carry no patient data at all; no patient data
 // reaches stderr.
@@ -94,9 +94,9 @@ func outputText(t *testing.T, o outcome, path string) string {
 	return text + "\n" + string(data)
 }
 
-// TestDeidentifyEveryFormat: with --deidentify (key from the flag, then from the
+// TestDeidentifyEveryFormat: with --pseudonymize (key from the flag, then from the
 // environment) no format of report or notes carries a name, MRN, birth date or the
-// patient's bad email, nor the key; the same report without --deidentify does carry
+// patient's bad email, nor the key; the same report without --pseudonymize does carry
 // them (so the check can fail); pseudonyms are the same across formats and key sources.
 func TestDeidentifyEveryFormat(t *testing.T) {
 	dsn := privacyDB(t)
@@ -123,12 +123,12 @@ func TestDeidentifyEveryFormat(t *testing.T) {
 			a := append(append([]string{r.args[0], "--db", dsn}, smallPeriod...), r.args[1:]...)
 			switch keyFrom {
 			case "flag":
-				a = append(a, "--deidentify", "--deidentify-key", privacyKey)
+				a = append(a, "--pseudonymize", "--pseudonymize-key", privacyKey)
 			case "env":
-				t.Setenv("MIPSPI_DEIDENTIFY_KEY", privacyKey)
-				a = append(a, "--deidentify")
+				t.Setenv("MIPSPI_PSEUDONYMIZE_KEY", privacyKey)
+				a = append(a, "--pseudonymize")
 			case "none":
-				os.Unsetenv("MIPSPI_DEIDENTIFY_KEY")
+				os.Unsetenv("MIPSPI_PSEUDONYMIZE_KEY")
 			}
 			if r.out != "" {
 				os.Remove(r.out)
@@ -164,7 +164,7 @@ func TestDeidentifyEveryFormat(t *testing.T) {
 			if keyFrom == "flag" {
 				pseudonyms[strings.Join(r.args, " ")+r.out] = text
 			} else if r.out == "" && pseudonyms[strings.Join(r.args, " ")] != text {
-				t.Errorf("%s: differs from the same run with --deidentify-key", name)
+				t.Errorf("%s: differs from the same run with --pseudonymize-key", name)
 			}
 		}
 	}
@@ -180,10 +180,10 @@ func TestDeidentifyEveryFormat(t *testing.T) {
 func TestDeidentifyKeyNotInArgsEcho(t *testing.T) {
 	dsn := privacyDB(t)
 	for _, a := range [][]string{
-		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--deidentify", "--deidentify-key", privacyKey, "--format", "pdf"},
-		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--deidentify", "--deidentify-key", privacyKey, "stray"},
-		{"notes", "--db", dsn, "--from", "2025-01-01", "--to", "2025-02-30", "--deidentify", "--deidentify-key", privacyKey},
-		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--deidentify", "--deidentify-key", "Zk9q"},
+		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--pseudonymize", "--pseudonymize-key", privacyKey, "--format", "pdf"},
+		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--pseudonymize", "--pseudonymize-key", privacyKey, "stray"},
+		{"notes", "--db", dsn, "--from", "2025-01-01", "--to", "2025-02-30", "--pseudonymize", "--pseudonymize-key", privacyKey},
+		{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--pseudonymize", "--pseudonymize-key", "Zk9q"},
 	} {
 		o := mipspi(t, a...)
 		if o.code != exitUsage || strings.Contains(o.stdout+o.stderr, privacyKey) || strings.Contains(o.stderr, "Zk9q") {
@@ -193,7 +193,7 @@ func TestDeidentifyKeyNotInArgsEcho(t *testing.T) {
 }
 
 // TestExportHoldsNoPatientData: registry files are aggregate (entity figures and the
-// practice's attestations), so export has no --deidentify: no format carries a patient
+// practice's attestations), so export has no --pseudonymize: no format carries a patient
 // name, MRN, birth date or email.
 func TestExportHoldsNoPatientData(t *testing.T) {
 	dsn := privacyDB(t)
@@ -203,7 +203,7 @@ func TestExportHoldsNoPatientData(t *testing.T) {
 	for _, format := range []string{"qpp", "qrda3", "csv"} {
 		dir := filepath.Join("export", format)
 		o := mipspi(t, args([]string{"export", "--to", format, "--db", dsn, "--config", "mipspi.yaml", "--out", dir, "--force"}, smallPeriod)...)
-		if o.code != exitOK {
+		if o.code != exitOK && o.code != exitWarned {
 			t.Fatalf("export %s: exit %d, stderr %s", format, o.code, o.stderr)
 		}
 		if strings.Contains(o.stderr, "ZQX") {
@@ -221,7 +221,7 @@ func TestExportHoldsNoPatientData(t *testing.T) {
 			if s := patientSecrets.FindAllString(string(data), 3); len(s) > 0 {
 				t.Errorf("export %s: %s holds patient data %q", format, n, s)
 			}
-			if !strings.Contains(string(data), "123456789") {
+			if n != manifestName && !strings.Contains(string(data), "123456789") {
 				t.Errorf("export %s: %s does not even name the TIN: the check reads the wrong files", format, n)
 			}
 		}

@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -25,10 +23,10 @@ func reportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(reportFormats, ", ")},
 		&cli.StringFlag{Name: "table", Value: "entities", Usage: "with --format csv, the table to write: " + strings.Join(reports.CSVTables, ", ")},
 		&cli.BoolFlag{Name: "patients", Usage: "with --format json, include the per-patient drill-down"},
-		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout"},
-		&cli.BoolFlag{Name: "deidentify", Usage: "replace patient names, MRNs and birth dates with a keyed hash"},
-		&cli.StringFlag{Name: "deidentify-key", EnvVars: []string{"MIPSPI_DEIDENTIFY_KEY"}, Usage: "secret `KEY` for --deidentify (never stored)"},
+		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
+		evidenceFlag(),
 	)
+	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
 		Name:      "report",
 		Usage:     "compute PI_PEA_1 for a performance period",
@@ -45,7 +43,7 @@ type reportOutput struct {
 	Format string
 	Table  string
 	Out    string
-	Key    []byte // --deidentify key; nil = identified
+	Key    []byte // --pseudonymize key; nil = identified
 }
 
 func runReport(ctx context.Context, c *cli.Context, s *streams) error {
@@ -64,13 +62,13 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		return usagef("--patients applies to --format json only (csv: --table patients; xlsx: the Patients sheet)")
 	}
 	out := reportOutput{Format: format, Table: table, Out: c.String(flagOut)}
-	if err := checkOut(out.Out); err != nil {
+	if err := checkOut(c, out.Out); err != nil {
 		return err
 	}
 	if format == "xlsx" && out.Out == "" && isTerminal(s.stdout) {
 		return usagef("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect stdout)")
 	}
-	key, err := deidentifyKey(c)
+	key, err := pseudonymizeKey(c)
 	if err != nil {
 		return err
 	}
@@ -81,9 +79,17 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 	}
 	// The drill-down is kept only where it is written: it is what grows with patients.
 	o.Config.KeepPatients = format == "xlsx" || (format == "csv" && table == "patients") || c.Bool("patients")
+	evidence, err := evidenceOption(c, o)
+	if err != nil {
+		return err
+	}
 
 	r, source, err := evaluate(ctx, o, s.stderr)
 	if err != nil {
+		return err
+	}
+	opts := reportsOptions(source)
+	if opts.Evidence, err = evidence(ctx, r); err != nil {
 		return err
 	}
 	if out.Key != nil {
@@ -93,40 +99,17 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		// The table carries the warnings itself; other formats get them on stderr.
 		printFindings(s.stderr, r)
 	}
-	return writeReport(ctx, s.stdout, r, out, reportsOptions(source))
+	opts.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
+	// What `mipspi combine` needs to add this report to others (SPEC §7).
+	opts.Fingerprint = fingerprint(o.DSN)
+	if out.Key != nil {
+		opts.PseudonymKeyID = reports.KeyID(out.Key)
+	}
+	return writeReport(ctx, s.stdout, r, out, opts)
 }
 
 func reportsOptions(source string) reports.Options {
 	return reports.Options{Version: version, Source: source, Generated: now()}
-}
-
-// checkOut refuses an --out that cannot be written before any work is done.
-func checkOut(path string) error {
-	if path == "" {
-		return nil
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return usagef("--out %s is a directory; give a file name", path)
-	}
-	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
-		return usagef("--out %s: directory %s does not exist", path, filepath.Dir(path))
-	}
-	return nil
-}
-
-// deidentifyKey reads --deidentify and its key (R: issue 7, patient privacy).
-func deidentifyKey(c *cli.Context) ([]byte, error) {
-	if !c.Bool("deidentify") {
-		return nil, nil
-	}
-	k := c.String("deidentify-key")
-	if k == "" {
-		return nil, usagef("--deidentify needs a key: --deidentify-key KEY or $MIPSPI_DEIDENTIFY_KEY")
-	}
-	if len(k) < 16 {
-		return nil, usagef("--deidentify-key is too short: use at least 16 characters so the hashes cannot be guessed")
-	}
-	return []byte(k), nil
 }
 
 // writeReport encodes r in the chosen format to out.Out (atomically, mode 0600) or stdout.

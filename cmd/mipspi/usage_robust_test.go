@@ -14,6 +14,8 @@ func TestUsageErrorsEveryCommand(t *testing.T) {
 	dir := t.TempDir()
 	noDB := "sqlite:" + filepath.Join(dir, "missing", "x.db")
 	acrossYears := "mipspi: period 2024-10-01..2025-03-31 spans two calendar years; a MIPS performance period lies within one year (R11)"
+	pgDSN := "postgres://reader@127.0.0.1:1/ehr?sslmode=disable" // never reached: exit 2 comes first
+	year9999 := "mipspi: performance year 9999 is not supported: mipspi supports 2019-2027 (PI_PEA_1 exists from 2019; CMS data is embedded up to 2027)"
 	notDate := func(flag, v string) string {
 		return "mipspi: --" + flag + " " + v + " is not a date (want YYYY-MM-DD, a real calendar day)"
 	}
@@ -36,6 +38,14 @@ func TestUsageErrorsEveryCommand(t *testing.T) {
 			"mipspi: --as-of 2025-02-30T10:00:00Z is not a time (want RFC 3339 like 2026-01-15T12:00:00Z, or YYYY-MM-DD)"},
 		{"negative timeout", []string{"report", "--db", noDB, "--from", "2025-01-01", "--to", "2025-12-31", "--timeout", "-5s"},
 			"mipspi: --timeout -5s is negative"},
+		// Issue 13 row 14: a year without CMS data is the same usage error on both
+		// dialects (it used to read nothing on SQLite and give figures on PostgreSQL).
+		{"year 9999 on SQLite", []string{"report", "--db", noDB, "--from", "9999-01-01", "--to", "9999-12-31"}, year9999},
+		{"year 9999 on PostgreSQL", []string{"report", "--db", pgDSN, "--from", "9999-01-01", "--to", "9999-12-31"}, year9999},
+		{"notes year 9999 on PostgreSQL", []string{"notes", "--db", pgDSN, "--from", "9999-03-01", "--to", "9999-03-31"}, year9999},
+		{"export year 9999", []string{"export", "--to", "qpp", "--db", noDB, "--from", "9999-01-01", "--to", "9999-12-31", "--out", dir}, year9999},
+		{"year 2018 on PostgreSQL", []string{"report", "--db", pgDSN, "--from", "2018-01-01", "--to", "2018-12-31"},
+			"mipspi: performance year 2018 is not supported: mipspi supports 2019-2027 (PI_PEA_1 exists from 2019; CMS data is embedded up to 2027)"},
 		{"config is a directory", []string{"notes", "--db", noDB, "--from", "2025-01-01", "--to", "2025-12-31", "--config", dir},
 			"mipspi: config " + dir + ": is a directory"},
 	}

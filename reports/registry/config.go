@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/mipspi/mipspi/category"
 )
 
 // Config is the `registry:` block of the mipspi YAML config (SPEC §4): the practice's
@@ -145,4 +147,13 @@ func (c *Config) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*c = out
 	return nil
+}
+
+// Answers returns the block as the category estimate reads it (SPEC §5).
+func (c Config) Answers() category.Answers {
+	out := category.Answers{CEHRTID: c.CEHRTID, Measures: make(map[string]category.Answer, len(c.Measures))}
+	for id, a := range c.Measures {
+		out.Measures[id] = category.Answer(a)
+	}
+	return out
 }

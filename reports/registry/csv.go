@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports"
 )
 
 // csvHeader names the columns of registry.csv.
@@ -37,7 +38,7 @@ func writeCSV(w io.Writer, ents []measure.EntityResult) error {
 			npi, name = "", ""
 		}
 		row := []string{
-			e.TIN, npi, cellText(name), string(e.Level),
+			reports.CSVCell(e.TIN), reports.CSVCell(npi), reports.CSVCell(name), string(e.Level),
 			strconv.Itoa(e.Numerator), strconv.Itoa(e.Denominator),
 			strconv.FormatFloat(e.Rate, 'f', 4, 64), strconv.FormatFloat(e.Points, 'f', 2, 64),
 		}
@@ -50,13 +51,4 @@ func writeCSV(w io.Writer, ents []measure.EntityResult) error {
 		return fmt.Errorf("write registry CSV: %w", err)
 	}
 	return nil
-}
-
-// cellText defuses a free-text cell that a spreadsheet would run as a formula (a name
-// beginning with =, +, -, @, tab or carriage return) by prefixing an apostrophe.
-func cellText(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
 }

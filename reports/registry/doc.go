@@ -11,11 +11,9 @@
 //
 // Which PI measures exist in a performance year, whether each is required, boolean or
 // proportion, and which measures are its exclusions and substitutes come from CMS's
-// measures data, embedded as data/pi-measures.json. That file is derived from
-// ../shared/reference/qpp-measures-pi-YEAR.json (CMSgov/qpp-measures-data, the commit is
-// recorded per year in the file) by TestMeasureDataMatchesReference; rewrite it with
-// `go test ./reports/registry -update` when a new year's data is added there.
+// measures data, embedded in package category (category/data/pi-measures.json, derived
+// from ../shared/reference/qpp-measures-pi-YEAR.json; see that package).
 //
-// The package imports measure, calendar, the standard library, yaml.v3 and google/uuid
+// The package imports measure, calendar, category, the standard library, yaml.v3 and google/uuid
 // (name-based QRDA ids); it must not import ehr or cmd.
 package registry

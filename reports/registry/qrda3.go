@@ -313,7 +313,7 @@ func WriteQRDA3(w io.Writer, r *measure.Result, e measure.EntityResult, cfg Conf
 	sec.Text.Table.Border = "1"
 	sec.Text.Table.Head = []tableRow{{TH: []string{"Measure Identifier", "PI Measure Title", "Result"}}}
 	for _, m := range ms {
-		title := ym.title(m.MeasureID)
+		title := ym.Title(m.MeasureID)
 		org := &organizer{ClassCode: "CLUSTER", MoodCode: "EVN", ID: id("measure|" + m.MeasureID), StatusCode: completed}
 		org.Reference.TypeCode = "REFR"
 		org.Reference.Document.ClassCode = "DOC"

@@ -6,11 +6,11 @@ package registry
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -27,6 +27,9 @@ type Problem struct {
 	Severity string
 	Entity   string
 	Message  string
+	// Code, when set, is the category gate (SPEC §5) this problem also is, so that an
+	// export listing the gates can say each reason once (RepeatsGate).
+	Code string
 }
 
 // String renders p for stderr: "error: TIN 123456789 NPI 1234567893: message".
@@ -41,11 +44,6 @@ func (p Problem) String() string {
 func HasErrors(ps []Problem) bool {
 	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Severity == SeverityError })
 }
-
-// cehrtPattern is the CMS EHR Certification ID as the derived QPP schema states it
-// (qpp-submission-pi.derived.schema.json, cehrtId): 15 letters or digits with "C" as
-// the fifth character, e.g. 0015C8BCD1234XY or 2025CXXXXXXXXXX.
-var cehrtPattern = regexp.MustCompile(`^[A-Za-z0-9]{4}C[A-Za-z0-9]{10}$`)
 
 // Validate checks the submission the files would carry and returns every problem,
 // errors and warnings, in a stable order: the performance period, the CEHRT ID and
@@ -79,6 +77,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 		}
 		if pc.TooShort() {
 			errorf("", "performance period %s..%s is %d days: CMS requires at least %d consecutive days in performance year %d (R11)", start, end, pc.Days, pc.MinDays, year)
+			ps[len(ps)-1].Code = category.PeriodTooShort
 		}
 	}
 
@@ -86,8 +85,10 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 	switch {
 	case strings.TrimSpace(cfg.CEHRTID) == "":
 		errorf("", "registry.cehrt_id is missing: set it to the practice's 15-character CMS EHR Certification ID from CHPL")
-	case !cehrtPattern.MatchString(cfg.CEHRTID):
+		ps[len(ps)-1].Code = category.CEHRTIDMissing
+	case !category.ValidCEHRTID(cfg.CEHRTID):
 		errorf("", "registry.cehrt_id %q is not a CMS EHR Certification ID: want 15 letters or digits with C as the 5th character (e.g. 0015C8BCD1234XY)", cfg.CEHRTID)
+		ps[len(ps)-1].Code = category.CEHRTIDInvalid
 	}
 
 	// Configured measures against the year's CMS measure data.
@@ -129,6 +130,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 		ps = append(ps, checkRatio(who, measure.MeasureID, e.Numerator, e.Denominator)...)
 		if e.Numerator == 0 {
 			warnf(who, "%s numerator is 0: the PI category scores 0 without at least one patient in the numerator (R11)", measure.MeasureID)
+			ps[len(ps)-1].Code = category.NumeratorZero
 		}
 	}
 	return ps
@@ -207,15 +209,15 @@ func validateMeasures(cfg Config, year int) []Problem {
 		if ym == nil {
 			continue
 		}
-		m, ok := ym.byID[id]
+		m, ok := ym.ByID[id]
 		if !ok {
 			errorf("registry.measures.%s: %s is not a PI measure in performance year %d", id, id, year)
 			continue
 		}
 		switch {
-		case m.MetricType == metricProportion && a.IsBool():
+		case m.MetricType == category.MetricProportion && a.IsBool():
 			errorf("registry.measures.%s: %s is a proportion measure in %d: want {numerator, denominator}, not %s", id, id, year, a)
-		case m.MetricType == metricBoolean && a.IsRatio():
+		case m.MetricType == category.MetricBoolean && a.IsRatio():
 			errorf("registry.measures.%s: %s is a boolean measure in %d: want true or false, not {numerator, denominator}", id, id, year)
 		}
 	}
@@ -226,17 +228,18 @@ func validateMeasures(cfg Config, year int) []Problem {
 	// Exclusions and substitutes: CMS refuses a measure sent with either.
 	sentIDs := make([]string, 0, len(sent))
 	for id := range sent {
-		if _, ok := ym.byID[id]; ok {
+		if _, ok := ym.ByID[id]; ok {
 			sentIDs = append(sentIDs, id)
 		}
 	}
 	slices.Sort(sentIDs)
 	pairs := make(map[[2]string]bool)
 	for _, id := range sentIDs {
-		m := ym.byID[id]
+		m := ym.ByID[id]
 		for _, ex := range m.Exclusion {
 			if sent[ex] {
 				errorf("registry.measures: %s and its exclusion %s are both configured: CMS accepts one or the other", id, ex)
+				ps[len(ps)-1].Code = category.ConflictingMeasures
 			}
 		}
 		for _, sub := range m.Substitutes {
@@ -244,6 +247,7 @@ func validateMeasures(cfg Config, year int) []Problem {
 			if sent[sub] && !pairs[key] {
 				pairs[key] = true
 				errorf("registry.measures: %s and its substitute %s are both configured: CMS accepts one or the other", key[0], key[1])
+				ps[len(ps)-1].Code = category.ConflictingMeasures
 			}
 		}
 	}
@@ -253,12 +257,12 @@ func validateMeasures(cfg Config, year int) []Problem {
 	// PRE/PROD measure is covered when the measure it belongs to is.
 	var satisfied func(id string, depth int) bool
 	satisfied = func(id string, depth int) bool {
-		m := ym.byID[id]
+		m := ym.ByID[id]
 		if sent[id] || slices.ContainsFunc(slices.Concat(m.Exclusion, m.Substitutes, m.Preprod), func(s string) bool { return sent[s] }) {
 			return true
 		}
 		if depth == 0 {
-			for _, p := range ym.parent[id] {
+			for _, p := range ym.Parent[id] {
 				if satisfied(p, 1) {
 					return true
 				}
@@ -267,13 +271,13 @@ func validateMeasures(cfg Config, year int) []Problem {
 		return false
 	}
 	var missing []string
-	for _, id := range ym.order {
-		if ym.byID[id].required() && !satisfied(id, 0) {
+	for _, id := range ym.Order {
+		if ym.ByID[id].Required() && !satisfied(id, 0) {
 			missing = append(missing, id)
 		}
 	}
 	if len(missing) > 0 {
-		ps = append(ps, Problem{Severity: SeverityWarning, Message: fmt.Sprintf(
+		ps = append(ps, Problem{Severity: SeverityWarning, Code: category.MeasureMissing, Message: fmt.Sprintf(
 			"required PI measures for %d not in registry.measures (the PI category scores 0 unless each is answered or replaced by an exclusion or substitute): %s",
 			year, strings.Join(missing, ", "))})
 	}

@@ -1,8 +1,9 @@
-package registry
+package category
 
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,12 +12,18 @@ import (
 	"testing"
 )
 
+// -update rewrites the embedded measure data from ../shared/reference.
+var update = flag.Bool("update", false, "rewrite derived data")
+
+// referenceDir is the project's shared reference directory, beside the repository.
+const referenceDir = "../../shared/reference"
+
 // referenceFile is the layout of ../shared/reference/qpp-measures-pi-YEAR.json: the CMS
 // measures data filtered to category "pi", verbatim, with its source.
 type referenceFile struct {
-	Source          source      `json:"source"`
-	PerformanceYear int         `json:"performanceYear"`
-	Measures        []piMeasure `json:"measures"` // decoding keeps only the fields we embed
+	Source          source    `json:"source"`
+	PerformanceYear int       `json:"performanceYear"`
+	Measures        []Measure `json:"measures"` // decoding keeps only the fields we embed
 }
 
 // deriveMeasureData builds data/pi-measures.json from the reference files: one measure
@@ -31,7 +38,7 @@ func deriveMeasureData(dir string) ([]byte, error) {
 	}
 	slices.Sort(paths)
 	var b bytes.Buffer
-	b.WriteString("{\n  \"comment\": \"Derived from ../shared/reference/qpp-measures-pi-YEAR.json (CMSgov/qpp-measures-data measures-data.json, category pi) by TestMeasureDataMatchesReference in reports/registry; fields kept: measureId, title, metricType, isRequired, isBonus, reportingCategory, exclusion, substitutes, preprod; measures sorted by id. Regenerate with: go test ./reports/registry -run TestMeasureData -update\",\n  \"years\": [\n")
+	b.WriteString("{\n  \"comment\": \"Derived from ../shared/reference/qpp-measures-pi-YEAR.json (CMSgov/qpp-measures-data measures-data.json, category pi) by TestMeasureDataMatchesReference in category; fields kept: measureId, title, metricType, isRequired, isBonus, reportingCategory, exclusion, substitutes, preprod; measures sorted by id. Regenerate with: go test ./category -run TestMeasureData -update\",\n  \"years\": [\n")
 	for i, p := range paths {
 		raw, err := os.ReadFile(p)
 		if err != nil {
@@ -44,7 +51,7 @@ func deriveMeasureData(dir string) ([]byte, error) {
 		if rf.PerformanceYear == 0 || len(rf.Measures) == 0 {
 			return nil, fmt.Errorf("%s: no performance year or no measures", p)
 		}
-		slices.SortFunc(rf.Measures, func(a, b piMeasure) int { return strings.Compare(a.ID, b.ID) })
+		slices.SortFunc(rf.Measures, func(a, b Measure) int { return strings.Compare(a.ID, b.ID) })
 		src, _ := json.Marshal(rf.Source)
 		fmt.Fprintf(&b, "    {\n      \"performanceYear\": %d,\n      \"source\": %s,\n      \"measures\": [\n", rf.PerformanceYear, src)
 		for j, m := range rf.Measures {
@@ -86,7 +93,7 @@ func TestMeasureDataMatchesReference(t *testing.T) {
 		return
 	}
 	if !bytes.Equal(got, piMeasuresJSON) {
-		t.Errorf("%s is stale against %s: run go test ./reports/registry -run TestMeasureData -update", path, referenceDir)
+		t.Errorf("%s is stale against %s: run go test ./category -run TestMeasureData -update", path, referenceDir)
 	}
 }
 
@@ -96,24 +103,24 @@ func TestEmbeddedMeasures(t *testing.T) {
 		t.Fatalf("Years() = %v, want %v", got, want)
 	}
 	for _, y := range Years() {
-		ym := measuresFor(y)
-		pea, ok := ym.byID["PI_PEA_1"]
-		if !ok || pea.MetricType != metricProportion || !pea.required() || len(pea.Exclusion) != 0 || len(pea.Substitutes) != 0 {
+		ym := MeasuresFor(y)
+		pea, ok := ym.ByID["PI_PEA_1"]
+		if !ok || pea.MetricType != MetricProportion || !pea.Required() || len(pea.Exclusion) != 0 || len(pea.Substitutes) != 0 {
 			t.Errorf("%d: PI_PEA_1 = %+v, want a required proportion without exclusions or substitutes", y, pea)
 		}
-		for _, id := range ym.order {
-			m := ym.byID[id]
-			if m.MetricType != metricBoolean && m.MetricType != metricProportion {
+		for _, id := range ym.Order {
+			m := ym.ByID[id]
+			if m.MetricType != MetricBoolean && m.MetricType != MetricProportion {
 				t.Errorf("%d: %s has metricType %q", y, id, m.MetricType)
 			}
 			for _, ref := range slices.Concat(m.Exclusion, m.Substitutes, m.Preprod) {
-				if _, ok := ym.byID[ref]; !ok {
+				if _, ok := ym.ByID[ref]; !ok {
 					t.Errorf("%d: %s refers to %s, which is not a measure of the year", y, id, ref)
 				}
 			}
 		}
 	}
-	if measuresFor(2021) != nil {
-		t.Error("measuresFor(2021) is not nil")
+	if MeasuresFor(2021) != nil {
+		t.Error("MeasuresFor(2021) is not nil")
 	}
 }

@@ -1,0 +1,145 @@
+package main
+
+// guard.go: the one check of --out that report, notes and export run before the database
+// is read (issue 13). An output path never replaces
+//
+//   - the EHR database file (or its SQLite -journal, -wal, -shm companions) or the
+//     configuration file, however it is spelled (./ehr.db, ../x/ehr.db, a symlink, a
+//     hard link): compared with os.SameFile, for a path that does not exist yet through
+//     its directory;
+//   - anything that is not a regular file (a FIFO, a device such as /dev/null, a
+//     socket): mipspi writes by renaming a temporary file over the path, which would
+//     replace the device itself. To write to stdout, leave --out out.
+//
+// and its directory must exist and be writable, checked by creating (and removing) a
+// probe file, so that a run that cannot write fails before the whole read, not after.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mipspi/mipspi/ehr"
+)
+
+// protectedFile is a file no output may replace.
+type protectedFile struct {
+	what string // "the database", "the configuration file"
+	path string
+}
+
+// protectedFiles are the inputs of the command c: the SQLite database file with its
+// companions, and the configuration file.
+func protectedFiles(c *cli.Context) []protectedFile {
+	var ps []protectedFile
+	if d, err := ehr.ParseDSN(c.String(flagDB)); err == nil && d.Dialect == ehr.SQLite && !d.Memory {
+		ps = append(ps, protectedFile{"the database", d.Path})
+		for _, suffix := range []string{"-journal", "-wal", "-shm"} {
+			ps = append(ps, protectedFile{"the database's " + suffix[1:] + " file", d.Path + suffix})
+		}
+	}
+	if cfg := c.String(flagConfig); cfg != "" {
+		ps = append(ps, protectedFile{"the configuration file", cfg})
+	}
+	return ps
+}
+
+// sameOutput reports whether a and b name one file: the same inode when both exist, or
+// the same name in the same directory when either does not exist yet.
+func sameOutput(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	if filepath.Base(a) != filepath.Base(b) {
+		return false
+	}
+	da, errA := os.Stat(filepath.Dir(a))
+	db, errB := os.Stat(filepath.Dir(b))
+	return errA == nil && errB == nil && os.SameFile(da, db)
+}
+
+// refuseProtected is the usage error when path is one of ps.
+func refuseProtected(flag, path string, ps []protectedFile) error {
+	for _, p := range ps {
+		if sameOutput(path, p.path) {
+			return usagef("--%s %s is %s (%s); give another file name", flag, path, p.what, p.path)
+		}
+	}
+	return nil
+}
+
+// checkOut is the shared check of a report or worklist --out FILE (rows 1, 2, 11).
+func checkOut(c *cli.Context, path string) error {
+	if path == "" {
+		return nil
+	}
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return usagef("--out %s is a directory; give a file name", path)
+		}
+		if !fi.Mode().IsRegular() {
+			return usagef("--out %s is not a regular file (a device, pipe or socket); mipspi writes only regular files (leave --out out to write to stdout)", path)
+		}
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usagef("--out %s: directory %s does not exist", path, dir)
+	}
+	if err := refuseProtected(flagOut, path, protectedFiles(c)); err != nil {
+		return err
+	}
+	return probeWritable(path, dir)
+}
+
+// checkOutDir is the same check for export's --out DIR: DIR is absent or a directory,
+// and the nearest directory that exists on the way to it can be written (the files are
+// written into a temporary directory beside DIR, exportdir.go; missing parents are
+// created then).
+func checkOutDir(c *cli.Context, dir string) error {
+	fi, err := os.Stat(dir)
+	if err == nil && !fi.IsDir() {
+		if err := refuseProtected(flagOut, dir, protectedFiles(c)); err != nil {
+			return err
+		}
+		return usagef("--out %s is a file; give a directory", dir)
+	}
+	if err == nil {
+		return probeWritable(dir, dir)
+	}
+	for p := filepath.Dir(filepath.Clean(dir)); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if !fi.IsDir() {
+				return usagef("--out %s: %s is a file, not a directory", dir, p)
+			}
+			return probeWritable(dir, p)
+		}
+		if p == filepath.Dir(p) {
+			return usagef("--out %s: no directory on its path exists", dir)
+		}
+	}
+}
+
+// probeWritable creates and removes an empty file in dir: the one sure test of "can
+// write here" (permissions, ACLs, a read-only mount, root or not).
+func probeWritable(out, dir string) error {
+	f, err := os.CreateTemp(dir, ".mipspi-probe-*")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return usagef("--out %s: cannot write in directory %s: %v", out, dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("--out %s: remove probe file %s: %w", out, name, err)
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package reports
+
+// The patient API evidence (SPEC §6) in every report format: per TIN, the recorded
+// probes in the period, the observed uptime and the longest stretch without a passing
+// probe. The summary is computed by measure.SummarizeAPIEvidence; its findings
+// (API_PROBE_FAILED, API_NOT_PROBED) travel with the result's other findings. Nothing
+// here changes a figure: R6 still reads api_windows.
+
+import (
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/mipspi/mipspi/measure"
+)
+
+// SheetEvidence is the workbook sheet of the patient API evidence (present only with
+// mipspi report --evidence).
+const SheetEvidence = "API evidence"
+
+var evidenceHeader = []string{"TIN", "Observed from", "Observed to", "Probes", "Passing", "Uptime",
+	"Longest without a passing probe (hours)", "Stretch from", "Stretch to", "Failed while api_windows enabled"}
+
+// duration is a stretch of time as people read it: "45 min", "5 h 10 min", "3 d 2 h".
+func duration(d time.Duration) string {
+	m := int64(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m < 24*60:
+		return fmt.Sprintf("%d h %d min", m/60, m%60)
+	default:
+		return fmt.Sprintf("%d d %d h", m/(24*60), m%(24*60)/60)
+	}
+}
+
+func uptimeText(t measure.TINEvidence) string {
+	if t.Probes == 0 {
+		return "no probe"
+	}
+	return pct(t.Uptime)
+}
+
+// tableEvidence writes the evidence section of the terminal report.
+func tableEvidence(e *errWriter, ev *measure.APIEvidence) {
+	if ev == nil {
+		return
+	}
+	e.printf("\nPatient API evidence (probes recorded in %s)\n", terminal(ev.Source, 200))
+	if len(ev.TINs) == 0 {
+		e.printf("  no TIN is reported\n")
+		return
+	}
+	tw := tab(e)
+	fmt.Fprintln(tw, "  TIN\tPROBES\tPASSING\tUPTIME\tLONGEST WITHOUT A PASSING PROBE\tFAILED WHILE ENABLED")
+	for _, t := range ev.TINs {
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s (%s to %s)\t%d\n", terminal(t.TIN, nameWidth), t.Probes, t.Passing,
+			uptimeText(t), duration(t.LongestGap), instant(t.GapFrom), instant(t.GapTo), t.FailedWhileEnabled)
+	}
+	_ = tw.Flush()
+}
+
+// jsonEvidence is the "api_evidence" object of the JSON report.
+type jsonEvidence struct {
+	File string            `json:"file"`
+	TINs []jsonEvidenceTIN `json:"tins"`
+}
+
+type jsonEvidenceTIN struct {
+	TIN                string `json:"tin"`
+	ObservedFrom       string `json:"observed_from"`
+	ObservedTo         string `json:"observed_to"`
+	Probes             int    `json:"probes"`
+	Passing            int    `json:"passing"`
+	Uptime             num4   `json:"uptime"`
+	LongestGapSeconds  int64  `json:"longest_without_pass_seconds"`
+	LongestGapFrom     string `json:"longest_without_pass_from"`
+	LongestGapTo       string `json:"longest_without_pass_to"`
+	FailedWhileEnabled int    `json:"failed_while_enabled"`
+}
+
+func jsonEvidenceOf(ev *measure.APIEvidence) *jsonEvidence {
+	if ev == nil {
+		return nil
+	}
+	out := &jsonEvidence{File: ev.Source, TINs: []jsonEvidenceTIN{}}
+	for _, t := range ev.TINs {
+		out.TINs = append(out.TINs, jsonEvidenceTIN{
+			TIN: t.TIN, ObservedFrom: instant(t.From), ObservedTo: instant(t.To),
+			Probes: t.Probes, Passing: t.Passing, Uptime: num4(t.Uptime),
+			LongestGapSeconds: int64(t.LongestGap / time.Second),
+			LongestGapFrom:    instant(t.GapFrom), LongestGapTo: instant(t.GapTo),
+			FailedWhileEnabled: t.FailedWhileEnabled,
+		})
+	}
+	return out
+}
+
+// evidence writes the workbook's API evidence sheet.
+func (wb *workbook) evidence() error {
+	ev := wb.o.Evidence
+	if ev == nil {
+		return nil
+	}
+	sh, st := SheetEvidence, wb.st
+	if err := wb.setRow(sh, 1, wb.bold("Patient API probes recorded in "+ev.Source)); err != nil {
+		return err
+	}
+	if err := wb.setRow(sh, 2, "Recorded by mipspi api check --record. The figures still follow api_windows; findings are on the Run sheet."); err != nil {
+		return err
+	}
+	if err := wb.setRow(sh, 4, headerCells(evidenceHeader)...); err != nil {
+		return err
+	}
+	for i, t := range ev.TINs {
+		var uptime any = "no probe"
+		if t.Probes > 0 {
+			uptime = excelize.Cell{StyleID: st.percent, Value: t.Uptime}
+		}
+		hours, _ := strconv.ParseFloat(strconv.FormatFloat(t.LongestGap.Hours(), 'f', 2, 64), 64)
+		if err := wb.setRow(sh, 5+i, t.TIN, st.excelInstant(t.From), st.excelInstant(t.To), t.Probes, t.Passing,
+			uptime, hours, st.excelInstant(t.GapFrom), st.excelInstant(t.GapTo), t.FailedWhileEnabled); err != nil {
+			return err
+		}
+	}
+	return wb.f.SetColWidth(sh, "A", "J", 20)
+}
+
+// htmlEvidence is the page's evidence section.
+type htmlEvidence struct {
+	File string
+	TINs []htmlEvidenceTIN
+}
+
+type htmlEvidenceTIN struct {
+	TIN                string
+	From, To           string
+	Probes, Passing    int
+	Uptime             string
+	UptimeValue        string // data-value: the JSON report's number
+	Longest            string
+	GapFrom, GapTo     string
+	LongestSeconds     int64
+	FailedWhileEnabled int
+}
+
+func htmlEvidenceOf(ev *measure.APIEvidence) *htmlEvidence {
+	if ev == nil {
+		return nil
+	}
+	out := &htmlEvidence{File: text(ev.Source, htmlNameWidth)}
+	for _, t := range ev.TINs {
+		out.TINs = append(out.TINs, htmlEvidenceTIN{
+			TIN: text(t.TIN, htmlNameWidth), From: instant(t.From), To: instant(t.To),
+			Probes: t.Probes, Passing: t.Passing, Uptime: uptimeText(t),
+			UptimeValue: strconv.FormatFloat(round(t.Uptime, 4), 'f', -1, 64),
+			Longest:     duration(t.LongestGap), GapFrom: instant(t.GapFrom), GapTo: instant(t.GapTo),
+			LongestSeconds: int64(t.LongestGap / time.Second), FailedWhileEnabled: t.FailedWhileEnabled,
+		})
+	}
+	return out
+}
+
+var evidenceColumns = []string{"tin", "observed_from", "observed_to", "probes", "passing", "uptime",
+	"longest_without_pass_seconds", "longest_without_pass_from", "longest_without_pass_to", "failed_while_enabled"}
+
+// csvEvidence writes the evidence table (mipspi report --format csv --table evidence);
+// without evidence, the header alone.
+func csvEvidence(cw *csv.Writer, ev *measure.APIEvidence) error {
+	if err := cw.Write(evidenceColumns); err != nil {
+		return err
+	}
+	if ev == nil {
+		return nil
+	}
+	for _, t := range ev.TINs {
+		if err := cw.Write([]string{safe(t.TIN), instant(t.From), instant(t.To), itoa(t.Probes), itoa(t.Passing),
+			decimal(t.Uptime, 4), strconv.FormatInt(int64(t.LongestGap/time.Second), 10),
+			instant(t.GapFrom), instant(t.GapTo), itoa(t.FailedWhileEnabled)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

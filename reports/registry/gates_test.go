@@ -1,0 +1,105 @@
+package registry
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mipspi/mipspi/category"
+)
+
+func passingConfig() Config {
+	c := fullConfig()
+	c.Measures["PI_PPHI_2"] = Attest(true)
+	c.Measures["PI_HIE_4"] = Ratio(3, 4)
+	return c
+}
+
+func TestGates(t *testing.T) {
+	if gs, err := Gates(twoTIN(), passingConfig(), All); err != nil || len(gs) != 0 {
+		t.Fatalf("passing configuration: gates %v, %v", gs, err)
+	}
+
+	// Practice-wide reasons are said once without entities; an entity's own reason
+	// names the entity.
+	r := twoTIN()
+	r.Entities[3].Numerator, r.Entities[4].Numerator = 0, 0
+	cfg := passingConfig()
+	cfg.CEHRTID = ""
+	gs, err := Gates(r, cfg, All)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range gs {
+		got = append(got, g.Code+" "+strings.Join(g.Entities, ","))
+	}
+	want := []string{category.CEHRTIDMissing + " ", category.NumeratorZero + " TIN 987654321 NPI 3456789015,TIN 987654321 (group)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("gates (-want +got):\n%s", diff)
+	}
+	if s := gs[1].String(); !strings.HasPrefix(s, "NUMERATOR_ZERO: TIN 987654321 NPI 3456789015, TIN 987654321 (group): No patient counts toward PI_PEA_1") {
+		t.Errorf("String() = %q", s)
+	}
+	// Only the first TIN's individuals exported: no numerator gate.
+	if gs, _ := Gates(r, cfg, Individuals); len(gs) != 2 {
+		t.Errorf("individuals: %v, want CEHRT and the one zero-numerator clinician", gs)
+	}
+
+	// No registry block: everything the category needs is listed.
+	gs, _ = Gates(twoTIN(), Config{}, All)
+	if len(gs) != 10 || gs[0].Code != category.CEHRTIDMissing {
+		t.Errorf("empty configuration: %d gates %v, want the CEHRT ID, 4 attestations and 5 measures", len(gs), gs)
+	}
+}
+
+// TestProblemCodesRepeatGates: the validation problems that say again what a gate says
+// carry its code, so an export lists each reason once.
+func TestProblemCodesRepeatGates(t *testing.T) {
+	r := twoTIN()
+	r.Entities[3].Numerator = 0
+	cfg := fullConfig()
+	cfg.CEHRTID = "bad"
+	cfg.Measures["PI_LVPP_1"] = Attest(true)
+	delete(cfg.Measures, "PI_EP_2")
+	codes := map[string]bool{}
+	for _, p := range Validate(r, cfg, All) {
+		if p.RepeatsGate() {
+			codes[p.Code] = true
+		}
+	}
+	for _, c := range []string{category.CEHRTIDInvalid, category.ConflictingMeasures, category.MeasureMissing, category.NumeratorZero} {
+		if !codes[c] {
+			t.Errorf("no problem carries %s (have %v)", c, codes)
+		}
+	}
+}
+
+// TestDemoPassesGatesAndValidates: the answers `mipspi demo` writes (cmd/mipspi
+// demoConfig) pass every gate on the demo practice, and the QPP files they give still
+// validate against the derived QPP schema.
+func TestDemoPassesGatesAndValidates(t *testing.T) {
+	r := demoResult(t)
+	cfg := Config{CEHRTID: "0015C8BCD1234XY", Measures: map[string]Answer{
+		"PI_INFBLO_1": Attest(true), "PI_ONCDIR_1": Attest(true), "PI_PPHI_1": Attest(true), "PI_PPHI_2": Attest(true),
+		"PI_EP_1": Ratio(120, 150), "PI_EP_2": Attest(true), "PI_HIE_1": Ratio(40, 50), "PI_HIE_4": Ratio(30, 40),
+		"PI_PHCDRR_1": Attest(true), "PI_PHCDRR_3": Attest(true),
+	}}
+	if gs, err := Gates(r, cfg, All); err != nil || len(gs) != 0 {
+		t.Fatalf("demo answers: gates %v, %v", gs, err)
+	}
+	if ps := Validate(r, cfg, All); len(ps) != 0 {
+		t.Errorf("demo answers: problems %v", ps)
+	}
+	files, err := Files(r, cfg, QPP, All)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch := qppSchema(t)
+	for name, b := range files {
+		if err := validateJSON(sch, b); err != nil {
+			t.Errorf("%s does not validate against the derived schema: %v", name, err)
+		}
+	}
+}
