@@ -9,6 +9,7 @@ package measure
 // lateness (R9, deadline.go); the deadline itself (R3) is a fact handed in.
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/mipspi/mipspi/calendar"
@@ -139,4 +140,36 @@ func (r *runRules) judge(v *Visit, vd calendar.Date, f *visitFacts, out *Verdict
 		}
 	}
 	r.reasons(v, f, out)
+}
+
+// Judge returns the verdict on one appointment under the evaluation's configuration and
+// practice, for a patient whose earliest portal invitation is inv (nil when never
+// invited): the same judgement Add applies, with no effect on the evaluation. It fails
+// for an unknown office or clinician and for an appointment that is not a counted seen
+// visit (R1: outside the period, not a seen status, clinician not eligible, or on a
+// later local date than the as-of date).
+func (e *Evaluator) Judge(v *Visit, inv *Invitation) (Verdict, error) {
+	oi, ok := e.officeIdx.get(v.OfficeID)
+	if !ok {
+		return Verdict{}, fmt.Errorf("judge appointment %d: unknown office %d", v.ID, v.OfficeID)
+	}
+	ci, ok := e.clinIdx.get(v.ClinicianID)
+	if !ok {
+		return Verdict{}, fmt.Errorf("judge appointment %d: unknown clinician %d", v.ID, v.ClinicianID)
+	}
+	o := &e.offices[oi]
+	date := o.zone.date(v.ScheduledAt)
+	seen := false
+	if inPeriod(date, e.cfg) {
+		_, seen = e.status.seenSet[normStatus(v.Status)]
+	}
+	if !inPeriod(date, e.cfg) || seenVisit(seen, e.clins[ci].eligible, date, o.asOfDate) != seenCounted {
+		return Verdict{}, fmt.Errorf("judge appointment %d: not a counted seen visit of the period as of %s",
+			v.ID, e.cfg.AsOf.UTC().Format(time.RFC3339))
+	}
+	f := visitFacts{zone: o.zone, asOfDate: o.asOfDate, deadline: e.deadline[date-e.cfg.Start], api: &e.tins[o.tin].api}
+	f.inv, f.hasInv = firstInvitation(inv, e.cfg.AsOf)
+	var out Verdict
+	e.rules.judge(v, date, &f, &out)
+	return out, nil
 }

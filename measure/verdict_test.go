@@ -7,22 +7,17 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// verdictOf runs judge on one visit of Ann at the New York office (TIN A) the way the
-// evaluator does: the run's rules, the office's zone and as-of date, the R3 deadline,
-// the TIN's API windows and the patient's first invitation.
+// verdictOf is the evaluator's Judge on one visit.
 func verdictOf(t *testing.T, cfg Config, p Practice, inv *Invitation, v Visit) Verdict {
 	t.Helper()
 	e, err := NewEvaluator(cfg, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	oi, _ := e.officeIdx.get(v.OfficeID)
-	o := &e.offices[oi]
-	vd := o.zone.date(v.ScheduledAt)
-	f := visitFacts{zone: o.zone, asOfDate: o.asOfDate, deadline: e.deadline[vd-e.cfg.Start], api: &e.tins[o.tin].api}
-	f.inv, f.hasInv = firstInvitation(inv, e.cfg.AsOf)
-	var out Verdict
-	e.rules.judge(&v, vd, &f, &out)
+	out, err := e.Judge(&v, inv)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
@@ -267,5 +262,47 @@ func TestDangling(t *testing.T) {
 	}
 	if err := e.Dangling(DanglingNote, 1, nil); err == nil {
 		t.Error("Dangling after Result: want an error")
+	}
+}
+
+// TestJudgeAgreesWithAdd: Judge, visit by visit, gives the states Add counted (one
+// judgement per visit), and refuses what R1 does not count.
+func TestJudgeAgreesWithAdd(t *testing.T) {
+	cfg, p, recs := genPractice(11, 400)
+	r, err := Evaluate(cfg, p, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEvaluator(cfg, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts [3]int
+	judged := 0
+	for i := range recs {
+		for j := range recs[i].Visits {
+			v, err := e.Judge(&recs[i].Visits[j], recs[i].FirstInvitation)
+			if err != nil {
+				continue // not a counted seen visit
+			}
+			judged++
+			counts[v.State]++
+			if (v.State == Timely) != (len(v.Reasons()) == 0 && !v.APINeverEnabled) {
+				t.Errorf("appointment %d: state %s with reasons %v", recs[i].Visits[j].ID, v.State, v.Reasons())
+			}
+		}
+	}
+	if judged != r.Counts.SeenVisits || counts[Timely] != r.Counts.TimelyVisits || counts[Pending] != r.Counts.PendingVisits {
+		t.Errorf("Judge: %d judged, %d timely, %d pending; Add counted %d seen, %d timely, %d pending",
+			judged, counts[Timely], counts[Pending], r.Counts.SeenVisits, r.Counts.TimelyVisits, r.Counts.PendingVisits)
+	}
+	bad := recs[0].Visits[0]
+	bad.Status = "Cancelled"
+	if _, err := e.Judge(&bad, nil); err == nil {
+		t.Error("Judge of a cancelled appointment: want an error")
+	}
+	bad.OfficeID = 999999
+	if _, err := e.Judge(&bad, nil); err == nil {
+		t.Error("Judge with an unknown office: want an error")
 	}
 }
