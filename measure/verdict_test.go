@@ -2,6 +2,7 @@ package measure
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -268,7 +269,8 @@ func TestDangling(t *testing.T) {
 // TestJudgeAgreesWithAdd: Judge, visit by visit, gives the states Add counted (one
 // judgement per visit), and refuses what R1 does not count.
 func TestJudgeAgreesWithAdd(t *testing.T) {
-	cfg, p, recs := genPractice(11, 400)
+	cfg, p, recs := genPractice(11, 4000)
+	cfg.AsOf = cfg.Start.AddDays(200).Time().Add(15 * time.Hour) // mid-period: some visits pending
 	r, err := Evaluate(cfg, p, recs)
 	if err != nil {
 		t.Fatal(err)
@@ -291,6 +293,9 @@ func TestJudgeAgreesWithAdd(t *testing.T) {
 				t.Errorf("appointment %d: state %s with reasons %v", recs[i].Visits[j].ID, v.State, v.Reasons())
 			}
 		}
+	}
+	if counts[Pending] == 0 || counts[Failed] == 0 || r.Counts.AfterAsOf == 0 {
+		t.Fatalf("states %v, %d after as-of: the practice does not exercise pending, failed and later visits", counts, r.Counts.AfterAsOf)
 	}
 	if judged != r.Counts.SeenVisits || counts[Timely] != r.Counts.TimelyVisits || counts[Pending] != r.Counts.PendingVisits {
 		t.Errorf("Judge: %d judged, %d timely, %d pending; Add counted %d seen, %d timely, %d pending",
