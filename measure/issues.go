@@ -249,7 +249,7 @@ func (i Issue) byWhen(verb string) string {
 	if !i.Fixable {
 		return ""
 	}
-	left := "deadline today"
+	left := "last day today"
 	if i.BusinessDays > 0 {
 		left = businessDays(i.BusinessDays) + " left"
 	}

@@ -734,7 +734,7 @@ func (wb *workbook) run() error {
 			}{
 				{"Patients read", k.Patients}, {"Appointments read", k.Appointments},
 				{"Outside the period", k.OutsidePeriod}, {"Status not seen", k.NotSeen},
-				{"Clinician not MIPS eligible", k.NotEligible}, {"Scheduled after the as-of instant", k.AfterAsOf}, {"Seen visits", k.SeenVisits},
+				{"Clinician not MIPS eligible", k.NotEligible}, {"Seen status, on a later date than the as-of date", k.AfterAsOf}, {"Seen visits", k.SeenVisits},
 				{"Timely visits", k.TimelyVisits}, {"Pending visits", k.PendingVisits},
 				{"Patients in numerator (sum over clinicians)", k.PatientsInNumerator},
 				{"Issue rows", r.IssueCount()}, {"Patient drill-down rows", len(r.Outcomes)},
