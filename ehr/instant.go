@@ -9,13 +9,18 @@ import (
 // Timestamp spellings (SPEC §3). PostgreSQL hands TIMESTAMPTZ values over as instants;
 // text (SQLite, or a view that yields text) must match
 //
-//	YYYY-MM-DD(T| )HH:MM:SS[.fraction][Z|±HH:MM]
+//	YYYY-MM-DD(T|t| )HH:MM:SS[.fraction][Z|z|±HH:MM]
 //
-// e.g. 2025-03-03T15:00:00Z, 2025-03-03T10:00:00-05:00, 2025-03-03 15:00:00+00:00.
+// e.g. 2025-03-03T15:00:00Z, 2025-03-03T10:00:00-05:00, 2025-03-03 15:00:00+00:00, and
+// the lower-case t and z RFC 3339 allows (read as PostgreSQL reads them). Nothing may
+// follow the zone: a space, a newline or trailing text makes the value unreadable, in
+// every column (sqliteStrictInstant holds the SQLite note aggregates to the same rule).
 // Without a zone the text is UTC, as SQLite's own CURRENT_TIMESTAMP and datetime()
 // write it. Anything else (no seconds, "+00", offsets beyond ±14:59, dates alone, epoch
 // numbers, impossible dates such as 2025-02-30) is unparseable. These are exactly the spellings SQLite's
-// julianday() also understands, so the SQLite queries can compare instants with it.
+// julianday() also understands once upper-cased, so the SQLite queries compare instants
+// with coalesce(julianday(column), julianday(upper(column))) (upper only for the rare
+// lower-case t, which julianday alone does not read).
 
 // formatInstant is the spelling mipspi writes into SQLite: UTC RFC 3339.
 func formatInstant(t time.Time) string {
@@ -26,7 +31,7 @@ func formatInstant(t time.Time) string {
 func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 	// 0123456789012345678
 	// 2025-03-03T15:00:00
-	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
 		s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
@@ -59,7 +64,7 @@ func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 	offset := 0
 	switch {
 	case len(rest) == 0:
-	case len(rest) == 1 && rest[0] == 'Z':
+	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
 		oh, ok1 := digits(rest[1:3])
 		om, ok2 := digits(rest[4:6])
@@ -79,6 +84,22 @@ func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
 	return t.Add(-time.Duration(offset) * time.Second), true
+}
+
+// sqliteStrictInstant is an SQLite predicate, true when the text of column col has
+// exactly the shape parseInstant accepts: the glob ?3 (sqliteInstantGlob) for the date
+// and time, then an optional fraction of 1 to 9 digits, then nothing, Z, z or ±HH:MM.
+// julianday() alone would also read trailing spaces or text after the zone.
+func sqliteStrictInstant(col string) string {
+	t := "CAST(" + col + " AS TEXT)"
+	zone := "(CASE WHEN substr(" + t + ", 20, 1) = '.' THEN ltrim(substr(" + t + ", 21), '0123456789') ELSE substr(" + t + ", 20) END)"
+	frac := "(length(" + t + ") - 19 - length" + zone + ")" // the '.' and its digits
+	// The common spellings (no fraction; no zone, Z or z) are settled by the first test.
+	// A NUL byte would end the text for length() and substr(): bytes and characters
+	// must agree (a timestamp is ASCII).
+	return "(" + t + " GLOB ?3 AND length(CAST(" + col + " AS BLOB)) = length(" + t + ") AND (substr(" + t + ", 20) IN ('', 'Z', 'z') OR (" +
+		"(" + zone + " IN ('', 'Z', 'z') OR " + zone + " GLOB '[+-][0-9][0-9]:[0-9][0-9]')" +
+		" AND (" + frac + " = 0 OR " + frac + " BETWEEN 2 AND 10))))"
 }
 
 // parseDate parses YYYY-MM-DD strictly (SPEC §3 dates).

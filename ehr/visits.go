@@ -19,7 +19,7 @@ var driverBadConn = driver.ErrBadConn
 
 // sqliteInstantGlob is the shape of every accepted timestamp text (instant.go). In
 // SQLite, julianday() alone would also take "now", bare dates or Julian day numbers.
-const sqliteInstantGlob = `[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]*`
+const sqliteInstantGlob = `[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][Tt ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]*`
 
 // visitsSQL: columns, in order: appointment (6), patient (6), notes summary (5),
 // first invitation (4). ORDER BY patient, instant, id.
@@ -66,18 +66,18 @@ ORDER BY a.patient_id, a.scheduled_at, a.id`,
 	// sqlite3 shell of Debian 12: 150 s for 100k appointments, against 0.6 s this way).
 	SQLite: `
 WITH a AS (
-  SELECT id, patient_id, office_id, clinician_id, scheduled_at, status, julianday(scheduled_at) AS jd
+  SELECT id, patient_id, office_id, clinician_id, scheduled_at, status, coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) AS jd
   FROM appointments
-  WHERE (julianday(scheduled_at) >= julianday(?1) AND julianday(scheduled_at) < julianday(?2))
-     OR julianday(scheduled_at) IS NULL
+  WHERE (coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) >= julianday(?1) AND coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) < julianday(?2))
+     OR coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) IS NULL
 ),
 n AS (
   SELECT appointment_id, count(*) AS cnt,
-    min(julianday(signed_at)) AS first_signed,
-    min(julianday(locked_at)) AS first_locked,
-    min(CASE WHEN signed_at IS NOT NULL AND (julianday(signed_at) IS NULL OR CAST(signed_at AS TEXT) NOT GLOB ?3)
+    min(coalesce(julianday(signed_at), julianday(upper(signed_at)))) AS first_signed,
+    min(coalesce(julianday(locked_at), julianday(upper(locked_at)))) AS first_locked,
+    min(CASE WHEN signed_at IS NOT NULL AND (coalesce(julianday(signed_at), julianday(upper(signed_at))) IS NULL OR NOT ` + sqliteStrictInstant("signed_at") + `)
         THEN id END) AS bad_signed,
-    min(CASE WHEN locked_at IS NOT NULL AND (julianday(locked_at) IS NULL OR CAST(locked_at AS TEXT) NOT GLOB ?3)
+    min(CASE WHEN locked_at IS NOT NULL AND (coalesce(julianday(locked_at), julianday(upper(locked_at))) IS NULL OR NOT ` + sqliteStrictInstant("locked_at") + `)
         THEN id END) AS bad_locked
   FROM clinical_notes
   WHERE appointment_id IN (SELECT id FROM a)
@@ -92,7 +92,7 @@ LEFT JOIN patients p ON p.id = a.patient_id
 LEFT JOIN n ON n.appointment_id = a.id
 LEFT JOIN portal_invitations i ON i.patient_id = a.patient_id AND i.id IS (
   SELECT pi.id FROM portal_invitations pi WHERE pi.patient_id = a.patient_id
-  ORDER BY julianday(pi.sent_at), pi.id LIMIT 1)
+  ORDER BY coalesce(julianday(pi.sent_at), julianday(upper(pi.sent_at))), pi.id LIMIT 1)
 ORDER BY a.patient_id, a.jd, a.id`,
 }
 
@@ -351,7 +351,7 @@ func (r *reader) checkUnique(rel string, lo, hi time.Time) error {
 	}
 	window := `(scheduled_at >= $1 AND scheduled_at < $2)`
 	if r.s.dialect == SQLite {
-		window = `(julianday(scheduled_at) >= julianday(?1) AND julianday(scheduled_at) < julianday(?2))`
+		window = `(coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) >= julianday(?1) AND coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) < julianday(?2))`
 	}
 	switch rel {
 	case "appointments":

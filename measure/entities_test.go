@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -207,8 +208,8 @@ func TestStatusesAndPeriod(t *testing.T) {
 			if diff := cmp.Diff(c.want, got, cmpOpts...); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
-			if len(r.Issues) != 0 {
-				t.Errorf("issues = %v, want none", r.Issues)
+			if r.IssueCount() != 0 {
+				t.Errorf("issues = %v, want none", slices.Collect(r.AllIssues()))
 			}
 		})
 	}

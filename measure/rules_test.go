@@ -267,7 +267,7 @@ func TestAPIAndAccess(t *testing.T) {
 			recs: []PatientRecord{patientRec(1, invitedLongAgo(), seen(7, ny("2025-12-29 10:00:00"), lockedAt(ny("2026-01-02 10:00:00"))))},
 			want: view{
 				Entities: annAlone(0, 0, 0, 1, 0, 0),
-				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-12-29", "2026-01-05", event("2026-01-02"), bound("2025-12-31"))},
+				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-12-29", "2026-01-05", event("2026-01-02"), bound("2025-12-31"), fixByOn("2025-12-31"))},
 				Findings: annZero(),
 			},
 		},
@@ -277,7 +277,7 @@ func TestAPIAndAccess(t *testing.T) {
 			recs: []PatientRecord{patientRec(1, invitedLongAgo(), seen(7, ny("2025-12-29 10:00:00"), lockedAt(ny("2026-01-02 10:00:00"))))},
 			want: view{
 				Entities: annAlone(0, 0, 0, 1, 0, 0),
-				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-12-29", "2026-01-05", event("2026-01-02"), bound("2025-12-31"), calendarYear())},
+				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-12-29", "2026-01-05", event("2026-01-02"), bound("2025-12-31"), calendarYear(), fixByOn("2025-12-31"))},
 				Findings: annZero(),
 			},
 		},
@@ -287,7 +287,7 @@ func TestAPIAndAccess(t *testing.T) {
 			recs: []PatientRecord{patientRec(1, invitedLongAgo(), seen(7, ny("2025-06-30 10:00:00"), lockedAt(ny("2025-07-02 10:00:00"))))},
 			want: view{
 				Entities: annAlone(0, 0, 0, 1, 0, 0),
-				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-06-30", "2025-07-07", event("2025-07-02"), bound("2025-06-30"))},
+				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-06-30", "2025-07-07", event("2025-07-02"), bound("2025-06-30"), fixByOn("2025-06-30"))},
 				Findings: annZero(),
 			},
 		},
@@ -371,12 +371,16 @@ func TestPendingAndAsOf(t *testing.T) {
 			},
 		},
 		{
-			name: "a visit scheduled after as-of has not happened yet, whatever its status",
+			name: "a seen visit later on the as-of day counts by its status (R1)",
 			cfg:  asOf("2025-03-06 12:00:00"),
 			recs: []PatientRecord{patientRec(1, invitedLongAgo(),
 				seen(7, visit, lockedAt(ny("2025-03-05 09:00:00"))),
 				seen(8, ny("2025-03-06 12:00:01"), Notes{}))},
-			want: view{Entities: annAlone(1, 0, 1, 1, 1, 0)},
+			want: view{
+				Entities: annAlone(0, 1, 1, 2, 1, 1),
+				Issues:   []Issue{row(NoteMissing, 1, 8, "2025-03-06", "2025-03-12", fixable(), countsIfLocked(), bdays(4))},
+				Findings: annZero(),
+			},
 		},
 		{
 			name: "a visit scheduled exactly at as-of has happened",

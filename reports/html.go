@@ -351,7 +351,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 			Level: string(e.Level), Group: e.Level == measure.Group,
 			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: text(e.Clinician, htmlNameWidth),
 			Numerator: e.Numerator, Denom: e.Denominator, Rate: decimal(e.Rate, 4), RatePct: pct(e.Rate),
-			Pending: e.Pending, BestPct: pct(ratio(e.Numerator+e.Pending, e.Denominator)),
+			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
 			Points:     strconv.FormatFloat(round(e.Points, 2), 'f', 2, 64),
 			SeenVisits: e.SeenVisits, Timely: e.TimelyVisits, PendVisits: e.PendingVisits,
 			Worklist: anchor[i],
@@ -410,7 +410,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		hw.Hidden = len(wc.Items) - len(items)
 		for _, is := range items {
 			hw.Items = append(hw.Items, htmlItem{
-				LockBy: is.Deadline.String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
+				LockBy: lockBy(is).String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
 				Patient: idOrEmpty(is.PatientID), MRN: text(is.MRN, htmlNameWidth), Appt: idOrEmpty(is.AppointmentID),
 				Code: text(string(is.Code), htmlNameWidth), Problem: text(is.Detail(), 1000),
 				Fixable: is.Fixable, CanCount: canStillCount(is),
@@ -519,7 +519,7 @@ func rateChart(r *measure.Result) *htmlRateChart {
 		if name == "" {
 			name = "NPI " + text(e.NPI, htmlNameWidth)
 		}
-		best := ratio(e.Numerator+e.Pending, e.Denominator)
+		best := e.BestReachableRate()
 		ch.Bars = append(ch.Bars, htmlBar{
 			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: name,
 			Name: text(name, htmlLabelWidth), Full: name, Rate: decimal(e.Rate, 4),

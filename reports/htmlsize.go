@@ -52,8 +52,8 @@ func topItems(items []measure.Issue, limit int) []measure.Issue {
 	}
 	// Show them in lock-by order, as the full worklist does.
 	slices.SortStableFunc(out, func(a, b measure.Issue) int {
-		if a.Deadline != b.Deadline {
-			return int(a.Deadline) - int(b.Deadline)
+		if la, lb := lockBy(a), lockBy(b); la != lb {
+			return int(la) - int(lb)
 		}
 		return cmp.Compare(a.AppointmentID, b.AppointmentID)
 	})

@@ -19,6 +19,7 @@ func wideResult(clinicians, items int) *measure.Result {
 	r.Config.KeepPatients = false
 	tin := "123456789"
 	appt := int64(0)
+	var issues []measure.Issue
 	for c := 0; c < clinicians; c++ {
 		npi := npi(fmt.Sprintf("1%08d", c))
 		name := fmt.Sprintf("Clinician%04d, Pat", c)
@@ -35,14 +36,14 @@ func wideResult(clinicians, items int) *measure.Result {
 			if i%5 == 0 {
 				is.Code, is.HasEvent, is.Fixable, is.CountsIfLocked = measure.NoteNotLocked, false, true, true
 			}
-			r.Issues = append(r.Issues, is)
+			issues = append(issues, is)
 		}
 	}
 	r.Entities = append(r.Entities, measure.EntityResult{
 		Entity:      measure.Entity{Level: measure.Group, TIN: tin, PracticeName: "Big Health"},
 		Denominator: 1500000, Numerator: 1200000, Rate: 0.8, Points: 20,
 	})
-	return r
+	return r.WithIssues(issues)
 }
 
 // TestHTMLSizeBounded: at the 5M-appointment benchmark's 1,000 clinicians, each with

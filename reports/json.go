@@ -10,6 +10,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
@@ -114,6 +115,7 @@ type jsonIssue struct {
 	AppointmentID  *int64  `json:"appointment_id"`
 	VisitDate      *string `json:"visit_date"`
 	Deadline       *string `json:"deadline"`
+	FixBy          string  `json:"fix_by,omitempty"`
 	Fixable        bool    `json:"fixable"`
 	Detail         string  `json:"detail"`
 	EventDate      string  `json:"event_date,omitempty"`
@@ -126,13 +128,14 @@ type jsonIssue struct {
 }
 
 type jsonFinding struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	TIN      string `json:"tin,omitempty"`
-	NPI      string `json:"npi,omitempty"`
-	Status   string `json:"status,omitempty"`
-	Count    int    `json:"count,omitempty"`
-	Message  string `json:"message"`
+	Code     string  `json:"code"`
+	Severity string  `json:"severity"`
+	TIN      string  `json:"tin,omitempty"`
+	NPI      string  `json:"npi,omitempty"`
+	Status   string  `json:"status,omitempty"`
+	Count    int     `json:"count,omitempty"`
+	Examples []int64 `json:"examples,omitempty"` // DANGLING_*: a few of the ids
+	Message  string  `json:"message"`
 }
 
 type jsonStatus struct {
@@ -263,7 +266,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, f := range r.Findings {
 		rep.Findings = append(rep.Findings, jsonFinding{
 			Code: string(f.Code), Severity: string(f.Severity), TIN: f.TIN, NPI: f.NPI,
-			Status: f.Status, Count: f.Count, Message: f.Message,
+			Status: f.Status, Count: f.Count, Examples: f.Examples, Message: f.Message,
 		})
 	}
 	for _, s := range r.Statuses {
@@ -278,9 +281,12 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	// system): they are encoded one row at a time into a buffered writer instead of
 	// building the whole document in memory. The bytes are the same as
 	// json.Encoder.SetIndent("", "  ") on the whole report (golden tests).
+	nextIssue, stop := iter.Pull(r.AllIssues()) // encodeIndented asks for rows in order
+	defer stop()
 	streams := map[string]jsonStream{
-		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, i int, prefix string) []byte {
-			j := issueJSON(r.IssueAt(i))
+		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, _ int, prefix string) []byte {
+			is, _ := nextIssue()
+			j := issueJSON(is)
 			return appendIssueJSON(dst, &j, prefix)
 		}},
 		"patients": {n: len(r.Outcomes), elem: func(i int) any {
@@ -335,6 +341,9 @@ func issueJSON(is measure.Issue) jsonIssue {
 		j.AppointmentID = &is.AppointmentID
 		v, d := is.VisitDate.String(), is.Deadline.String()
 		j.VisitDate, j.Deadline = &v, &d
+		if is.FixBy != 0 {
+			j.FixBy = is.FixBy.String()
+		}
 		j.BusinessDays = &is.BusinessDays
 	}
 	if is.Code == measure.NotInvited {

@@ -452,10 +452,7 @@ func (wb *workbook) summary() error {
 			reasons = strings.Join(reasonCodes(h.Est.ZeroReasons), ", ")
 		}
 		row++
-		best := 0.0
-		if e.Denominator > 0 {
-			best = round(float64(e.Numerator+e.Pending)/float64(e.Denominator), 4)
-		}
+		best := e.BestReachableRate()
 		npi, name := any(e.NPI), any(e.Clinician)
 		if e.Level == measure.Group {
 			npi, name = nil, "(group)"
@@ -694,7 +691,7 @@ func (wb *workbook) worklist() error {
 					} else {
 						late = is.BusinessDays
 					}
-					row = append(row[:0], c.TIN, c.NPI, c.Clinician, st.excelDate(is.Deadline), left, late,
+					row = append(row[:0], c.TIN, c.NPI, c.Clinician, st.excelDate(lockBy(is)), left, late,
 						st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
 						is.Detail(), is.Fixable, canStillCount(is))
 					if !yield(row) {
@@ -812,7 +809,7 @@ func (wb *workbook) run() error {
 			}{
 				{"Patients read", k.Patients}, {"Appointments read", k.Appointments},
 				{"Outside the period", k.OutsidePeriod}, {"Status not seen", k.NotSeen},
-				{"Clinician not MIPS eligible", k.NotEligible}, {"Scheduled after the as-of instant", k.AfterAsOf}, {"Seen visits", k.SeenVisits},
+				{"Clinician not MIPS eligible", k.NotEligible}, {"Seen status, on a later date than the as-of date", k.AfterAsOf}, {"Seen visits", k.SeenVisits},
 				{"Timely visits", k.TimelyVisits}, {"Pending visits", k.PendingVisits},
 				{"Patients in numerator (sum over clinicians)", k.PatientsInNumerator},
 				{"Issue rows", r.IssueCount()}, {"Patient drill-down rows", len(r.Outcomes)},

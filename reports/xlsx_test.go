@@ -139,10 +139,10 @@ func TestXLSX(t *testing.T) {
 		if diff := cmp.Diff(issueHeader, is[0]); diff != "" {
 			t.Errorf("Issues header (-want +got):\n%s", diff)
 		}
-		if len(is) != len(r.Issues)+1 {
-			t.Fatalf("%d Issues rows, want %d", len(is), len(r.Issues)+1)
+		if len(is) != r.IssueCount()+1 {
+			t.Fatalf("%d Issues rows, want %d", len(is), r.IssueCount()+1)
 		}
-		for i, want := range r.Issues {
+		for i, want := range issuesOf(r) {
 			row := is[i+1]
 			if row[0] != string(want.Code) || row[len(row)-1] != want.Detail() {
 				t.Errorf("row %d: %q … %q, want %s … %s", i+2, row[0], row[len(row)-1], want.Code, want.Detail())
@@ -194,7 +194,7 @@ func TestXLSX(t *testing.T) {
 		var wantLockBy, gotLockBy []string
 		for _, c := range wl.Clinicians {
 			for _, is := range c.Items {
-				wantLockBy = append(wantLockBy, is.Deadline.String())
+				wantLockBy = append(wantLockBy, is.FixBy.String())
 			}
 		}
 		for _, row := range ws[head+1:] {
@@ -262,7 +262,7 @@ func TestXLSXContinuation(t *testing.T) {
 		}
 	}
 	var wantCodes []string
-	for _, is := range r.Issues {
+	for is := range r.AllIssues() {
 		wantCodes = append(wantCodes, string(is.Code))
 	}
 	if diff := cmp.Diff(wantCodes, codes); diff != "" {
@@ -307,7 +307,9 @@ func TestXLSXHostileStrings(t *testing.T) {
 	r := testResult()
 	nasty := "Ann\x00\x01\x1b[31m<b>&amp;</b>\u2028\uFFFE" + strings.Repeat("x", 10<<10)
 	r.Entities[0].Clinician = nasty
-	r.Issues[0].Clinician, r.Issues[0].MRN = nasty, nasty
+	is := issuesOf(r)
+	is[0].Clinician, is[0].MRN = nasty, nasty
+	r = r.WithIssues(is)
 	r.Outcomes[0].FirstName, r.Outcomes[0].LastName = nasty, "_x0041_"
 	r.Statuses[0].Status = nasty
 	r.Findings[1].Status, r.Findings[1].Message = nasty, nasty

@@ -104,7 +104,7 @@ func checkNotEmpty(r *measure.Result, p measure.Practice) error {
 		}
 	}
 	c := r.Counts
-	return fmt.Errorf("no seen visit in %s as of %s: %d appointments read (%d outside the period, %d without a seen status, %d by clinicians not MIPS eligible, %d scheduled after the as-of); nothing written. Check the period, --as-of and seen_statuses",
+	return fmt.Errorf("no seen visit in %s as of %s: %d appointments read (%d outside the period, %d without a seen status, %d by clinicians not MIPS eligible, %d with a seen status on a later date than the as-of date); nothing written. Check the period, --as-of and seen_statuses",
 		period, cfg.AsOf.UTC().Format(time.RFC3339), c.Appointments, c.OutsidePeriod, c.NotSeen, c.NotEligible, c.AfterAsOf)
 }
 

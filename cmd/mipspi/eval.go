@@ -54,6 +54,14 @@ func (s *evalSink) Patient(r *measure.PatientRecord) error {
 	return s.ev.Add(r)
 }
 
+// Dangling records the EHR's rows that point at nothing as findings (R10).
+func (s *evalSink) Dangling(code measure.Code, count int, examples []int64) error {
+	if s.ev == nil {
+		return errors.New("evaluate: dangling rows before the practice")
+	}
+	return s.ev.Dangling(code, count, examples)
+}
+
 // evaluate runs one evaluation against the database. The timeout bounds opening the
 // database and reading it; ctx cancellation (Ctrl-C) cancels the queries.
 func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.Result, string, error) {
@@ -89,7 +97,7 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	if sink.ev == nil {
 		return nil, source, fmt.Errorf("read %s: the store returned no practice", source)
 	}
-	r := sink.ev.LazyResult() // issue rows expanded as they are written
+	r := sink.ev.Result() // issue rows expanded as they are written
 	if err := checkNotEmpty(r, sink.practice); err != nil {
 		return nil, source, err
 	}

@@ -47,7 +47,7 @@ func notesCommand(s *streams) *cli.Command {
 				return err
 			}
 			if key != nil {
-				reports.Deidentify(r, key)
+				r = reports.Deidentify(r, key)
 			}
 			if !o.Quiet {
 				// The worklist does not repeat the run's warnings: they go to stderr.

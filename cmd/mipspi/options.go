@@ -124,7 +124,7 @@ func period(from, to string) (calendar.Date, calendar.Date, error) {
 	if end < start {
 		return 0, 0, usagef("--from %s is after --to %s", start, end)
 	}
-	if start.Year() != end.Year() {
+	if !measure.CheckPeriod(start, end).OneYear {
 		return 0, 0, usagef("period %s..%s spans two calendar years; a MIPS performance period lies within one calendar year", start, end)
 	}
 	if err := supportedYear(start.Year()); err != nil {

@@ -93,7 +93,7 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		return err
 	}
 	if out.Key != nil {
-		reports.Deidentify(r, out.Key)
+		r = reports.Deidentify(r, out.Key)
 	}
 	if !o.Quiet && !(format == "table" && out.Out == "") {
 		// The table carries the warnings itself; other formats get them on stderr.
