@@ -283,7 +283,7 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 			e.visitRows(rec, v, o, ci, vd, emailState == 1)
 		}
 		e.patAcc(ind, date).add(vd)
-		e.patAcc(grp, date).add(vd)                                                      // R2: the group sees every visit under the TIN
+		e.patAcc(grp, date).add(vd)                                                        // R2: the group sees every visit under the TIN
 		e.trend.visit(e.counts.Patients, ind, grp, date, vd.State == Timely, e.cfg.Policy) // trend.go
 	}
 
