@@ -118,13 +118,9 @@ var cehrtPattern = regexp.MustCompile(`^[A-Za-z0-9]{4}C[A-Za-z0-9]{10}$`)
 func ValidCEHRTID(id string) bool { return cehrtPattern.MatchString(id) }
 
 // MinPeriodDays is the shortest PI performance period: 90 consecutive days up to
-// performance year 2023, 180 from 2024 (R11; CMS scoring reason PI-006).
-func MinPeriodDays(year int) int {
-	if year >= 2024 {
-		return 180
-	}
-	return 90
-}
+// performance year 2023, 180 from 2024 (R11; CMS scoring reason PI-006), as measure
+// decides it.
+func MinPeriodDays(year int) int { return measure.MinPeriodDays(year) }
 
 // proportionPoints is CMS's proportion score: num/den × max rounded to the nearest
 // integer, at least 1 point when num ≥ 1 (mipsMinimumScore, unverified).

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/mipspi/mipspi/calendar"
@@ -81,6 +82,7 @@ type Combiner struct {
 	bySource  map[string][]sourceUse
 	byDigest  map[[32]byte]string
 	ents      map[entityKey]*sums
+	names     map[string]string // TIN → practice name over every report (issue 17)
 	counts    measure.Counts
 	statuses  map[string]*measure.StatusCount
 	seenSet   []string
@@ -105,7 +107,7 @@ func New(o Options) *Combiner {
 	}
 	return &Combiner{
 		opt: o, bySource: map[string][]sourceUse{}, byDigest: map[[32]byte]string{},
-		ents: map[entityKey]*sums{}, statuses: map[string]*measure.StatusCount{},
+		ents: map[entityKey]*sums{}, names: map[string]string{}, statuses: map[string]*measure.StatusCount{},
 		closures: map[calendar.Date]bool{}, federal: true,
 		patients: map[entityKey]map[string]uint8{},
 	}
@@ -178,6 +180,7 @@ func (c *Combiner) Add(file string, rep *Report) error {
 		if s.clinician == "" {
 			s.clinician = e.Clinician
 		}
+		c.names[e.TIN] = joinNames(c.names[e.TIN], e.PracticeName) // a TIN is named by all its offices
 		s.den += e.Denominator
 		s.num += e.Numerator
 		s.pending += e.Pending
@@ -278,7 +281,7 @@ func (c *Combiner) Result() (*Combined, error) {
 	}
 	for _, k := range keys {
 		s := c.ents[k]
-		r.Entities = append(r.Entities, c.entity(measure.Entity{Level: k.level, TIN: k.tin, NPI: k.npi, Clinician: s.clinician}, s))
+		r.Entities = append(r.Entities, c.entity(measure.Entity{Level: k.level, TIN: k.tin, NPI: k.npi, Clinician: s.clinician, PracticeName: c.names[k.tin]}, s))
 	}
 	if len(keys) > 0 {
 		r.Entities = append(r.Entities, c.entity(measure.Entity{Level: measure.APMEntity, Clinician: c.opt.Name}, &apm))
@@ -372,4 +375,26 @@ func union(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// joinNames is the union of two practice names, each a " / "-joined list of office
+// names (as measure.PracticeNames writes them), sorted and joined again: a TIN seen
+// through two EHRs is named by all of its offices.
+func joinNames(a, b string) string {
+	if a == b || b == "" {
+		return a
+	}
+	if a == "" {
+		return b
+	}
+	set := map[string]bool{}
+	for _, n := range append(strings.Split(a, " / "), strings.Split(b, " / ")...) {
+		set[n] = true
+	}
+	names := make([]string, 0, len(set))
+	for n := range set {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, " / ")
 }

@@ -96,6 +96,7 @@ type (
 		TIN                    string   `json:"tin"`
 		NPI                    string   `json:"npi"`
 		Clinician              string   `json:"clinician"`
+		PracticeName           string   `json:"practice_name"` // issue 17
 		Denominator            *int     `json:"denominator"`
 		Numerator              *int     `json:"numerator"`
 		Rate                   *float64 `json:"rate"`
@@ -327,7 +328,7 @@ func (e wireEntity) entity(i int) (measure.EntityResult, error) {
 		return measure.EntityResult{}, fmt.Errorf("%s: no numerator or denominator", where)
 	}
 	en := measure.EntityResult{
-		Entity:      measure.Entity{Level: lv, TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician},
+		Entity:      measure.Entity{Level: lv, TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician, PracticeName: e.PracticeName},
 		Denominator: *e.Denominator, Numerator: *e.Numerator, Pending: e.Pending,
 		NumeratorIfNotesLocked: *e.Numerator,
 		SeenVisits:             e.SeenVisits, TimelyVisits: e.TimelyVisits, PendingVisits: e.PendingVisits,

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -55,11 +56,17 @@ type fixtureRow struct {
 
 func (row fixtureRow) write(w RowWriter) error { return writeModel(w, row.model) }
 
+var yamlSyntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
 func parseFixture(name string, r io.Reader) ([]fixtureRow, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(r).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("load %s: empty file", name)
+		}
+		// A syntax error names the file and line the way editors do: "load f.yaml:12: …".
+		if m := yamlSyntaxLine.FindStringSubmatch(err.Error()); m != nil {
+			return nil, fmt.Errorf("load %s:%s: YAML syntax: %s", name, m[1], m[2])
 		}
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}

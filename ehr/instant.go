@@ -9,14 +9,19 @@ import (
 // Timestamp spellings (SPEC §3). PostgreSQL hands TIMESTAMPTZ values over as instants;
 // text (SQLite, or a view that yields text) must match
 //
-//	YYYY-MM-DD(T| )HH:MM:SS[.fraction][Z|±HH:MM]
+//	YYYY-MM-DD(T|t| )HH:MM:SS[.fraction][Z|z|±HH:MM]
 //
-// e.g. 2025-03-03T15:00:00Z, 2025-03-03T10:00:00-05:00, 2025-03-03 15:00:00+00:00.
+// e.g. 2025-03-03T15:00:00Z, 2025-03-03T10:00:00-05:00, 2025-03-03 15:00:00+00:00, and
+// the lower-case t and z RFC 3339 allows (read as PostgreSQL reads them). Nothing may
+// follow the zone: a space, a newline or trailing text makes the value unreadable, in
+// every column (the SQLite read parses every one of them here, visits.go).
 // Without a zone the text is UTC, as SQLite's own CURRENT_TIMESTAMP and datetime()
 // write it. Anything else (no seconds, "+00", offsets beyond ±14:59, dates alone, epoch
 // numbers, impossible dates such as 2025-02-30) is unparseable. These are exactly the spellings SQLite's
-// julianday() also understands: the period's rows are parsed here (visits.go), and the
-// duplicate-id check of views without a key windows with julianday().
+// julianday() also understands once upper-cased. The period's rows are parsed here
+// (visits.go); the duplicate-id check of views without a key windows with
+// coalesce(julianday(column), julianday(upper(column))) (upper only for the rare
+// lower-case t, which julianday alone does not read).
 
 // formatInstant is the spelling mipspi writes into SQLite: UTC RFC 3339.
 func formatInstant(t time.Time) string {
@@ -27,7 +32,7 @@ func formatInstant(t time.Time) string {
 func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 	// 0123456789012345678
 	// 2025-03-03T15:00:00
-	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
 		s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
@@ -60,7 +65,7 @@ func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 	offset := 0
 	switch {
 	case len(rest) == 0:
-	case len(rest) == 1 && rest[0] == 'Z':
+	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
 		oh, ok1 := digits(rest[1:3])
 		om, ok2 := digits(rest[4:6])

@@ -46,8 +46,9 @@ var readTxHook func(ctx context.Context, tx *sql.Tx) error
 //     signed_at, earliest locked_at (R4: a later addendum never moves it);
 //   - each patient's earliest invitation, however old (R5).
 //
-// Notes of appointments outside the window or of no appointment at all, and
-// invitations of patients without a visit in the window, are not read (harmless).
+// Notes of appointments outside the window and invitations of patients without a
+// visit in the window are not read (harmless); notes of no appointment at all and
+// invitations of no patient are counted for a DanglingSink (dangling.go).
 // A row that breaks SPEC §3 stops the read with a *DataError.
 func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (ReadStats, error) {
 	var st ReadStats
@@ -83,6 +84,9 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 		if err := readTxHook(ctx, tx); err != nil {
 			return st, err
 		}
+	}
+	if err := r.dangling(sink); err != nil { // R10: rows that point at nothing (dangling.go)
+		return st, err
 	}
 	for _, rel := range []string{"appointments", "patients", "portal_invitations"} {
 		if err := r.checkUnique(rel, lo, hi); err != nil {

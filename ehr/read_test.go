@@ -259,6 +259,30 @@ func TestReadSnapshotIgnoresConcurrentCommits(t *testing.T) {
 	}
 }
 
+// TestReadLowerCaseInstants: RFC 3339's lower-case t and z, in every timestamp column,
+// read on SQLite exactly as the upper-case spelling (SPEC §3).
+func TestReadLowerCaseInstants(t *testing.T) {
+	onBoth(t, func(t *testing.T, s *ehr.Store) {
+		if s.Dialect() != ehr.SQLite {
+			t.Skip("TIMESTAMPTZ columns hold instants, not text")
+		}
+		initLoad(t, s, "scenario.yaml")
+		for _, q := range []string{
+			`UPDATE appointments SET scheduled_at = lower(scheduled_at)`,
+			`UPDATE clinical_notes SET signed_at = lower(signed_at), locked_at = lower(locked_at)`,
+			`UPDATE portal_invitations SET sent_at = lower(sent_at)`,
+			`UPDATE api_windows SET enabled_at = lower(enabled_at), disabled_at = lower(disabled_at)`,
+		} {
+			exec(t, s, q)
+		}
+		var n int
+		if err := s.DB().DB.QueryRow(`SELECT count(*) FROM appointments WHERE scheduled_at GLOB '*t*z'`).Scan(&n); err != nil || n == 0 {
+			t.Fatalf("no lower-case instant stored (%d, %v): the test would not test anything", n, err)
+		}
+		checkScenario(t, s)
+	})
+}
+
 func TestParseInstant(t *testing.T) {
 	good := map[string]string{
 		"2025-03-03T15:00:00Z":           "2025-03-03T15:00:00Z",
@@ -269,6 +293,8 @@ func TestParseInstant(t *testing.T) {
 		"2024-02-29 23:30:00-14:00":      "2024-03-01T13:30:00Z",
 		"0001-01-01T00:00:00Z":           "0001-01-01T00:00:00Z",
 		"9999-12-31T23:59:59Z":           "9999-12-31T23:59:59Z",
+		"2025-03-03t15:00:00z":           "2025-03-03T15:00:00Z", // RFC 3339's lower case (SPEC §3)
+		"2025-03-03t10:00:00.5-05:00":    "2025-03-03T15:00:00.5Z",
 	}
 	for in, want := range good {
 		got, ok := ehr.ParseInstant(in)
@@ -277,7 +303,7 @@ func TestParseInstant(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"", "2025-03-03", "2025-03-03T15:00", "2025-03-03T15:00:00+00",
-		"2025-02-30T10:00:00Z", "2025-13-01 09:00:00", "2025-03-03T24:00:00Z", "2025-03-03t15:00:00z",
+		"2025-02-30T10:00:00Z", "2025-13-01 09:00:00", "2025-03-03T24:00:00Z", "2025-03-03T15:00:00Z\nxyz", "2025-03-03T15:00:00Z ",
 		"2025-03-03T15:00:00.Z", "2025-03-03T15:00:00.1234567891Z", "2025-03-03T15:00:00 UTC",
 		"1741014000", "2025-03-03T15:00:00+0500", "now"} {
 		if got, ok := ehr.ParseInstant(in); ok {

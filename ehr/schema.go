@@ -107,7 +107,7 @@ func (s *Store) Init(ctx context.Context, force bool) error {
 			shown = append(shown[:10:10], "…")
 		}
 		return fmt.Errorf("init %s: the database already holds %d other relation(s) (%s); "+
-			"refusing to create the SPEC tables beside what looks like an EHR (force to override)",
+			"refusing to create the mipspi tables beside what looks like an EHR (force to override)",
 			s, len(foreign), strings.Join(shown, ", "))
 	}
 	tx, err := s.db.BeginTx(ctx, nil)

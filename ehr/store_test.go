@@ -127,7 +127,7 @@ func TestInit(t *testing.T) {
 			exec(t, s, `CREATE TABLE emr_appt (appt_id BIGINT)`, `CREATE VIEW emr_v AS SELECT appt_id FROM emr_appt`)
 			err := s.Init(ctx, false)
 			want := fmt.Sprintf("init %s: the database already holds 2 other relation(s) (emr_appt, emr_v); "+
-				"refusing to create the SPEC tables beside what looks like an EHR (force to override)", s)
+				"refusing to create the mipspi tables beside what looks like an EHR (force to override)", s)
 			if err == nil || err.Error() != want {
 				t.Fatalf("got  %v\nwant %s", err, want)
 			}
@@ -157,7 +157,7 @@ func TestLoadYAMLErrors(t *testing.T) {
 	const fn = "bad.yaml"
 	for _, c := range []struct{ name, yaml, want string }{
 		{"empty", ``, `load bad.yaml: empty file`},
-		{"syntax", "offices: [\n", `load bad.yaml: yaml: line 1: did not find expected node content`},
+		{"syntax", "offices: [\n", `load bad.yaml:1: YAML syntax: did not find expected node content`},
 		{"not a mapping", "- 1\n", `load bad.yaml: line 1: want a mapping of relation names to lists of rows`},
 		{"unknown relation", "offices: []\nappointmentz: []\n",
 			`load bad.yaml: line 2: unknown relation "appointmentz" (want one of offices, clinicians, patients, appointments, clinical_notes, portal_invitations, api_windows)`},

@@ -476,7 +476,7 @@ func (r *reader) checkUnique(rel string, lo, hi time.Time) error {
 	}
 	window := `(scheduled_at >= $1 AND scheduled_at < $2)`
 	if r.s.dialect == SQLite {
-		window = `(julianday(scheduled_at) >= julianday(?1) AND julianday(scheduled_at) < julianday(?2))`
+		window = `(coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) >= julianday(?1) AND coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) < julianday(?2))`
 	}
 	switch rel {
 	case "appointments":

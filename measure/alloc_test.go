@@ -31,8 +31,8 @@ func TestTimelyVisitDoesNotAllocate(t *testing.T) {
 		t.Errorf("Add of an all-timely patient allocates %.1f times, want 0", allocs)
 	}
 	// AllocsPerRun makes one warm-up call besides the 100 it measures.
-	if r := e.Result(); r.Counts.TimelyVisits != 3*102 || len(r.Issues) != 0 {
-		t.Errorf("timely visits = %d, issues = %d; want %d and 0", r.Counts.TimelyVisits, len(r.Issues), 3*102)
+	if r := e.Result(); r.Counts.TimelyVisits != 3*102 || r.IssueCount() != 0 {
+		t.Errorf("timely visits = %d, issues = %d; want %d and 0", r.Counts.TimelyVisits, r.IssueCount(), 3*102)
 	}
 }
 
@@ -71,7 +71,7 @@ func FuzzAdd(f *testing.F) {
 				t.Fatalf("inconsistent entity %+v", e)
 			}
 		}
-		for _, is := range r.Issues {
+		for is := range r.AllIssues() {
 			_ = is.Detail()
 		}
 	})

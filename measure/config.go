@@ -93,8 +93,8 @@ func (c Config) Validate() error {
 	if c.End < c.Start {
 		return fmt.Errorf("performance period: end %s is before start %s", c.End, c.Start)
 	}
-	if c.Start.Year() != c.End.Year() {
-		return fmt.Errorf("performance period %s..%s spans two calendar years (R11: one year only)", c.Start, c.End)
+	if err := CheckPeriod(c.Start, c.End).Err(c.Start, c.End); err != nil {
+		return err
 	}
 	if c.AsOf.IsZero() {
 		return fmt.Errorf("as-of instant is not set")

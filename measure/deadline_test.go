@@ -20,10 +20,10 @@ func TestDeadlineBoundaries(t *testing.T) {
 		visit    time.Time
 		visitDay string // expected local date of the visit
 		deadline string // expected R3 deadline
-		lateBD   int    // business days late for a lock at 00:00:01 the day after
+		lateBD   int    // business days late for a lock at 00:00:01 the day after (R9: never 0)
 	}
 	cases := []tc{
-		{name: "Monday visit", office: offNY, visit: ny("2025-03-03 10:00:00"), visitDay: "2025-03-03", deadline: "2025-03-07", lateBD: 0},
+		{name: "Monday visit", office: offNY, visit: ny("2025-03-03 10:00:00"), visitDay: "2025-03-03", deadline: "2025-03-07", lateBD: 1},
 		{name: "Saturday visit", office: offNY, visit: ny("2025-03-01 10:00:00"), visitDay: "2025-03-01", deadline: "2025-03-06", lateBD: 1},
 		{name: "Sunday visit", office: offNY, visit: ny("2025-03-02 10:00:00"), visitDay: "2025-03-02", deadline: "2025-03-06", lateBD: 1},
 		{name: "Friday visit spans the weekend", office: offNY, visit: ny("2025-03-07 16:00:00"), visitDay: "2025-03-07", deadline: "2025-03-13", lateBD: 1},
@@ -31,7 +31,7 @@ func TestDeadlineBoundaries(t *testing.T) {
 			visit: ny("2026-07-01 09:00:00"), visitDay: "2026-07-01", deadline: "2026-07-08", lateBD: 1},
 		{name: "federal holidays switched off", year: 2026, tweak: func(c *Config) { c.FederalHolidays = false }, office: offNY,
 			visit: ny("2026-07-01 09:00:00"), visitDay: "2026-07-01", deadline: "2026-07-07", lateBD: 1},
-		{name: "Monday holiday (Labor Day)", office: offNY, visit: ny("2025-08-29 09:00:00"), visitDay: "2025-08-29", deadline: "2025-09-05", lateBD: 0},
+		{name: "Monday holiday (Labor Day)", office: offNY, visit: ny("2025-08-29 09:00:00"), visitDay: "2025-08-29", deadline: "2025-09-05", lateBD: 1},
 		{name: "Monday holiday (MLK Day)", office: offNY, visit: ny("2025-01-16 09:00:00"), visitDay: "2025-01-16", deadline: "2025-01-23", lateBD: 1},
 		{name: "practice closure", tweak: func(c *Config) { c.Closures = append(c.Closures, day("2025-03-05")) }, office: offNY,
 			visit: ny("2025-03-03 10:00:00"), visitDay: "2025-03-03", deadline: "2025-03-10", lateBD: 1},
@@ -41,9 +41,9 @@ func TestDeadlineBoundaries(t *testing.T) {
 		{name: "Wednesday before Thanksgiving, Friday open", office: offNY, visit: ny("2025-11-26 10:00:00"), visitDay: "2025-11-26", deadline: "2025-12-03", lateBD: 1},
 		{name: "Wednesday before Thanksgiving, Friday closed", tweak: func(c *Config) { c.Closures = append(c.Closures, day("2025-11-28")) }, office: offNY,
 			visit: ny("2025-11-26 10:00:00"), visitDay: "2025-11-26", deadline: "2025-12-04", lateBD: 1},
-		{name: "22:00 Pacific is the next day in UTC", office: offLA, visit: local(laZ, "2025-03-03 22:00:00"), visitDay: "2025-03-03", deadline: "2025-03-07", lateBD: 0},
+		{name: "22:00 Pacific is the next day in UTC", office: offLA, visit: local(laZ, "2025-03-03 22:00:00"), visitDay: "2025-03-03", deadline: "2025-03-07", lateBD: 1},
 		{name: "23:30 Eastern Thursday is Friday in UTC", office: offNY, visit: ny("2025-03-06 23:30:00"), visitDay: "2025-03-06", deadline: "2025-03-12", lateBD: 1},
-		{name: "Chicago evening visit", office: offChi, visit: local(chiZ, "2025-06-02 19:30:00"), visitDay: "2025-06-02", deadline: "2025-06-06", lateBD: 0},
+		{name: "Chicago evening visit", office: offChi, visit: local(chiZ, "2025-06-02 19:30:00"), visitDay: "2025-06-02", deadline: "2025-06-06", lateBD: 1},
 		{name: "spring-forward night New York, before the switch", office: offNY, visit: utc("2025-03-09T06:30:00Z"), visitDay: "2025-03-09", deadline: "2025-03-13", lateBD: 1},
 		{name: "spring-forward night New York, after the switch", office: offNY, visit: utc("2025-03-09T07:30:00Z"), visitDay: "2025-03-09", deadline: "2025-03-13", lateBD: 1},
 		{name: "spring-forward night Los Angeles, before the switch", office: offLA, visit: utc("2025-03-09T09:30:00Z"), visitDay: "2025-03-09", deadline: "2025-03-13", lateBD: 1},

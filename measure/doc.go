@@ -7,6 +7,25 @@
 // patients into per-entity figures, per-patient outcomes, itemised issues and run-level
 // findings.
 //
+// Where the rules live: one judgement per seen visit, judge in verdict.go, returns its
+// Verdict (timely, pending or failed; access instant; deadline; fix-by date; every
+// reason), and everything else reads it. Each rule is one named function:
+//
+//	R1  seenVisit, inPeriod, countedAsOf   seen.go, asof.go
+//	R2  individualSlot, groupSlot          attribution.go
+//	R3  deadlines (calendar.Deadline)      deadline.go
+//	R4  release                            release.go
+//	R5  firstInvitation                    access.go
+//	R6  apiWindows.next                    apiwindow.go
+//	R7  accessInstant, inTime, actionBound access.go
+//	R8  standing                           policy.go
+//	R9  fixBy, stillReachable, lateness    asof.go, deadline.go; BestReachableRate in reachable.go
+//	R10 runRules.reasons, visitRows        issues.go, evaluator.go; the rows' store in store.go
+//	R11 CheckPeriod, MinPeriodDays         period.go
+//
+// The indexing machinery (index.go, zone.go, status.go, the slots in attribution.go)
+// only makes those lookups fast.
+//
 // It must not import database, network, OS or ORM packages, must not read the clock
 // (the as-of instant is an argument) and must not log. It imports only the standard
 // library and mipspi's calendar package; a test enforces this.

@@ -1,9 +1,12 @@
 package measure
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/mipspi/mipspi/calendar"
@@ -21,13 +24,14 @@ import (
 // signatures, invitations and API-window openings stamped after AsOf are treated as not
 // yet happened, and an API window disabled after AsOf counts as still open. A report
 // "as of" a past date therefore gives the figures that could have been reported then.
+// A seen visit counts when its local date is on or before the as-of local date (R1).
 //
 // An Evaluator is not safe for concurrent use.
 type Evaluator struct {
 	cfg      Config
 	cal      *calendar.Calendar
+	rules    runRules // what every verdict shares (verdict.go)
 	year     int
-	bound    calendar.Date   // R7: last local date for numerator actions
 	deadline []calendar.Date // R3 deadline for each date of the period, indexed by date-Start
 
 	offices   []officeInfo
@@ -35,31 +39,33 @@ type Evaluator struct {
 	clins     []clinInfo
 	clinIdx   idIndex
 	tins      []tinInfo
-	npis      []string // distinct NPIs (index = clinInfo.npi)
+	npis      []string          // distinct NPIs (index = clinInfo.npi)
+	names     map[string]string // TIN → practice name (practicename.go)
 
 	// Entity slots: individual (TIN, NPI) created on their first seen visit; one group
-	// slot per TIN. slotDense/slotSparse map tin*len(npis)+npi → slot+1.
-	ents       []entAcc
-	slotDense  []int32
-	slotSparse map[int64]int32
-	npiSeen    []bool // NPI has a seen visit in a reported entity (INVALID_NPI)
+	// slot per TIN. slots maps tin*len(npis)+npi → slot (a built-in map: a dense
+	// table measured no faster, BENCHMARKS.md).
+	ents    []entAcc
+	slots   map[int64]int32
+	npiSeen []bool // NPI has a seen visit in a reported entity (INVALID_NPI)
 
 	status *statuses
 
 	// Per-patient scratch, reused across Add calls.
-	order []visitRef // the patient's visits in chronological order
-	pat   []patEnt   // one per entity the patient touches
-	mark  []int32    // slot → index+1 into pat (0 = untouched)
-	dups  nameIndex
+	order   []visitRef // the patient's visits in chronological order
+	pat     []patEnt   // one per entity the patient touches
+	mark    []int32    // slot → index+1 into pat (0 = untouched)
+	verdict Verdict    // the current visit's verdict
+	dups    nameIndex
 
-	rows     []rowRec     // R10 rows in stream order, compact (rows.go)
-	rowPats  []rowPatient // patients named by rows
-	texts    []string     // data-quality texts named by rows
-	curPat   int32        // the current patient's index in rowPats, -1 until its first row
-	outcomes []Outcome    // Entity holds the slot until Result remaps it
+	issues   issueStore // R10 rows in stream order, compact (store.go)
+	curPat   int32      // the current patient's index in issues.pats, -1 until its first row
+	outcomes []Outcome  // Entity holds the slot until Result remaps it
 	counts   Counts
+	dangling []Finding              // DANGLING_NOTE / DANGLING_INVITATION from the reader
 	lag      [ReleaseLagBuckets]int // Result.ReleaseLag, fixed size: no allocation per visit
 	unrel    int                    // Result.Unreleased
+	trend    trendAcc               // Result.Trend (trend.go)
 	result   *Result                // set by Result: the evaluation is finished
 }
 
@@ -97,74 +103,6 @@ type entAcc struct {
 	pendVisits int
 }
 
-// patEnt is one patient's standing in one entity while the patient is being added.
-type patEnt struct {
-	slot           int32
-	seen, timely   int32
-	pendVisits     int32
-	failing        bool // some visit is not timely
-	allFailPending bool // every visit that is not timely is pending (R9, every-visit)
-	anyPending     bool // some visit is pending (R9, any-visit)
-	allIfLocked    bool // every visit timely if pending notes were locked at as-of
-	anyIfLocked    bool
-	reason         Code // first reason of the first failing visit
-	first, last    calendar.Date
-}
-
-// idIndex maps database ids to dense indices: a slice when the ids are small and
-// dense enough, a map otherwise.
-type idIndex struct {
-	dense  []int32 // id → index+1
-	sparse map[int64]int32
-}
-
-func newIDIndex(ids []int64) (idIndex, error) {
-	var max int64 = -1
-	dense := true
-	for _, id := range ids {
-		if id < 0 {
-			dense = false
-		}
-		if id > max {
-			max = id
-		}
-	}
-	if max > int64(4*len(ids)+4096) {
-		dense = false
-	}
-	var x idIndex
-	if dense {
-		x.dense = make([]int32, max+1)
-	} else {
-		x.sparse = make(map[int64]int32, len(ids))
-	}
-	for i, id := range ids {
-		if _, ok := x.get(id); ok {
-			return x, fmt.Errorf("duplicate id %d", id)
-		}
-		if dense {
-			x.dense[id] = int32(i) + 1
-		} else {
-			x.sparse[id] = int32(i) + 1
-		}
-	}
-	return x, nil
-}
-
-func (x *idIndex) get(id int64) (int32, bool) {
-	if x.sparse != nil {
-		i, ok := x.sparse[id]
-		return i - 1, ok
-	}
-	if id < 0 || id >= int64(len(x.dense)) || x.dense[id] == 0 {
-		return -1, false
-	}
-	return x.dense[id] - 1, true
-}
-
-// maxDenseSlots bounds the (TIN, NPI) slot table; larger practices use a map.
-const maxDenseSlots = 1 << 22
-
 // NewEvaluator prepares an evaluation of p under cfg (defaults filled, then
 // validated). It fails on an invalid configuration, an office without a time zone,
 // and duplicate office or clinician ids.
@@ -179,17 +117,10 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 		year:   cfg.Start.Year(),
 		status: newStatuses(cfg.SeenStatuses),
 	}
-	// R7: numerator actions stay inside the period, or the calendar year.
-	e.bound = cfg.End
-	if cfg.NumeratorActions == ActionsCalendarYear {
-		e.bound = calendar.NewDate(e.year, time.December, 31)
-	}
-	// R3: deadlines for every date of the period, computed once.
-	e.deadline = make([]calendar.Date, int(cfg.End-cfg.Start)+1)
-	for i := range e.deadline {
-		e.deadline[i] = e.cal.Deadline(cfg.Start + calendar.Date(i))
-	}
+	e.rules = runRules{cal: e.cal, release: cfg.Release, asOf: cfg.AsOf, bound: actionBound(cfg)}
+	e.deadline = deadlines(e.cal, cfg.Start, cfg.End)
 
+	e.names = PracticeNames(p.Offices)
 	// TINs in first-met order, windows indexed by TIN.
 	tinIdx := map[string]int32{}
 	for _, o := range p.Offices {
@@ -245,87 +176,15 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 		return nil, fmt.Errorf("new evaluator: clinicians: %w", err)
 	}
 	e.npiSeen = make([]bool, len(e.npis))
-	if n := int64(len(e.tins)) * int64(len(e.npis)); n <= maxDenseSlots {
-		e.slotDense = make([]int32, n)
-	} else {
-		e.slotSparse = map[int64]int32{}
+	e.issues = issueStore{npis: e.npis, bound: e.rules.bound, calendarYear: cfg.NumeratorActions == ActionsCalendarYear}
+	for _, t := range e.tins {
+		e.issues.tins = append(e.issues.tins, t.tin)
 	}
+	for _, c := range e.clins {
+		e.issues.clins = append(e.issues.clins, c.display)
+	}
+	e.slots = map[int64]int32{}
 	return e, nil
-}
-
-// reported reports whether an entity passes the Config.TIN / Config.NPI filters.
-// Filters never change how an entity is computed.
-func (e *Evaluator) reported(tin, npi string) bool {
-	return (e.cfg.TIN == "" || e.cfg.TIN == tin) && (e.cfg.NPI == "" || e.cfg.NPI == npi)
-}
-
-// individualSlot returns the slot of (TIN, NPI), creating it on first use (R2).
-func (e *Evaluator) individualSlot(tin int32, ci int32) int32 {
-	c := &e.clins[ci]
-	key := int64(tin)*int64(len(e.npis)) + int64(c.npi)
-	var s int32
-	if e.slotDense != nil {
-		s = e.slotDense[key]
-	} else {
-		s = e.slotSparse[key]
-	}
-	if s != 0 {
-		return s - 1
-	}
-	tinS, npiS := e.tins[tin].tin, e.npis[c.npi]
-	slot := e.newSlot(entAcc{
-		ent:      Entity{Level: Individual, TIN: tinS, NPI: npiS, Clinician: c.display},
-		tin:      tin,
-		reported: e.reported(tinS, npiS),
-	})
-	if e.slotDense != nil {
-		e.slotDense[key] = slot + 1
-	} else {
-		e.slotSparse[key] = slot + 1
-	}
-	return slot
-}
-
-// groupSlot returns the slot of the TIN's group entity, creating it on first use (R2).
-func (e *Evaluator) groupSlot(tin int32) int32 {
-	t := &e.tins[tin]
-	if t.group < 0 {
-		t.group = e.newSlot(entAcc{
-			ent:      Entity{Level: Group, TIN: t.tin},
-			tin:      tin,
-			reported: e.reported(t.tin, ""),
-		})
-	}
-	return t.group
-}
-
-func (e *Evaluator) newSlot(a entAcc) int32 {
-	e.ents = append(e.ents, a)
-	e.mark = append(e.mark, 0)
-	return int32(len(e.ents) - 1)
-}
-
-// patAcc returns the patient's scratch entry for slot.
-func (e *Evaluator) patAcc(slot int32, v calendar.Date) *patEnt {
-	if m := e.mark[slot]; m > 0 {
-		return &e.pat[m-1]
-	}
-	e.pat = append(e.pat, patEnt{slot: slot, allFailPending: true, allIfLocked: true, first: v})
-	e.mark[slot] = int32(len(e.pat))
-	return &e.pat[len(e.pat)-1]
-}
-
-// visitEval is what the engine decides about one seen visit.
-type visitEval struct {
-	v, deadline calendar.Date
-	hasRel      bool
-	rel         time.Time
-	hasA        bool
-	a           time.Time
-	aDate       calendar.Date
-	timely      bool
-	pending     bool
-	ifLocked    bool // timely, or would be if its note were released at as-of
 }
 
 // Add evaluates one patient with all of their appointments (any status, possibly some
@@ -357,138 +216,75 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 	e.counts.Appointments += len(rec.Visits)
 	e.curPat = -1
 	p := &rec.Patient
-	asOf := e.cfg.AsOf
-
-	// R5: access from the earliest invitation, any recipient or channel, as of AsOf.
-	var inv time.Time
-	hasInv := false
-	if fi := rec.FirstInvitation; fi != nil && !fi.SentAt.IsZero() && !fi.SentAt.After(asOf) {
-		inv, hasInv = fi.SentAt, true
-	}
 
 	// Chronological order makes "first failing visit" and outcomes independent of the
 	// order the database returned the visits in.
-	for i := 1; i < len(e.order); i++ {
-		for j := i; j > 0 && visitBefore(&rec.Visits[e.order[j].v], &rec.Visits[e.order[j-1].v]); j-- {
-			e.order[j], e.order[j-1] = e.order[j-1], e.order[j]
-		}
-	}
+	slices.SortFunc(e.order, func(a, b visitRef) int { return visitOrder(&rec.Visits[a.v], &rec.Visits[b.v]) })
 
-	emailState := 0 // 0 unknown, 1 usable, 2 not usable
+	var f visitFacts
+	f.inv, f.hasInv = firstInvitation(rec.FirstInvitation, e.cfg.AsOf) // R5
+	emailState := 0                                                    // 0 unknown, 1 usable, 2 not usable
 	inReported := false
+	vd := &e.verdict
 	for _, ref := range e.order {
 		v := &rec.Visits[ref.v]
 		ci := ref.clin
 		o := &e.offices[ref.office]
 		c := &e.clins[ci]
 
-		// R1: local date in the period, seen status, eligible clinician.
-		vd := o.zone.date(v.ScheduledAt)
-		if vd < e.cfg.Start || vd > e.cfg.End {
+		// R1: local date in the period, seen status, eligible clinician, as of the report.
+		date := o.zone.date(v.ScheduledAt)
+		if !inPeriod(date, e.cfg) {
 			e.counts.OutsidePeriod++
 			continue
 		}
 		st := &e.status.accs[e.status.index(v.Status)]
 		st.count++
-		if !st.seen {
+		switch seenVisit(st.seen, c.eligible, date, o.asOfDate) {
+		case notSeen:
 			e.counts.NotSeen++
 			continue
-		}
-		if !c.eligible {
+		case notEligible:
 			e.counts.NotEligible++ // R2: counts in no entity, not even the group
 			continue
-		}
-		// As of AsOf, a visit scheduled later has not happened yet, whatever status the
-		// data gives it now: like every other event after AsOf, it is left out (R9), so
-		// a report as of a past instant reproduces what was knowable then.
-		if v.ScheduledAt.After(asOf) {
+		case afterAsOf:
 			e.counts.AfterAsOf++
 			continue
 		}
 		e.counts.SeenVisits++
 
-		ev := visitEval{v: vd, deadline: e.deadline[vd-e.cfg.Start]} // R3
-		tw := &e.tins[o.tin].api
-		// R4: release at the earliest lock (or signature), as of AsOf; no note → none.
-		if v.Notes.Count > 0 {
-			r := v.Notes.FirstLocked
-			if e.cfg.Release == ReleaseSign {
-				r = v.Notes.FirstSigned
-			}
-			if !r.IsZero() && !r.After(asOf) {
-				ev.rel, ev.hasRel = r, true
-			}
-		}
-		// R6/R7: A = earliest enabled instant ≥ max(release, invitation); timely when its
-		// local date is ≤ the deadline and ≤ the numerator-action bound.
-		if ev.hasRel && hasInv {
-			ev.a, ev.hasA = tw.next(later(ev.rel, inv))
-			if ev.hasA {
-				ev.aDate = o.zone.date(ev.a)
-				ev.timely = ev.aDate <= ev.deadline && ev.aDate <= e.bound
-			}
-		}
-		ev.ifLocked = ev.timely
-		if !ev.timely {
-			// R9: not timely with the deadline on or after the as-of local date.
-			ev.pending = ev.deadline >= o.asOfDate
-			if ev.pending && !ev.hasRel && hasInv {
-				// What-if: the note released at AsOf (invitation ≤ AsOf, so T0 = AsOf).
-				if a, ok := tw.next(asOf); ok {
-					d := o.zone.date(a)
-					ev.ifLocked = d <= ev.deadline && d <= e.bound
-				}
-			}
-		}
+		f.zone, f.asOfDate, f.api = o.zone, o.asOfDate, &e.tins[o.tin].api
+		f.deadline = e.deadline[date-e.cfg.Start] // R3
+		e.rules.judge(v, date, &f, vd)
 
 		ind := e.individualSlot(o.tin, ci)
 		grp := e.groupSlot(o.tin)
 		indRep := e.ents[ind].reported
 		if indRep || e.ents[grp].reported {
 			inReported = true
+			e.countLag(vd, o)
 		}
 		if indRep {
 			e.npiSeen[c.npi] = true
 		}
-		if indRep || e.ents[grp].reported {
-			e.countLag(&ev, o)
+		switch vd.State {
+		case Timely:
+			e.counts.TimelyVisits++
+		case Pending:
+			e.counts.PendingVisits++
 		}
-
-		var reason Code
-		if !ev.timely {
-			e.counts.PendingVisits += b2i(ev.pending)
-			var base rowRec
-			if indRep {
-				base = rowRec{
-					appt: v.ID, patient: e.curRowPatient(p, rec.FirstInvitation), text: -1,
-					tin: o.tin, npi: c.npi, clin: ci, visit: vd, deadline: ev.deadline,
-				}
-				if ev.pending {
-					base.flags = rowFixable
-				}
-				if emailState == 0 && !hasInv {
-					emailState = 2
-					if usableEmailFast(p.Email) || UsableEmail(p.Email) {
-						emailState = 1
-					}
+		if indRep {
+			if vd.nReasons > 0 && emailState == 0 && !f.hasInv {
+				emailState = 2
+				if usableEmailFast(p.Email) || UsableEmail(p.Email) {
+					emailState = 1
 				}
 			}
-			reason = e.reasons(indRep, &base, v, o, &ev, hasInv, inv, emailState == 1)
-		} else {
-			e.counts.TimelyVisits++
+			e.visitRows(rec, v, o, ci, vd, emailState == 1)
 		}
-		// R10 data quality: a lock before the visit itself.
-		if indRep && v.Notes.Count > 0 && !v.Notes.FirstLocked.IsZero() && !v.Notes.FirstLocked.After(asOf) &&
-			v.Notes.FirstLocked.Before(v.ScheduledAt) {
-			e.rows = append(e.rows, rowRec{
-				code: codeIndex[LockBeforeVisit], appt: v.ID, patient: e.curRowPatient(p, rec.FirstInvitation), text: -1,
-				tin: o.tin, npi: c.npi, clin: ci, visit: vd, deadline: ev.deadline,
-				event: o.zone.date(v.Notes.FirstLocked), flags: rowHasEvent,
-			})
-		}
-
-		e.patAcc(ind, vd).add(&ev, reason)
-		e.patAcc(grp, vd).add(&ev, reason) // R2: the group sees every visit under the TIN
+		e.patAcc(ind, date).add(vd)
+		e.patAcc(grp, date).add(vd)                                                        // R2: the group sees every visit under the TIN
+		e.trend.visit(e.counts.Patients, ind, grp, date, vd.State == Timely, e.cfg.Policy) // trend.go
 	}
 
 	e.flushPatient(rec)
@@ -500,113 +296,76 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 	return nil
 }
 
+// visitRows stores R10's rows for a seen visit of a reported individual entity: one
+// per reason of its verdict, then the data-quality warning LOCK_BEFORE_VISIT.
+func (e *Evaluator) visitRows(rec *PatientRecord, v *Visit, o *officeInfo, ci int32, vd *Verdict, hasEmail bool) {
+	base := rowRec{
+		appt: v.ID, patient: -1, text: -1,
+		tin: o.tin, npi: e.clins[ci].npi, clin: ci, visit: vd.Visit, deadline: vd.Deadline,
+	}
+	if vd.State == Pending {
+		base.flags = rowFixable
+	}
+	for _, rs := range vd.Reasons() {
+		row := base
+		row.patient = e.curRowPatient(&rec.Patient, rec.FirstInvitation)
+		row.code = codeIndex[rs.Code]
+		row.bdays = int32(rs.BusinessDays)
+		if rs.HasEvent {
+			row.event, row.flags = rs.Event, row.flags|rowHasEvent
+		}
+		switch {
+		case noteCode(rs.Code) && !rs.HasEvent && vd.IfLocked:
+			row.flags |= rowCountsIfLocked
+		case rs.Code == NotInvited && hasEmail:
+			row.flags |= rowHasEmail
+		case rs.Code == AccessAfterPeriod:
+			row.bdays = 0
+		}
+		e.issues.rows = append(e.issues.rows, row)
+	}
+	// R10 data quality: a lock before the visit itself.
+	if l := v.Notes.FirstLocked; v.Notes.Count > 0 && happened(l, e.cfg.AsOf) && l.Before(v.ScheduledAt) {
+		row := base
+		row.flags = rowHasEvent
+		row.patient = e.curRowPatient(&rec.Patient, rec.FirstInvitation)
+		row.code, row.event = codeIndex[LockBeforeVisit], o.zone.date(l)
+		e.issues.rows = append(e.issues.rows, row)
+	}
+}
+
 // countLag adds a seen visit to the release-lateness histogram (Result.ReleaseLag):
-// business days from the visit's local date to the release's (R3, R4), a release on a
-// non-business day counting as the next business day.
-func (e *Evaluator) countLag(ev *visitEval, o *officeInfo) {
-	if !ev.hasRel {
+// business days from the visit's local date to the release's (R3, R4), counted as R9
+// counts lateness (a release on a non-business day counts as the next business day).
+func (e *Evaluator) countLag(vd *Verdict, o *officeInfo) {
+	if !vd.HasRelease {
 		e.unrel++
 		return
 	}
-	rd := o.zone.date(ev.rel)
-	n := 0
-	if rd > ev.v {
-		n = e.cal.BusinessDaysBetween(ev.v, rd)
-		if !e.cal.IsBusinessDay(rd) {
-			n++
-		}
-	}
+	n := lateness(e.cal, vd.Visit, o.zone.date(vd.Release))
 	e.lag[min(n, ReleaseLagBuckets-1)]++
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
+// curRowPatient returns the index of the current patient in the issue store, adding
+// the patient on their first row.
+func (e *Evaluator) curRowPatient(p *Patient, inv *Invitation) int32 {
+	if e.curPat < 0 {
+		rp := rowPatient{id: p.ID, mrn: p.MRN}
+		if inv != nil {
+			rp.recipient, rp.channel = inv.Recipient, inv.Channel
+		}
+		e.issues.pats = append(e.issues.pats, rp)
+		e.curPat = int32(len(e.issues.pats) - 1)
 	}
-	return 0
+	return e.curPat
 }
 
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func visitBefore(a, b *Visit) bool {
+// visitOrder orders a patient's visits by instant, then appointment id.
+func visitOrder(a, b *Visit) int {
 	if c := a.ScheduledAt.Compare(b.ScheduledAt); c != 0 {
-		return c < 0
+		return c
 	}
-	return a.ID < b.ID
-}
-
-func (a *patEnt) add(ev *visitEval, reason Code) {
-	a.seen++
-	if ev.timely {
-		a.timely++
-	} else {
-		if !a.failing {
-			a.failing = true
-			a.reason = reason
-		}
-		if !ev.pending {
-			a.allFailPending = false
-		}
-	}
-	if ev.pending {
-		a.anyPending = true
-		a.pendVisits++
-	}
-	if ev.ifLocked {
-		a.anyIfLocked = true
-	} else {
-		a.allIfLocked = false
-	}
-	a.last = ev.v
-}
-
-// flushPatient folds the patient's scratch state into the entities (R8, R9).
-func (e *Evaluator) flushPatient(rec *PatientRecord) {
-	every := e.cfg.Policy == EveryVisit
-	for i := range e.pat {
-		a := &e.pat[i]
-		ent := &e.ents[a.slot]
-		var in, pend, ifl bool
-		if every {
-			in = a.timely == a.seen
-			pend = !in && a.allFailPending
-			ifl = a.allIfLocked
-		} else {
-			in = a.timely > 0
-			pend = !in && a.anyPending
-			ifl = a.anyIfLocked
-		}
-		ent.den++
-		ent.num += b2i(in)
-		ent.pending += b2i(pend)
-		ent.ifLocked += b2i(ifl)
-		ent.seen += int(a.seen)
-		ent.timely += int(a.timely)
-		ent.pendVisits += int(a.pendVisits)
-		if ent.ent.Level == Individual && in {
-			e.counts.PatientsInNumerator++
-		}
-		if e.cfg.KeepPatients && ent.reported {
-			p := &rec.Patient
-			o := Outcome{
-				Entity: int(a.slot), PatientID: p.ID, MRN: p.MRN, FirstName: p.FirstName, LastName: p.LastName,
-				BirthDate: p.BirthDate, HasBirthDate: p.HasBirthDate,
-				InNumerator: in, Pending: pend, SeenVisits: int(a.seen), TimelyVisits: int(a.timely),
-				FirstVisit: a.first, LastVisit: a.last,
-			}
-			if !in {
-				o.Reason = a.reason
-			}
-			e.outcomes = append(e.outcomes, o)
-		}
-		e.mark[a.slot] = 0
-	}
-	e.pat = e.pat[:0]
+	return cmp.Compare(a.ID, b.ID)
 }
 
 // Evaluate is NewEvaluator, Add for each record, then Result.
@@ -624,22 +383,9 @@ func Evaluate(cfg Config, p Practice, recs []PatientRecord) (*Result, error) {
 }
 
 // Result finalises the figures (R8–R11) and returns them. It finishes the evaluation:
-// the result takes over the evaluator's rows (no copy), later calls return the same
-// Result, and Add fails afterwards.
+// the result takes over the evaluator's issue store (no copy, no reference back to the
+// evaluator), later calls return the same Result, and Add fails afterwards.
 func (e *Evaluator) Result() *Result {
-	return e.finish(false)
-}
-
-// LazyResult is Result, except that the issue rows stay in the evaluator's compact form
-// and Result.LazyIssues expands them one at a time: Issues is nil, IssueCount and
-// IssueAt read the rows. At a health system's scale (millions of visits) the expanded
-// rows would be most of the memory a streamed report needs. Calls to Result and
-// LazyResult after the first return the first one's result.
-func (e *Evaluator) LazyResult() *Result {
-	return e.finish(true)
-}
-
-func (e *Evaluator) finish(lazy bool) *Result {
 	if e.result != nil {
 		return e.result
 	}
@@ -674,10 +420,6 @@ func (e *Evaluator) finish(lazy bool) *Result {
 	for i := range remap {
 		remap[i] = -1
 	}
-	mult := 25.0
-	if e.year <= 2022 {
-		mult = 40
-	}
 	for i, s := range slots {
 		remap[s] = i
 		a := &e.ents[s]
@@ -686,22 +428,14 @@ func (e *Evaluator) finish(lazy bool) *Result {
 			NumeratorIfNotesLocked: a.ifLocked, SeenVisits: a.seen, TimelyVisits: a.timely,
 			PendingVisits: a.pendVisits,
 		}
-		if a.den > 0 {
-			frac := float64(a.num) / float64(a.den)
-			er.Rate = round(frac, 4)
-			er.Points = round(frac*mult, 2)
-		}
+		er.Rate, er.Points = rateAndPoints(a.num, a.den, e.year)
 		r.Entities = append(r.Entities, er)
 	}
 
+	namePractices(r.Entities, e.names)
+	r.Trend = e.trend.result(e.cfg, slots)
+
 	// Issues: stream order, then data-quality rows about TINs and clinicians, sorted.
-	if !lazy {
-		r.Issues = make([]Issue, len(e.rows), len(e.rows)+len(e.tins)+len(e.npis))
-		for i := range e.rows {
-			r.Issues[i] = e.expand(&e.rows[i])
-		}
-		e.rows, e.rowPats, e.texts = nil, nil, nil
-	}
 	var dq []Issue
 	tinDone := make([]bool, len(e.tins))
 	for _, s := range slots {
@@ -725,19 +459,9 @@ func (e *Evaluator) finish(lazy bool) *Result {
 		}
 		return dq[i].Code < dq[j].Code
 	})
-	if lazy {
-		rows := e.rows
-		e.rows = nil
-		r.LazyIssueCount = len(rows) + len(dq)
-		r.LazyIssues = func(i int) Issue {
-			if i < len(rows) {
-				return e.expand(&rows[i])
-			}
-			return dq[i-len(rows)]
-		}
-	} else {
-		r.Issues = append(r.Issues, dq...)
-	}
+	r.issues = e.issues
+	r.issues.tail = dq
+	e.issues = issueStore{}
 
 	if e.cfg.KeepPatients {
 		r.Outcomes = e.outcomes
@@ -764,19 +488,15 @@ func (e *Evaluator) finish(lazy bool) *Result {
 }
 
 // findings builds the run-level findings: R11's period length, R10's API never enabled
-// per TIN, unknown statuses with counts (R1), and R11's numerator 0 per entity.
+// per TIN, unknown statuses with counts (R1), seen visits after the as-of date (R1),
+// rows pointing at nothing (R10), and R11's numerator 0 per entity.
 func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 	var out []Finding
-	days := int(e.cfg.End-e.cfg.Start) + 1 // both ends inclusive
-	min := 180
-	if e.year <= 2023 {
-		min = 90
-	}
-	if days < min {
+	if pc := CheckPeriod(e.cfg.Start, e.cfg.End); pc.TooShort() {
 		out = append(out, Finding{
 			Code: PeriodTooShort, Severity: SeverityWarning,
 			Message: fmt.Sprintf("performance period %s..%s is %d days; %d requires at least %d consecutive days",
-				e.cfg.Start, e.cfg.End, days, e.year, min),
+				e.cfg.Start, e.cfg.End, pc.Days, pc.Year, pc.MinDays),
 		})
 	}
 	var never []string
@@ -789,7 +509,7 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 	for _, tin := range never {
 		out = append(out, Finding{
 			Code: APINeverEnabled, Severity: SeverityError, TIN: tin,
-			Message: fmt.Sprintf("the patient API was never enabled for TIN %s as of %s: no visit under this TIN can be timely (R6)",
+			Message: fmt.Sprintf("the patient API was never enabled for TIN %s as of %s: no visit under this TIN can be timely",
 				tin, e.cfg.AsOf.UTC().Format(time.RFC3339)),
 		})
 	}
@@ -802,6 +522,14 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 			})
 		}
 	}
+	if n := e.counts.AfterAsOf; n > 0 {
+		out = append(out, Finding{
+			Code: VisitAfterAsOf, Severity: SeverityWarning, Count: n,
+			Message: fmt.Sprintf("%d appointments with a seen status fall on a later date than the as-of date %s; they are not counted yet",
+				n, e.cfg.AsOf.UTC().Format(time.RFC3339)),
+		})
+	}
+	out = append(out, e.dangling...)
 	for _, en := range r.Entities {
 		if en.Denominator > 0 && en.Numerator == 0 {
 			who := "TIN " + en.TIN
@@ -816,6 +544,43 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 		}
 	}
 	return out
+}
+
+// Dangling records rows of the EHR that point at nothing (R10): code DANGLING_NOTE (a
+// note of an unknown appointment) or DANGLING_INVITATION (an invitation of an unknown
+// patient), with their count and a few example ids. They are data-quality findings and
+// change no figure. A count of 0 records nothing.
+func (e *Evaluator) Dangling(code Code, count int, examples []int64) error {
+	var what string
+	switch code {
+	case DanglingNote:
+		what = "clinical notes name an appointment that does not exist"
+	case DanglingInvitation:
+		what = "portal invitations name a patient who does not exist"
+	default:
+		return fmt.Errorf("record dangling rows: code %s is not a dangling-row code", code)
+	}
+	if e.result != nil {
+		return fmt.Errorf("record %s: the evaluation is already finished (Result was called)", code)
+	}
+	if count <= 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%d %s; they are left out", count, what)
+	if len(examples) > 0 {
+		ids := make([]string, len(examples))
+		for i, id := range examples {
+			ids[i] = fmt.Sprint(id)
+		}
+		msg += " (ids " + strings.Join(ids, ", ")
+		if count > len(examples) {
+			msg += ", …"
+		}
+		msg += ")"
+	}
+	e.dangling = append(e.dangling, Finding{Code: code, Severity: SeverityWarning, Count: count,
+		Examples: slices.Clone(examples), Message: msg})
+	return nil
 }
 
 func round(x float64, places int) float64 {

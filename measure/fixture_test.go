@@ -5,6 +5,7 @@ package measure
 // visits and the expected issue rows.
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -143,6 +144,7 @@ func row(code Code, p, appt int64, visit, deadline string, opts ...func(*Issue))
 	is := Issue{
 		Code: code, Severity: SeverityError, TIN: tinA, NPI: npiAnn, Clinician: nameByNPI[npiAnn],
 		PatientID: p, MRN: mrn(p), AppointmentID: appt, VisitDate: day(visit), Deadline: day(deadline),
+		FixBy: day(deadline), // R9: the deadline unless capped (fixBy)
 	}
 	for _, o := range opts {
 		o(&is)
@@ -153,18 +155,19 @@ func row(code Code, p, appt int64, visit, deadline string, opts ...func(*Issue))
 func event(d string) func(*Issue) {
 	return func(i *Issue) { i.EventDate, i.HasEvent = day(d), true }
 }
-func bdays(n int) func(*Issue)     { return func(i *Issue) { i.BusinessDays = n } }
-func fixable() func(*Issue)        { return func(i *Issue) { i.Fixable = true } }
-func countsIfLocked() func(*Issue) { return func(i *Issue) { i.CountsIfLocked = true } }
-func hasEmail() func(*Issue)       { return func(i *Issue) { i.HasEmail = true } }
-func warning() func(*Issue)        { return func(i *Issue) { i.Severity = SeverityWarning } }
-func text(s string) func(*Issue)   { return func(i *Issue) { i.Text = s } }
-func via(r, c string) func(*Issue) { return func(i *Issue) { i.Recipient, i.Channel = r, c } }
-func bound(d string) func(*Issue)  { return func(i *Issue) { i.Bound = day(d) } }
-func calendarYear() func(*Issue)   { return func(i *Issue) { i.CalendarYear = true } }
-func tinOf(t string) func(*Issue)  { return func(i *Issue) { i.TIN = t } }
+func fixByOn(d string) func(*Issue) { return func(i *Issue) { i.FixBy = day(d) } }
+func bdays(n int) func(*Issue)      { return func(i *Issue) { i.BusinessDays = n } }
+func fixable() func(*Issue)         { return func(i *Issue) { i.Fixable = true } }
+func countsIfLocked() func(*Issue)  { return func(i *Issue) { i.CountsIfLocked = true } }
+func hasEmail() func(*Issue)        { return func(i *Issue) { i.HasEmail = true } }
+func warning() func(*Issue)         { return func(i *Issue) { i.Severity = SeverityWarning } }
+func text(s string) func(*Issue)    { return func(i *Issue) { i.Text = s } }
+func via(r, c string) func(*Issue)  { return func(i *Issue) { i.Recipient, i.Channel = r, c } }
+func bound(d string) func(*Issue)   { return func(i *Issue) { i.Bound = day(d) } }
+func calendarYear() func(*Issue)    { return func(i *Issue) { i.CalendarYear = true } }
+func tinOf(t string) func(*Issue)   { return func(i *Issue) { i.TIN = t } }
 func noVisit() func(*Issue) {
-	return func(i *Issue) { i.AppointmentID, i.VisitDate, i.Deadline = 0, 0, 0 }
+	return func(i *Issue) { i.AppointmentID, i.VisitDate, i.Deadline, i.FixBy = 0, 0, 0, 0 }
 }
 func noEntity() func(*Issue) { return func(i *Issue) { i.TIN, i.NPI, i.Clinician = "", "", "" } }
 func patientOnly(p int64) func(*Issue) {
@@ -174,10 +177,13 @@ func npiOf(n string) func(*Issue) {
 	return func(i *Issue) { i.NPI, i.Clinician = n, nameByNPI[n] }
 }
 
+// nameByTIN is each TIN's practice name: its offices' names, sorted, joined.
+var nameByTIN = map[string]string{tinA: "Lakeside / Main / West", tinB: "Annex"}
+
 // ent is an expected entity row; rate and points are given explicitly.
 func ent(level Level, tin, npi string, den, num, pending, ifLocked, seenV, timelyV, pendV int, rate, points float64) EntityResult {
 	e := EntityResult{
-		Entity:      Entity{Level: level, TIN: tin, NPI: npi, Clinician: nameByNPI[npi]},
+		Entity:      Entity{Level: level, TIN: tin, NPI: npi, Clinician: nameByNPI[npi], PracticeName: nameByTIN[tin]},
 		Denominator: den, Numerator: num, Pending: pending, Rate: rate, Points: points,
 		NumeratorIfNotesLocked: ifLocked, SeenVisits: seenV, TimelyVisits: timelyV, PendingVisits: pendV,
 	}
@@ -229,7 +235,7 @@ type view struct {
 }
 
 func viewOf(r *Result) view {
-	return view{Entities: r.Entities, Issues: r.Issues, Findings: r.Findings}
+	return view{Entities: r.Entities, Issues: slices.Collect(r.AllIssues()), Findings: r.Findings}
 }
 
 var cmpOpts = []cmp.Option{cmpopts.EquateEmpty()}

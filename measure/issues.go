@@ -6,85 +6,59 @@ package measure
 import (
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/mipspi/mipspi/calendar"
 )
 
-// reasons works out every reason the seen visit ev is not timely (R10), appends one
-// row per reason when emit is set, and returns the first reason's code (for the
-// patient's outcome). Row order is the order of the codes: note, invitation, API,
-// access after the period. When the only reason is a TIN whose API was never enabled,
-// no row is written (one run-level finding replaces them) and the code returned is
-// API_NEVER_ENABLED.
-func (e *Evaluator) reasons(emit bool, base *rowRec, v *Visit, o *officeInfo, ev *visitEval,
-	hasInv bool, inv time.Time, hasEmail bool) Code {
-	var first Code
-	put := func(code Code, row *rowRec) {
-		if first == "" {
-			first = code
-		}
-		if emit {
-			row.code = codeIndex[code]
-			e.rows = append(e.rows, *row)
-		}
-	}
-	// missing marks a row about an event that has not happened: business days left
-	// until the deadline when fixable, days the deadline has passed by otherwise.
-	missing := func(row *rowRec) {
-		if ev.pending {
-			row.bdays = int32(e.cal.BusinessDaysBetween(o.asOfDate, ev.deadline))
+// reasons is R10: every reason the seen visit is not timely, in the order note,
+// invitation, API, access after the period, written into out. When the TIN's API was
+// never enabled, no API reason is given (out.APINeverEnabled; one run-level finding
+// replaces them).
+func (r *runRules) reasons(v *Visit, f *visitFacts, out *Verdict) {
+	z := f.zone
+	// missing is a reason about an event that has not happened: business days left
+	// until the fix-by date when pending, those it has passed by otherwise.
+	missing := func(code Code) Reason {
+		rs := Reason{Code: code}
+		if out.State == Pending {
+			rs.BusinessDays = r.cal.BusinessDaysBetween(f.asOfDate, out.FixBy)
 		} else {
-			row.bdays = int32(e.cal.BusinessDaysBetween(ev.deadline, o.asOfDate))
+			rs.BusinessDays = lateness(r.cal, out.FixBy, f.asOfDate)
 		}
+		return rs
 	}
-	late := func(row *rowRec, d calendar.Date) {
-		row.event = d
-		row.flags |= rowHasEvent
-		row.bdays = int32(e.cal.BusinessDaysBetween(ev.deadline, d))
+	late := func(code Code, d calendar.Date) Reason {
+		return Reason{Code: code, Event: d, HasEvent: true, BusinessDays: lateness(r.cal, out.Deadline, d)}
 	}
 
 	// R4: the note.
-	lock := e.cfg.Release == ReleaseLock
-	row := *base
-	var code Code
+	lock := r.release == ReleaseLock
 	switch {
 	case v.Notes.Count == 0:
-		code = NoteMissing
-	case !ev.hasRel:
-		code = NoteUnsigned
-		if lock && !v.Notes.FirstSigned.IsZero() && !v.Notes.FirstSigned.After(e.cfg.AsOf) {
+		out.add(missing(NoteMissing))
+	case !out.HasRelease:
+		code := NoteUnsigned
+		if lock && happened(v.Notes.FirstSigned, r.asOf) {
 			code = NoteNotLocked
 		}
-	}
-	if code != "" {
-		missing(&row)
-		if ev.ifLocked {
-			row.flags |= rowCountsIfLocked
+		out.add(missing(code))
+	default:
+		if rd := z.date(out.Release); rd > out.Deadline {
+			code := NoteLockedLate
+			if !lock {
+				code = NoteSignedLate
+			}
+			out.add(late(code, rd))
 		}
-		put(code, &row)
-	} else if rd := o.zone.date(ev.rel); rd > ev.deadline {
-		code = NoteLockedLate
-		if !lock {
-			code = NoteSignedLate
-		}
-		late(&row, rd)
-		put(code, &row)
 	}
 
 	// R5: the invitation.
-	row = *base
-	if !hasInv {
-		missing(&row)
-		if hasEmail {
-			row.flags |= rowHasEmail
-		}
-		put(NotInvited, &row)
-	} else if id := o.zone.date(inv); id > ev.deadline {
-		late(&row, id)
-		put(InvitedLate, &row)
+	if !f.hasInv {
+		out.add(missing(NotInvited))
+	} else if id := z.date(f.inv); id > out.Deadline {
+		out.add(late(InvitedLate, id))
 	}
 
 	// R6: the API. T0 is the later of the release and the invitation among those that
@@ -92,41 +66,27 @@ func (e *Evaluator) reasons(emit bool, base *rowRec, v *Visit, o *officeInfo, ev
 	// it was enabled at no instant from T0 through the deadline day. Late events are
 	// left out of T0: they are reasons of their own, and counting them here would
 	// blame the API for every late note.
-	tw := &e.tins[o.tin].api
-	if !tw.everEnabled() {
-		if first == "" {
-			first = APINeverEnabled
-		}
-		return first
+	if !f.api.everEnabled() {
+		out.APINeverEnabled = true
+		return
 	}
 	t0 := v.ScheduledAt
-	if ev.hasRel && o.zone.date(ev.rel) <= ev.deadline && ev.rel.After(t0) {
-		t0 = ev.rel
+	if out.HasRelease && z.date(out.Release) <= out.Deadline && out.Release.After(t0) {
+		t0 = out.Release
 	}
-	if hasInv && o.zone.date(inv) <= ev.deadline && inv.After(t0) {
-		t0 = inv
+	if f.hasInv && z.date(f.inv) <= out.Deadline && f.inv.After(t0) {
+		t0 = f.inv
 	}
-	row = *base
-	if a, ok := tw.next(t0); !ok {
-		missing(&row)
-		put(APINotEnabled, &row)
-	} else if ad := o.zone.date(a); ad > ev.deadline {
-		late(&row, ad)
-		put(APINotEnabled, &row)
+	if a, ok := f.api.next(t0); !ok {
+		out.add(missing(APINotEnabled))
+	} else if ad := z.date(a); ad > out.Deadline {
+		out.add(late(APINotEnabled, ad))
 	}
 
 	// R7: access in time but after the numerator-action bound.
-	if ev.hasA && ev.aDate <= ev.deadline && ev.aDate > e.bound {
-		row = *base
-		row.event = ev.aDate
-		row.flags |= rowHasEvent
-		row.bnd = e.bound
-		if e.cfg.NumeratorActions == ActionsCalendarYear {
-			row.flags |= rowCalendarYear
-		}
-		put(AccessAfterPeriod, &row)
+	if out.HasAccess && out.AccessDate <= out.Deadline && out.AccessDate > r.bound {
+		out.add(Reason{Code: AccessAfterPeriod, Event: out.AccessDate, HasEvent: true})
 	}
-	return first
 }
 
 // patientQuality writes the patient-level data-quality rows (R10 INVALID_EMAIL,
@@ -134,9 +94,9 @@ func (e *Evaluator) reasons(emit bool, base *rowRec, v *Visit, o *officeInfo, ev
 // They come after the patient's visit rows.
 func (e *Evaluator) patientQuality(p *Patient) {
 	if p.Email != "" && !usableEmailFast(p.Email) && !UsableEmail(p.Email) {
-		e.rows = append(e.rows, rowRec{
+		e.issues.rows = append(e.issues.rows, rowRec{
 			code: codeIndex[InvalidEmail], patient: e.curRowPatient(p, nil), tin: -1, npi: -1, clin: -1,
-			text: e.addText(fmt.Sprintf("email on file is not a usable address: %q", sanitize(p.Email))),
+			text: e.issues.addText(fmt.Sprintf("email on file is not a usable address: %q", sanitize(p.Email))),
 		})
 	}
 	if !p.HasBirthDate {
@@ -146,12 +106,12 @@ func (e *Evaluator) patientQuality(p *Patient) {
 	if dup && prev.id != p.ID {
 		pi, earlier := e.curRowPatient(p, nil), prev.id
 		if p.ID < prev.id { // streamed out of id order: the row is about the other one
-			e.rowPats = append(e.rowPats, rowPatient{id: prev.id, mrn: prev.mrn})
-			pi, earlier = int32(len(e.rowPats)-1), p.ID
+			e.issues.pats = append(e.issues.pats, rowPatient{id: prev.id, mrn: prev.mrn})
+			pi, earlier = int32(len(e.issues.pats)-1), p.ID
 		}
-		e.rows = append(e.rows, rowRec{
+		e.issues.rows = append(e.issues.rows, rowRec{
 			code: codeIndex[PossibleDuplicatePatient], patient: pi, tin: -1, npi: -1, clin: -1,
-			text: e.addText(fmt.Sprintf("same name and birth date as patient %d", earlier)),
+			text: e.issues.addText(fmt.Sprintf("same name and birth date as patient %d", earlier)),
 		})
 	}
 }
@@ -284,16 +244,20 @@ func (i Issue) Detail() string {
 }
 
 // byWhen is the "; lock by D (N business days left)" tail of a fixable row about a
-// missing event.
+// missing event; D is the fix-by date (R9).
 func (i Issue) byWhen(verb string) string {
 	if !i.Fixable {
 		return ""
 	}
-	left := "deadline today"
+	left := "last day today"
 	if i.BusinessDays > 0 {
 		left = businessDays(i.BusinessDays) + " left"
 	}
-	return fmt.Sprintf("; %s by %s (%s)", verb, i.Deadline, left)
+	by := i.FixBy
+	if by == 0 {
+		by = i.Deadline
+	}
+	return fmt.Sprintf("; %s by %s (%s)", verb, by, left)
 }
 
 func businessDays(n int) string {

@@ -162,6 +162,7 @@ type refRow struct {
 	Appt           int64
 	Code           Code
 	Deadline       calendar.Date
+	FixBy          calendar.Date
 	EventDate      calendar.Date
 	HasEvent       bool
 	BusinessDays   int
@@ -197,11 +198,11 @@ func project(r *Result) projection {
 		pr.Entities[entKey{e.Level, e.TIN, e.NPI}] = entFigures{e.Denominator, e.Numerator, e.Pending,
 			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits}
 	}
-	for _, is := range r.Issues {
+	for is := range r.AllIssues() {
 		if is.AppointmentID == 0 {
 			continue // patient, clinician and office rows are not visit reasons
 		}
-		pr.Rows = append(pr.Rows, refRow{is.AppointmentID, is.Code, is.Deadline, is.EventDate, is.HasEvent,
+		pr.Rows = append(pr.Rows, refRow{is.AppointmentID, is.Code, is.Deadline, is.FixBy, is.EventDate, is.HasEvent,
 			is.BusinessDays, is.Fixable, is.CountsIfLocked, is.HasEmail})
 	}
 	sortRows(pr.Rows)
@@ -371,7 +372,7 @@ func refEvaluate(cfg Config, p Practice, recs []PatientRecord) projection {
 			case !c.Eligible:
 				pr.Counts.NotEligible++
 				continue
-			case v.ScheduledAt.After(asOf): // not held yet as of the report
+			case vd > calendar.LocalDate(asOf, o.Zone): // a later local date than the as-of date (R1)
 				pr.Counts.AfterAsOf++
 				continue
 			}
@@ -379,6 +380,10 @@ func refEvaluate(cfg Config, p Practice, recs []PatientRecord) projection {
 			date := func(t time.Time) calendar.Date { return calendar.LocalDate(t, o.Zone) }
 			rv := refVisit{id: v.ID, at: v.ScheduledAt, tin: o.TIN, npi: c.NPI, v: vd}
 			d := cal.deadline(vd)
+			fix := d // R9: the fix-by date, the deadline capped at the bound
+			if bound < fix {
+				fix = bound
+			}
 			asOfDate := date(asOf)
 			var rel time.Time
 			relT := v.Notes.FirstLocked
@@ -401,7 +406,10 @@ func refEvaluate(cfg Config, p Practice, recs []PatientRecord) projection {
 			}
 			rv.ifLocked = rv.timely
 			if !rv.timely {
-				rv.pending = d >= asOfDate
+				// R9: reachable while the as-of date is on or before the fix-by date and no
+				// event that happened fell after it.
+				rv.pending = asOfDate <= fix &&
+					!(hasRel && date(rel) > fix) && !(hasInv && date(inv) > fix) && !(hasA && date(a) > fix)
 				if rv.pending && !hasRel && hasInv {
 					t0 := asOf
 					if inv.After(t0) {
@@ -418,15 +426,27 @@ func refEvaluate(cfg Config, p Practice, recs []PatientRecord) projection {
 
 			// R10 rows.
 			var rows []refRow
-			missing := func(code Code) refRow {
-				bd := cal.between(d, asOfDate)
-				if rv.pending {
-					bd = cal.between(asOfDate, d)
+			// lateBy counts business days from due to e, a non-business e counting as the
+			// next business day (R9: never 0 days late); 0 when e is not after due.
+			lateBy := func(due, e calendar.Date) int {
+				if e <= due {
+					return 0
 				}
-				return refRow{Appt: v.ID, Code: code, Deadline: d, BusinessDays: bd, Fixable: rv.pending}
+				n := cal.between(due, e)
+				if !cal.business(e) {
+					n++
+				}
+				return n
+			}
+			missing := func(code Code) refRow {
+				bd := lateBy(fix, asOfDate)
+				if rv.pending {
+					bd = cal.between(asOfDate, fix)
+				}
+				return refRow{Appt: v.ID, Code: code, Deadline: d, FixBy: fix, BusinessDays: bd, Fixable: rv.pending}
 			}
 			late := func(code Code, e calendar.Date) refRow {
-				return refRow{Appt: v.ID, Code: code, Deadline: d, EventDate: e, HasEvent: true, BusinessDays: cal.between(d, e), Fixable: rv.pending}
+				return refRow{Appt: v.ID, Code: code, Deadline: d, FixBy: fix, EventDate: e, HasEvent: true, BusinessDays: lateBy(d, e), Fixable: rv.pending}
 			}
 			if !rv.timely {
 				switch {
@@ -473,7 +493,7 @@ func refEvaluate(cfg Config, p Practice, recs []PatientRecord) projection {
 						rows = append(rows, late(APINotEnabled, date(a0)))
 					}
 					if hasA && date(a) <= d && date(a) > bound {
-						rows = append(rows, refRow{Appt: v.ID, Code: AccessAfterPeriod, Deadline: d, EventDate: date(a), HasEvent: true, Fixable: rv.pending})
+						rows = append(rows, refRow{Appt: v.ID, Code: AccessAfterPeriod, Deadline: d, FixBy: fix, EventDate: date(a), HasEvent: true, Fixable: rv.pending})
 					}
 				}
 				if len(rows) > 0 {
@@ -484,7 +504,7 @@ func refEvaluate(cfg Config, p Practice, recs []PatientRecord) projection {
 				}
 			}
 			if v.Notes.Count > 0 && known(v.Notes.FirstLocked) && v.Notes.FirstLocked.Before(v.ScheduledAt) {
-				rows = append(rows, refRow{Appt: v.ID, Code: LockBeforeVisit, Deadline: d, EventDate: date(v.Notes.FirstLocked), HasEvent: true})
+				rows = append(rows, refRow{Appt: v.ID, Code: LockBeforeVisit, Deadline: d, FixBy: fix, EventDate: date(v.Notes.FirstLocked), HasEvent: true})
 			}
 			pr.Rows = append(pr.Rows, rows...)
 			visits = append(visits, rv)

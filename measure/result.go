@@ -24,6 +24,9 @@ type Entity struct {
 	TIN       string
 	NPI       string // "" for a group
 	Clinician string // display name, "" for a group
+	// PracticeName is the name of the TIN's offices (offices.name; several distinct
+	// names joined by " / "), so that people know a group by more than its TIN.
+	PracticeName string
 }
 
 // EntityResult is one entity's figures.
@@ -31,7 +34,7 @@ type EntityResult struct {
 	Entity
 	Denominator int     // unique patients with a seen visit attributed to the entity (R1, R2)
 	Numerator   int     // patients given timely access under the policy (R7, R8)
-	Pending     int     // out now, in if every pending visit is made timely by its deadline (R9)
+	Pending     int     // out now, in if every pending visit is made timely by its fix-by date (R9)
 	Rate        float64 // Numerator/Denominator rounded to 4 decimals; 0 when Denominator is 0
 	Points      float64 // estimated PI points: exact rate × 40 (≤2022) or × 25 (≥2023), rounded to 2 decimals
 	// NumeratorIfNotesLocked is the numerator the entity would have if every pending
@@ -67,9 +70,12 @@ const (
 	PossibleDuplicatePatient Code = "POSSIBLE_DUPLICATE_PATIENT"
 
 	// Run-level findings.
-	APINeverEnabled Code = "API_NEVER_ENABLED" // one per TIN, instead of a row per visit (R10)
-	PeriodTooShort  Code = "PERIOD_TOO_SHORT"  // R11
-	NumeratorZero   Code = "NUMERATOR_ZERO"    // R11: the PI category would score 0
+	APINeverEnabled    Code = "API_NEVER_ENABLED"   // one per TIN, instead of a row per visit (R10)
+	VisitAfterAsOf     Code = "VISIT_AFTER_AS_OF"   // seen visits on a later local date than the as-of date (R1)
+	DanglingNote       Code = "DANGLING_NOTE"       // notes of an unknown appointment (R10)
+	DanglingInvitation Code = "DANGLING_INVITATION" // invitations of an unknown patient (R10)
+	PeriodTooShort     Code = "PERIOD_TOO_SHORT"    // R11
+	NumeratorZero      Code = "NUMERATOR_ZERO"      // R11: the PI category would score 0
 )
 
 // Severity of an issue or finding.
@@ -92,11 +98,16 @@ type Issue struct {
 	MRN           string
 	AppointmentID int64
 	VisitDate     calendar.Date // zero Date with AppointmentID 0 means "not about a visit"
-	Deadline      calendar.Date
+	Deadline      calendar.Date // R3
+	// FixBy is the last local date on which the missing action can still make the visit
+	// timely: Deadline capped at the period end, or Dec 31 with numerator_actions:
+	// calendar-year (R9). Zero on rows not about a visit.
+	FixBy calendar.Date
 	// EventDate is the local date of the late event (lock, sign, invitation, access)
 	// when HasEvent; BusinessDays is how many business days after the deadline it fell
-	// (late rows), or business days left until the deadline (fixable rows, ≥ 0), or
-	// business days the deadline has passed by as of the report (missing events).
+	// (late rows, never 0: R9), or business days left until the fix-by date (fixable
+	// rows, ≥ 0), or business days the fix-by date has passed by as of the report
+	// (missing events; 0 when the visit failed for another reason before that date).
 	EventDate    calendar.Date
 	HasEvent     bool
 	BusinessDays int
@@ -119,11 +130,12 @@ type Issue struct {
 type Finding struct {
 	Code     Code
 	Severity Severity
-	TIN      string // when the finding is about one TIN
-	NPI      string // when it is about one clinician
-	Status   string // UNKNOWN_STATUS: the status as stored
-	Count    int    // UNKNOWN_STATUS: appointments with it
-	Message  string // a sentence for people
+	TIN      string  // when the finding is about one TIN
+	NPI      string  // when it is about one clinician
+	Status   string  // UNKNOWN_STATUS: the status as stored
+	Count    int     // UNKNOWN_STATUS, VISIT_AFTER_AS_OF, DANGLING_*: how many rows
+	Examples []int64 // DANGLING_*: a few of the ids
+	Message  string  // a sentence for people
 }
 
 // Outcome is one patient's standing in one entity (the drill-down).
@@ -163,7 +175,7 @@ type Counts struct {
 	OutsidePeriod       int // local date outside the period (read because of zone margins)
 	NotSeen             int // status not in the seen set
 	NotEligible         int // clinician not MIPS eligible
-	AfterAsOf           int // seen status, but scheduled after the as-of instant: not held yet
+	AfterAsOf           int // seen status, but on a later local date than the as-of date (R1): not counted
 	SeenVisits          int // counted visits (R1)
 	TimelyVisits        int
 	PendingVisits       int
@@ -176,7 +188,6 @@ type Result struct {
 	Config          Config // effective configuration (defaults filled)
 	PerformanceYear int
 	Entities        []EntityResult // sorted: by TIN, individual rows by NPI, then the group row
-	Issues          []Issue        // in stream order (patient, then visit), then data-quality rows
 	Outcomes        []Outcome      // only when Config.KeepPatients
 	Findings        []Finding
 	Statuses        []StatusCount // sorted by count descending, then status
@@ -191,57 +202,57 @@ type Result struct {
 	// after the as-of instant have not happened (R9). Nil for results made by hand.
 	ReleaseLag []int
 	Unreleased int // seen visits of reported entities with no release as of the as-of instant
-	// LazyIssues, set instead of Issues by Evaluator.LazyResult, expands issue row i
-	// (0 ≤ i < LazyIssueCount) on demand, so that a writer streaming millions of rows
-	// never holds them all expanded. Read issues through IssueCount and IssueAt, which
-	// serve both forms; change them through MapIssues.
-	LazyIssues     func(i int) Issue
-	LazyIssueCount int
+	// Trend is each entity's period-to-date rate at the end of each month up to the
+	// as-of date (trend.go); nil for results made by hand.
+	Trend *Trend
+
+	issues  issueStore   // the issue rows (store.go): read them through AllIssues
+	mapping func(*Issue) // applied to each row as it is read (Mapped)
 }
 
-// IssueCount is the number of issue rows: len(Issues), or LazyIssueCount for a lazy
-// result.
-func (r *Result) IssueCount() int {
-	if r.LazyIssues != nil {
-		return r.LazyIssueCount
-	}
-	return len(r.Issues)
-}
+// IssueCount is the number of issue rows AllIssues yields.
+func (r *Result) IssueCount() int { return r.issues.count() }
 
-// IssueAt returns issue row i, 0 ≤ i < IssueCount(), in the order of Issues.
-func (r *Result) IssueAt(i int) Issue {
-	if r.LazyIssues != nil {
-		return r.LazyIssues(i)
-	}
-	return r.Issues[i]
-}
-
-// AllIssues yields the issue rows in order (both forms).
+// AllIssues yields the issue rows (R10): in stream order (patient, then visit), then
+// the data-quality rows about TINs and clinicians. It is the one way to read them;
+// each row is expanded from the compact store as it is yielded.
 func (r *Result) AllIssues() iter.Seq[Issue] {
+	rows := r.issues.all()
+	f := r.mapping
+	if f == nil {
+		return rows
+	}
 	return func(yield func(Issue) bool) {
-		for i, n := 0, r.IssueCount(); i < n; i++ {
-			if !yield(r.IssueAt(i)) {
+		for is := range rows {
+			f(&is)
+			if !yield(is) {
 				return
 			}
 		}
 	}
 }
 
-// MapIssues applies f to every issue row: at once to Issues, or, for a lazy result, to
-// each row as it is expanded.
-func (r *Result) MapIssues(f func(*Issue)) {
-	if r.LazyIssues != nil {
-		expand := r.LazyIssues
-		r.LazyIssues = func(i int) Issue {
-			is := expand(i)
-			f(&is)
-			return is
-		}
-		return
+// Mapped returns a copy of r whose AllIssues applies f to each row as it is read
+// (after any mapping r already has), e.g. to pseudonymise patient fields. r itself is
+// unchanged; the copy shares r's store and its other fields (copy Outcomes before
+// changing them).
+func (r *Result) Mapped(f func(*Issue)) *Result {
+	c := *r
+	if prev := r.mapping; prev != nil {
+		c.mapping = func(is *Issue) { prev(is); f(is) }
+	} else {
+		c.mapping = f
 	}
-	for i := range r.Issues {
-		f(&r.Issues[i])
-	}
+	return &c
+}
+
+// WithIssues returns a copy of r whose issue rows are exactly rows, for results
+// assembled or altered by hand (tests, other producers of a Result). r is unchanged.
+func (r *Result) WithIssues(rows []Issue) *Result {
+	c := *r
+	c.issues = issueStore{tail: rows}
+	c.mapping = nil
+	return &c
 }
 
 // ReleaseLagBuckets is the length of Result.ReleaseLag: 0..14 business days, then 15+.
@@ -259,7 +270,7 @@ type WorkClinician struct {
 	Entity       int // index into Result.Entities (the individual entity)
 	TIN, NPI     string
 	Clinician    string
-	Items        []Issue // note rows only, sorted by Deadline (lock-by date), then appointment
+	Items        []Issue // note rows only, sorted by FixBy (the lock-by date, R9), then appointment
 	FixableNotes int     // items that are Fixable
 	RateNow      float64 // the entity's Rate
 	RateIfLocked float64 // NumeratorIfNotesLocked / Denominator, rounded to 4 decimals

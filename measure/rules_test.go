@@ -194,7 +194,7 @@ func TestInvitations(t *testing.T) {
 func TestAPIAndAccess(t *testing.T) {
 	visit := ny("2025-03-03 10:00:00") // deadline 2025-03-07
 	lock := lockedAt(ny("2025-03-04 09:00:00"))
-	neverMsg := "the patient API was never enabled for TIN " + tinA + " as of 2026-03-02T12:00:00Z: no visit under this TIN can be timely (R6)"
+	neverMsg := "the patient API was never enabled for TIN " + tinA + " as of 2026-03-02T12:00:00Z: no visit under this TIN can be timely"
 	bWindow := APIWindow{ID: 2, TIN: tinB, Enabled: utc("2020-01-01T00:00:00Z")}
 	june := func(c *Config) { c.End = day("2025-06-30") }
 	calYear := func(c *Config) { c.NumeratorActions = ActionsCalendarYear }
@@ -267,7 +267,7 @@ func TestAPIAndAccess(t *testing.T) {
 			recs: []PatientRecord{patientRec(1, invitedLongAgo(), seen(7, ny("2025-12-29 10:00:00"), lockedAt(ny("2026-01-02 10:00:00"))))},
 			want: view{
 				Entities: annAlone(0, 0, 0, 1, 0, 0),
-				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-12-29", "2026-01-05", event("2026-01-02"), bound("2025-12-31"))},
+				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-12-29", "2026-01-05", event("2026-01-02"), bound("2025-12-31"), fixByOn("2025-12-31"))},
 				Findings: annZero(),
 			},
 		},
@@ -277,7 +277,7 @@ func TestAPIAndAccess(t *testing.T) {
 			recs: []PatientRecord{patientRec(1, invitedLongAgo(), seen(7, ny("2025-12-29 10:00:00"), lockedAt(ny("2026-01-02 10:00:00"))))},
 			want: view{
 				Entities: annAlone(0, 0, 0, 1, 0, 0),
-				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-12-29", "2026-01-05", event("2026-01-02"), bound("2025-12-31"), calendarYear())},
+				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-12-29", "2026-01-05", event("2026-01-02"), bound("2025-12-31"), calendarYear(), fixByOn("2025-12-31"))},
 				Findings: annZero(),
 			},
 		},
@@ -287,7 +287,7 @@ func TestAPIAndAccess(t *testing.T) {
 			recs: []PatientRecord{patientRec(1, invitedLongAgo(), seen(7, ny("2025-06-30 10:00:00"), lockedAt(ny("2025-07-02 10:00:00"))))},
 			want: view{
 				Entities: annAlone(0, 0, 0, 1, 0, 0),
-				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-06-30", "2025-07-07", event("2025-07-02"), bound("2025-06-30"))},
+				Issues:   []Issue{row(AccessAfterPeriod, 1, 7, "2025-06-30", "2025-07-07", event("2025-07-02"), bound("2025-06-30"), fixByOn("2025-06-30"))},
 				Findings: annZero(),
 			},
 		},
@@ -371,12 +371,16 @@ func TestPendingAndAsOf(t *testing.T) {
 			},
 		},
 		{
-			name: "a visit scheduled after as-of has not happened yet, whatever its status",
+			name: "a seen visit later on the as-of day counts by its status (R1)",
 			cfg:  asOf("2025-03-06 12:00:00"),
 			recs: []PatientRecord{patientRec(1, invitedLongAgo(),
 				seen(7, visit, lockedAt(ny("2025-03-05 09:00:00"))),
 				seen(8, ny("2025-03-06 12:00:01"), Notes{}))},
-			want: view{Entities: annAlone(1, 0, 1, 1, 1, 0)},
+			want: view{
+				Entities: annAlone(0, 1, 1, 2, 1, 1),
+				Issues:   []Issue{row(NoteMissing, 1, 8, "2025-03-06", "2025-03-12", fixable(), countsIfLocked(), bdays(4))},
+				Findings: annZero(),
+			},
 		},
 		{
 			name: "a visit scheduled exactly at as-of has happened",

@@ -13,7 +13,7 @@ func noteCode(c Code) bool {
 
 // Worklist is the clinicians' note worklist (SPEC §4 `mipspi notes`): the note rows of
 // R10 grouped per individual entity (TIN+NPI), each clinician's items sorted by
-// deadline (the lock-by date) then appointment. npi "" lists every clinician of the
+// fix-by date (the lock-by date, R9) then appointment. npi "" lists every clinician of the
 // result; otherwise only that NPI (under each of its TINs). Every matching individual
 // entity is listed, also with no items, so a clinician sees their rate either way.
 // RateIfLocked is the what-if of R9: pending notes locked at the as-of instant.
@@ -49,8 +49,8 @@ func (r *Result) Worklist(npi string) Worklist {
 	for j := range w.Clinicians {
 		items := w.Clinicians[j].Items
 		sort.SliceStable(items, func(a, b int) bool {
-			if items[a].Deadline != items[b].Deadline {
-				return items[a].Deadline < items[b].Deadline
+			if items[a].FixBy != items[b].FixBy {
+				return items[a].FixBy < items[b].FixBy
 			}
 			return items[a].AppointmentID < items[b].AppointmentID
 		})

@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestDetail(t *testing.T) {
 		{"signed late, one day", row(NoteSignedLate, 1, 1, "2025-03-03", "2025-03-07", event("2025-03-10"), bdays(1)), "note signed 2025-03-10, 1 business day late"},
 		{"missing, past", row(NoteMissing, 1, 1, "2025-03-03", "2025-03-07", bdays(4)), "no note for this visit"},
 		{"unsigned, fixable", row(NoteUnsigned, 1, 1, "2025-03-03", "2025-03-07", fixable(), bdays(2)), "note not signed; lock by 2025-03-07 (2 business days left)"},
-		{"not locked, deadline today", row(NoteNotLocked, 1, 1, "2025-03-03", "2025-03-07", fixable(), bdays(0)), "note signed but not locked; lock by 2025-03-07 (deadline today)"},
+		{"not locked, last day today", row(NoteNotLocked, 1, 1, "2025-03-03", "2025-03-07", fixable(), bdays(0)), "note signed but not locked; lock by 2025-03-07 (last day today)"},
 		{"not invited, email", row(NotInvited, 1, 1, "2025-03-03", "2025-03-07", hasEmail()), "patient never invited to the portal; has a usable email"},
 		{"not invited, no email", row(NotInvited, 1, 1, "2025-03-03", "2025-03-07"), "patient never invited to the portal; no usable email on file"},
 		{"not invited, fixable", row(NotInvited, 1, 1, "2025-03-03", "2025-03-07", fixable(), bdays(1)), "patient never invited to the portal; no usable email on file; invite by 2025-03-07 (1 business day left)"},
@@ -317,7 +318,10 @@ func TestAddDoesNotRetain(t *testing.T) {
 		}
 	}
 	got := e.Result()
-	if diff := cmp.Diff(want, got, append(cmpOpts, cmpopts.IgnoreFields(Result{}, "Calendar"))...); diff != "" {
+	if diff := cmp.Diff(want, got, append(cmpOpts, cmpopts.IgnoreFields(Result{}, "Calendar"), cmpopts.IgnoreUnexported(Result{}))...); diff != "" {
 		t.Errorf("reused record changed the result (-fresh +reused):\n%s", diff)
+	}
+	if diff := cmp.Diff(slices.Collect(want.AllIssues()), slices.Collect(got.AllIssues()), cmpOpts...); diff != "" {
+		t.Errorf("reused record changed the issue rows (-fresh +reused):\n%s", diff)
 	}
 }

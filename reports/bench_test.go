@@ -11,9 +11,9 @@ import (
 // and appointments), the size of a large practice's year.
 func bigResult(n int) *measure.Result {
 	r := testResult()
-	base := r.Issues
-	r.Issues = make([]measure.Issue, 0, n)
-	for i := 0; len(r.Issues) < n; i++ {
+	base := issuesOf(r)
+	rows := make([]measure.Issue, 0, n)
+	for i := 0; len(rows) < n; i++ {
 		is := base[i%len(base)]
 		if is.PatientID != 0 {
 			is.PatientID += int64(i) * 1000
@@ -21,9 +21,9 @@ func bigResult(n int) *measure.Result {
 		if is.AppointmentID != 0 {
 			is.AppointmentID += int64(i) * 1000
 		}
-		r.Issues = append(r.Issues, is)
+		rows = append(rows, is)
 	}
-	return r
+	return r.WithIssues(rows)
 }
 
 // BenchmarkXLSX writes a workbook with ~200k issue rows.

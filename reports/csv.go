@@ -16,14 +16,15 @@ import (
 )
 
 // CSVTables are the tables CSV can write, in the order `--table` documents them.
-var CSVTables = []string{"entities", "issues", "patients", "evidence"}
+var CSVTables = []string{"entities", "issues", "patients", "evidence", "trend"}
 
 var (
 	entityColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "rate",
 		"pending", "points", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits",
 		// the headline (SPEC §5); the pi_ columns are empty without a registry block
 		"pea_points", "pea_max_points", "best_reachable_rate", "best_reachable_points",
-		"pi_estimated_score", "pi_weighted_score", "pi_zero_reasons"}
+		"pi_estimated_score", "pi_weighted_score", "pi_zero_reasons",
+		"practice_name"} // offices.name of the TIN (issue 17)
 	issueColumns = []string{"code", "severity", "tin", "npi", "clinician", "patient_id", "mrn",
 		"appointment_id", "visit_date", "deadline", "event_date", "business_days", "fixable",
 		"counts_if_locked", "has_email", "recipient", "channel", "detail"}
@@ -48,8 +49,10 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 		err = csvPatients(cw, r)
 	case "evidence":
 		err = csvEvidence(cw, o.Evidence)
+	case "trend":
+		err = csvTrend(cw, r) // trend.go
 	default:
-		return fmt.Errorf("write CSV: unknown table %q (want entities, issues or patients)", table)
+		return fmt.Errorf("write CSV: unknown table %q (want entities, issues, patients, evidence or trend)", table)
 	}
 	if err == nil {
 		cw.Flush()
@@ -83,6 +86,7 @@ func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
 			decimal(h.PEA.Points, 2), decimal(h.PEA.MaxPoints, 2), decimal(h.PEA.BestReachableRate, 4),
 			decimal(h.PEA.BestReachablePoints, 2), score, weighted, reasons,
+			safe(e.PracticeName),
 		}
 		if o.Combined != nil {
 			row = append(row, o.Combined.Method)

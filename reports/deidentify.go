@@ -20,33 +20,38 @@ import (
 // anonPrefix marks a pseudonym.
 const anonPrefix = "anon-"
 
-// Deidentify replaces patient names and MRNs in the issue rows and r.Outcomes with
-// "anon-" + the first 16 hex digits of HMAC-SHA256(key, field + value), and drops birth
-// dates (a Date cannot hold a hash; the patient id and the name pseudonym already
-// identify the row). The free text of patient data-quality rows (the bad email, the
-// duplicate's name and birth date) is hashed as well. Empty values stay empty.
-// Call it before r.Worklist, which copies issues.
-func Deidentify(r *measure.Result, key []byte) {
+// Deidentify returns a de-identified view of r: patient names and MRNs in the issue
+// rows and the drill-down become "anon-" + the first 16 hex digits of
+// HMAC-SHA256(key, field + value), and birth dates are dropped (a Date cannot hold a
+// hash; the patient id and the name pseudonym already identify the row). The free text
+// of patient data-quality rows (the bad email, the duplicate's name and birth date) is
+// hashed as well. Empty values stay empty. Issue rows are mapped as they are read
+// (measure.Result.Mapped), so nothing is expanded or copied up front; r itself is left
+// unchanged, and everything read from the view (the worklist included) is
+// de-identified, whatever the order of calls.
+func Deidentify(r *measure.Result, key []byte) *measure.Result {
 	if r == nil {
-		return
+		return nil
 	}
-	p := pseudonymizer{mac: hmac.New(sha256.New, key)}
-	r.MapIssues(func(is *measure.Issue) { // at once, or as a lazy result expands them
+	p := &pseudonymizer{mac: hmac.New(sha256.New, key)}
+	v := r.Mapped(func(is *measure.Issue) {
 		is.MRN = p.anon("mrn", is.MRN)
 		if patientText(is.Code) {
 			is.Text = p.anon("text", is.Text)
 		}
 	})
-	for i := range r.Outcomes {
-		o := &r.Outcomes[i]
+	v.Outcomes = make([]measure.Outcome, len(r.Outcomes))
+	for i, o := range r.Outcomes {
 		if o.PatientKey == "" { // before the names and birth date are replaced
-			o.PatientKey = p.patientKey(o)
+			o.PatientKey = p.patientKey(&o)
 		}
 		o.MRN = p.anon("mrn", o.MRN)
 		o.FirstName = p.anon("first_name", o.FirstName)
 		o.LastName = p.anon("last_name", o.LastName)
 		o.BirthDate, o.HasBirthDate = 0, false
+		v.Outcomes[i] = o
 	}
+	return v
 }
 
 // patientKey is the pseudonym of the person behind an outcome, the same in every report

@@ -66,7 +66,7 @@ func TestDeidentify(t *testing.T) {
 			secrets = append(secrets, o.BirthDate.String())
 		}
 	}
-	for _, is := range r.Issues {
+	for is := range r.AllIssues() {
 		if is.MRN != "" {
 			secrets = append(secrets, is.MRN)
 		}
@@ -77,7 +77,7 @@ func TestDeidentify(t *testing.T) {
 	if !strings.Contains(before["csv patients"], "Kowalski") || !strings.Contains(before["xlsx"], "Kowalski") {
 		t.Fatal("fixture names do not reach the outputs: the test below could not fail")
 	}
-	Deidentify(r, []byte("key one"))
+	r = Deidentify(r, []byte("key one"))
 	for format, text := range allOutputs(t, r) {
 		for _, s := range secrets {
 			if strings.Contains(text, s) {
@@ -99,9 +99,9 @@ func TestDeidentify(t *testing.T) {
 
 func TestDeidentifyKeys(t *testing.T) {
 	a1, a2, b := testResult(), testResult(), testResult()
-	Deidentify(a1, []byte("key one"))
-	Deidentify(a2, []byte("key one"))
-	Deidentify(b, []byte("key two"))
+	a1 = Deidentify(a1, []byte("key one"))
+	a2 = Deidentify(a2, []byte("key one"))
+	b = Deidentify(b, []byte("key two"))
 	for i := range a1.Outcomes {
 		if a1.Outcomes[i].MRN != a2.Outcomes[i].MRN || a1.Outcomes[i].LastName != a2.Outcomes[i].LastName {
 			t.Errorf("outcome %d: same key gave different pseudonyms", i)
@@ -112,13 +112,12 @@ func TestDeidentifyKeys(t *testing.T) {
 	}
 	// The same MRN in an issue row and in the drill-down gets the same pseudonym, so
 	// rows still join.
-	if a1.Issues[0].MRN != a1.Outcomes[0].MRN || a1.Issues[0].PatientID != a1.Outcomes[0].PatientID {
-		t.Errorf("issue MRN %q, outcome MRN %q: pseudonyms do not join", a1.Issues[0].MRN, a1.Outcomes[0].MRN)
+	if is := issuesOf(a1); is[0].MRN != a1.Outcomes[0].MRN || is[0].PatientID != a1.Outcomes[0].PatientID {
+		t.Errorf("issue MRN %q, outcome MRN %q: pseudonyms do not join", is[0].MRN, a1.Outcomes[0].MRN)
 	}
 	// Calling it twice changes nothing more.
 	again := testResult()
-	Deidentify(again, []byte("key one"))
-	Deidentify(again, []byte("key one"))
+	again = Deidentify(Deidentify(again, []byte("key one")), []byte("key one"))
 	if again.Outcomes[0].MRN != a1.Outcomes[0].MRN {
 		t.Errorf("second Deidentify changed %q to %q", a1.Outcomes[0].MRN, again.Outcomes[0].MRN)
 	}

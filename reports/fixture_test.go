@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"slices"
 	"time"
 
 	"github.com/mipspi/mipspi/calendar"
@@ -26,11 +27,16 @@ func npi(stem string) string { return stem + string(measure.NPICheckDigit(stem))
 
 func d(s string) calendar.Date { return calendar.MustParseDate(s) }
 
+// issuesOf collects a result's issue rows.
+func issuesOf(r *measure.Result) []measure.Issue { return slices.Collect(r.AllIssues()) }
+
 func testResult() *measure.Result {
 	closures := []calendar.Date{d("2025-03-14")}
 	cal := calendar.New(true, closures)
-	asOf := time.Date(2025, time.April, 2, 15, 0, 0, 0, time.UTC)
-	asOfDate := d("2025-04-02")
+	// As of the period's last day, so that visits of its last days are still pending
+	// (R9: fix-by dates are capped at the period end).
+	asOf := time.Date(2025, time.March, 31, 15, 0, 0, 0, time.UTC)
+	asOfDate := d("2025-03-31")
 	cfg := measure.Config{
 		Start: d("2025-01-01"), End: d("2025-03-31"), AsOf: asOf,
 		FederalHolidays: true, Closures: closures, KeepPatients: true,
@@ -40,13 +46,14 @@ func testResult() *measure.Result {
 	visit := func(code measure.Code, tin, npi, clin string, patient int64, mrn string, appt int64, v string) measure.Issue {
 		vd := d(v)
 		dl := cal.Deadline(vd)
+		fix := min(dl, cfg.End) // R9
 		is := measure.Issue{Code: code, Severity: measure.SeverityError, TIN: tin, NPI: npi, Clinician: clin,
-			PatientID: patient, MRN: mrn, AppointmentID: appt, VisitDate: vd, Deadline: dl}
-		if dl >= asOfDate {
+			PatientID: patient, MRN: mrn, AppointmentID: appt, VisitDate: vd, Deadline: dl, FixBy: fix}
+		if fix >= asOfDate {
 			is.Fixable = true
-			is.BusinessDays = cal.BusinessDaysBetween(asOfDate, dl)
+			is.BusinessDays = cal.BusinessDaysBetween(asOfDate, fix)
 		} else {
-			is.BusinessDays = cal.BusinessDaysBetween(dl, asOfDate)
+			is.BusinessDays = cal.BusinessDaysBetween(fix, asOfDate)
 		}
 		return is
 	}
@@ -54,6 +61,9 @@ func testResult() *measure.Result {
 		is.EventDate, is.HasEvent = d(event), true
 		is.Fixable = false
 		is.BusinessDays = cal.BusinessDaysBetween(is.Deadline, is.EventDate)
+		if !cal.IsBusinessDay(is.EventDate) {
+			is.BusinessDays++ // R9: never 0 days late
+		}
 		return is
 	}
 	locked := func(is measure.Issue) measure.Issue { is.CountsIfLocked = true; return is }
@@ -95,7 +105,8 @@ func testResult() *measure.Result {
 	}
 
 	ent := func(level measure.Level, tin, npi, clin string, den, num, pending, ifLocked, seen, timely, pv int) measure.EntityResult {
-		e := measure.EntityResult{Entity: measure.Entity{Level: level, TIN: tin, NPI: npi, Clinician: clin},
+		names := map[string]string{tinA: "Main Street Clinic", tinB: "Annex / Westside"} // offices.name, issue 17
+		e := measure.EntityResult{Entity: measure.Entity{Level: level, TIN: tin, NPI: npi, Clinician: clin, PracticeName: names[tin]},
 			Denominator: den, Numerator: num, Pending: pending, NumeratorIfNotesLocked: ifLocked,
 			SeenVisits: seen, TimelyVisits: timely, PendingVisits: pv}
 		if den > 0 {
@@ -135,12 +146,12 @@ func testResult() *measure.Result {
 		out(5, 107, "M107", "Ivan", "Petrov", "1944-01-01", false, false, measure.InvitedLate, 1, 0, "2025-01-15", "2025-01-15"),
 	}
 
-	return &measure.Result{
+	return (&measure.Result{
 		MeasureID:       measure.MeasureID,
 		Config:          cfg,
 		PerformanceYear: 2025,
 		Entities:        entities,
-		Issues:          issues,
+		Trend:           fixtureTrend(entities),
 		Outcomes:        outcomes,
 		Findings: []measure.Finding{
 			{Code: measure.APINeverEnabled, Severity: measure.SeverityError, TIN: "555000111",
@@ -162,5 +173,24 @@ func testResult() *measure.Result {
 		Counts: measure.Counts{Patients: 14, Appointments: 44, OutsidePeriod: 2, NotSeen: 11, NotEligible: 2,
 			SeenVisits: 29, TimelyVisits: 13, PendingVisits: 5, PatientsInNumerator: 5},
 		Calendar: cal,
+	}).WithIssues(issues)
+}
+
+// fixtureTrend is a trend over the fixture's quarter (cutoffs Jan 31, Feb 28 and the
+// as-of's Mar 31) that ends at each entity's figures: a third of them by January, two
+// thirds by February.
+func fixtureTrend(ents []measure.EntityResult) *measure.Trend {
+	t := &measure.Trend{Cutoffs: []calendar.Date{d("2025-01-31"), d("2025-02-28"), d("2025-03-31")}}
+	for _, e := range ents {
+		var ps []measure.TrendPoint
+		for k := 1; k <= 3; k++ {
+			p := measure.TrendPoint{Numerator: e.Numerator * k / 3, Denominator: e.Denominator * k / 3}
+			if p.Denominator > 0 {
+				p.Rate = round(float64(p.Numerator)/float64(p.Denominator), 4)
+			}
+			ps = append(ps, p)
+		}
+		t.Points = append(t.Points, ps)
 	}
+	return t
 }

@@ -58,6 +58,15 @@ func optDate(d calendar.Date, ok bool) string {
 // rows about a clinician, office or patient leave the visit fields zero.
 func aboutVisit(is measure.Issue) bool { return is.AppointmentID != 0 }
 
+// lockBy is the worklist's lock-by date: the row's fix-by date (R9: the deadline capped
+// at the period end), or the deadline for rows made without one.
+func lockBy(is measure.Issue) calendar.Date {
+	if is.FixBy != 0 {
+		return is.FixBy
+	}
+	return is.Deadline
+}
+
 // canStillCount is the worklist's "can still count": the visit is pending (R9) and
 // locking its note now would make it timely with the invitation and API as they are.
 func canStillCount(is measure.Issue) bool { return is.Fixable && is.CountsIfLocked }

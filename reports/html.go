@@ -61,6 +61,7 @@ type htmlPage struct {
 	Counts      measure.Counts
 	TINs        []htmlTIN
 	Rates       *htmlRateChart
+	Trend       *htmlTrendChart // trend.go
 	Lag         *htmlLagChart
 	Codes       []htmlCode
 	IssueRows   int
@@ -86,6 +87,7 @@ type htmlHeadline struct {
 
 type htmlTIN struct {
 	TIN  string
+	Name string // the practice name (offices.name), "" when unnamed
 	Rows []htmlEntity
 }
 
@@ -206,6 +208,7 @@ type htmlWorklist struct {
 	IfLocked   int
 	IfLockPct  string
 	ItemsCount int
+	Hidden     int // items not shown (htmlsize.go): counted, and the page says where they are
 }
 
 type htmlItem struct {
@@ -341,20 +344,21 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 	}
 	for i, e := range r.Entities {
 		if len(p.TINs) == 0 || p.TINs[len(p.TINs)-1].TIN != text(e.TIN, htmlNameWidth) {
-			p.TINs = append(p.TINs, htmlTIN{TIN: text(e.TIN, htmlNameWidth)})
+			p.TINs = append(p.TINs, htmlTIN{TIN: text(e.TIN, htmlNameWidth), Name: text(e.PracticeName, 2*htmlNameWidth)})
 		}
 		t := &p.TINs[len(p.TINs)-1]
 		t.Rows = append(t.Rows, htmlEntity{
 			Level: string(e.Level), Group: e.Level == measure.Group,
 			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: text(e.Clinician, htmlNameWidth),
 			Numerator: e.Numerator, Denom: e.Denominator, Rate: decimal(e.Rate, 4), RatePct: pct(e.Rate),
-			Pending: e.Pending, BestPct: pct(ratio(e.Numerator+e.Pending, e.Denominator)),
+			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
 			Points:     strconv.FormatFloat(round(e.Points, 2), 'f', 2, 64),
 			SeenVisits: e.SeenVisits, Timely: e.TimelyVisits, PendVisits: e.PendingVisits,
 			Worklist: anchor[i],
 		})
 	}
 	p.Rates = rateChart(r)
+	p.Trend = trendChart(r)
 	p.Lag = lagChart(r)
 
 	counts := countByCode(r)
@@ -401,9 +405,12 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 			e := r.Entities[wc.Entity]
 			hw.Numerator, hw.Denom, hw.IfLocked = e.Numerator, e.Denominator, e.NumeratorIfNotesLocked
 		}
-		for _, is := range wc.Items {
+		perClinician := htmlItemsPerClinician(len(wl.Clinicians))
+		items := topItems(wc.Items, perClinician)
+		hw.Hidden = len(wc.Items) - len(items)
+		for _, is := range items {
 			hw.Items = append(hw.Items, htmlItem{
-				LockBy: is.Deadline.String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
+				LockBy: lockBy(is).String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
 				Patient: idOrEmpty(is.PatientID), MRN: text(is.MRN, htmlNameWidth), Appt: idOrEmpty(is.AppointmentID),
 				Code: text(string(is.Code), htmlNameWidth), Problem: text(is.Detail(), 1000),
 				Fixable: is.Fixable, CanCount: canStillCount(is),
@@ -512,7 +519,7 @@ func rateChart(r *measure.Result) *htmlRateChart {
 		if name == "" {
 			name = "NPI " + text(e.NPI, htmlNameWidth)
 		}
-		best := ratio(e.Numerator+e.Pending, e.Denominator)
+		best := e.BestReachableRate()
 		ch.Bars = append(ch.Bars, htmlBar{
 			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: name,
 			Name: text(name, htmlLabelWidth), Full: name, Rate: decimal(e.Rate, 4),

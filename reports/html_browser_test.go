@@ -141,6 +141,16 @@ type pageFigures struct {
 		Breaks   []string // computed break-before of each worklist section
 		NavShown bool
 	}
+	Trend []struct {
+		Level, TIN, NPI string
+		Points          []struct {
+			Date                   string
+			Rate                   float64
+			Numerator, Denominator int
+			Y                      float64 // rendered centre, page pixels
+		}
+		Top, Bottom float64 // the chart's plot area (0% and 100% lines), page pixels
+	}
 	Title     string
 	External  []string
 	Scripts   int
@@ -179,6 +189,13 @@ const readPage = `(() => {
     code: tr.dataset.code, rows: Number(field(tr, 'rows').dataset.value)}));
   out.worklists = [...document.querySelectorAll('section.worklist[data-npi]')].map(s => ({
     tin: s.dataset.tin, npi: s.dataset.npi, rows: s.querySelectorAll('tbody tr').length, height: box(s).height}));
+  const grid = [...document.querySelectorAll('#trend-chart line.grid')].map(l => box(l).y);
+  out.trend = [...document.querySelectorAll('#trend-chart g.trend-line')].map(g => ({
+    level: g.dataset.level, tin: g.dataset.tin, npi: g.dataset.npi,
+    top: Math.min(...grid), bottom: Math.max(...grid),
+    points: [...g.querySelectorAll('circle.trend-point')].map(c => ({
+      date: c.dataset.date, rate: Number(c.dataset.rate), numerator: Number(c.dataset.numerator),
+      denominator: Number(c.dataset.denominator), y: box(c).y + box(c).height / 2}))}));
   out.title = document.title;
   out.external = [...document.querySelectorAll('[src], link, [href]:not([href^="#"])')].map(e => e.outerHTML.slice(0, 200));
   out.scripts = document.scripts.length;
@@ -308,6 +325,15 @@ type jsonFigures struct {
 	Issues []struct {
 		Code string `json:"code"`
 	} `json:"issues"`
+	Trend []struct {
+		Date        string  `json:"date"`
+		Level       string  `json:"level"`
+		TIN         string  `json:"tin"`
+		NPI         string  `json:"npi"`
+		Numerator   int     `json:"numerator"`
+		Denominator int     `json:"denominator"`
+		Rate        float64 `json:"rate"`
+	} `json:"trend"`
 }
 
 func TestHTMLInChromium(t *testing.T) {
@@ -363,6 +389,38 @@ func checkInChromium(t *testing.T, name string, r *measure.Result) {
 		}
 		if diff := cmp.Diff(wantF, gotF); diff != "" {
 			t.Errorf("entity figures on the page differ from the JSON report (-json +page):\n%s", diff)
+		}
+	})
+
+	t.Run("trend chart equals the JSON report's trend", func(t *testing.T) {
+		// Every drawn line is an entity of the JSON trend table, point by point, and each
+		// point sits at its rate's height between the chart's 0% and 100% lines.
+		type pt struct {
+			Level, TIN, NPI, Date  string
+			Numerator, Denominator int
+			Rate                   float64
+		}
+		wantT := map[string][]pt{}
+		for _, row := range want.Trend {
+			k := row.Level + "/" + row.TIN + "/" + row.NPI
+			wantT[k] = append(wantT[k], pt{row.Level, row.TIN, row.NPI, row.Date, row.Numerator, row.Denominator, row.Rate})
+		}
+		if len(want.Trend) == 0 || len(got.Trend) == 0 {
+			t.Fatalf("trend: %d JSON rows, %d lines drawn", len(want.Trend), len(got.Trend))
+		}
+		for _, l := range got.Trend {
+			k := l.Level + "/" + l.TIN + "/" + l.NPI
+			var gotP []pt
+			for _, p := range l.Points {
+				gotP = append(gotP, pt{l.Level, l.TIN, l.NPI, p.Date, p.Numerator, p.Denominator, p.Rate})
+				wantY := l.Bottom - p.Rate*(l.Bottom-l.Top)
+				if d := p.Y - wantY; d > 1.5 || d < -1.5 {
+					t.Errorf("%s %s: point drawn at y=%.1f, want %.1f for %v", k, p.Date, p.Y, wantY, p.Rate)
+				}
+			}
+			if diff := cmp.Diff(wantT[k], gotP); diff != "" {
+				t.Errorf("trend line %s (-json +page):\n%s", k, diff)
+			}
 		}
 	})
 
@@ -464,7 +522,8 @@ func checkInChromium(t *testing.T, name string, r *measure.Result) {
 		}
 		var wantW, gotW []w
 		for _, c := range wl.Clinicians {
-			wantW = append(wantW, w{c.TIN, c.NPI, len(c.Items)})
+			// The page shows the top rows of a long worklist (htmlsize.go).
+			wantW = append(wantW, w{c.TIN, c.NPI, len(topItems(c.Items, htmlItemsPerClinician(len(wl.Clinicians))))})
 		}
 		for _, c := range got.Worklists {
 			gotW = append(gotW, w{c.TIN, c.NPI, c.Rows})

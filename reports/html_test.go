@@ -54,8 +54,7 @@ func hostileResult() *measure.Result {
 		}
 	}
 	r.Entities[1].Clinician = hostileTable
-	for i := range r.Issues {
-		is := &r.Issues[i]
+	r = r.Mapped(func(is *measure.Issue) {
 		if n, ok := names[is.Clinician]; ok {
 			is.Clinician = n
 		}
@@ -65,7 +64,7 @@ func hostileResult() *measure.Result {
 		if is.MRN != "" {
 			is.MRN = hostileImg
 		}
-	}
+	})
 	for i := range r.Statuses {
 		r.Statuses[i].Status = hostileStatus
 	}

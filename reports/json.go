@@ -10,37 +10,39 @@ package reports
 import (
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
 type jsonReport struct {
-	MeasureID        string        `json:"measure_id"`
-	PerformanceYear  int           `json:"performance_year"`
-	PerformanceStart string        `json:"performance_start"`
-	PerformanceEnd   string        `json:"performance_end"`
-	AsOf             string        `json:"as_of"`
-	Policy           string        `json:"policy"`
-	Release          string        `json:"release"`
-	NumeratorActions string        `json:"numerator_actions"`
-	SeenStatuses     []string      `json:"seen_statuses"`
-	Holidays         string        `json:"holidays"`
-	HolidaysApplied  []jsonHoliday `json:"holidays_applied"`
-	Closures         []string      `json:"closures"`
-	TINFilter        string        `json:"tin_filter,omitempty"`
-	NPIFilter        string        `json:"npi_filter,omitempty"`
-	Version          string        `json:"version,omitempty"`
-	Source           *Fingerprint  `json:"source,omitempty"`           // SPEC §7
-	PseudonymKeyID   string        `json:"pseudonym_key_id,omitempty"` // SPEC §7
-	Combined         *jsonCombined `json:"combined,omitempty"`         // SPEC §7
-	Entities         []jsonEntity  `json:"entities"`
-	Issues           []jsonIssue   `json:"issues"`
-	Findings         []jsonFinding `json:"findings"`
-	Statuses         []jsonStatus  `json:"statuses"`
-	Counts           jsonCounts    `json:"counts"`
-	Patients         []jsonPatient `json:"patients,omitempty"`
-	APIEvidence      *jsonEvidence `json:"api_evidence,omitempty"`
+	MeasureID        string         `json:"measure_id"`
+	PerformanceYear  int            `json:"performance_year"`
+	PerformanceStart string         `json:"performance_start"`
+	PerformanceEnd   string         `json:"performance_end"`
+	AsOf             string         `json:"as_of"`
+	Policy           string         `json:"policy"`
+	Release          string         `json:"release"`
+	NumeratorActions string         `json:"numerator_actions"`
+	SeenStatuses     []string       `json:"seen_statuses"`
+	Holidays         string         `json:"holidays"`
+	HolidaysApplied  []jsonHoliday  `json:"holidays_applied"`
+	Closures         []string       `json:"closures"`
+	TINFilter        string         `json:"tin_filter,omitempty"`
+	NPIFilter        string         `json:"npi_filter,omitempty"`
+	Version          string         `json:"version,omitempty"`
+	Source           *Fingerprint   `json:"source,omitempty"`           // SPEC §7
+	PseudonymKeyID   string         `json:"pseudonym_key_id,omitempty"` // SPEC §7
+	Combined         *jsonCombined  `json:"combined,omitempty"`         // SPEC §7
+	Entities         []jsonEntity   `json:"entities"`
+	Issues           []jsonIssue    `json:"issues"`
+	Findings         []jsonFinding  `json:"findings"`
+	Statuses         []jsonStatus   `json:"statuses"`
+	Counts           jsonCounts     `json:"counts"`
+	Trend            []jsonTrendRow `json:"trend,omitempty"` // trend.go (issue 17)
+	Patients         []jsonPatient  `json:"patients,omitempty"`
+	APIEvidence      *jsonEvidence  `json:"api_evidence,omitempty"`
 }
 
 type jsonHoliday struct {
@@ -52,7 +54,8 @@ type jsonHoliday struct {
 type jsonEntity struct {
 	Level                  string `json:"level"`
 	TIN                    string `json:"tin"`
-	NPI                    string `json:"npi,omitempty"` // SPEC §4: absent on group rows
+	PracticeName           string `json:"practice_name,omitempty"` // offices.name of the TIN (issue 17)
+	NPI                    string `json:"npi,omitempty"`           // SPEC §4: absent on group rows
 	Clinician              string `json:"clinician,omitempty"`
 	Denominator            int    `json:"denominator"`
 	Numerator              int    `json:"numerator"`
@@ -112,6 +115,7 @@ type jsonIssue struct {
 	AppointmentID  *int64  `json:"appointment_id"`
 	VisitDate      *string `json:"visit_date"`
 	Deadline       *string `json:"deadline"`
+	FixBy          string  `json:"fix_by,omitempty"`
 	Fixable        bool    `json:"fixable"`
 	Detail         string  `json:"detail"`
 	EventDate      string  `json:"event_date,omitempty"`
@@ -124,13 +128,14 @@ type jsonIssue struct {
 }
 
 type jsonFinding struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	TIN      string `json:"tin,omitempty"`
-	NPI      string `json:"npi,omitempty"`
-	Status   string `json:"status,omitempty"`
-	Count    int    `json:"count,omitempty"`
-	Message  string `json:"message"`
+	Code     string  `json:"code"`
+	Severity string  `json:"severity"`
+	TIN      string  `json:"tin,omitempty"`
+	NPI      string  `json:"npi,omitempty"`
+	Status   string  `json:"status,omitempty"`
+	Count    int     `json:"count,omitempty"`
+	Examples []int64 `json:"examples,omitempty"` // DANGLING_*: a few of the ids
+	Message  string  `json:"message"`
 }
 
 type jsonStatus struct {
@@ -238,6 +243,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 			PatientsInNumerator: r.Counts.PatientsInNumerator,
 		},
 	}
+	rep.Trend = jsonTrend(r)
 	for _, h := range ci.Applied {
 		rep.HolidaysApplied = append(rep.HolidaysApplied, jsonHoliday{Date: h.Observed.String(), Actual: h.Actual.String(), Name: h.Name})
 	}
@@ -247,7 +253,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, h := range headlines(r, o) {
 		e := h.Entity
 		rep.Entities = append(rep.Entities, jsonEntity{
-			Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician,
+			Level: string(e.Level), TIN: e.TIN, PracticeName: e.PracticeName, NPI: e.NPI, Clinician: e.Clinician,
 			Denominator: e.Denominator, Numerator: e.Numerator, Rate: num4(e.Rate), Pending: e.Pending,
 			Points: num2(e.Points), NumeratorIfNotesLocked: e.NumeratorIfNotesLocked,
 			SeenVisits: e.SeenVisits, TimelyVisits: e.TimelyVisits, PendingVisits: e.PendingVisits,
@@ -260,7 +266,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, f := range r.Findings {
 		rep.Findings = append(rep.Findings, jsonFinding{
 			Code: string(f.Code), Severity: string(f.Severity), TIN: f.TIN, NPI: f.NPI,
-			Status: f.Status, Count: f.Count, Message: f.Message,
+			Status: f.Status, Count: f.Count, Examples: f.Examples, Message: f.Message,
 		})
 	}
 	for _, s := range r.Statuses {
@@ -275,9 +281,12 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	// system): they are encoded one row at a time into a buffered writer instead of
 	// building the whole document in memory. The bytes are the same as
 	// json.Encoder.SetIndent("", "  ") on the whole report (golden tests).
+	nextIssue, stop := iter.Pull(r.AllIssues()) // encodeIndented asks for rows in order
+	defer stop()
 	streams := map[string]jsonStream{
-		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, i int, prefix string) []byte {
-			j := issueJSON(r.IssueAt(i))
+		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, _ int, prefix string) []byte {
+			is, _ := nextIssue()
+			j := issueJSON(is)
 			return appendIssueJSON(dst, &j, prefix)
 		}},
 		"patients": {n: len(r.Outcomes), elem: func(i int) any {
@@ -332,6 +341,9 @@ func issueJSON(is measure.Issue) jsonIssue {
 		j.AppointmentID = &is.AppointmentID
 		v, d := is.VisitDate.String(), is.Deadline.String()
 		j.VisitDate, j.Deadline = &v, &d
+		if is.FixBy != 0 {
+			j.FixBy = is.FixBy.String()
+		}
 		j.BusinessDays = &is.BusinessDays
 	}
 	if is.Code == measure.NotInvited {

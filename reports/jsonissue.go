@@ -60,6 +60,7 @@ func appendIssueJSON(dst []byte, j *jsonIssue, prefix string) []byte {
 			dst = appendJSONString(dst, *f.v)
 		}
 	}
+	optStr("fix_by", j.FixBy)
 	boolean("fixable", j.Fixable)
 	str("detail", j.Detail)
 	optStr("event_date", j.EventDate)

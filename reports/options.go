@@ -12,6 +12,9 @@ type Options struct {
 	Version   string    // mipspi version, for the Run sheet and the JSON report (omitted when "")
 	Source    string    // redacted database description (host, port, database; never a password)
 	Generated time.Time // when the report was made; passed in, never read from the clock here
+	// Progress, when not nil, is told how many of the workbook's big-sheet rows have
+	// been written (XLSX only; for a progress bar on a terminal).
+	Progress func(done, total int)
 	// Registry is the practice's answers for the other PI measures (the configuration's
 	// registry block), nil when it has none: with it every format leads with the
 	// estimated PI category score (SPEC §5).

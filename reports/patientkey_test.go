@@ -16,8 +16,7 @@ func TestPatientKey(t *testing.T) {
 	key := []byte("a shared key for all sites 0123")
 	pseudonym := func(k []byte, o measure.Outcome) string {
 		r := &measure.Result{Outcomes: []measure.Outcome{o}}
-		Deidentify(r, k)
-		Deidentify(r, k) // twice changes nothing more
+		r = Deidentify(Deidentify(r, k), k) // twice changes nothing more
 		return r.Outcomes[0].PatientKey
 	}
 	ann := measure.Outcome{PatientID: 1, MRN: "A001", FirstName: "Ann", LastName: "Able", BirthDate: bd, HasBirthDate: true}

@@ -135,7 +135,11 @@ func tableEntities(e *errWriter, r *measure.Result) {
 				_ = tw.Flush()
 			}
 			tin = en.TIN
-			e.printf("\nTIN %s\n", terminal(tin, nameWidth))
+			if en.PracticeName != "" {
+				e.printf("\nTIN %s  %s\n", terminal(tin, nameWidth), terminal(en.PracticeName, 2*nameWidth))
+			} else {
+				e.printf("\nTIN %s\n", terminal(tin, nameWidth))
+			}
 			tw = tab(e)
 			fmt.Fprintln(tw, "  NPI\tCLINICIAN\tNUM/DEN\tRATE\tPENDING\tPOINTS")
 		}

@@ -40,8 +40,9 @@ func TestTableHostile(t *testing.T) {
 	evil := "\x1b]0;pwned\x07\x1b[31mred\r\n" + strings.Repeat("long", 3000)
 	r.Entities[0].Clinician = evil
 	r.Findings[1].Status, r.Findings[1].Message = evil, evil
-	r.Issues[0].MRN, r.Issues[0].Clinician = evil, evil
-	r.Issues = append(r.Issues, measure.Issue{Code: measure.Code(evil), Severity: measure.SeverityWarning})
+	is := issuesOf(r)
+	is[0].MRN, is[0].Clinician = evil, evil
+	r = r.WithIssues(append(is, measure.Issue{Code: measure.Code(evil), Severity: measure.SeverityWarning}))
 	var b bytes.Buffer
 	if err := Table(&b, r, testOptions); err != nil {
 		t.Fatal(err)

@@ -69,7 +69,7 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 	e := &errWriter{w: w}
 	c := cfg(r)
 	e.printf("Notes worklist for %s to %s, as of %s\n", c.Start, c.End, instant(wl.AsOf))
-	e.printf("A note must be locked by its lock-by date (4 business days after the visit, R3) for the visit to count.\n")
+	e.printf("A note must be locked by its lock-by date (4 business days after the visit, and no later than the end of the period) for the visit to count.\n")
 	if len(wl.Clinicians) == 0 {
 		e.printf("\nNo notes to fix.\n")
 	}
@@ -82,7 +82,7 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 			tw := tab(e)
 			fmt.Fprintln(tw, "  LOCK BY\tDAYS LEFT\tVISIT\tPATIENT\tMRN\tAPPOINTMENT\tCAN STILL COUNT\tPROBLEM")
 			for _, is := range wc.Items {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", is.Deadline, daysLeft(is), is.VisitDate,
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", lockBy(is), daysLeft(is), is.VisitDate,
 					is.PatientID, terminal(is.MRN, nameWidth), is.AppointmentID, yesNo(canStillCount(is)),
 					terminal(problem(is), 200))
 			}
@@ -126,7 +126,7 @@ func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options)
 				late = itoa(is.BusinessDays)
 			}
 			if err := cw.Write([]string{
-				safe(wc.TIN), safe(wc.NPI), safe(wc.Clinician), is.Deadline.String(), left, late,
+				safe(wc.TIN), safe(wc.NPI), safe(wc.Clinician), lockBy(is).String(), left, late,
 				is.VisitDate.String(), idOrEmpty(is.PatientID), safe(is.MRN), idOrEmpty(is.AppointmentID),
 				safe(string(is.Code)), safe(problem(is)), strconv.FormatBool(is.Fixable),
 				strconv.FormatBool(canStillCount(is)), itoa(wc.FixableNotes), decimal(wc.RateNow, 4),
@@ -206,7 +206,7 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 		for _, is := range wc.Items {
 			days := is.BusinessDays
 			it := jsonItem{
-				LockBy: is.Deadline.String(), VisitDate: is.VisitDate.String(), PatientID: is.PatientID,
+				LockBy: lockBy(is).String(), VisitDate: is.VisitDate.String(), PatientID: is.PatientID,
 				MRN: is.MRN, AppointmentID: is.AppointmentID, Code: string(is.Code), Detail: is.Detail(),
 				Fixable: is.Fixable, CanStillCount: canStillCount(is),
 			}

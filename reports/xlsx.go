@@ -11,6 +11,7 @@ package reports
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +37,9 @@ const (
 	SheetPatients = "Patients"
 	SheetWorklist = "Worklist"
 	SheetRun      = "Run"
+	// SheetClinicians is the per-clinician what-if block of the worklist: on its own
+	// sheet so that the Worklist freezes only its header row (issue 17).
+	SheetClinicians = "Clinicians"
 )
 
 var (
@@ -44,7 +48,8 @@ var (
 		"Timely visits", "Pending visits",
 		// the headline (SPEC §5); the PI columns are empty without a registry block
 		"PEA points", "PEA max points", "Best reachable points", "PI category estimate",
-		"PI weighted score", "PI zero reasons"}
+		"PI weighted score", "PI zero reasons",
+		"Practice"} // offices.name of the TIN (issue 17)
 	issueHeader = []string{"Code", "Severity", "TIN", "NPI", "Clinician", "Patient ID", "MRN",
 		"Appointment ID", "Visit date", "Deadline", "Event date", "Business days", "Fixable",
 		"Counts if locked", "Has email", "Recipient", "Channel", "Detail"}
@@ -60,6 +65,7 @@ var (
 
 type styles struct {
 	bold, date, datetime, percent, points, title int
+	header                                       int // wrapped, so a narrow column prints its whole name
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -80,6 +86,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	s.datetime = mk(&excelize.Style{CustomNumFmt: &dtFmt})
 	s.percent = mk(&excelize.Style{NumFmt: 10}) // 0.00%
 	s.points = mk(&excelize.Style{NumFmt: 2})   // 0.00
+	s.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	return s, err
 }
 
@@ -153,14 +160,16 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	for _, c := range wl.Clinicians {
 		items += len(c.Items)
 	}
-	wb.worklistSheets = sheetNames(SheetWorklist, items, worklistPrelude(wl))
+	wb.worklistSheets = sheetNames(SheetWorklist, items, 0)
 
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	var order []string
+	order = append(order, SheetTrend)
 	order = append(order, wb.issueSheets...)
 	order = append(order, wb.patientSheets...)
+	order = append(order, SheetClinicians)
 	order = append(order, wb.worklistSheets...)
 	if o.Evidence != nil {
 		order = append(order, SheetEvidence)
@@ -176,11 +185,14 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		fn   func() error
 	}{
 		{"Summary sheet", wb.summary},
+		{"Trend sheet", wb.trendSheet},
 		{"Issues sheet", wb.issues},
 		{"Patients sheet", wb.patients},
+		{"Clinicians sheet", wb.clinicians},
 		{"Worklist sheet", wb.worklist},
 		{"API evidence sheet", wb.evidence},
 		{"Run sheet", wb.run},
+		{"print settings", wb.printSettings},
 		{"document properties", wb.props},
 	} {
 		if err := step.fn(); err != nil {
@@ -188,7 +200,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		}
 	}
 	f.SetActiveSheet(0)
-	if err := writeArchive(f, w); err != nil {
+	if err := wb.writeArchive(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
@@ -209,21 +221,95 @@ var zip64Threshold int64 = math.MaxUint32
 // into the buffer afterwards (Go's archive/zip writes 2.0 there). A first pass counts
 // each part's uncompressed size without compressing (the sheets are re-read from
 // excelize's stream files); only a workbook with such a part takes the buffered path.
-func writeArchive(f *excelize.File, w io.Writer) error {
+//
+// The big sheets' data rows are written into their parts on the way (xlsxrows.go), in
+// both passes; the second reports progress.
+func (wb *workbook) writeArchive(w io.Writer) error {
+	f := wb.f
 	sizes := &sizingZip{}
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return sizes })
+	inject := &injectingZip{wb: wb}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { inject.zw = sizes; return inject })
 	if _, err := f.WriteToBuffer(); err != nil {
 		return fmt.Errorf("size the parts: %w", err)
 	}
-	if sizes.largest > zip64Threshold {
-		f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
-		return f.Write(w)
+	if err := inject.finish(); err != nil {
+		return fmt.Errorf("size the parts: %w", err)
 	}
-	zw := zip.NewWriter(w)
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
-	_, err := f.WriteToBuffer() // writes through zw to w; the returned buffer stays empty
+	write := &injectingZip{wb: wb, progress: wb.o.Progress}
+	if write.progress != nil {
+		write.progress(0, wb.bigRows)
+	}
+	if sizes.largest > zip64Threshold {
+		f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { write.zw = fastZip(w); return write })
+		if err := f.Write(w); err != nil {
+			return err
+		}
+		return write.finish()
+	}
+	write.zw = fastZip(w)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return write })
+	if _, err := f.WriteToBuffer(); err != nil { // writes through zw to w; the returned buffer stays empty
+		return err
+	}
+	if err := write.finish(); err != nil {
+		return err
+	}
+	if write.progress != nil {
+		write.progress(wb.bigRows, wb.bigRows)
+	}
+	return nil
+}
+
+// injectingZip is an excelize.ZipWriter over zw that writes the big sheets' data rows
+// into their parts.
+type injectingZip struct {
+	wb       *workbook
+	zw       excelize.ZipWriter
+	progress func(done, total int)
+	open     *injectWriter
+	done     int
+}
+
+func (z *injectingZip) Create(name string) (io.Writer, error) {
+	if err := z.closePart(); err != nil {
+		return nil, err
+	}
+	w, err := z.zw.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	part, ok := z.wb.parts[name]
+	if !ok {
+		return w, nil
+	}
+	var report func(int)
+	if z.progress != nil {
+		report = func(n int) { z.progress(n, z.wb.bigRows) }
+	}
+	z.open = &injectWriter{w: w, rows: func(w io.Writer) error { return part.writeRows(w, report, &z.done) }}
+	return z.open, nil
+}
+
+func (z *injectingZip) closePart() error {
+	if z.open == nil {
+		return nil
+	}
+	err := z.open.finish()
+	z.open = nil
 	return err
 }
+
+func (z *injectingZip) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
+
+func (z *injectingZip) Close() error {
+	if err := z.closePart(); err != nil {
+		return err
+	}
+	return z.zw.Close()
+}
+
+// finish reports a part that was never completed (excelize closes the writer itself).
+func (z *injectingZip) finish() error { return z.closePart() }
 
 // sizingZip is an excelize.ZipWriter that only measures the largest part.
 type sizingZip struct {
@@ -264,6 +350,26 @@ type workbook struct {
 	o                                          Options
 	wl                                         measure.Worklist
 	issueSheets, patientSheets, worklistSheets []string
+	parts                                      map[string]*sheetPart // big sheets' data rows by part path (xlsxrows.go)
+	bigRows                                    int                   // data rows of the big sheets, for progress
+	summaryRows                                int                   // last row of the Summary's entity table
+	chartRows                                  int                   // rows the Summary chart covers below it (0: none)
+}
+
+// setCell writes one value (an excelize.Cell carries its style) at col, row.
+func (wb *workbook) setCell(sheet string, col, row int, v any) error {
+	ref := cellName(col, row)
+	style := 0
+	if c, ok := v.(excelize.Cell); ok {
+		v, style = c.Value, c.StyleID
+	}
+	if err := wb.f.SetCellValue(sheet, ref, v); err != nil {
+		return fmt.Errorf("cell %s: %w", ref, err)
+	}
+	if style != 0 {
+		return wb.f.SetCellStyle(sheet, ref, ref, style)
+	}
+	return nil
 }
 
 func cellName(col, row int) string {
@@ -333,6 +439,9 @@ func (wb *workbook) summary() error {
 	if err := wb.setRow(sh, head, headerCells(summaryColumns)...); err != nil {
 		return err
 	}
+	if err := wb.f.SetCellStyle(sh, cellName(1, head), cellName(len(summaryColumns), head), st.header); err != nil {
+		return err
+	}
 	row := head
 	hs := headlines(r, wb.o)
 	for i, e := range r.Entities {
@@ -343,10 +452,7 @@ func (wb *workbook) summary() error {
 			reasons = strings.Join(reasonCodes(h.Est.ZeroReasons), ", ")
 		}
 		row++
-		best := 0.0
-		if e.Denominator > 0 {
-			best = round(float64(e.Numerator+e.Pending)/float64(e.Denominator), 4)
-		}
+		best := e.BestReachableRate()
 		npi, name := any(e.NPI), any(e.Clinician)
 		if e.Level == measure.Group {
 			npi, name = nil, "(group)"
@@ -355,7 +461,7 @@ func (wb *workbook) summary() error {
 			excelize.Cell{StyleID: st.percent, Value: e.Rate}, e.Pending,
 			excelize.Cell{StyleID: st.percent, Value: best}, excelize.Cell{StyleID: st.points, Value: e.Points},
 			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits,
-			h.PEA.Points, h.PEA.MaxPoints, h.PEA.BestReachablePoints, score, weighted, reasons); err != nil {
+			h.PEA.Points, h.PEA.MaxPoints, h.PEA.BestReachablePoints, score, weighted, reasons, e.PracticeName); err != nil {
 			return err
 		}
 	}
@@ -374,7 +480,8 @@ func (wb *workbook) summary() error {
 	for _, cw := range []struct {
 		from, to string
 		width    float64
-	}{{"A", "A", 12}, {"B", "C", 13}, {"D", "D", 28}, {"E", "S", 14}, {"T", "T", 40}} {
+	}{{"A", "A", 12}, {"B", "B", 20}, {"C", "C", 13}, {"D", "D", 28}, {"E", "S", 14}, {"T", "T", 40}, {"U", "U", 36}} {
+		// B holds the as-of date-time (19 characters): narrower, it prints as "###".
 		if err := wb.f.SetColWidth(sh, cw.from, cw.to, cw.width); err != nil {
 			return err
 		}
@@ -382,11 +489,17 @@ func (wb *workbook) summary() error {
 	if err := wb.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: cellName(1, head+1), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return wb.chart(row + 3)
+	wb.summaryRows = row
+	return wb.chart(row + 2)
 }
 
-// chart writes the chart data (one row per clinician: label, rate) from row at and a
-// horizontal bar chart of it beside the entity table.
+// chartDataCol is the Summary column of the chart's data (label, then rate): right of
+// the entity table and outside the printed area, so it neither prints nor crowds it.
+var chartDataCol = len(summaryColumns) + 3
+
+// chart writes the chart data (one row per clinician: label, rate) beside the entity
+// table and a horizontal bar chart of it below the table from row at, in view of a
+// laptop screen and inside the printed area.
 func (wb *workbook) chart(at int) error {
 	r, sh := wb.r, SheetSummary
 	tins := map[string]bool{}
@@ -412,223 +525,182 @@ func (wb *workbook) chart(at int) error {
 	if len(labels) == 0 {
 		return nil
 	}
-	if err := wb.setRow(sh, at, wb.bold("Chart data: clinician"), wb.bold("Rate")); err != nil {
+	lc, vc := chartDataCol, chartDataCol+1
+	labelCol, _ := excelize.ColumnNumberToName(lc)
+	valueCol, _ := excelize.ColumnNumberToName(vc)
+	set := func(row int, label, value any) error {
+		if err := wb.setCell(sh, lc, row, label); err != nil {
+			return err
+		}
+		return wb.setCell(sh, vc, row, value)
+	}
+	const dataHead = 1
+	if err := set(dataHead, wb.bold("Chart data: clinician"), wb.bold("Rate")); err != nil {
 		return err
 	}
 	for i := range labels {
-		if err := wb.setRow(sh, at+1+i, labels[i], excelize.Cell{StyleID: wb.st.percent, Value: rates[i]}); err != nil {
+		if err := set(dataHead+1+i, labels[i], excelize.Cell{StyleID: wb.st.percent, Value: rates[i]}); err != nil {
 			return err
 		}
 	}
-	first, last := at+1, at+len(labels)
+	if err := wb.f.SetColWidth(sh, labelCol, labelCol, 36); err != nil {
+		return err
+	}
+	first, last := dataHead+1, dataHead+len(labels)
 	zero, one := 0.0, 1.0
 	height := uint(min(120+22*len(labels), 4000))
-	return wb.f.AddChart(sh, "P2", &excelize.Chart{
+	wb.chartRows = int(height)/20 + 1 // default rows are 20 px high
+	return wb.f.AddChart(sh, cellName(1, at), &excelize.Chart{
 		Type: excelize.Bar,
 		Series: []excelize.ChartSeries{{
 			Name:       "Rate",
-			Categories: fmt.Sprintf("%s!$A$%d:$A$%d", sh, first, last),
-			Values:     fmt.Sprintf("%s!$B$%d:$B$%d", sh, first, last),
+			Categories: fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, labelCol, first, labelCol, last),
+			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, valueCol, first, valueCol, last),
 		}},
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: measureID(r) + " rate by clinician"}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true},
 		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
-		Dimension: excelize.ChartDimension{Width: 640, Height: height},
+		Dimension: excelize.ChartDimension{Width: 720, Height: height},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.0%"}},
 	})
 }
 
-// stream writes a table of rows over one or more pre-created sheets, each a filterable
-// Excel table with a frozen header row, continuing on the next sheet at the row limit.
-type stream struct {
-	f       *excelize.File
-	sheets  []string
-	header  []string
-	widths  []float64
-	prelude [][]any // rows above the first sheet's header (Worklist summary)
-	i       int     // current sheet
-	sw      *excelize.StreamWriter
-	head    int // header row of the current sheet
-	row     int // last row written on the current sheet
-}
-
-func (s *stream) open() error {
-	sw, err := s.f.NewStreamWriter(s.sheets[s.i])
-	if err != nil {
-		return err
-	}
-	s.sw = sw
-	for i, w := range s.widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-	}
-	var prelude [][]any
-	if s.i == 0 {
-		prelude = s.prelude
-	}
-	s.head = len(prelude) + 1
-	// Panes must be set before the first row is written.
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: s.head, TopLeftCell: cellName(1, s.head+1), ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	for i, p := range prelude {
-		if err := sw.SetRow(cellName(1, i+1), p); err != nil {
-			return err
-		}
-	}
-	s.row = s.head
-	return sw.SetRow(cellName(1, s.head), headerCells(s.header))
-}
-
-func (s *stream) add(values ...any) error {
-	if s.sw == nil {
-		if err := s.open(); err != nil {
-			return err
-		}
-	}
-	if s.row >= sheetRowLimit {
-		if err := s.finish(); err != nil {
-			return err
-		}
-		s.i++
-		if s.i >= len(s.sheets) {
-			return fmt.Errorf("more rows than the sheets planned for %s", s.sheets[0])
-		}
-		if err := s.open(); err != nil {
-			return err
-		}
-	}
-	s.row++
-	return s.sw.SetRow(cellName(1, s.row), values)
-}
-
-func (s *stream) finish() error {
-	if err := s.sw.AddTable(&excelize.Table{
-		Range:     cellName(1, s.head) + ":" + cellName(len(s.header), max(s.row, s.head+1)),
-		Name:      tableName(s.sheets[s.i]),
-		StyleName: "TableStyleLight9",
-	}); err != nil {
-		return fmt.Errorf("%s table: %w", s.sheets[s.i], err)
-	}
-	if err := s.sw.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", s.sheets[s.i], err)
-	}
-	return nil
-}
-
-// close finishes the current sheet and any planned sheet left empty.
-func (s *stream) close() error {
-	if s.sw == nil {
-		if err := s.open(); err != nil {
-			return err
-		}
-	}
-	if err := s.finish(); err != nil {
-		return err
-	}
-	for s.i+1 < len(s.sheets) { // cannot happen when sheetNames planned right; keep sheets valid
-		s.i++
-		if err := s.open(); err != nil {
-			return err
-		}
-		if err := s.finish(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // issues writes every itemised row (R10).
 func (wb *workbook) issues() error {
-	st := wb.st
-	s := &stream{f: wb.f, sheets: wb.issueSheets, header: issueHeader,
-		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60}}
-	for is := range wb.r.AllIssues() {
-		var appt, visit, deadline, days, hasEmail any
-		if aboutVisit(is) {
-			appt, visit, deadline, days = is.AppointmentID, st.excelDate(is.VisitDate), st.excelDate(is.Deadline), is.BusinessDays
-		}
-		if is.Code == measure.NotInvited {
-			hasEmail = is.HasEmail
-		}
-		var patient any
-		if is.PatientID != 0 {
-			patient = is.PatientID
-		}
-		if err := s.add(string(is.Code), string(is.Severity), is.TIN, is.NPI, is.Clinician, patient, is.MRN,
-			appt, visit, deadline, st.optExcelDate(is.EventDate, is.HasEvent), days, is.Fixable,
-			is.CountsIfLocked, hasEmail, is.Recipient, is.Channel, is.Detail()); err != nil {
-			return err
-		}
-	}
-	return s.close()
+	st, r := wb.st, wb.r
+	return wb.writeBig(&bigTable{sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
+		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60},
+		count:  r.IssueCount(),
+		src: func(yield func([]any) bool) {
+			row := make([]any, len(issueHeader))
+			for is := range r.AllIssues() {
+				var appt, visit, deadline, days, hasEmail any
+				if aboutVisit(is) {
+					appt, visit, deadline, days = is.AppointmentID, st.excelDate(is.VisitDate), st.excelDate(is.Deadline), is.BusinessDays
+				}
+				if is.Code == measure.NotInvited {
+					hasEmail = is.HasEmail
+				}
+				var patient any
+				if is.PatientID != 0 {
+					patient = is.PatientID
+				}
+				row = append(row[:0], string(is.Code), string(is.Severity), is.TIN, is.NPI, is.Clinician, patient, is.MRN,
+					appt, visit, deadline, st.optExcelDate(is.EventDate, is.HasEvent), days, is.Fixable,
+					is.CountsIfLocked, hasEmail, is.Recipient, is.Channel, is.Detail())
+				if !yield(row) {
+					return
+				}
+			}
+		},
+	})
 }
 
 // patients writes the drill-down: each patient's standing in each entity.
 func (wb *workbook) patients() error {
-	st := wb.st
-	s := &stream{f: wb.f, sheets: wb.patientSheets, header: patientHeader,
-		widths: []float64{11, 12, 12, 24, 11, 14, 18, 18, 12, 12, 9, 22, 11, 12, 12, 12}}
-	if len(wb.r.Outcomes) == 0 {
-		s.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
+	st, r := wb.st, wb.r
+	t := &bigTable{sheets: wb.patientSheets, header: patientHeader, headerStyle: st.header,
+		widths: []float64{11, 12, 12, 24, 11, 14, 18, 18, 12, 12, 9, 22, 11, 12, 12, 12},
+		count:  len(r.Outcomes)}
+	if len(r.Outcomes) == 0 {
+		t.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
 	}
-	for _, p := range wb.r.Outcomes {
-		e, err := outcomeEntity(wb.r, p)
-		if err != nil {
-			return err
-		}
-		var npi any
-		if e.NPI != "" {
-			npi = e.NPI
-		}
-		if err := s.add(string(e.Level), e.TIN, npi, e.Clinician, p.PatientID, p.MRN, p.LastName, p.FirstName,
-			st.optExcelDate(p.BirthDate, p.HasBirthDate), p.InNumerator, p.Pending, string(p.Reason),
-			p.SeenVisits, p.TimelyVisits, st.excelDate(p.FirstVisit), st.excelDate(p.LastVisit)); err != nil {
+	// Entities are checked before any row is written: a row source cannot fail.
+	for _, p := range r.Outcomes {
+		if _, err := outcomeEntity(r, p); err != nil {
 			return err
 		}
 	}
-	return s.close()
+	t.src = func(yield func([]any) bool) {
+		row := make([]any, len(patientHeader))
+		for _, p := range r.Outcomes {
+			e := &r.Entities[p.Entity]
+			var npi any
+			if e.NPI != "" {
+				npi = e.NPI
+			}
+			row = append(row[:0], string(e.Level), e.TIN, npi, e.Clinician, p.PatientID, p.MRN, p.LastName, p.FirstName,
+				st.optExcelDate(p.BirthDate, p.HasBirthDate), p.InNumerator, p.Pending, string(p.Reason),
+				p.SeenVisits, p.TimelyVisits, st.excelDate(p.FirstVisit), st.excelDate(p.LastVisit))
+			if !yield(row) {
+				return
+			}
+		}
+	}
+	return wb.writeBig(t)
 }
 
-// worklistPrelude is the number of rows above the Worklist table: title, the
-// per-clinician what-if block and a blank row.
-func worklistPrelude(wl measure.Worklist) int { return 2 + len(wl.Clinicians) + 1 }
+// clinicianHead is the header row of the Clinicians sheet (a title above it).
+const clinicianHead = 2
 
-// worklist writes the per-clinician what-if block and then every note item.
-func (wb *workbook) worklist() error {
-	st, wl := wb.st, wb.wl
-	prelude := [][]any{{excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + instant(wl.AsOf) + " (lock by = the R3 deadline)"}}}
+// clinicians writes the worklist's per-clinician what-if block: notes to fix, fixable
+// notes, the rate now and if they were locked.
+func (wb *workbook) clinicians() error {
+	st, wl, sh := wb.st, wb.wl, SheetClinicians
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + instant(wl.AsOf) + " (lock by = the 4th business day after the visit)"}); err != nil {
+		return err
+	}
 	hdr := make([]any, len(worklistSummaryHeader))
 	for i, h := range worklistSummaryHeader {
 		hdr[i] = excelize.Cell{StyleID: st.bold, Value: h}
 	}
-	prelude = append(prelude, hdr)
-	for _, c := range wl.Clinicians {
-		prelude = append(prelude, []any{c.TIN, c.NPI, c.Clinician, len(c.Items), c.FixableNotes,
-			excelize.Cell{StyleID: st.percent, Value: c.RateNow}, excelize.Cell{StyleID: st.percent, Value: c.RateIfLocked},
-			whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked)})
+	if err := wb.setRow(sh, clinicianHead, hdr...); err != nil {
+		return err
 	}
-	prelude = append(prelude, []any{})
-	s := &stream{f: wb.f, sheets: wb.worklistSheets, header: worklistHeader, prelude: prelude,
-		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12}}
+	row := clinicianHead
 	for _, c := range wl.Clinicians {
-		for _, is := range c.Items {
-			var left, late any
-			if is.Fixable {
-				left = is.BusinessDays
-			} else {
-				late = is.BusinessDays
-			}
-			if err := s.add(c.TIN, c.NPI, c.Clinician, st.excelDate(is.Deadline), left, late,
-				st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
-				is.Detail(), is.Fixable, canStillCount(is)); err != nil {
-				return err
-			}
+		row++
+		if err := wb.setRow(sh, row, c.TIN, c.NPI, c.Clinician, len(c.Items), c.FixableNotes,
+			excelize.Cell{StyleID: st.percent, Value: c.RateNow}, excelize.Cell{StyleID: st.percent, Value: c.RateIfLocked},
+			whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked)); err != nil {
+			return err
 		}
 	}
-	return s.close()
+	if len(wl.Clinicians) == 0 {
+		if err := wb.setRow(sh, clinicianHead+1, "no clinician has a note to lock"); err != nil {
+			return err
+		}
+	}
+	for i, w := range []float64{12, 13, 24, 12, 12, 11, 13, 90} {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := wb.f.SetColWidth(sh, col, col, w); err != nil {
+			return err
+		}
+	}
+	return wb.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: clinicianHead, TopLeftCell: cellName(1, clinicianHead+1), ActivePane: "bottomLeft"})
+}
+
+// worklist writes every note item under one frozen header row.
+func (wb *workbook) worklist() error {
+	st, wl := wb.st, wb.wl
+	n := 0
+	for _, c := range wl.Clinicians {
+		n += len(c.Items)
+	}
+	return wb.writeBig(&bigTable{sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
+		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12},
+		count:  n,
+		src: func(yield func([]any) bool) {
+			row := make([]any, len(worklistHeader))
+			for _, c := range wl.Clinicians {
+				for _, is := range c.Items {
+					var left, late any
+					if is.Fixable {
+						left = is.BusinessDays
+					} else {
+						late = is.BusinessDays
+					}
+					row = append(row[:0], c.TIN, c.NPI, c.Clinician, st.excelDate(lockBy(is)), left, late,
+						st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
+						is.Detail(), is.Fixable, canStillCount(is))
+					if !yield(row) {
+						return
+					}
+				}
+			}
+		},
+	})
 }
 
 // run writes the audit trail: configuration, calendar, data counts, statuses, findings,
@@ -737,7 +809,7 @@ func (wb *workbook) run() error {
 			}{
 				{"Patients read", k.Patients}, {"Appointments read", k.Appointments},
 				{"Outside the period", k.OutsidePeriod}, {"Status not seen", k.NotSeen},
-				{"Clinician not MIPS eligible", k.NotEligible}, {"Scheduled after the as-of instant", k.AfterAsOf}, {"Seen visits", k.SeenVisits},
+				{"Clinician not MIPS eligible", k.NotEligible}, {"Seen status, on a later date than the as-of date", k.AfterAsOf}, {"Seen visits", k.SeenVisits},
 				{"Timely visits", k.TimelyVisits}, {"Pending visits", k.PendingVisits},
 				{"Patients in numerator (sum over clinicians)", k.PatientsInNumerator},
 				{"Issue rows", r.IssueCount()}, {"Patient drill-down rows", len(r.Outcomes)},
@@ -790,6 +862,24 @@ func (wb *workbook) run() error {
 	return wb.f.SetColWidth(sh, "B", "G", 20)
 }
 
+// printSettings makes the normal (not streamed) sheets print landscape, one page wide,
+// with their header rows repeated; the Summary prints its entity table and chart only.
+func (wb *workbook) printSettings() error {
+	for _, sh := range []string{SheetSummary, SheetClinicians, SheetRun} {
+		if err := printSetup(wb.f, sh); err != nil {
+			return err
+		}
+	}
+	const summaryHead = 6
+	if err := printTitles(wb.f, SheetSummary, summaryHead, summaryHead); err != nil {
+		return err
+	}
+	if err := printArea(wb.f, SheetSummary, "A1", cellName(len(summaryColumns), wb.summaryRows+1+wb.chartRows)); err != nil {
+		return err
+	}
+	return printTitles(wb.f, SheetClinicians, clinicianHead, clinicianHead)
+}
+
 // props sets the document properties Excel shows under File > Info.
 func (wb *workbook) props() error {
 	r, o := wb.r, wb.o
@@ -812,6 +902,17 @@ func (wb *workbook) props() error {
 		dp.Modified = dp.Created
 	}
 	return wb.f.SetDocProps(dp)
+}
+
+// fastZip is a zip writer deflating at flate.BestSpeed: at 1M appointments deflate at
+// the default level was two thirds of the workbook's CPU time (BENCHMARKS.md); the
+// sheets' repetitive XML compresses nearly as well at the fastest level.
+func fastZip(w io.Writer) *zip.Writer {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
 }
 
 // xlsxCombined adds to the Run sheet how a combined report was made (SPEC §7): the

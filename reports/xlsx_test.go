@@ -52,7 +52,7 @@ func TestXLSX(t *testing.T) {
 	r := testResult()
 	data, f := writeXLSX(t, r)
 
-	if diff := cmp.Diff([]string{SheetSummary, SheetIssues, SheetPatients, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
+	if diff := cmp.Diff([]string{SheetSummary, SheetTrend, SheetIssues, SheetPatients, SheetClinicians, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
 		t.Errorf("sheets (-want +got):\n%s", diff)
 	}
 
@@ -88,8 +88,8 @@ func TestXLSX(t *testing.T) {
 			t.Errorf("G7 shows %q, want %q", got, pct(r.Entities[0].Rate))
 		}
 		tables, err := f.GetTables(SheetSummary)
-		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:T12" {
-			t.Errorf("Summary tables = %+v, %v; want Entities on A6:T12", tables, err)
+		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:U12" {
+			t.Errorf("Summary tables = %+v, %v; want Entities on A6:U12", tables, err)
 		}
 	})
 
@@ -111,14 +111,17 @@ func TestXLSX(t *testing.T) {
 		if chart == "" {
 			t.Fatal("no xl/charts/chart1.xml in the workbook")
 		}
-		if !strings.Contains(chart, "<barChart>") || !strings.Contains(chart, "Summary!$B$") {
+		if !strings.Contains(chart, "<barChart>") || !strings.Contains(chart, "Summary!$"+mustColumn(chartDataCol+1)+"$") {
 			t.Errorf("chart1.xml is not a bar chart over the Summary rates:\n%.400s", chart)
 		}
-		// The chart's data: one row per individual entity with its rate.
+		// The chart's data, right of the table (column R, S) from row 2: one row per
+		// individual entity with its rate.
 		sum := rows(t, f, SheetSummary, true)
 		var got []string
-		for _, row := range sum[len(r.Entities)+9:] {
-			got = append(got, row[1])
+		for _, row := range sum[1:] {
+			if len(row) > chartDataCol && row[chartDataCol] != "" {
+				got = append(got, row[chartDataCol])
+			}
 		}
 		var want []string
 		for _, e := range r.Entities {
@@ -136,10 +139,10 @@ func TestXLSX(t *testing.T) {
 		if diff := cmp.Diff(issueHeader, is[0]); diff != "" {
 			t.Errorf("Issues header (-want +got):\n%s", diff)
 		}
-		if len(is) != len(r.Issues)+1 {
-			t.Fatalf("%d Issues rows, want %d", len(is), len(r.Issues)+1)
+		if len(is) != r.IssueCount()+1 {
+			t.Fatalf("%d Issues rows, want %d", len(is), r.IssueCount()+1)
 		}
-		for i, want := range r.Issues {
+		for i, want := range issuesOf(r) {
 			row := is[i+1]
 			if row[0] != string(want.Code) || row[len(row)-1] != want.Detail() {
 				t.Errorf("row %d: %q … %q, want %s … %s", i+2, row[0], row[len(row)-1], want.Code, want.Detail())
@@ -176,14 +179,14 @@ func TestXLSX(t *testing.T) {
 	t.Run("worklist", func(t *testing.T) {
 		wl := r.Worklist("")
 		ws := rows(t, f, SheetWorklist, false)
-		head := worklistPrelude(wl)
+		head := 0 // one header row, the only frozen one
 		if diff := cmp.Diff(worklistHeader, ws[head]); diff != "" {
 			t.Errorf("Worklist header (-want +got):\n%s", diff)
 		}
 		var wantWhatIf, gotWhatIf []string
 		for i, c := range wl.Clinicians {
 			wantWhatIf = append(wantWhatIf, whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked))
-			gotWhatIf = append(gotWhatIf, ws[2+i][7])
+			gotWhatIf = append(gotWhatIf, rows(t, f, SheetClinicians, false)[clinicianHead+i][7])
 		}
 		if diff := cmp.Diff(wantWhatIf, gotWhatIf); diff != "" {
 			t.Errorf("what-if lines (-want +got):\n%s", diff)
@@ -191,7 +194,7 @@ func TestXLSX(t *testing.T) {
 		var wantLockBy, gotLockBy []string
 		for _, c := range wl.Clinicians {
 			for _, is := range c.Items {
-				wantLockBy = append(wantLockBy, is.Deadline.String())
+				wantLockBy = append(wantLockBy, is.FixBy.String())
 			}
 		}
 		for _, row := range ws[head+1:] {
@@ -238,7 +241,9 @@ func TestXLSXContinuation(t *testing.T) {
 	sheetRowLimit = 10
 	r := testResult()
 	_, f := writeXLSX(t, r)
-	want := []string{SheetSummary, "Issues", "Issues (2)", "Patients", "Worklist", "Worklist (2)", SheetRun}
+	// The 6 worklist items fit under the Worklist's one header row (the per-clinician
+	// block is on the Clinicians sheet).
+	want := []string{SheetSummary, SheetTrend, "Issues", "Issues (2)", "Patients", SheetClinicians, "Worklist", SheetRun}
 	if diff := cmp.Diff(want, f.GetSheetList()); diff != "" {
 		t.Fatalf("sheets (-want +got):\n%s", diff)
 	}
@@ -257,7 +262,7 @@ func TestXLSXContinuation(t *testing.T) {
 		}
 	}
 	var wantCodes []string
-	for _, is := range r.Issues {
+	for is := range r.AllIssues() {
 		wantCodes = append(wantCodes, string(is.Code))
 	}
 	if diff := cmp.Diff(wantCodes, codes); diff != "" {
@@ -271,7 +276,7 @@ func TestXLSXContinuation(t *testing.T) {
 		t.Errorf("Run sheet does not say where Issues continue (want %q):\n%s", want, run.String())
 	}
 	items := 0
-	for _, sh := range []string{"Worklist", "Worklist (2)"} {
+	for _, sh := range []string{"Worklist"} {
 		rs := rows(t, f, sh, false)
 		if len(rs) > sheetRowLimit {
 			t.Errorf("%s has %d rows, limit %d", sh, len(rs), sheetRowLimit)
@@ -291,8 +296,8 @@ func TestXLSXContinuation(t *testing.T) {
 func TestXLSXEmpty(t *testing.T) {
 	r := &measure.Result{Config: testResult().Config}
 	_, f := writeXLSX(t, r)
-	if got := len(f.GetSheetList()); got != 5 {
-		t.Errorf("%d sheets, want 5", got)
+	if got := len(f.GetSheetList()); got != 7 {
+		t.Errorf("%d sheets, want 7", got)
 	}
 }
 
@@ -302,7 +307,9 @@ func TestXLSXHostileStrings(t *testing.T) {
 	r := testResult()
 	nasty := "Ann\x00\x01\x1b[31m<b>&amp;</b>\u2028\uFFFE" + strings.Repeat("x", 10<<10)
 	r.Entities[0].Clinician = nasty
-	r.Issues[0].Clinician, r.Issues[0].MRN = nasty, nasty
+	is := issuesOf(r)
+	is[0].Clinician, is[0].MRN = nasty, nasty
+	r = r.WithIssues(is)
 	r.Outcomes[0].FirstName, r.Outcomes[0].LastName = nasty, "_x0041_"
 	r.Statuses[0].Status = nasty
 	r.Findings[1].Status, r.Findings[1].Message = nasty, nasty
@@ -381,4 +388,80 @@ func TestXLSXArchivePaths(t *testing.T) {
 	if diff := cmp.Diff(want, parts(streamed)); diff != "" {
 		t.Errorf("streamed archive differs from excelize's buffered one (-buffered +streamed):\n%s", diff)
 	}
+}
+
+// TestXLSXProgress: the workbook reports its big-sheet rows as it writes them, ending
+// at the total (issue rows + patient rows + worklist items).
+func TestXLSXProgress(t *testing.T) {
+	r := testResult()
+	var calls [][2]int
+	o := testOptions
+	o.Progress = func(done, total int) { calls = append(calls, [2]int{done, total}) }
+	var b bytes.Buffer
+	if err := XLSX(&b, r, o); err != nil {
+		t.Fatal(err)
+	}
+	items := 0
+	for _, c := range r.Worklist("").Clinicians {
+		items += len(c.Items)
+	}
+	total := r.IssueCount() + len(r.Outcomes) + items
+	if len(calls) < 2 || calls[0] != [2]int{0, total} || calls[len(calls)-1] != [2]int{total, total} {
+		t.Errorf("progress calls %v, want from {0 %d} to {%d %d}", calls, total, total, total)
+	}
+}
+
+// TestXLSXTrend: the Trend sheet holds each entity's rate at every cutoff, as in the
+// JSON trend table, and a line chart over those cells.
+func TestXLSXTrend(t *testing.T) {
+	r := testResult()
+	data, f := writeXLSX(t, r)
+	ts := rows(t, f, SheetTrend, true)
+	head := ts[2]
+	if diff := cmp.Diff([]string{"Level", "TIN", "NPI", "Clinician"}, head[:4]); diff != "" {
+		t.Errorf("Trend header (-want +got):\n%s", diff)
+	}
+	for k, c := range r.Trend.Cutoffs {
+		if got, _ := strconv.Atoi(head[4+k]); got != int(c)+25569 {
+			t.Errorf("cutoff %d: %q, want the serial of %s", k, head[4+k], c)
+		}
+	}
+	for i, e := range r.Entities {
+		row := ts[3+i]
+		if row[0] != string(e.Level) || row[1] != e.TIN {
+			t.Errorf("row %d: %q, want %s %s", i, row[:2], e.Level, e.TIN)
+		}
+		for k, p := range r.Trend.Points[i] {
+			if got, _ := strconv.ParseFloat(row[4+k], 64); got != p.Rate {
+				t.Errorf("%s %s at %s: %q, want %v", e.Level, e.NPI, r.Trend.Cutoffs[k], row[4+k], p.Rate)
+			}
+		}
+	}
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for _, zf := range z.File {
+		if strings.HasPrefix(zf.Name, "xl/charts/") {
+			rc, _ := zf.Open()
+			var b bytes.Buffer
+			b.ReadFrom(rc)
+			rc.Close()
+			if strings.Contains(b.String(), "<lineChart>") && strings.Contains(b.String(), "Trend!$E$4:$G$4") {
+				lines++
+			}
+		}
+	}
+	if lines != 1 {
+		t.Errorf("%d line charts over the Trend rows, want 1", lines)
+	}
+}
+
+func mustColumn(n int) string {
+	c, err := excelize.ColumnNumberToName(n)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

@@ -20,7 +20,7 @@ func calendarCommand(s *streams) *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:      "deadline",
-				Usage:     "the deadline of a visit on DATE (4th business day after it, R3) and the days skipped",
+				Usage:     "the deadline of a visit on DATE (the 4th business day after it) and the days skipped",
 				UsageText: "mipspi calendar deadline [--config FILE] DATE...",
 				ArgsUsage: "DATE...",
 				Flags:     []cli.Flag{configFlag()},
@@ -66,6 +66,10 @@ func calendarCommand(s *streams) *cli.Command {
 					year, err := strconv.Atoi(a)
 					if err != nil || year < 1 || year > 9999 {
 						return usagef("calendar holidays: %s is not a year (1..9999)", quoteIfOdd(a))
+					}
+					if year < 1000 {
+						// "25" is far more likely 2025 than the year 25: refuse rather than guess.
+						return usagef("calendar holidays: %s is not a four-digit year; write the year in full, e.g. 2025", a)
 					}
 					fc, err := loadConfigFlag(c)
 					if err != nil {

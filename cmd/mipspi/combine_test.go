@@ -293,10 +293,11 @@ func TestCombineRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-01-15T12:00:00Z", "--quiet", "--format", "json", "--config", "sign.yaml", "--out", "b-sign.json")
-	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-06-30", "--as-of", "2026-01-15T12:00:00Z", "--quiet", "--format", "json", "--out", "b-half.json")
+	// Site B's visits are in September; a period without them is refused (no silent empties).
+	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-07-01", "--to", "2025-12-31", "--as-of", "2026-01-15T12:00:00Z", "--quiet", "--format", "json", "--out", "b-half.json")
 	mustRun(t, "report", "--db", "sqlite:site-a.db", "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-01-20", "--quiet", "--format", "json", "--out", "a-later.json")
 	mustRun(t, "report", "--db", "sqlite:site-a.db", "--from", "2025-01-01", "--to", "2025-12-31", "--quiet", "--format", "json", "--npi", "1234567893", "--out", "a-npi.json")
-	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-12-31", "--quiet", "--format", "json", "--patients", "--pseudonymize", "--pseudonymize-key", "another key of sixteen+", "--out", "b-otherkey.json")
+	mustRun(t, "report", "--db", "sqlite:site-b.db", "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-01-15T12:00:00Z", "--quiet", "--format", "json", "--patients", "--pseudonymize", "--pseudonymize-key", "another key of sixteen+", "--out", "b-otherkey.json")
 	mustRun(t, args([]string{"report", "--db", "sqlite:site-b.db", "--format", "json", "--patients", "--out", "b-plain.json"}, combinePeriod)...)
 	mustRun(t, "combine", "--format", "json", "--out", "ab.json", "a.json", "b.json")
 	if err := os.WriteFile("a-cut.json", a[:len(a)/2], 0o600); err != nil {
@@ -312,7 +313,7 @@ func TestCombineRefuses(t *testing.T) {
 		{"same source twice", nil, []string{"a.json", "a-later.json"}, "a-later.json: the same source as a.json (sqlite://"},
 		{"different policy", nil, []string{"a.json", "b-june.json"}, "b-june.json: policy any-visit differs from a.json's every-visit"},
 		{"different release rule", nil, []string{"a.json", "b-sign.json"}, "b-sign.json: release rule (information released on note sign) differs from a.json's (note lock)"},
-		{"different period", nil, []string{"a.json", "b-half.json"}, "b-half.json: performance period 2025-01-01..2025-06-30 differs from a.json's 2025-01-01..2025-12-31"},
+		{"different period", nil, []string{"a.json", "b-half.json"}, "b-half.json: performance period 2025-07-01..2025-12-31 differs from a.json's 2025-01-01..2025-12-31"},
 		{"different measure", nil, []string{"b.json", edited("m.json", `"measure_id": "PI_PEA_1"`, `"measure_id": "PI_HIE_1"`)}, "m.json: measure PI_HIE_1 differs from b.json's PI_PEA_1"},
 		{"numerator above denominator", nil, []string{edited("big.json", `"numerator": 2,`, `"numerator": 7,`)}, "big.json: TIN 123456789"},
 		{"negative", nil, []string{edited("neg.json", `"pending": 0,`, `"pending": -1,`)}, "neg.json: TIN 123456789"},

@@ -23,11 +23,12 @@ func dbCommand(s *streams) *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:      "init",
-				Usage:     "create the seven relations of SPEC §3 as tables",
+				Usage:     "create the seven relations mipspi reads as tables (for demos and tests)",
 				UsageText: "mipspi db init --db DSN [--force]",
 				Flags: []cli.Flag{
 					dbFlag(),
 					forceInitFlag(),
+					quietFlag(),
 				},
 				Action: func(c *cli.Context) error {
 					if err := noArgs(c); err != nil {
@@ -41,7 +42,9 @@ func dbCommand(s *streams) *cli.Command {
 						if err := st.Init(c.Context, c.Bool("force")); err != nil {
 							return scrub(err, dsn)
 						}
-						fmt.Fprintf(s.stderr, "mipspi: tables ready in %s\n", st)
+						if !c.Bool(flagQuiet) {
+							fmt.Fprintf(s.stderr, "mipspi: tables ready in %s\n", st)
+						}
 						return nil
 					})
 				},
@@ -148,15 +151,15 @@ func prepareFill(ctx context.Context, st *ehr.Store, force, replace bool) error 
 		return nil
 	}
 	if !replace {
-		return fmt.Errorf("%s already holds rows in %s; --replace empties the seven SPEC tables first", st, strings.Join(full, ", "))
+		return fmt.Errorf("%s already holds rows in %s; --replace empties the seven mipspi tables first", st, strings.Join(full, ", "))
 	}
 	return st.Empty(ctx)
 }
 
 func replaceFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "replace", Usage: "empty the seven SPEC tables first when they already hold rows (their rows are lost)"}
+	return &cli.BoolFlag{Name: "replace", Usage: "empty the seven mipspi tables first when they already hold rows (their rows are lost)"}
 }
 
 func forceInitFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "force", Usage: "create the SPEC tables even when the database holds other tables or views"}
+	return &cli.BoolFlag{Name: "force", Usage: "create the mipspi tables even when the database holds other tables or views"}
 }

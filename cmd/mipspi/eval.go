@@ -27,6 +27,7 @@ type evalSink struct {
 	onPrac   func(measure.Practice)
 	patients int
 	progress *progressbar.ProgressBar // nil when silent
+	practice measure.Practice         // for checkNotEmpty's "what is there"
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
@@ -35,6 +36,7 @@ func (s *evalSink) Practice(p measure.Practice) error {
 		return fmt.Errorf("start evaluation: %w", err)
 	}
 	s.ev = ev
+	s.practice = p
 	if s.onPrac != nil {
 		s.onPrac(p)
 	}
@@ -50,6 +52,14 @@ func (s *evalSink) Patient(r *measure.PatientRecord) error {
 		_ = s.progress.Add(1)
 	}
 	return s.ev.Add(r)
+}
+
+// Dangling records the EHR's rows that point at nothing as findings (R10).
+func (s *evalSink) Dangling(code measure.Code, count int, examples []int64) error {
+	if s.ev == nil {
+		return errors.New("evaluate: dangling rows before the practice")
+	}
+	return s.ev.Dangling(code, count, examples)
 }
 
 // evaluate runs one evaluation against the database. The timeout bounds opening the
@@ -87,7 +97,11 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	if sink.ev == nil {
 		return nil, source, fmt.Errorf("read %s: the store returned no practice", source)
 	}
-	return sink.ev.LazyResult(), source, nil // issue rows expanded as they are written
+	r := sink.ev.Result() // issue rows expanded as they are written
+	if err := checkNotEmpty(r, sink.practice); err != nil {
+		return nil, source, err
+	}
+	return r, source, nil
 }
 
 // openStore opens the EHR store; its error never carries the DSN's password.

@@ -40,7 +40,7 @@ func exportCommand(s *streams) *cli.Command {
 		UsageText: "mipspi export --to qpp|qrda3|csv --db DSN --from YYYY-MM-DD --to YYYY-MM-DD --config FILE [--entity individual|group|all] --out DIR [--force]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
-			format, to, err := exportTo(c.StringSlice(flagTo), c.String(flagFormat))
+			format, to, err := exportTo(c.StringSlice(flagTo), strings.ToLower(strings.TrimSpace(c.String(flagFormat))))
 			if err != nil {
 				return err
 			}
@@ -182,6 +182,7 @@ func exportTo(values []string, formatFlag string) (registry.Format, string, erro
 			}
 			end = v
 		default:
+			v = strings.ToLower(v) // --to QPP is qpp
 			if err := choice(flagTo, v, exportFormats...); err != nil {
 				return "", "", usagef("--to %s is neither a registry format (%s) nor a date (YYYY-MM-DD)", quoteIfOdd(v), strings.Join(exportFormats, ", "))
 			}

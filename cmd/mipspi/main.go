@@ -97,6 +97,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return exitOK
 	}
+	err = helpTopicUsage(err)
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "mipspi: %s\n", oneLine(ue.Error()))
@@ -137,7 +138,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Reader:                 stdin,
 		Writer:                 stdout,
 		ErrWriter:              stderr,
-		HideHelpCommand:        true,
+		HideHelpCommand:        false, // `mipspi help [COMMAND]` shows help and exits 0
 		UseShortOptionHandling: false,
 		Suggest:                false,
 		ExitErrHandler:         func(*cli.Context, error) {}, // run decides the exit code
@@ -148,6 +149,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			calendarCommand(s),
 			dbCommand(s),
 			demoCommand(s),
+			versionCommand(s),
 			apiCommand(s),
 			combineCommand(s),
 		},
@@ -178,7 +180,11 @@ func onUsageError(_ *cli.Context, err error, _ bool) error {
 	// The standard flag package says "flag provided but not defined: -foo".
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		name = strings.TrimLeft(name, "-")
-		return usagef("unknown flag --%s (see --help)", name)
+		dash := "--"
+		if len([]rune(name)) == 1 {
+			dash = "-" // a one-letter flag is written -q, not --q
+		}
+		return usagef("unknown flag %s%s (see --help)", dash, name)
 	}
 	if strings.HasPrefix(msg, "invalid value ") {
 		// `invalid value "x" for flag -timeout: parse error`

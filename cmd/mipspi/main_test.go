@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 	// No test may depend on the developer's environment.
 	os.Unsetenv("MIPSPI_DB")
 	os.Unsetenv("MIPSPI_DEIDENTIFY_KEY")
+	os.Unsetenv("MIPSPI_CONFIG")
 	os.Unsetenv("MIPSPI_PSEUDONYMIZE_KEY")
 	os.Exit(pgtest.Run(m))
 }

@@ -26,7 +26,7 @@ func notesCommand(s *streams) *cli.Command {
 		UsageText: "mipspi notes --db DSN --from YYYY-MM-DD --to YYYY-MM-DD [--npi NPI] [--format table|csv|json] [options]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
-			format := c.String(flagFormat)
+			format := strings.ToLower(strings.TrimSpace(c.String(flagFormat)))
 			if err := choice(flagFormat, format, notesFormats...); err != nil {
 				return err
 			}
@@ -47,7 +47,7 @@ func notesCommand(s *streams) *cli.Command {
 				return err
 			}
 			if key != nil {
-				reports.Deidentify(r, key)
+				r = reports.Deidentify(r, key)
 			}
 			if !o.Quiet {
 				// The worklist does not repeat the run's warnings: they go to stderr.

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,7 +45,7 @@ func dbFlag() cli.Flag {
 }
 
 func configFlag() cli.Flag {
-	return &cli.StringFlag{Name: flagConfig, Usage: "YAML configuration `FILE` (holidays, closures, seen_statuses, policy, release, numerator_actions, registry)"}
+	return &cli.StringFlag{Name: flagConfig, EnvVars: []string{"MIPSPI_CONFIG"}, Usage: "YAML configuration `FILE` (holidays, closures, seen_statuses, policy, release, numerator_actions, registry)"}
 }
 
 func quietFlag() cli.Flag {
@@ -122,8 +124,8 @@ func period(from, to string) (calendar.Date, calendar.Date, error) {
 	if end < start {
 		return 0, 0, usagef("--from %s is after --to %s", start, end)
 	}
-	if start.Year() != end.Year() {
-		return 0, 0, usagef("period %s..%s spans two calendar years; a MIPS performance period lies within one year (R11)", start, end)
+	if !measure.CheckPeriod(start, end).OneYear {
+		return 0, 0, usagef("period %s..%s spans two calendar years; a MIPS performance period lies within one calendar year", start, end)
 	}
 	if err := supportedYear(start.Year()); err != nil {
 		return 0, 0, err
@@ -167,6 +169,9 @@ func requireDB(c *cli.Context) (string, error) {
 		scheme := dsn
 		if i := strings.IndexAny(scheme, ":/@ "); i >= 0 {
 			scheme = scheme[:i]
+		}
+		if looksLikeSQLiteFile(dsn) {
+			return "", usagef("--db %s: say which kind of database: --db sqlite:%s (or postgres://USER@HOST:PORT/DB)", quoteIfOdd(dsn), dsn)
 		}
 		return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
 	}
@@ -278,8 +283,8 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 		Policy:           fc.Policy,
 		Release:          fc.Release,
 		NumeratorActions: fc.NumeratorActions,
-		TIN:              strings.TrimSpace(c.String(flagTIN)),
-		NPI:              strings.TrimSpace(c.String(flagNPI)),
+		TIN:              normalizeTIN(c.String(flagTIN)),
+		NPI:              normalizeNPI(c.String(flagNPI)),
 	}
 	if c.IsSet(flagPolicy) {
 		switch p := measure.Policy(c.String(flagPolicy)); p {
@@ -292,6 +297,9 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, asUsage(err)
+	}
+	if err := checkAsOfBeforePeriod(cfg); err != nil {
+		return nil, err
 	}
 	timeout := c.Duration(flagTimeout)
 	if timeout < 0 {
@@ -312,4 +320,19 @@ func choice(flag, value string, allowed ...string) error {
 		}
 	}
 	return usagef("--%s %s is not one of %s", flag, quoteIfOdd(value), strings.Join(allowed, ", "))
+}
+
+// looksLikeSQLiteFile reports whether a --db value without a scheme names a SQLite file
+// (an existing file, or a name ending in .db, .sqlite or .sqlite3), so the usage error
+// can suggest sqlite:PATH instead of saying "unknown kind".
+func looksLikeSQLiteFile(dsn string) bool {
+	if strings.Contains(dsn, "://") {
+		return false
+	}
+	switch strings.ToLower(filepath.Ext(dsn)) {
+	case ".db", ".sqlite", ".sqlite3", ".db3":
+		return true
+	}
+	fi, err := os.Stat(dsn)
+	return err == nil && fi.Mode().IsRegular()
 }

@@ -47,7 +47,7 @@ type reportOutput struct {
 }
 
 func runReport(ctx context.Context, c *cli.Context, s *streams) error {
-	format := c.String(flagFormat)
+	format := strings.ToLower(strings.TrimSpace(c.String(flagFormat))) // -f XLSX is xlsx
 	if err := choice(flagFormat, format, reportFormats...); err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		return err
 	}
 	if out.Key != nil {
-		reports.Deidentify(r, out.Key)
+		r = reports.Deidentify(r, out.Key)
 	}
 	if !o.Quiet && !(format == "table" && out.Out == "") {
 		// The table carries the warnings itself; other formats get them on stderr.
@@ -104,6 +104,11 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 	opts.Fingerprint = fingerprint(o.DSN)
 	if out.Key != nil {
 		opts.PseudonymKeyID = reports.KeyID(out.Key)
+	}
+	if format == "xlsx" && !o.Quiet && isTerminal(s.stderr) {
+		var clear func()
+		opts.Progress, clear = xlsxProgress(s.stderr)
+		defer clear()
 	}
 	return writeReport(ctx, s.stdout, r, out, opts)
 }

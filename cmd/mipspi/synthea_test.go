@@ -28,7 +28,7 @@ func TestImportSynthea(t *testing.T) {
 	}
 	// A second import refuses to pile rows onto the first unless --replace.
 	again := mipspi(t, "db", "import-synthea", "--db", dsn, mini)
-	if want := "mipspi: sqlite:syn.db already holds rows in offices, clinicians, patients, appointments, clinical_notes, portal_invitations, api_windows; --replace empties the seven SPEC tables first\n"; again.code != 1 || again.stderr != want {
+	if want := "mipspi: sqlite:syn.db already holds rows in offices, clinicians, patients, appointments, clinical_notes, portal_invitations, api_windows; --replace empties the seven mipspi tables first\n"; again.code != 1 || again.stderr != want {
 		t.Errorf("second import: exit %d, stderr %q; want 1, %q", again.code, again.stderr, want)
 	}
 	mustRun(t, "db", "import-synthea", "--db", dsn, "--replace", "--quiet", mini)

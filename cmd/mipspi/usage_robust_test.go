@@ -13,7 +13,7 @@ import (
 func TestUsageErrorsEveryCommand(t *testing.T) {
 	dir := t.TempDir()
 	noDB := "sqlite:" + filepath.Join(dir, "missing", "x.db")
-	acrossYears := "mipspi: period 2024-10-01..2025-03-31 spans two calendar years; a MIPS performance period lies within one year (R11)"
+	acrossYears := "mipspi: period 2024-10-01..2025-03-31 spans two calendar years; a MIPS performance period lies within one calendar year"
 	pgDSN := "postgres://reader@127.0.0.1:1/ehr?sslmode=disable" // never reached: exit 2 comes first
 	year9999 := "mipspi: performance year 9999 is not supported: mipspi supports 2019-2027 (PI_PEA_1 exists from 2019; CMS data is embedded up to 2027)"
 	notDate := func(flag, v string) string {

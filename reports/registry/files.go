@@ -99,7 +99,7 @@ func Files(r *measure.Result, cfg Config, f Format, filter EntityFilter) (map[st
 		return nil, fmt.Errorf("registry files: %w", err)
 	}
 	if len(ents) == 0 {
-		return nil, fmt.Errorf("registry files: no %s entities in the result", filterWord(filter))
+		return nil, fmt.Errorf("registry files: no %sentities in the result", filterWord(filter))
 	}
 	out := make(map[string][]byte)
 	switch f {
@@ -134,8 +134,8 @@ func Files(r *measure.Result, cfg Config, f Format, filter EntityFilter) (map[st
 }
 
 func filterWord(f EntityFilter) string {
-	if f == "" {
-		return string(All)
+	if f == "" || f == All {
+		return "" // "no entities", never "no all entities"
 	}
-	return string(f)
+	return string(f) + " "
 }

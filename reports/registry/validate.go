@@ -65,17 +65,18 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 	// rejects a PI submission whose period is shorter than the minimum or crosses a
 	// year, so for export it is an error (the CLI's --force still writes the files).
 	start, end, year := period(r)
+	pc := measure.CheckPeriod(start, end) // R11, decided in measure
 	switch {
 	case end < start:
 		errorf("", "performance period %s..%s ends before it starts", start, end)
-	case start.Year() != end.Year():
-		errorf("", "performance period %s..%s spans two calendar years: CMS requires one (R11)", start, end)
+	case !pc.OneYear:
+		errorf("", "performance period %s..%s spans two calendar years: CMS requires one", start, end)
 	default:
 		if r.PerformanceYear != 0 && r.PerformanceYear != start.Year() {
 			errorf("", "performance year %d does not match the performance period %s..%s", r.PerformanceYear, start, end)
 		}
-		if days, min := int(end-start)+1, category.MinPeriodDays(year); days < min {
-			errorf("", "performance period %s..%s is %d days: CMS requires at least %d consecutive days in performance year %d (R11)", start, end, days, min, year)
+		if pc.TooShort() {
+			errorf("", "performance period %s..%s is %d days: CMS requires at least %d consecutive days in performance year %d", start, end, pc.Days, pc.MinDays, year)
 			ps[len(ps)-1].Code = category.PeriodTooShort
 		}
 	}
@@ -100,7 +101,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 		return ps
 	}
 	if len(ents) == 0 {
-		errorf("", "no %s entities in the result to export", filterWord(filter))
+		errorf("", "no %sentities in the result to export", filterWord(filter))
 	}
 	files := make(map[string]bool)
 	for _, e := range ents {
@@ -128,7 +129,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 		files[name] = true
 		ps = append(ps, checkRatio(who, measure.MeasureID, e.Numerator, e.Denominator)...)
 		if e.Numerator == 0 {
-			warnf(who, "%s numerator is 0: the PI category scores 0 without at least one patient in the numerator (R11)", measure.MeasureID)
+			warnf(who, "%s numerator is 0: the PI category scores 0 without at least one patient in the numerator", measure.MeasureID)
 			ps[len(ps)-1].Code = category.NumeratorZero
 		}
 	}

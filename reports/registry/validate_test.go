@@ -68,7 +68,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "numerator zero warns",
 			mutate: first(func(e *measure.EntityResult) { e.Numerator = 0 }),
-			want:   []Problem{warnAt(who, "PI_PEA_1 numerator is 0: the PI category scores 0 without at least one patient in the numerator (R11)")},
+			want:   []Problem{warnAt(who, "PI_PEA_1 numerator is 0: the PI category scores 0 without at least one patient in the numerator")},
 		},
 		{
 			name: "TIN not 9 digits",
@@ -201,7 +201,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "period spans two years",
 			mutate: period("2025-07-01", "2026-06-30"),
-			want:   []Problem{errAt("", "performance period 2025-07-01..2026-06-30 spans two calendar years: CMS requires one (R11)")},
+			want:   []Problem{errAt("", "performance period 2025-07-01..2026-06-30 spans two calendar years: CMS requires one")},
 		},
 		{
 			name:   "period ends before it starts",
@@ -211,7 +211,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "period shorter than 180 days from 2024",
 			mutate: period("2025-01-01", "2025-06-28"), // 179 days
-			want:   []Problem{errAt("", "performance period 2025-01-01..2025-06-28 is 179 days: CMS requires at least 180 consecutive days in performance year 2025 (R11)")},
+			want:   []Problem{errAt("", "performance period 2025-01-01..2025-06-28 is 179 days: CMS requires at least 180 consecutive days in performance year 2025")},
 		},
 		{
 			name:   "180 days is enough in 2025",
@@ -227,7 +227,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "period shorter than 90 days before 2024",
 			mutate: period("2023-10-04", "2023-12-31"),
-			want:   []Problem{errAt("", "performance period 2023-10-04..2023-12-31 is 89 days: CMS requires at least 90 consecutive days in performance year 2023 (R11)")},
+			want:   []Problem{errAt("", "performance period 2023-10-04..2023-12-31 is 89 days: CMS requires at least 90 consecutive days in performance year 2023")},
 		},
 		{
 			name:   "performance year does not match the period",

@@ -1,0 +1,99 @@
+package measure
+
+import "github.com/mipspi/mipspi/calendar"
+
+// patEnt is one patient's standing in one entity while the patient is being added: a
+// fold of the verdicts of the patient's seen visits attributed to the entity.
+type patEnt struct {
+	slot           int32
+	seen, timely   int32
+	pendVisits     int32
+	failing        bool // some visit is not timely
+	allFailPending bool // every visit that is not timely is pending (R9, every-visit)
+	anyPending     bool // some visit is pending (R9, any-visit)
+	allIfLocked    bool // every visit timely if pending notes were locked at as-of
+	anyIfLocked    bool
+	reason         Code // first reason of the first failing visit
+	first, last    calendar.Date
+}
+
+// add folds one verdict in; visits come in chronological order.
+func (a *patEnt) add(v *Verdict) {
+	a.seen++
+	switch v.State {
+	case Timely:
+		a.timely++
+	case Pending:
+		a.anyPending = true
+		a.pendVisits++
+	}
+	if v.State != Timely && !a.failing {
+		a.failing = true
+		a.reason = v.FirstReason()
+	}
+	if v.State == Failed {
+		a.allFailPending = false
+	}
+	if v.IfLocked {
+		a.anyIfLocked = true
+	} else {
+		a.allIfLocked = false
+	}
+	a.last = v.Visit
+}
+
+// standing is R8 (and R9's pending) for one patient in one entity. Under every-visit
+// (the default) the patient is in the numerator when every seen visit is timely, and
+// pending when every visit that is not timely is pending; under any-visit one timely
+// visit suffices, and one pending visit makes the patient pending. ifLocked is the
+// worklist's what-if: in the numerator if pending notes were locked at the as-of
+// instant.
+func standing(p Policy, a *patEnt) (in, pending, ifLocked bool) {
+	if p == AnyVisit {
+		in = a.timely > 0
+		return in, !in && a.anyPending, a.anyIfLocked
+	}
+	in = a.timely == a.seen
+	return in, !in && a.allFailPending, a.allIfLocked
+}
+
+// flushPatient folds the patient's scratch state into the entities (R8, R9).
+func (e *Evaluator) flushPatient(rec *PatientRecord) {
+	for i := range e.pat {
+		a := &e.pat[i]
+		ent := &e.ents[a.slot]
+		in, pend, ifl := standing(e.cfg.Policy, a)
+		ent.den++
+		ent.num += b2i(in)
+		ent.pending += b2i(pend)
+		ent.ifLocked += b2i(ifl)
+		ent.seen += int(a.seen)
+		ent.timely += int(a.timely)
+		ent.pendVisits += int(a.pendVisits)
+		if ent.ent.Level == Individual && in {
+			e.counts.PatientsInNumerator++
+		}
+		if e.cfg.KeepPatients && ent.reported {
+			p := &rec.Patient
+			o := Outcome{
+				Entity: int(a.slot), PatientID: p.ID, MRN: p.MRN, FirstName: p.FirstName, LastName: p.LastName,
+				BirthDate: p.BirthDate, HasBirthDate: p.HasBirthDate,
+				InNumerator: in, Pending: pend, SeenVisits: int(a.seen), TimelyVisits: int(a.timely),
+				FirstVisit: a.first, LastVisit: a.last,
+			}
+			if !in {
+				o.Reason = a.reason
+			}
+			e.outcomes = append(e.outcomes, o)
+		}
+		e.mark[a.slot] = 0
+	}
+	e.pat = e.pat[:0]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,61 @@
+package reports
+
+// The HTML page opens at any size (issue 17): at a health system's scale the page
+// carries the summaries (entity table, charts, issue codes, findings) and, for each
+// clinician, only the top rows of their worklist with a count of the rest and where
+// to find them (the workbook, `mipspi notes`, the issues CSV). At 1,000 clinicians
+// (the 5M-appointment benchmark practice) the page stays under 5 MB.
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/mipspi/mipspi/measure"
+)
+
+const (
+	// htmlItemBudget bounds the worklist rows on the page over all clinicians
+	// (a row is ~350 bytes of HTML).
+	htmlItemBudget = 5000
+	// htmlMaxItems is the most rows one clinician's worklist shows.
+	htmlMaxItems = 25
+	// htmlMinItems is the fewest rows a clinician with notes to fix gets, however many
+	// clinicians share the budget.
+	htmlMinItems = 3
+)
+
+// htmlItemsPerClinician is how many worklist rows each of n clinicians shows.
+func htmlItemsPerClinician(n int) int {
+	if n <= 0 {
+		return htmlMaxItems
+	}
+	return min(htmlMaxItems, max(htmlMinItems, htmlItemBudget/n))
+}
+
+// topItems is the first limit items a clinician should see: those whose note can still
+// make the visit count first (they are what locking now can win), then the rest, each in
+// lock-by order as the worklist gives them. All of them when they fit.
+func topItems(items []measure.Issue, limit int) []measure.Issue {
+	if len(items) <= limit {
+		return items
+	}
+	out := make([]measure.Issue, 0, limit)
+	for pass := 0; pass < 2 && len(out) < limit; pass++ {
+		for _, is := range items {
+			if canStillCount(is) == (pass == 0) {
+				out = append(out, is)
+				if len(out) == limit {
+					break
+				}
+			}
+		}
+	}
+	// Show them in lock-by order, as the full worklist does.
+	slices.SortStableFunc(out, func(a, b measure.Issue) int {
+		if la, lb := lockBy(a), lockBy(b); la != lb {
+			return int(la) - int(lb)
+		}
+		return cmp.Compare(a.AppointmentID, b.AppointmentID)
+	})
+	return out
+}
