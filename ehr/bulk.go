@@ -146,7 +146,7 @@ func (w *BulkWriter) APIWindow(r APIWindowRow) error { return w.add(&r) }
 // default) for a zero nullzero value, dates checked, timestamps and booleans spelled
 // for the dialect.
 func (w *BulkWriter) value(rel *relation, c *column, v, id reflect.Value) (any, error) {
-	f := v.FieldByIndex(c.field.Index)
+	f := v.Field(c.index)
 	switch c.kind {
 	case kInt:
 		return f.Int(), nil
@@ -215,7 +215,7 @@ func (w *BulkWriter) add(m any) error {
 	if t == nil {
 		panic("ehr: not a model of SPEC §3: " + v.Type().String())
 	}
-	id := v.FieldByIndex(t.rel.pk.field.Index)
+	id := v.Field(t.rel.pk.index)
 	for _, c := range t.rel.cols {
 		x, err := w.value(t.rel, c, v, id)
 		if err != nil {

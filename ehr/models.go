@@ -34,6 +34,7 @@ type column struct {
 	nullZero bool // the zero Go value is written as NULL (or as def)
 	def      any  // the SPEC default as a Go value (string, bool), nil if none
 	field    *schema.Field
+	index    int // the model's struct field (the models are flat)
 }
 
 // required is a value a writer must be given: NOT NULL without a default.
@@ -122,7 +123,10 @@ func newRelation(model any) *relation {
 	t := refTables.Get(typ)
 	r := &relation{name: t.Name, typ: typ, table: t, byName: map[string]*column{}}
 	for _, f := range t.Fields {
-		c := &column{rel: t.Name, name: f.Name, notNull: f.NotNull, nullZero: f.NullZero, field: f}
+		if len(f.Index) != 1 {
+			panic("ehr: " + t.Name + "." + f.Name + " is not a direct field of its model")
+		}
+		c := &column{rel: t.Name, name: f.Name, notNull: f.NotNull, nullZero: f.NullZero, field: f, index: f.Index[0]}
 		switch {
 		case f.IndirectType == timeType:
 			c.kind = kInstant
