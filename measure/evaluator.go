@@ -212,6 +212,12 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 		}
 		e.order = append(e.order, visitRef{v: int32(i), office: oi, clin: ci})
 	}
+	// Between patients no row refers to a stored patient by index: spill here.
+	if sp := e.issues.sp; sp != nil && len(e.issues.rows) >= sp.at {
+		if err := e.issues.flush(); err != nil {
+			return fmt.Errorf("add patient %d: %w", rec.Patient.ID, err)
+		}
+	}
 	e.counts.Patients++
 	e.counts.Appointments += len(rec.Visits)
 	e.curPat = -1
@@ -459,6 +465,7 @@ func (e *Evaluator) Result() *Result {
 		}
 		return dq[i].Code < dq[j].Code
 	})
+	e.issues.finish()
 	r.issues = e.issues
 	r.issues.tail = dq
 	e.issues = issueStore{}

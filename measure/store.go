@@ -77,12 +77,22 @@ type issueStore struct {
 	bound             calendar.Date // R7: fix-by dates are capped here (R9)
 	calendarYear      bool
 	tail              []Issue
+	sp                *spillState // nil: every row stays in memory (spill.go)
 }
 
-func (s *issueStore) count() int { return len(s.rows) + len(s.tail) }
+func (s *issueStore) count() int {
+	n := len(s.rows) + len(s.tail)
+	if s.sp != nil {
+		n += s.sp.spilled
+	}
+	return n
+}
 
 func (s *issueStore) all() iter.Seq[Issue] {
 	return func(yield func(Issue) bool) {
+		if !s.spilledRows(yield) {
+			return
+		}
 		for i := range s.rows {
 			if !yield(s.expand(&s.rows[i])) {
 				return
@@ -103,6 +113,19 @@ func (s *issueStore) addText(t string) int32 {
 
 // expand turns a stored row into the Issue of the contract.
 func (s *issueStore) expand(r *rowRec) Issue {
+	var p *rowPatient
+	if r.patient >= 0 {
+		p = &s.pats[r.patient]
+	}
+	text := ""
+	if r.text >= 0 {
+		text = s.texts[r.text]
+	}
+	return s.expandWith(r, p != nil, p, r.text >= 0, text)
+}
+
+// expandWith is expand with the row's patient and text given (read back from a spill).
+func (s *issueStore) expandWith(r *rowRec, hasPat bool, p *rowPatient, hasText bool, text string) Issue {
 	code := codeList[r.code]
 	is := Issue{
 		Code: code, Severity: codeSeverity(code),
@@ -128,15 +151,14 @@ func (s *issueStore) expand(r *rowRec) Issue {
 	if r.clin >= 0 {
 		is.Clinician = s.clins[r.clin]
 	}
-	if r.patient >= 0 {
-		p := &s.pats[r.patient]
+	if hasPat {
 		is.PatientID, is.MRN = p.id, p.mrn
 		if code == InvitedLate {
 			is.Recipient, is.Channel = p.recipient, p.channel
 		}
 	}
-	if r.text >= 0 {
-		is.Text = s.texts[r.text]
+	if hasText {
+		is.Text = text
 	}
 	return is
 }
