@@ -28,12 +28,16 @@ type evalSink struct {
 	patients int
 	progress *progressbar.ProgressBar // nil when silent
 	practice measure.Practice         // for checkNotEmpty's "what is there"
+	spill    measure.Spill            // nil: issue rows stay in memory
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
 	ev, err := measure.NewEvaluator(s.cfg, p)
 	if err != nil {
 		return fmt.Errorf("start evaluation: %w", err)
+	}
+	if s.spill != nil {
+		ev.SetSpill(s.spill, spillRows)
 	}
 	s.ev = ev
 	s.practice = p
@@ -82,7 +86,7 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	defer store.Close()
 	source := store.String()
 
-	sink := &evalSink{cfg: o.Config, onPrac: o.OnPractice}
+	sink := &evalSink{cfg: o.Config, onPrac: o.OnPractice, spill: o.Spill}
 	if !o.Quiet && isTerminal(stderr) {
 		sink.progress = newProgress(stderr, -1, "reading patients")
 	}

@@ -251,6 +251,9 @@ type evalOptions struct {
 	// OnPractice, when set, receives the practice's reference data as read (report
 	// --evidence judges probes against its api_windows and office zones).
 	OnPractice func(measure.Practice)
+	// Spill, when set, receives the issue rows past measure.DefaultSpillRows (spill.go);
+	// whoever sets it checks Result.Err after reading the rows.
+	Spill measure.Spill
 }
 
 // evalFlags turns the shared flags into an evaluation. to is the period end as given

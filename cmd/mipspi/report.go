@@ -84,6 +84,9 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		return err
 	}
 
+	// Issue rows past a threshold wait in a temporary file, not in memory (spill.go).
+	sp := newSpill(o)
+	defer sp.Close()
 	r, source, err := evaluate(ctx, o, s.stderr)
 	if err != nil {
 		return err
@@ -133,7 +136,12 @@ func writeReport(ctx context.Context, stdout io.Writer, r *measure.Result, out r
 			return reports.Table(w, r, o)
 		}
 	}
-	return emit(ctx, stdout, out.Out, encode)
+	return emit(ctx, stdout, out.Out, func(w io.Writer) error {
+		if err := encode(w); err != nil {
+			return err
+		}
+		return r.Err() // the issue rows could not all be read back: no partial report
+	})
 }
 
 // emit writes through reports.WriteFile when path is set (nothing appears at path
