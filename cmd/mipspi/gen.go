@@ -15,7 +15,7 @@ func generateCommand(s *streams) *cli.Command {
 	return &cli.Command{
 		Name:      "generate",
 		Usage:     "create the tables and fill them with a deterministic synthetic practice",
-		UsageText: "mipspi db generate --db DSN [--year 2025] [--clinicians N] [--patients N] [--appointments N] [--seed S] [--replace]",
+		UsageText: "mipspi db generate --db DSN [--year 2025] [--clinicians N] [--patients N] [--appointments N] [--seed S] [--late-clinicians PCT] [--replace]",
 		Flags: []cli.Flag{
 			dbFlag(),
 			&cli.IntFlag{Name: "year", Value: 2025, Usage: "performance year of the appointments"},
@@ -24,6 +24,7 @@ func generateCommand(s *streams) *cli.Command {
 			&cli.IntFlag{Name: "appointments", Value: 20000, Usage: "number of appointments"},
 			&cli.IntFlag{Name: "tins", Usage: "number of TINs (default: clinicians/100+1, at least 2)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed: the same seed gives the same rows"},
+			&cli.IntFlag{Name: "late-clinicians", Value: 5, Usage: "`PERCENT` of clinicians who lock their notes days late (100: about two thirds of seen visits fail)"},
 			forceInitFlag(),
 			replaceFlag(),
 			quietFlag(),
@@ -44,6 +45,9 @@ func generateCommand(s *streams) *cli.Command {
 			if c.Int("clinicians") < 2 {
 				return usagef("--clinicians %d: want at least 2", c.Int("clinicians"))
 			}
+			if p := c.Int("late-clinicians"); p < 1 || p > 100 {
+				return usagef("--late-clinicians %d: want a percentage, 1..100", p)
+			}
 			if c.Int("tins") < 0 || c.Int("tins") > c.Int("clinicians") {
 				return usagef("--tins %d: want 1..%d (no more TINs than clinicians)", c.Int("tins"), c.Int("clinicians"))
 			}
@@ -58,6 +62,7 @@ func generateCommand(s *streams) *cli.Command {
 				Appointments: c.Int("appointments"),
 				Seed:         c.Uint64("seed"),
 				TINs:         c.Int("tins"),
+				LatePercent:  c.Int("late-clinicians"),
 			}
 			if !c.Bool(flagQuiet) && isTerminal(s.stderr) {
 				bar := newProgress(s.stderr, -1, "generating rows")
