@@ -37,7 +37,7 @@ func (s *evalSink) Practice(p measure.Practice) error {
 		return fmt.Errorf("start evaluation: %w", err)
 	}
 	if s.spill != nil {
-		ev.SetSpill(s.spill, spillRows)
+		ev.SetSpill(s.spill, spillThreshold())
 	}
 	s.ev = ev
 	s.practice = p

@@ -7,11 +7,25 @@ package main
 // so an interrupted or killed run leaves nothing behind.
 
 import (
+	"os"
+	"strconv"
+
 	"github.com/mipspi/mipspi/internal/spill"
 )
 
-// spillRows is the in-memory threshold; tests lower it.
-var spillRows = 0 // measure.DefaultSpillRows
+// spillRows is the in-memory threshold (0: measure.DefaultSpillRows, or
+// $MIPSPI_SPILL_ROWS when set to a positive number); tests lower it.
+var spillRows = 0
+
+func spillThreshold() int {
+	if spillRows > 0 {
+		return spillRows
+	}
+	if n, err := strconv.Atoi(os.Getenv("MIPSPI_SPILL_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
+}
 
 // newSpill sets o.Spill to a temporary file the caller closes.
 func newSpill(o *evalOptions) *spill.File {
