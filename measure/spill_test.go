@@ -148,3 +148,35 @@ func TestSpillErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEvaluateSpill is BenchmarkEvaluateReadIssues with the rows spilled (to
+// memory, every 4,096 rows) and read back: the engine's cost of encoding and decoding.
+func BenchmarkEvaluateSpill(b *testing.B) {
+	cfg, p, recs := genPractice(1, 50_000)
+	visits := 0
+	for i := range recs {
+		visits += len(recs[i].Visits)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e, err := NewEvaluator(cfg, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.SetSpill(&memSpill{}, 4096)
+		for j := range recs {
+			if err := e.Add(&recs[j]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n := 0
+		for range e.Result().AllIssues() {
+			n++
+		}
+		if n == 0 {
+			b.Fatal("no rows")
+		}
+	}
+	b.ReportMetric(float64(visits)*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
+}
