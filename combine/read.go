@@ -44,6 +44,7 @@ type Report struct {
 	PerformanceYear  int
 	Start, End       calendar.Date
 	AsOf             time.Time
+	Zones            []string // the office zones of as_of_local (issue 17); nil in older reports
 	Policy           measure.Policy
 	Release          measure.Release
 	NumeratorActions measure.NumeratorActions
@@ -170,6 +171,15 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 			err = dec.Decode(&end)
 		case "as_of":
 			err = dec.Decode(&asOf)
+		case "as_of_local":
+			var zs []struct {
+				Zone string `json:"zone"`
+			}
+			if err = dec.Decode(&zs); err == nil {
+				for _, z := range zs {
+					rep.Zones = append(rep.Zones, z.Zone)
+				}
+			}
 		case "policy":
 			err = dec.Decode(&policy)
 		case "release":

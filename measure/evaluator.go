@@ -283,8 +283,8 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 			e.visitRows(rec, v, o, ci, vd, emailState == 1)
 		}
 		e.patAcc(ind, date).add(vd)
-		e.patAcc(grp, date).add(vd)                                                        // R2: the group sees every visit under the TIN
-		e.trend.visit(e.counts.Patients, ind, grp, date, vd.State == Timely, e.cfg.Policy) // trend.go
+		e.patAcc(grp, date).add(vd)                                                                                // R2: the group sees every visit under the TIN
+		e.trend.visit(e.counts.Patients, ind, grp, date, vd.State == Timely, e.cfg.Policy, o.zone.loc, o.asOfDate) // trend.go
 	}
 
 	e.flushPatient(rec)
@@ -434,6 +434,7 @@ func (e *Evaluator) Result() *Result {
 
 	namePractices(r.Entities, e.names)
 	r.Trend = e.trend.result(e.cfg, slots)
+	r.Zones = e.trend.zonesOf(slots)
 
 	// Issues: stream order, then data-quality rows about TINs and clinicians, sorted.
 	var dq []Issue

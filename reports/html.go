@@ -275,7 +275,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		Start:       c.Start.String(),
 		End:         c.End.String(),
 		Year:        c.Start.Year(),
-		AsOf:        instant(c.AsOf),
+		AsOf:        asOfLocal(r, c.AsOf),
 		Policy:      string(c.Policy),
 		Release:     "note " + string(c.Release),
 		Actions:     "within the " + strings.ReplaceAll(string(c.NumeratorActions), "-", " "),

@@ -68,7 +68,7 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 	}
 	e := &errWriter{w: w}
 	c := cfg(r)
-	e.printf("Notes worklist for %s to %s, as of %s\n", c.Start, c.End, instant(wl.AsOf))
+	e.printf("Notes worklist for %s to %s, as of %s\n", c.Start, c.End, asOfLocal(r, wl.AsOf))
 	e.printf("A note must be locked by its lock-by date (4 business days after the visit, and no later than the end of the period) for the visit to count.\n")
 	if len(wl.Clinicians) == 0 {
 		e.printf("\nNo notes to fix.\n")
