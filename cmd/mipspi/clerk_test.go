@@ -25,6 +25,22 @@ func TestHelpAndVersionExitZero(t *testing.T) {
 	if o.code != 0 || !strings.Contains(o.stdout, "mipspi report") || !strings.Contains(o.stdout, "--as-of") {
 		t.Errorf("mipspi help report: exit %d, stdout %q, stderr %q", o.code, o.stdout, o.stderr)
 	}
+	// A subcommand's own help, not its parent's.
+	o = mipspi(t, "help", "db", "init")
+	if o.code != 0 || !strings.Contains(o.stdout, "mipspi db init - ") || strings.Contains(o.stdout, "mipspi db - ") {
+		t.Errorf("mipspi help db init: exit %d, stdout %q, stderr %q", o.code, o.stdout, o.stderr)
+	}
+	if want := mipspi(t, "db", "init", "--help"); o.stdout != want.stdout {
+		t.Errorf("mipspi help db init differs from mipspi db init --help:\n%s\n---\n%s", o.stdout, want.stdout)
+	}
+	o = mipspi(t, "help", "calendar", "holidays")
+	if o.code != 0 || !strings.Contains(o.stdout, "mipspi calendar holidays - ") {
+		t.Errorf("mipspi help calendar holidays: exit %d, stdout %q, stderr %q", o.code, o.stdout, o.stderr)
+	}
+	o = mipspi(t, "help", "db", "nope")
+	if o.code != 2 || !strings.Contains(o.stderr, `unknown command "nope" for "mipspi db"`) {
+		t.Errorf("mipspi help db nope: exit %d, stderr %q", o.code, o.stderr)
+	}
 	o = mipspi(t, "help", "nope")
 	if o.code != 2 || !strings.Contains(o.stderr, `unknown command 'nope'`) {
 		t.Errorf("mipspi help nope: exit %d, stderr %q", o.code, o.stderr)
