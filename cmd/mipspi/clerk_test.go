@@ -219,3 +219,35 @@ func TestYAMLSyntaxErrorsNameTheLine(t *testing.T) {
 		t.Errorf("broken config: exit %d, stderr %q", o.code, o.stderr)
 	}
 }
+
+// TestReadmeExitCodes: the README's exit-code table lists exactly the codes run returns
+// (0, 1, 2 and export's 3), and says which command returns 3 and why, as --help does.
+func TestReadmeExitCodes(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Exit codes\n")
+	if !ok {
+		t.Fatal("README has no Exit codes section")
+	}
+	section, _, _ = strings.Cut(section, "\n#")
+	rows := map[int]string{}
+	for _, m := range regexp.MustCompile(`(?m)^\| (\d) \| (.*) \|$`).FindAllStringSubmatch(section, -1) {
+		rows[int(m[1][0]-'0')] = m[2]
+	}
+	for _, code := range []int{exitOK, exitFail, exitUsage, exitWarned} {
+		if rows[code] == "" {
+			t.Errorf("README's exit-code table has no row for %d", code)
+		}
+	}
+	if len(rows) != 4 {
+		t.Errorf("README's exit-code table lists %d codes, run returns 4", len(rows))
+	}
+	if r := rows[exitWarned]; !strings.Contains(r, "`export` only") || !strings.Contains(r, "Why") {
+		t.Errorf("README's row for exit 3 does not say it is export's, and why: %q", r)
+	}
+	if o := mipspi(t, "--help"); !strings.Contains(o.stdout, "3 (export) files written") {
+		t.Errorf("mipspi --help does not list exit 3:\n%s", o.stdout)
+	}
+}
