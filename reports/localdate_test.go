@@ -97,6 +97,21 @@ func TestDatesShownAreLocal(t *testing.T) {
 		}
 	}
 
+	var wj bytes.Buffer
+	if err := WorklistJSON(&wj, r, r.Worklist(""), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var wdoc struct {
+		AsOf      string          `json:"as_of"`
+		AsOfLocal []jsonLocalAsOf `json:"as_of_local"`
+	}
+	if err := json.Unmarshal(wj.Bytes(), &wdoc); err != nil {
+		t.Fatal(err)
+	}
+	if wdoc.AsOf != doc.AsOf || !cmp.Equal(wdoc.AsOfLocal, doc.AsOfLocal) {
+		t.Errorf("worklist JSON as_of %q %+v, want the report's %q %+v", wdoc.AsOf, wdoc.AsOfLocal, doc.AsOf, doc.AsOfLocal)
+	}
+
 	var cb bytes.Buffer
 	if err := CSV(&cb, r, "trend", Options{}); err != nil {
 		t.Fatal(err)
