@@ -1,32 +1,37 @@
 #!/usr/bin/env bash
-# bench/run.sh — issue 6 benchmark: mipspi report against the database's own floor.
+# bench/run.sh — issues 6 and 12: mipspi report against the database's own floor and a
+# peer that computes PI_PEA_1 in one SQL statement.
 #
 # One command, one machine, one run:
-#   1. builds mipspi and bench/visitsql (prints the SQL ehr.Store.Read issues);
+#   1. builds mipspi;
 #   2. starts a throwaway PostgreSQL (or uses $MIPSPI_BENCH_PG, a superuser DSN of a
 #      maintenance database such as postgres://postgres@127.0.0.1:5432/postgres);
 #   3. generates the data sets with `mipspi db generate` (timed): PostgreSQL at each
 #      size in --pg-sizes, SQLite at --sqlite-size; clinicians and patients scale with
 #      the appointments as in the issue (5M appointments ↔ 1,000 clinicians, 1.5M
-#      patients);
+#      patients); the SQLite practice then gets the three timestamp spellings of
+#      SPEC §3 (bench/respell.sql: ~40% …Z, 30% "… +00:00", 30% local offsets);
 #   4. for each data set measures, --reps times (median reported):
 #        (a) mipspi report --format json --quiet > /dev/null   wall time, peak RSS
-#        (b) the floor: the same SQL through psql \copy (…) to /dev/null, or the
-#            sqlite3 shell with .output /dev/null                wall time, peak RSS
-#        (c) a/b
-#      and, at the largest PostgreSQL size, mipspi report --format xlsx;
+#        (b) the floor (bench/floor-postgres.sql through psql \copy … to /dev/null,
+#            bench/floor-sqlite.sql in the sqlite3 shell): the least a calculator
+#            must read                                        wall time, peak RSS
+#        (c) PostgreSQL: the peer, bench/peer-postgres.sql through psql, whose
+#            figures are first checked against mipspi's (the run stops if they differ)
+#        (d) a/b and a/c
+#      and, at the largest PostgreSQL size, mipspi report --format xlsx (--xlsx);
 #   5. writes $OUT/results.md (markdown, with machine, versions and commands) and
 #      $OUT/raw.tsv (every single measurement).
 #
 # Usage: bench/run.sh [--quick] [--pg-sizes "N N …"] [--sqlite-size N] [--reps N]
 #                     [--out DIR] [--keep]
 #   --quick        100,000 appointments on both databases, for iterating
-#   --pg-sizes     PostgreSQL sizes (default "500000 1000000 2000000 5000000"; "" skips)
+#   --pg-sizes     PostgreSQL sizes (default "1000000 5000000"; "" skips)
 #   --sqlite-size  SQLite size (default 1000000; 0 skips)
 #   --reps         measurements per command (default 3)
 #   --out          results directory (default bench/out)
 #   --keep         keep the throwaway server and databases (printed DSNs) at exit
-#   --no-xlsx      skip the xlsx measurement
+#   --xlsx         also measure the xlsx report at the largest PostgreSQL size
 #   --reuse        reuse data sets already generated in --out / the server (skip generation
 #                  when the database already holds the appointments)
 #
@@ -38,14 +43,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-PG_SIZES="500000 1000000 2000000 5000000"
+PG_SIZES="1000000 5000000"
 SQLITE_SIZE=1000000
 REPS=3
 OUT="$ROOT/bench/out"
 KEEP=0
 REUSE=0
 QUICK=0
-XLSX=1
+XLSX=0
 YEAR=2025
 SEED=1
 while [ $# -gt 0 ]; do
@@ -57,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--out) OUT="$2"; shift ;;
 	--keep) KEEP=1 ;;
 	--reuse) REUSE=1 ;;
+	--xlsx) XLSX=1 ;;
 	--no-xlsx) XLSX=0 ;;
 	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -74,6 +80,7 @@ need go "https://go.dev/dl/"
 need psql "apt-get install postgresql-client (or postgresql)"
 need sqlite3 "apt-get install sqlite3"
 need /usr/bin/time "apt-get install time (GNU time, for peak RSS)"
+need jq "apt-get install jq (reads mipspi's JSON to check the peer)"
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -86,11 +93,15 @@ log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$LOG" >&2; }
 # --- build ------------------------------------------------------------------------
 BIN="$OUT/bin"
 mkdir -p "$BIN"
-log "building mipspi and visitsql"
+log "building mipspi"
 go build -o "$BIN/mipspi" ./cmd/mipspi
-go build -o "$BIN/visitsql" ./bench/visitsql
 MIPSPI="$BIN/mipspi"
-VISITSQL="$BIN/visitsql"
+# The UTC window Read uses: [from - 1 day, to + 2 days).
+LO=$((YEAR - 1))-12-31
+HI=$((YEAR + 1))-01-02
+floor_sql() { # TEMPLATE OUT
+	sed -e "s/@LO@/$LO/g" -e "s/@HI@/$HI/g" "$1" >"$2"
+}
 
 # --- PostgreSQL ---------------------------------------------------------------------
 PGDIR=""
@@ -208,14 +219,26 @@ bench_pg() { # N
 		generate postgres "$n" "$dsn"
 		psql "$dsn" -Xq -c "VACUUM ANALYZE" >>"$LOG" 2>&1
 	fi
-	sql=$("$VISITSQL" --db "$dsn" --from $YEAR-01-01 --to $YEAR-12-31)
-	echo "$sql" >"$OUT/visits-postgres.sql"
-	# Warm-up: one floor run so that both start with the same (hot) cache.
-	psql "$dsn" -Xq -c "\\copy ($sql) to /dev/null" >/dev/null
+	floor_sql bench/floor-postgres.sql "$OUT/floor-postgres.sql"
+	# The peer's figures must be mipspi's (and this is the warm-up of both).
+	# shellcheck disable=SC2046
+	$(report_cmd "$dsn" json) --out "$OUT/report-postgres-$n.json"
+	local holidays
+	holidays=$(jq -r '[.holidays_applied[].date] | join(",")' "$OUT/report-postgres-$n.json")
+	local peer=(psql "$dsn" -XAtq -F "$(printf '\t')" -v from=$YEAR-01-01 -v to=$YEAR-12-31 -v holidays="$holidays" -f bench/peer-postgres.sql)
+	jq -r '.entities[] | [.level, .tin, (.npi // ""), .denominator, .numerator] | @tsv' "$OUT/report-postgres-$n.json" | sort >"$OUT/entities-mipspi-$n.tsv"
+	"${peer[@]}" | sort >"$OUT/entities-peer-$n.tsv"
+	if ! diff "$OUT/entities-mipspi-$n.tsv" "$OUT/entities-peer-$n.tsv" >>"$LOG"; then
+		echo "bench/run.sh: the peer's figures differ from mipspi's at $n (see $LOG)" >&2
+		exit 1
+	fi
+	log "peer figures = mipspi figures at $n ($(wc -l <"$OUT/entities-peer-$n.tsv") entities)"
+	psql "$dsn" -Xq -f "$OUT/floor-postgres.sql" >/dev/null
 	for rep in $(seq 1 "$REPS"); do
 		# shellcheck disable=SC2046
 		measure postgres "$n" report "$rep" $(report_cmd "$dsn" json)
-		measure postgres "$n" floor "$rep" psql "$dsn" -Xq -c "\\copy ($sql) to /dev/null"
+		measure postgres "$n" floor "$rep" psql "$dsn" -Xq -f "$OUT/floor-postgres.sql"
+		measure postgres "$n" peer "$rep" "${peer[@]}"
 	done
 }
 
@@ -236,12 +259,13 @@ bench_sqlite() { # N
 	else
 		rm -f "$file" "$file-wal" "$file-shm"
 		generate sqlite "$n" "$dsn"
-		sqlite3 "$file" "ANALYZE" >>"$LOG" 2>&1
+		sqlite3 "$file" <bench/respell.sql >>"$LOG" 2>&1
+		sqlite3 "$file" "PRAGMA journal_mode = DELETE; ANALYZE" >>"$LOG" 2>&1
 	fi
-	sql=$("$VISITSQL" --db "$dsn" --from $YEAR-01-01 --to $YEAR-12-31)
-	echo "$sql" >"$OUT/visits-sqlite.sql"
-	printf '.output /dev/null\n%s;\n' "$sql" >"$OUT/floor-sqlite.sql"
+	floor_sql bench/floor-sqlite.sql "$OUT/floor-sqlite.sql"
 	sqlite3 "$file" <"$OUT/floor-sqlite.sql" >/dev/null
+	# shellcheck disable=SC2046
+	$(report_cmd "$dsn" json) --out "$OUT/report-sqlite-$n.json"
 	for rep in $(seq 1 "$REPS"); do
 		# shellcheck disable=SC2046
 		measure sqlite "$n" report "$rep" $(report_cmd "$dsn" json)
@@ -273,8 +297,8 @@ PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -X
 {
 	echo "Run $STARTED ($([ $QUICK = 1 ] && echo quick || echo full)), $REPS measurements per command, median shown."
 	echo
-	echo "| database | appointments | generate s | report s | floor s | ratio | report RSS MB | floor RSS MB | report CPU s | load |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| database | appointments | generate s | report s | floor s | report/floor | peer s | report/peer | report RSS MB | floor RSS MB | report CPU s | load |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	awk -F'\t' -v gen="$GEN_TIMES" '
 		BEGIN { while ((getline l < gen) > 0) { split(l, g, "\t"); gt[g[1] "/" g[2]] = g[5] } }
 		NR == 1 { next }
@@ -289,9 +313,11 @@ PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -X
 			for (i = 1; i <= m; i++) {
 				split(order[i], p, "/"); a = order[i] "/report"; f = order[i] "/floor"
 				if (!(a in n) || !(f in n)) continue
-				wa = med(w, a, n[a]); wf = med(w, f, n[f])
-				printf "| %s | %\047d | %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.2f |%s |\n", p[1], p[2], (order[i] in gt ? gt[order[i]] : "reused"),
-					wa, wf, (wf > 0 ? wa / wf : 0), med(r, a, n[a]) / 1024, med(r, f, n[f]) / 1024, med(c, a, n[a]), ld[a]
+				wa = med(w, a, n[a]); wf = med(w, f, n[f]); pe = order[i] "/peer"
+				wp = (pe in n) ? med(w, pe, n[pe]) : 0
+				printf "| %s | %\047d | %s | %.2f | %.2f | %.2f | %s | %s | %.0f | %.0f | %.2f |%s |\n", p[1], p[2], (order[i] in gt ? gt[order[i]] : "reused"),
+					wa, wf, (wf > 0 ? wa / wf : 0), (wp > 0 ? sprintf("%.2f", wp) : "n/a"), (wp > 0 ? sprintf("%.2f", wa / wp) : "n/a"),
+					med(r, a, n[a]) / 1024, med(r, f, n[f]) / 1024, med(c, a, n[a]), ld[a]
 			}
 			for (i = 1; i <= m; i++) {
 				x = order[i] "/xlsx"
@@ -314,9 +340,11 @@ PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -X
 	echo '```'
 	echo "mipspi db generate --db DSN --year $YEAR --clinicians N/5000 --patients 0.3*N --appointments N --seed $SEED"
 	echo "mipspi report --db DSN --from $YEAR-01-01 --to $YEAR-12-31 --as-of $((YEAR + 1))-03-31 --format json --quiet > /dev/null"
-	echo "psql DSN -Xq -c \"\\copy (\$(visitsql --db DSN --from $YEAR-01-01 --to $YEAR-12-31)) to /dev/null\""
-	echo "sqlite3 FILE < floor-sqlite.sql     # .output /dev/null, then the same SQL"
-	echo "mipspi report ... --format xlsx --quiet > /dev/null"
+	echo "sqlite3 FILE < bench/respell.sql    # SQLite only, once after generating"
+	echo "psql DSN -Xq -f floor-postgres.sql  # bench/floor-postgres.sql, window $LO..$HI"
+	echo "sqlite3 FILE < floor-sqlite.sql     # bench/floor-sqlite.sql, same window"
+	echo "psql DSN -XAtq -v from=$YEAR-01-01 -v to=$YEAR-12-31 -v holidays=… -f bench/peer-postgres.sql"
+	[ "$XLSX" = 1 ] && echo "mipspi report ... --format xlsx --quiet > /dev/null"
 	echo '```'
 } >"$OUT/results.md"
 cat "$OUT/results.md"

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,21 +51,12 @@ var sqliteRowsPerInsert = 1
 var sqliteCommitRows = 200000
 
 type bulkTable struct {
+	rel     *relation
 	name    string
 	cols    []string
 	vals    []any // len = rows × len(cols)
 	written int
 	inserts map[int]*sql.Stmt // SQLite: rows → INSERT prepared in the open transaction
-}
-
-var bulkColumns = [7][]string{
-	{"id", "tin", "name", "timezone"},
-	{"id", "npi", "first_name", "last_name", "mips_eligible"},
-	{"id", "mrn", "first_name", "last_name", "birth_date", "email"},
-	{"id", "patient_id", "office_id", "clinician_id", "scheduled_at", "status"},
-	{"id", "appointment_id", "signed_at", "locked_at"},
-	{"id", "patient_id", "sent_at", "recipient", "channel"},
-	{"id", "tin", "enabled_at", "disabled_at"},
 }
 
 // BulkWriter starts a bulk load. The relations must exist (Init).
@@ -73,8 +66,8 @@ func (s *Store) BulkWriter(ctx context.Context) (*BulkWriter, error) {
 
 func (s *Store) bulkWriter(ctx context.Context, oneTx bool) (*BulkWriter, error) {
 	w := &BulkWriter{s: s, ctx: ctx, oneTx: oneTx}
-	for i, name := range Relations {
-		w.tables[i] = &bulkTable{name: name, cols: bulkColumns[i], inserts: map[int]*sql.Stmt{}}
+	for i, rel := range relations {
+		w.tables[i] = &bulkTable{rel: rel, name: rel.name, cols: rel.names(), inserts: map[int]*sql.Stmt{}}
 	}
 	conn, err := s.db.DB.Conn(ctx)
 	if err != nil {
@@ -129,60 +122,50 @@ func (w *BulkWriter) release() {
 }
 
 // Office implements RowWriter.
-func (w *BulkWriter) Office(r OfficeRow) error {
-	return w.add(0, r.ID, r.TIN, r.Name, r.Timezone)
-}
+func (w *BulkWriter) Office(r OfficeRow) error { return w.add(&r) }
 
 // Clinician implements RowWriter.
-func (w *BulkWriter) Clinician(r ClinicianRow) error {
-	return w.add(1, r.ID, r.NPI, nullText(r.FirstName), nullText(r.LastName), w.boolean(r.MIPSEligible))
-}
+func (w *BulkWriter) Clinician(r ClinicianRow) error { return w.add(&r) }
 
 // Patient implements RowWriter.
-func (w *BulkWriter) Patient(r PatientRow) error {
-	var birth any
-	if r.BirthDate != "" {
-		if _, ok := parseDate(r.BirthDate); !ok {
-			return w.fail(&DataError{Relation: "patients", ID: fmt.Sprint(r.ID), Column: "birth_date",
-				Problem: "unparseable date " + quote(r.BirthDate)})
-		}
-		birth = r.BirthDate
-	}
-	return w.add(2, r.ID, nullText(r.MRN), nullText(r.FirstName), nullText(r.LastName), birth, nullText(r.Email))
-}
+func (w *BulkWriter) Patient(r PatientRow) error { return w.add(&r) }
 
 // Appointment implements RowWriter.
-func (w *BulkWriter) Appointment(r AppointmentRow) error {
-	return w.add(3, r.ID, r.PatientID, r.OfficeID, r.ClinicianID, w.instant(r.ScheduledAt), r.Status)
-}
+func (w *BulkWriter) Appointment(r AppointmentRow) error { return w.add(&r) }
 
 // Note implements RowWriter.
-func (w *BulkWriter) Note(r NoteRow) error {
-	return w.add(4, r.ID, r.AppointmentID, w.instant(r.SignedAt), w.instant(r.LockedAt))
-}
+func (w *BulkWriter) Note(r NoteRow) error { return w.add(&r) }
 
 // Invitation implements RowWriter.
-func (w *BulkWriter) Invitation(r InvitationRow) error {
-	rec, ch := r.Recipient, r.Channel
-	if rec == "" {
-		rec = "patient"
-	}
-	if ch == "" {
-		ch = "email"
-	}
-	return w.add(5, r.ID, r.PatientID, w.instant(r.SentAt), rec, ch)
-}
+func (w *BulkWriter) Invitation(r InvitationRow) error { return w.add(&r) }
 
 // APIWindow implements RowWriter.
-func (w *BulkWriter) APIWindow(r APIWindowRow) error {
-	return w.add(6, r.ID, r.TIN, w.instant(r.EnabledAt), w.instant(r.DisabledAt))
-}
+func (w *BulkWriter) APIWindow(r APIWindowRow) error { return w.add(&r) }
 
-func nullText(s string) any {
-	if s == "" {
-		return nil
+// value is column c of the model row v as the driver takes it: NULL (or the SPEC
+// default) for a zero nullzero value, dates checked, timestamps and booleans spelled
+// for the dialect.
+func (w *BulkWriter) value(rel *relation, c *column, v, id reflect.Value) (any, error) {
+	f := v.Field(c.index)
+	switch c.kind {
+	case kInt:
+		return f.Int(), nil
+	case kBool:
+		return w.boolean(f.Bool()), nil
+	case kInstant:
+		return w.instant(*f.Addr().Interface().(*time.Time)), nil
 	}
-	return s
+	s := f.String()
+	if s == "" && c.nullZero {
+		return c.def, nil // nil (NULL) without a default
+	}
+	if c.kind == kDate {
+		if _, ok := parseDate(s); !ok {
+			return nil, &DataError{Relation: rel.name, ID: strconv.FormatInt(id.Int(), 10), Column: c.name,
+				Problem: "unparseable date " + quote(s)}
+		}
+	}
+	return s, nil
 }
 
 // instant is a timestamp value for the dialect: NULL for the zero time, UTC RFC 3339
@@ -214,15 +197,33 @@ func (w *BulkWriter) fail(err error) error {
 	return err
 }
 
-func (w *BulkWriter) add(rel int, vals ...any) error {
+// add buffers the model row m (a pointer to one of the row types of rows.go).
+func (w *BulkWriter) add(m any) error {
 	if w.err != nil {
 		return w.err
 	}
 	if w.done {
 		return w.fail(errors.New("bulk load: writer already closed"))
 	}
-	t := w.tables[rel]
-	t.vals = append(t.vals, vals...)
+	v := reflect.ValueOf(m).Elem()
+	var t *bulkTable
+	for _, bt := range w.tables {
+		if bt.rel.typ == v.Type() {
+			t = bt
+		}
+	}
+	if t == nil {
+		panic("ehr: not a model of SPEC §3: " + v.Type().String())
+	}
+	id := v.Field(t.rel.pk.index)
+	for _, c := range t.rel.cols {
+		x, err := w.value(t.rel, c, v, id)
+		if err != nil {
+			t.vals = t.vals[:len(t.vals)/len(t.cols)*len(t.cols)] // drop the partial row
+			return w.fail(err)
+		}
+		t.vals = append(t.vals, x)
+	}
 	if len(t.vals) >= flushRows*len(t.cols) {
 		return w.flush(t)
 	}

@@ -91,19 +91,16 @@ func (c *colText) interned(t map[string]string) string {
 	return s
 }
 
-// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go). With julian set it
-// also takes a REAL Julian day number, which is how the SQLite query hands over the
-// minimum note times it computed with julianday() (never a stored value: stored REALs
-// are not timestamps).
+// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go). With epoch set
+// it takes what PostgreSQL's extract(epoch FROM …) hands over instead: seconds since
+// 1970 as numeric text (lib/pq passes the bytes through) or a float8 before
+// PostgreSQL 14 — cheaper to read than lib/pq's timestamp decoding (read.go, expr).
 type colTime struct {
-	t      time.Time
-	null   bool
-	bad    string
-	julian bool
+	t     time.Time
+	null  bool
+	bad   string
+	epoch bool
 }
-
-// unixEpochJD is the Julian day number of 1970-01-01T00:00Z.
-const unixEpochJD = 2440587.5
 
 func (c *colTime) Scan(src any) error {
 	c.t, c.null, c.bad = time.Time{}, false, ""
@@ -111,16 +108,19 @@ func (c *colTime) Scan(src any) error {
 	switch v := src.(type) {
 	case time.Time:
 		c.t, ok = v.UTC(), true
-	case float64:
-		if c.julian {
-			// SQLite keeps instants to the millisecond; a float64 day number near 2.46e6
-			// resolves ~50 µs, so rounding to the millisecond is exact.
-			c.t, ok = time.UnixMilli(int64(math.Round((v-unixEpochJD)*86400000))).UTC(), true
-		}
 	case []byte:
-		c.t, ok = parseInstant(v)
+		if c.epoch {
+			c.t, ok = parseEpoch(v)
+		} else {
+			c.t, ok = parseInstant(v)
+		}
 	case string:
 		c.t, ok = parseInstant(v)
+	case float64:
+		if c.epoch && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			sec := math.Floor(v)
+			c.t, ok = time.Unix(int64(sec), int64(math.Round((v-sec)*1e6))*1000).UTC(), true
+		}
 	case nil:
 		c.null, ok = true, true
 	}
@@ -130,10 +130,48 @@ func (c *colTime) Scan(src any) error {
 		// measure takes the zero time.Time for "no such instant" (a note never locked, a
 		// window never closed): a stored 0001-01-01T00:00:00Z would silently read as
 		// missing, so it is refused like any other unusable value (issue 7).
-		c.bad = "timestamp 0001-01-01T00:00:00Z cannot be told from a missing value"
+		c.bad = problemZeroInstant
 	}
 	return nil
 }
+
+// parseEpoch reads [-]SECONDS[.FRACTION], as PostgreSQL prints a numeric epoch.
+func parseEpoch(b []byte) (time.Time, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	var sec, nsec int64
+	i := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if sec > (math.MaxInt64-9)/10 {
+			return time.Time{}, false
+		}
+		sec = sec*10 + int64(b[i]-'0')
+	}
+	if i == 0 {
+		return time.Time{}, false
+	}
+	if i < len(b) {
+		if b[i] != '.' {
+			return time.Time{}, false
+		}
+		scale := int64(100000000)
+		for i++; i < len(b); i++ {
+			if b[i] < '0' || b[i] > '9' {
+				return time.Time{}, false
+			}
+			nsec += int64(b[i]-'0') * scale
+			scale /= 10
+		}
+	}
+	if neg {
+		sec, nsec = -sec, -nsec
+	}
+	return time.Unix(sec, nsec).UTC(), true
+}
+
+const problemZeroInstant = "timestamp 0001-01-01T00:00:00Z cannot be told from a missing value"
 
 // colDate is a DATE column (YYYY-MM-DD text in SQLite).
 type colDate struct {
@@ -211,3 +249,9 @@ func check(relation, id, column string, null bool, bad string, required bool) er
 	}
 	return nil
 }
+
+func (c *colInt) state() (bool, string)  { return c.null, c.bad }
+func (c *colText) state() (bool, string) { return c.null, "" }
+func (c *colTime) state() (bool, string) { return c.null, c.bad }
+func (c *colDate) state() (bool, string) { return c.null, c.bad }
+func (c *colBool) state() (bool, string) { return c.null, c.bad }

@@ -16,12 +16,6 @@ func SetReadTxHook(f func(ctx context.Context, tx *sql.Tx) error) (restore func(
 // ParseInstant exposes the timestamp text parser to the tests.
 func ParseInstant(s string) (time.Time, bool) { return parseInstant(s) }
 
-// SQLiteStrictInstant exposes the SQLite shape check of note times, with the glob it
-// binds as ?3.
-func SQLiteStrictInstant(col string) (string, string) {
-	return sqliteStrictInstant(col), sqliteInstantGlob
-}
-
 // SetSQLiteCommitRows changes how many rows a SQLite bulk load writes per transaction.
 func SetSQLiteCommitRows(n int) (restore func()) {
 	old := sqliteCommitRows

@@ -17,46 +17,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
-
-type colKind int
-
-const (
-	kInt colKind = iota
-	kText
-	kInstant
-	kDate
-	kBool
-)
-
-type fixtureCol struct {
-	name     string
-	kind     colKind
-	required bool
-}
-
-// fixtureCols follows bulkColumns (same order) with SPEC §3 nullability.
-var fixtureCols = [7][]fixtureCol{
-	{{"id", kInt, true}, {"tin", kText, true}, {"name", kText, true}, {"timezone", kText, true}},
-	{{"id", kInt, true}, {"npi", kText, true}, {"first_name", kText, false}, {"last_name", kText, false},
-		{"mips_eligible", kBool, false}},
-	{{"id", kInt, true}, {"mrn", kText, false}, {"first_name", kText, false}, {"last_name", kText, false},
-		{"birth_date", kDate, false}, {"email", kText, false}},
-	{{"id", kInt, true}, {"patient_id", kInt, true}, {"office_id", kInt, true}, {"clinician_id", kInt, true},
-		{"scheduled_at", kInstant, true}, {"status", kText, true}},
-	{{"id", kInt, true}, {"appointment_id", kInt, true}, {"signed_at", kInstant, false},
-		{"locked_at", kInstant, false}},
-	{{"id", kInt, true}, {"patient_id", kInt, true}, {"sent_at", kInstant, true},
-		{"recipient", kText, false}, {"channel", kText, false}},
-	{{"id", kInt, true}, {"tin", kText, true}, {"enabled_at", kInstant, true},
-		{"disabled_at", kInstant, false}},
-}
 
 // LoadYAML loads fixture YAML read from r (name is the file name for messages) in one
 // transaction: either every row is written or none.
@@ -81,40 +48,13 @@ func (s *Store) LoadYAML(ctx context.Context, name string, r io.Reader) error {
 	return nil
 }
 
-// fixtureRow is one parsed row: values in fixtureCols order (nil = NULL/absent).
+// fixtureRow is one parsed row: a model (a pointer to one of the row types of rows.go).
 type fixtureRow struct {
-	rel  int
-	line int
-	vals []any
+	model any
+	line  int
 }
 
-func (row fixtureRow) write(w RowWriter) error {
-	v := row.vals
-	i := func(k int) int64 { x, _ := v[k].(int64); return x }
-	t := func(k int) string { x, _ := v[k].(string); return x }
-	ts := func(k int) timeVal { x, _ := v[k].(timeVal); return x }
-	switch row.rel {
-	case 0:
-		return w.Office(OfficeRow{ID: i(0), TIN: t(1), Name: t(2), Timezone: t(3)})
-	case 1:
-		eligible := true // SPEC §3 DEFAULT TRUE
-		if b, ok := v[4].(bool); ok {
-			eligible = b
-		}
-		return w.Clinician(ClinicianRow{ID: i(0), NPI: t(1), FirstName: t(2), LastName: t(3), MIPSEligible: eligible})
-	case 2:
-		return w.Patient(PatientRow{ID: i(0), MRN: t(1), FirstName: t(2), LastName: t(3), BirthDate: t(4), Email: t(5)})
-	case 3:
-		return w.Appointment(AppointmentRow{ID: i(0), PatientID: i(1), OfficeID: i(2), ClinicianID: i(3),
-			ScheduledAt: ts(4).t, Status: t(5)})
-	case 4:
-		return w.Note(NoteRow{ID: i(0), AppointmentID: i(1), SignedAt: ts(2).t, LockedAt: ts(3).t})
-	case 5:
-		return w.Invitation(InvitationRow{ID: i(0), PatientID: i(1), SentAt: ts(2).t, Recipient: t(3), Channel: t(4)})
-	default:
-		return w.APIWindow(APIWindowRow{ID: i(0), TIN: t(1), EnabledAt: ts(2).t, DisabledAt: ts(3).t})
-	}
-}
+func (row fixtureRow) write(w RowWriter) error { return writeModel(w, row.model) }
 
 var yamlSyntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
@@ -143,8 +83,8 @@ func parseFixture(name string, r io.Reader) ([]fixtureRow, error) {
 	var out []fixtureRow
 	for k := 0; k+1 < len(top.Content); k += 2 {
 		key, list := top.Content[k], top.Content[k+1]
-		rel := indexOf(Relations, key.Value)
-		if rel < 0 {
+		rel := relationByName(key.Value)
+		if rel == nil {
 			return nil, fail(key, "unknown relation %q (want one of %s)", key.Value, strings.Join(Relations, ", "))
 		}
 		if isNull(list) {
@@ -155,11 +95,10 @@ func parseFixture(name string, r io.Reader) ([]fixtureRow, error) {
 		}
 		seen := map[int64]int{}
 		for idx, item := range list.Content {
-			row, err := parseRow(key.Value, rel, idx, item)
+			row, id, err := parseRow(rel, idx, item)
 			if err != nil {
 				return nil, fmt.Errorf("load %s: %w", name, err)
 			}
-			id := row.vals[0].(int64)
 			if first, dup := seen[id]; dup {
 				return nil, fail(item, "%s[%d] (id %d): duplicate id (first at line %d)", key.Value, idx, id, first)
 			}
@@ -170,20 +109,19 @@ func parseFixture(name string, r io.Reader) ([]fixtureRow, error) {
 	return out, nil
 }
 
-// timeVal wraps a parsed instant so a NULL (nil) and a value are told apart.
-type timeVal struct{ t time.Time }
-
-func parseRow(relName string, rel, idx int, item *yaml.Node) (fixtureRow, error) {
+// parseRow parses one row of rel into a new model; it returns the row's id too.
+func parseRow(rel *relation, idx int, item *yaml.Node) (fixtureRow, int64, error) {
+	relName := rel.name
 	where := fmt.Sprintf("%s[%d]", relName, idx)
 	if item.Kind != yaml.MappingNode {
-		return fixtureRow{}, fmt.Errorf("line %d: %s: want a mapping of column: value", item.Line, where)
+		return fixtureRow{}, 0, fmt.Errorf("line %d: %s: want a mapping of column: value", item.Line, where)
 	}
-	cols := fixtureCols[rel]
-	row := fixtureRow{rel: rel, line: item.Line, vals: make([]any, len(cols))}
-	set := make([]bool, len(cols))
+	m := reflect.New(rel.typ)
+	row := fixtureRow{model: m.Interface(), line: item.Line}
+	vals := map[*column]any{}
 	// The id first, so that later messages can name it.
 	for k := 0; k+1 < len(item.Content); k += 2 {
-		if item.Content[k].Value == "id" {
+		if item.Content[k].Value == rel.pk.name {
 			if n, err := strconv.ParseInt(item.Content[k+1].Value, 10, 64); err == nil && item.Content[k+1].Tag == "!!int" {
 				where = fmt.Sprintf("%s[%d] (id %d)", relName, idx, n)
 			}
@@ -191,44 +129,41 @@ func parseRow(relName string, rel, idx int, item *yaml.Node) (fixtureRow, error)
 	}
 	for k := 0; k+1 < len(item.Content); k += 2 {
 		key, val := item.Content[k], item.Content[k+1]
-		c := -1
-		for j, col := range cols {
-			if col.name == key.Value {
-				c = j
-			}
+		c, ok := rel.byName[key.Value]
+		if !ok {
+			return row, 0, fmt.Errorf("line %d: %s: unknown column %q (want %s)", key.Line, where, key.Value,
+				strings.Join(rel.names(), ", "))
 		}
-		if c < 0 {
-			names := make([]string, len(cols))
-			for j, col := range cols {
-				names[j] = col.name
-			}
-			return row, fmt.Errorf("line %d: %s: unknown column %q (want %s)", key.Line, where, key.Value,
-				strings.Join(names, ", "))
+		if _, dup := vals[c]; dup {
+			return row, 0, fmt.Errorf("line %d: %s: column %s given twice", key.Line, where, key.Value)
 		}
-		if set[c] {
-			return row, fmt.Errorf("line %d: %s: column %s given twice", key.Line, where, key.Value)
-		}
-		set[c] = true
-		v, err := fixtureValue(cols[c], val)
+		v, err := fixtureValue(c, val)
 		if err != nil {
-			return row, fmt.Errorf("line %d: %s column %s: %v", val.Line, where, key.Value, err)
+			return row, 0, fmt.Errorf("line %d: %s column %s: %v", val.Line, where, key.Value, err)
 		}
-		row.vals[c] = v
+		vals[c] = v
 	}
-	for j, col := range cols {
-		if col.required && row.vals[j] == nil {
-			return row, fmt.Errorf("line %d: %s column %s: required value missing", item.Line, where, col.name)
+	for _, c := range rel.cols {
+		v := vals[c]
+		if v == nil {
+			if c.required() {
+				return row, 0, fmt.Errorf("line %d: %s column %s: required value missing", item.Line, where, c.name)
+			}
+			v = c.def // absent or null: the SPEC default, or the zero value (NULL)
+		}
+		if v != nil {
+			m.Elem().FieldByIndex(c.field.Index).Set(reflect.ValueOf(v))
 		}
 	}
-	return row, nil
+	return row, m.Elem().FieldByIndex(rel.pk.field.Index).Int(), nil
 }
 
-func fixtureValue(col fixtureCol, n *yaml.Node) (any, error) {
+func fixtureValue(col *column, n *yaml.Node) (any, error) {
 	if n.Kind != yaml.ScalarNode {
 		return nil, fmt.Errorf("want a single value, got a %s", kindName(n.Kind))
 	}
 	if isNull(n) {
-		if col.required {
+		if col.required() {
 			return nil, errors.New(problemNull)
 		}
 		return nil, nil
@@ -245,7 +180,7 @@ func fixtureValue(col fixtureCol, n *yaml.Node) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("unparseable timestamp %s", quote(n.Value))
 		}
-		return timeVal{t}, nil
+		return t, nil
 	case kDate:
 		if _, ok := parseDate(n.Value); !ok {
 			return nil, fmt.Errorf("unparseable date %s (want YYYY-MM-DD)", quote(n.Value))
@@ -278,13 +213,4 @@ func kindName(k yaml.Kind) string {
 		return "alias"
 	}
 	return "value"
-}
-
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
 }

@@ -14,12 +14,13 @@ import (
 // e.g. 2025-03-03T15:00:00Z, 2025-03-03T10:00:00-05:00, 2025-03-03 15:00:00+00:00, and
 // the lower-case t and z RFC 3339 allows (read as PostgreSQL reads them). Nothing may
 // follow the zone: a space, a newline or trailing text makes the value unreadable, in
-// every column (sqliteStrictInstant holds the SQLite note aggregates to the same rule).
+// every column (the SQLite read parses every one of them here, visits.go).
 // Without a zone the text is UTC, as SQLite's own CURRENT_TIMESTAMP and datetime()
 // write it. Anything else (no seconds, "+00", offsets beyond ±14:59, dates alone, epoch
 // numbers, impossible dates such as 2025-02-30) is unparseable. These are exactly the spellings SQLite's
-// julianday() also understands once upper-cased, so the SQLite queries compare instants
-// with coalesce(julianday(column), julianday(upper(column))) (upper only for the rare
+// julianday() also understands once upper-cased. The period's rows are parsed here
+// (visits.go); the duplicate-id check of views without a key windows with
+// coalesce(julianday(column), julianday(upper(column))) (upper only for the rare
 // lower-case t, which julianday alone does not read).
 
 // formatInstant is the spelling mipspi writes into SQLite: UTC RFC 3339.
@@ -72,6 +73,8 @@ func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 		// -12:00..+14:00); accepting more here would let the SQLite query see NULL where
 		// this parser sees an instant: such a row escapes the window and sorts first (a
 		// later invitation taken for the earliest). FuzzParseTime holds the two together.
+		// The SQLite period scan's text bounds (visits.go) rely on it too: a local date
+		// is then never more than a day from the UTC one.
 		if !ok1 || !ok2 || oh > 14 || om > 59 {
 			return time.Time{}, false
 		}
@@ -84,22 +87,6 @@ func parseInstant[S ~string | ~[]byte](s S) (time.Time, bool) {
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
 	return t.Add(-time.Duration(offset) * time.Second), true
-}
-
-// sqliteStrictInstant is an SQLite predicate, true when the text of column col has
-// exactly the shape parseInstant accepts: the glob ?3 (sqliteInstantGlob) for the date
-// and time, then an optional fraction of 1 to 9 digits, then nothing, Z, z or ±HH:MM.
-// julianday() alone would also read trailing spaces or text after the zone.
-func sqliteStrictInstant(col string) string {
-	t := "CAST(" + col + " AS TEXT)"
-	zone := "(CASE WHEN substr(" + t + ", 20, 1) = '.' THEN ltrim(substr(" + t + ", 21), '0123456789') ELSE substr(" + t + ", 20) END)"
-	frac := "(length(" + t + ") - 19 - length" + zone + ")" // the '.' and its digits
-	// The common spellings (no fraction; no zone, Z or z) are settled by the first test.
-	// A NUL byte would end the text for length() and substr(): bytes and characters
-	// must agree (a timestamp is ASCII).
-	return "(" + t + " GLOB ?3 AND length(CAST(" + col + " AS BLOB)) = length(" + t + ") AND (substr(" + t + ", 20) IN ('', 'Z', 'z') OR (" +
-		"(" + zone + " IN ('', 'Z', 'z') OR " + zone + " GLOB '[+-][0-9][0-9]:[0-9][0-9]')" +
-		" AND (" + frac + " = 0 OR " + frac + " BETWEEN 2 AND 10))))"
 }
 
 // parseDate parses YYYY-MM-DD strictly (SPEC §3 dates).

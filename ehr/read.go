@@ -66,6 +66,13 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 	}
 	defer done()
 	r := &reader{s: s, ctx: ctx, cancel: cancel, tx: tx, st: &st}
+	if s.dialect == Postgres {
+		// The snapshot the period's other connections will share (visits.go); exported
+		// first, while the transaction is still plain.
+		if err := tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&r.snapshot); err != nil {
+			return st, fmt.Errorf("read %s: export the snapshot: %w", s, s.scrub(lostConnection(err)))
+		}
+	}
 	p, err := r.practice()
 	if err != nil {
 		return st, err
@@ -86,7 +93,10 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 			return st, err
 		}
 	}
-	if err := r.patients(p, lo, hi, sink); err != nil {
+	if err := r.epochColumns(); err != nil {
+		return st, r.fail("appointments", err)
+	}
+	if err := r.piped(p, lo, hi, sink); err != nil {
 		return st, err
 	}
 	return st, nil
@@ -134,6 +144,37 @@ type reader struct {
 	cancel context.CancelFunc
 	tx     *sql.Tx
 	st     *ReadStats
+	// snapshot is the exported snapshot of tx (PostgreSQL), once asked for.
+	snapshot string
+	// epoch: the PostgreSQL timestamptz columns (relation.column) read as
+	// extract(epoch FROM …) (colTime.epoch).
+	epoch map[string]bool
+}
+
+// epochColumns finds the period's timestamp columns that are timestamptz (tables or
+// views alike); anything else (a view's text, a timestamp without zone) is read as
+// it always was.
+func (r *reader) epochColumns() error {
+	r.epoch = map[string]bool{}
+	if r.s.dialect != Postgres {
+		return nil
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, a.attname FROM pg_attribute a
+		JOIN pg_class c ON c.oid = a.attrelid
+		WHERE a.attrelid IN (to_regclass('appointments'), to_regclass('clinical_notes'), to_regclass('portal_invitations'))
+		  AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'timestamptz'::regtype`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rel, col string
+		if err := rows.Scan(&rel, &col); err != nil {
+			return err
+		}
+		r.epoch[rel+"."+col] = true
+	}
+	return rows.Err()
 }
 
 func (r *reader) fail(what string, err error) error {
@@ -156,13 +197,31 @@ func lostConnection(err error) error {
 	return err
 }
 
-// tsExpr is how a timestamp column is selected: SQLite gets CAST(… AS TEXT) so that no
-// driver guesses at declared DATETIME columns of a view; instant.go parses the text.
-func (r *reader) tsExpr(col string) string {
-	if r.s.dialect == SQLite {
-		return "CAST(" + col + " AS TEXT)"
+// expr is how a column is selected: SQLite gets CAST(… AS TEXT) for timestamps and
+// dates so that no driver guesses at declared DATETIME columns of a view; instant.go
+// parses the text.
+func (r *reader) expr(alias string) func(c *column) string {
+	return func(c *column) string {
+		name := c.name
+		if alias != "" {
+			name = alias + "." + name
+		}
+		if r.s.dialect == SQLite && (c.kind == kInstant || c.kind == kDate) {
+			return "CAST(" + name + " AS TEXT)"
+		}
+		if r.epoch[c.rel+"."+c.name] {
+			return "extract(epoch FROM " + name + ")"
+		}
+		return name
 	}
-	return col
+}
+
+// query selects rel's columns (model order, through expr) with the SQL tail and scans
+// each row into dest, which names every column of the model.
+func (r *reader) query(rel *relation, dest map[string]any, tail string, args ...any) (*sql.Rows, []any, error) {
+	cols, scan := rel.selectList(dest, r.expr(""))
+	rows, err := r.tx.QueryContext(r.ctx, "SELECT "+cols+" FROM "+rel.name+" "+tail, args...)
+	return rows, scan, err
 }
 
 func (r *reader) practice() (measure.Practice, error) {
@@ -204,31 +263,27 @@ func (seen ids) add(rel string, id *colInt) error {
 }
 
 func (r *reader) offices() ([]measure.Office, error) {
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, tin, name, timezone FROM offices ORDER BY id`)
+	var id colInt
+	var tin, name, zone colText
+	rows, dest, err := r.query(relOffices, map[string]any{"id": &id, "tin": &tin, "name": &name, "timezone": &zone},
+		"ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []measure.Office
-	var id colInt
-	var tin, name, zone colText
 	seen := ids{}
 	zones := map[string]*time.Location{}
 	for rows.Next() {
-		if err := rows.Scan(&id, &tin, &name, &zone); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if err := seen.add("offices", &id); err != nil {
+		if err := seen.add(relOffices.name, &id); err != nil {
 			return nil, err
 		}
 		rid := rowID(&id)
-		for _, c := range []struct {
-			col string
-			v   *colText
-		}{{"tin", &tin}, {"name", &name}, {"timezone", &zone}} {
-			if err := check("offices", rid, c.col, c.v.null, "", true); err != nil {
-				return nil, err
-			}
+		if err := relOffices.checkRow(rid, dest); err != nil {
+			return nil, err
 		}
 		zn := zone.String()
 		loc, ok := zones[zn]
@@ -256,29 +311,25 @@ func loadZone(name string) (*time.Location, error) {
 }
 
 func (r *reader) clinicians() ([]measure.Clinician, error) {
-	rows, err := r.tx.QueryContext(r.ctx,
-		`SELECT id, npi, first_name, last_name, mips_eligible FROM clinicians ORDER BY id`)
+	var id colInt
+	var npi, first, last colText
+	var eligible colBool
+	rows, dest, err := r.query(relClinicians, map[string]any{"id": &id, "npi": &npi, "first_name": &first,
+		"last_name": &last, "mips_eligible": &eligible}, "ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []measure.Clinician
-	var id colInt
-	var npi, first, last colText
-	var eligible colBool
 	seen := ids{}
 	for rows.Next() {
-		if err := rows.Scan(&id, &npi, &first, &last, &eligible); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if err := seen.add("clinicians", &id); err != nil {
+		if err := seen.add(relClinicians.name, &id); err != nil {
 			return nil, err
 		}
-		rid := rowID(&id)
-		if err := check("clinicians", rid, "npi", npi.null, "", true); err != nil {
-			return nil, err
-		}
-		if err := check("clinicians", rid, "mips_eligible", eligible.null, eligible.bad, true); err != nil {
+		if err := relClinicians.checkRow(rowID(&id), dest); err != nil {
 			return nil, err
 		}
 		out = append(out, measure.Clinician{ID: id.v, NPI: npi.String(), FirstName: first.String(),
@@ -288,32 +339,26 @@ func (r *reader) clinicians() ([]measure.Clinician, error) {
 }
 
 func (r *reader) apiWindows() ([]measure.APIWindow, error) {
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, tin, `+r.tsExpr("enabled_at")+`, `+
-		r.tsExpr("disabled_at")+` FROM api_windows ORDER BY id`)
+	var id colInt
+	var tin colText
+	var enabled, disabled colTime
+	rows, dest, err := r.query(relAPIWindows, map[string]any{"id": &id, "tin": &tin, "enabled_at": &enabled,
+		"disabled_at": &disabled}, "ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []measure.APIWindow
-	var id colInt
-	var tin colText
-	var enabled, disabled colTime
 	seen := ids{}
 	for rows.Next() {
-		if err := rows.Scan(&id, &tin, &enabled, &disabled); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if err := seen.add("api_windows", &id); err != nil {
+		if err := seen.add(relAPIWindows.name, &id); err != nil {
 			return nil, err
 		}
 		rid := rowID(&id)
-		if err := check("api_windows", rid, "tin", tin.null, "", true); err != nil {
-			return nil, err
-		}
-		if err := check("api_windows", rid, "enabled_at", enabled.null, enabled.bad, true); err != nil {
-			return nil, err
-		}
-		if err := check("api_windows", rid, "disabled_at", disabled.null, disabled.bad, false); err != nil {
+		if err := relAPIWindows.checkRow(rid, dest); err != nil {
 			return nil, err
 		}
 		if !disabled.null && disabled.t.Before(enabled.t) {

@@ -4,64 +4,80 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 )
 
-// Relations are the seven relations of SPEC §3, in load order.
-var Relations = []string{
-	"offices", "clinicians", "patients", "appointments",
-	"clinical_notes", "portal_invitations", "api_windows",
+// The DDL comes from the models (rows.go) through bun's CREATE TABLE: SPEC §3's types
+// on PostgreSQL; in SQLite ids are INTEGER PRIMARY KEY (the rowid: integers only, never
+// NULL), timestamps and dates TEXT (see instant.go) and booleans INTEGER 0/1.
+
+// sqliteType is the SQLite column type for a model field's SPEC §3 type.
+func sqliteType(f *schema.Field) string {
+	switch strings.ToLower(f.UserSQLType) {
+	case "timestamptz", "date", "text":
+		return "TEXT"
+	case "boolean", "bigint", "integer":
+		return "INTEGER"
+	}
+	return f.UserSQLType
 }
 
-// The DDL is SPEC §3 verbatim, so that a reviewer can hold the two side by side. In
-// SQLite ids are INTEGER PRIMARY KEY (the rowid: integers only, never NULL), timestamps
-// and dates TEXT (see instant.go) and booleans INTEGER 0/1.
-var ddl = map[string][]string{
-	Postgres: {
-		`CREATE TABLE IF NOT EXISTS offices (id BIGINT PRIMARY KEY, tin TEXT NOT NULL,
-			name TEXT NOT NULL, timezone TEXT NOT NULL)`,
-		`CREATE TABLE IF NOT EXISTS clinicians (id BIGINT PRIMARY KEY, npi TEXT NOT NULL,
-			first_name TEXT, last_name TEXT, mips_eligible BOOLEAN NOT NULL DEFAULT TRUE)`,
-		`CREATE TABLE IF NOT EXISTS patients (id BIGINT PRIMARY KEY, mrn TEXT, first_name TEXT,
-			last_name TEXT, birth_date DATE, email TEXT)`,
-		`CREATE TABLE IF NOT EXISTS appointments (id BIGINT PRIMARY KEY, patient_id BIGINT NOT NULL,
-			office_id BIGINT NOT NULL, clinician_id BIGINT NOT NULL,
-			scheduled_at TIMESTAMPTZ NOT NULL, status TEXT NOT NULL)`,
-		`CREATE TABLE IF NOT EXISTS clinical_notes (id BIGINT PRIMARY KEY,
-			appointment_id BIGINT NOT NULL, signed_at TIMESTAMPTZ, locked_at TIMESTAMPTZ)`,
-		`CREATE TABLE IF NOT EXISTS portal_invitations (id BIGINT PRIMARY KEY,
-			patient_id BIGINT NOT NULL, sent_at TIMESTAMPTZ NOT NULL,
-			recipient TEXT NOT NULL DEFAULT 'patient', channel TEXT NOT NULL DEFAULT 'email')`,
-		`CREATE TABLE IF NOT EXISTS api_windows (id BIGINT PRIMARY KEY, tin TEXT NOT NULL,
-			enabled_at TIMESTAMPTZ NOT NULL, disabled_at TIMESTAMPTZ)`,
-	},
-	SQLite: {
-		`CREATE TABLE IF NOT EXISTS offices (id INTEGER PRIMARY KEY, tin TEXT NOT NULL,
-			name TEXT NOT NULL, timezone TEXT NOT NULL)`,
-		`CREATE TABLE IF NOT EXISTS clinicians (id INTEGER PRIMARY KEY, npi TEXT NOT NULL,
-			first_name TEXT, last_name TEXT, mips_eligible INTEGER NOT NULL DEFAULT 1)`,
-		`CREATE TABLE IF NOT EXISTS patients (id INTEGER PRIMARY KEY, mrn TEXT, first_name TEXT,
-			last_name TEXT, birth_date TEXT, email TEXT)`,
-		`CREATE TABLE IF NOT EXISTS appointments (id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL,
-			office_id INTEGER NOT NULL, clinician_id INTEGER NOT NULL,
-			scheduled_at TEXT NOT NULL, status TEXT NOT NULL)`,
-		`CREATE TABLE IF NOT EXISTS clinical_notes (id INTEGER PRIMARY KEY,
-			appointment_id INTEGER NOT NULL, signed_at TEXT, locked_at TEXT)`,
-		`CREATE TABLE IF NOT EXISTS portal_invitations (id INTEGER PRIMARY KEY,
-			patient_id INTEGER NOT NULL, sent_at TEXT NOT NULL,
-			recipient TEXT NOT NULL DEFAULT 'patient', channel TEXT NOT NULL DEFAULT 'email')`,
-		`CREATE TABLE IF NOT EXISTS api_windows (id INTEGER PRIMARY KEY, tin TEXT NOT NULL,
-			enabled_at TEXT NOT NULL, disabled_at TEXT)`,
-	},
+// sqliteDefault is a SPEC §3 default spelled for SQLite (booleans are 0/1).
+func sqliteDefault(f *schema.Field) string {
+	switch strings.ToUpper(f.SQLDefault) {
+	case "TRUE":
+		return "1"
+	case "FALSE":
+		return "0"
+	}
+	return f.SQLDefault
 }
 
-// indexes serve the read (Read): the period's appointments, notes by appointment,
-// invitations by patient. Same text on both dialects.
-var indexes = map[string]string{
-	"appointments":       `CREATE INDEX IF NOT EXISTS appointments_scheduled_at ON appointments (scheduled_at)`,
-	"clinical_notes":     `CREATE INDEX IF NOT EXISTS clinical_notes_appointment_id ON clinical_notes (appointment_id)`,
-	"portal_invitations": `CREATE INDEX IF NOT EXISTS portal_invitations_patient_id ON portal_invitations (patient_id)`,
+// index is an index that serves the read (Read) and the benchmark floor: the period's
+// appointments by time and by patient, notes by appointment, invitations by patient.
+type index struct {
+	name string
+	rel  *relation
+	cols []string
+}
+
+var indexes = []index{
+	{"appointments_scheduled_at", relAppointments, []string{"scheduled_at"}},
+	{"appointments_patient_id_scheduled_at", relAppointments, []string{"patient_id", "scheduled_at"}},
+	{"clinical_notes_appointment_id", relNotes, []string{"appointment_id"}},
+	{"portal_invitations_patient_id", relInvitations, []string{"patient_id"}},
+}
+
+// createTable creates rel (IF NOT EXISTS) and its indexes inside tx.
+func (s *Store) createTable(ctx context.Context, tx bun.Tx, rel *relation) error {
+	model := reflect.New(rel.typ).Interface()
+	if s.dialect == SQLite {
+		// The store's own copy of the model metadata: give it SQLite's types.
+		for _, f := range s.db.Dialect().Tables().Get(rel.typ).Fields {
+			f.CreateTableSQLType = sqliteType(f)
+			f.SQLDefault = sqliteDefault(f)
+		}
+	}
+	if _, err := tx.NewCreateTable().Model(model).IfNotExists().Exec(ctx); err != nil {
+		return fmt.Errorf("create %s: %w", rel.name, s.scrub(err))
+	}
+	for _, ix := range indexes {
+		if ix.rel != rel {
+			continue
+		}
+		for _, c := range ix.cols {
+			rel.col(c) // a column the model has
+		}
+		if _, err := tx.NewCreateIndex().Model(model).Index(ix.name).Column(ix.cols...).IfNotExists().Exec(ctx); err != nil {
+			return fmt.Errorf("index %s: %w", rel.name, s.scrub(err))
+		}
+	}
+	return nil
 }
 
 // Init creates the seven SPEC §3 relations as tables, for demos and tests (never on a
@@ -75,8 +91,8 @@ func (s *Store) Init(ctx context.Context, force bool) error {
 		return fmt.Errorf("init %s: %w", s, err)
 	}
 	spec := map[string]bool{}
-	for _, r := range Relations {
-		spec[r] = true
+	for _, r := range relations {
+		spec[r.name] = true
 	}
 	var foreign []string
 	for name, kind := range existing {
@@ -94,22 +110,17 @@ func (s *Store) Init(ctx context.Context, force bool) error {
 			"refusing to create the mipspi tables beside what looks like an EHR (force to override)",
 			s, len(foreign), strings.Join(shown, ", "))
 	}
-	tx, err := s.db.DB.BeginTx(ctx, nil)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("init %s: %w", s, s.scrub(err))
 	}
 	defer tx.Rollback()
-	for i, name := range Relations {
-		if kind, ok := existing[name]; ok && kind != "table" {
+	for _, rel := range relations {
+		if kind, ok := existing[rel.name]; ok && kind != "table" {
 			continue // a view (force): leave the mapping alone
 		}
-		if _, err := tx.ExecContext(ctx, ddl[s.dialect][i]); err != nil {
-			return fmt.Errorf("init %s: create %s: %w", s, name, s.scrub(err))
-		}
-		if ix, ok := indexes[name]; ok {
-			if _, err := tx.ExecContext(ctx, ix); err != nil {
-				return fmt.Errorf("init %s: index %s: %w", s, name, s.scrub(err))
-			}
+		if err := s.createTable(ctx, tx, rel); err != nil {
+			return fmt.Errorf("init %s: %w", s, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

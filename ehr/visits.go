@@ -1,214 +1,161 @@
 package ehr
 
-// The period's visits: one query for the whole period, the database aggregating notes
-// per appointment and picking each patient's first invitation, rows streamed in patient
-// order and grouped into PatientRecords.
+// The period's visits (issue 12): the database does what it is fast at — plain scans
+// in index order — and Go the rest. Three cursors, each in patient order, are merged
+// here:
+//
+//	appointments ⟕ clinical_notes   the period's appointments with their notes (one row
+//	                                per note), by patient_id
+//	patients                        by id, each patient sent once (not once per visit)
+//	portal_invitations              by patient_id
+//
+// Go computes the earliest signed and locked note times (R4), the first invitation
+// (R5: earliest sent_at, then lowest id) and the order of each patient's visits
+// (instant, id). On PostgreSQL the three run on three connections in one exported
+// snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT, as pg_dump -j does), each
+// read-only and repeatable read, so that the server works on them at once and the
+// report is still one consistent view. On SQLite they share the one read transaction.
+//
+// SQLite keeps timestamps as TEXT in several spellings (SPEC §3), so there is no
+// julianday() and no GLOB on the period's rows: the query keeps the rows whose text
+// starts with a date within a day of the UTC window (a local date is never more than
+// 15 hours from the UTC one), and Go parses every timestamp with the one parser
+// (instant.go) and keeps the appointments whose instant lies in the window. Text that
+// does not have the shape of a timestamp is always read — the GLOB runs only on rows
+// outside the window — so that it is reported, never dropped.
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/mipspi/mipspi/measure"
 )
 
 var driverBadConn = driver.ErrBadConn
 
-// sqliteInstantGlob is the shape of every accepted timestamp text (instant.go). In
-// SQLite, julianday() alone would also take "now", bare dates or Julian day numbers.
-const sqliteInstantGlob = `[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][Tt ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]*`
+// sqliteShapeGlob is the start every accepted timestamp text has (instant.go).
+const sqliteShapeGlob = `[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][Tt ]*`
 
-// visitsSQL: columns, in order: appointment (6), patient (6), notes summary (5),
-// first invitation (4). ORDER BY patient, instant, id.
-var visitsSQL = map[string]string{
-	// PostgreSQL compares TIMESTAMPTZ natively. Rows with a NULL scheduled_at are kept so
-	// that they are reported, not dropped by the window. The window is repeated rather
-	// than put in a CTE: a materialised CTE hides the statistics, and the planner then
-	// misestimated by 400x and JIT-compiled (measured: 1.15 s vs 0.59 s server time for
-	// 200k appointments). Appointment ids are unique here (checkUnique runs first), so
-	// the join of notes to appointments does not multiply them.
-	Postgres: `
-SELECT a.id, a.patient_id, a.office_id, a.clinician_id, a.scheduled_at, a.status,
-  p.id, p.mrn, p.first_name, p.last_name, p.birth_date, p.email,
-  coalesce(n.cnt, 0), n.first_signed, n.first_locked, NULL::bigint, NULL::bigint,
-  i.id, i.sent_at, i.recipient, i.channel
-FROM appointments a
-LEFT JOIN patients p ON p.id = a.patient_id
-LEFT JOIN (
-  SELECT cn.appointment_id, count(*) AS cnt, min(cn.signed_at) AS first_signed, min(cn.locked_at) AS first_locked
-  FROM clinical_notes cn
-  JOIN appointments a2 ON a2.id = cn.appointment_id
-  WHERE (a2.scheduled_at >= $1 AND a2.scheduled_at < $2) OR a2.scheduled_at IS NULL
-  GROUP BY cn.appointment_id
-) n ON n.appointment_id = a.id
-LEFT JOIN (
-  SELECT DISTINCT ON (pi.patient_id) pi.patient_id, pi.id, pi.sent_at, pi.recipient, pi.channel
-  FROM portal_invitations pi
-  WHERE pi.patient_id IN (SELECT a3.patient_id FROM appointments a3
-                          WHERE (a3.scheduled_at >= $1 AND a3.scheduled_at < $2) OR a3.scheduled_at IS NULL)
-  ORDER BY pi.patient_id, pi.sent_at NULLS FIRST, pi.id
-) i ON i.patient_id = a.patient_id
+// visitsSQL is the appointments ⟕ notes scan with its arguments; its last column
+// is the number of notes the row stands for.
+//
+// SQLite: one row per note (or one for an appointment without notes), each note's
+// times parsed here. PostgreSQL: one row per appointment, its notes summed up by a
+// LATERAL aggregate (count, earliest signed_at and locked_at: timestamptz needs no
+// parsing), in the order of the index appointments(patient_id, scheduled_at) — a plan
+// that streams from the first row (the floor's own), so that the server and Go work
+// at once; a hash join and a sort of every row came out cheaper for the planner but
+// sent nothing until the sort was done.
+func (r *reader) visitsSQL(a, n map[string]any, count *colInt, lo, hi time.Time) (string, []any, []any) {
+	acols, adest := relAppointments.selectList(a, r.expr("a"))
+	ncols, ndest := relNotes.selectList(n, r.expr("n"))
+	dest := append(append(adest, ndest...), count)
+	if r.s.dialect == Postgres {
+		// Rows with a NULL scheduled_at are kept so that they are reported.
+		q := `SELECT ` + acols + `, ` + ncols + `, n.cnt
+FROM appointments a LEFT JOIN LATERAL (
+  SELECT count(*) AS cnt, NULL::bigint AS id, NULL::bigint AS appointment_id,
+    min(x.signed_at) AS signed_at, min(x.locked_at) AS locked_at
+  FROM clinical_notes x WHERE x.appointment_id = a.id) n ON true
 WHERE (a.scheduled_at >= $1 AND a.scheduled_at < $2) OR a.scheduled_at IS NULL
-ORDER BY a.patient_id, a.scheduled_at, a.id`,
-
-	// SQLite keeps timestamps as TEXT in several spellings (instant.go): every
-	// comparison, minimum and ordering goes through julianday(), which reads them all as
-	// instants. Text it cannot read gives NULL: such appointments are kept (and then
-	// reported), and notes with one are flagged (bad_signed/bad_locked), so nothing is
-	// dropped silently. Minimum note times come back as Julian day numbers (REAL).
-	// The first invitation (R5: the earliest sent_at, then the lowest id; NULL or
-	// unreadable first, to be reported) is found by index per row — IS, so that a NULL
-	// id is still read and reported rather than never matched: a window-function
-	// subquery joined on patient_id was scanned once per row by SQLite 3.40 (the
-	// sqlite3 shell of Debian 12: 150 s for 100k appointments, against 0.6 s this way).
-	SQLite: `
-WITH a AS (
-  SELECT id, patient_id, office_id, clinician_id, scheduled_at, status, coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) AS jd
-  FROM appointments
-  WHERE (coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) >= julianday(?1) AND coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) < julianday(?2))
-     OR coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) IS NULL
-),
-n AS (
-  SELECT appointment_id, count(*) AS cnt,
-    min(coalesce(julianday(signed_at), julianday(upper(signed_at)))) AS first_signed,
-    min(coalesce(julianday(locked_at), julianday(upper(locked_at)))) AS first_locked,
-    min(CASE WHEN signed_at IS NOT NULL AND (coalesce(julianday(signed_at), julianday(upper(signed_at))) IS NULL OR NOT ` + sqliteStrictInstant("signed_at") + `)
-        THEN id END) AS bad_signed,
-    min(CASE WHEN locked_at IS NOT NULL AND (coalesce(julianday(locked_at), julianday(upper(locked_at))) IS NULL OR NOT ` + sqliteStrictInstant("locked_at") + `)
-        THEN id END) AS bad_locked
-  FROM clinical_notes
-  WHERE appointment_id IN (SELECT id FROM a)
-  GROUP BY appointment_id
-)
-SELECT a.id, a.patient_id, a.office_id, a.clinician_id, CAST(a.scheduled_at AS TEXT), a.status,
-  p.id, p.mrn, p.first_name, p.last_name, CAST(p.birth_date AS TEXT), p.email,
-  coalesce(n.cnt, 0), n.first_signed, n.first_locked, n.bad_signed, n.bad_locked,
-  i.id, CAST(i.sent_at AS TEXT), i.recipient, i.channel
-FROM a
-LEFT JOIN patients p ON p.id = a.patient_id
-LEFT JOIN n ON n.appointment_id = a.id
-LEFT JOIN portal_invitations i ON i.patient_id = a.patient_id AND i.id IS (
-  SELECT pi.id FROM portal_invitations pi WHERE pi.patient_id = a.patient_id
-  ORDER BY coalesce(julianday(pi.sent_at), julianday(upper(pi.sent_at))), pi.id LIMIT 1)
-ORDER BY a.patient_id, a.jd, a.id`,
+ORDER BY a.patient_id, a.scheduled_at`
+		return q, []any{lo, hi}, dest
+	}
+	tlo, thi := sqliteTextBounds(lo, hi)
+	q := `SELECT ` + acols + `, ` + ncols + `, CASE WHEN n.appointment_id IS NULL THEN 0 ELSE 1 END
+FROM appointments a LEFT JOIN clinical_notes n ON n.appointment_id = a.id
+WHERE (a.scheduled_at >= ?1 AND a.scheduled_at < ?2) OR a.scheduled_at IS NULL OR NOT (a.scheduled_at GLOB ?3)
+ORDER BY a.patient_id`
+	return q, []any{tlo, thi, sqliteShapeGlob}, dest
 }
 
-// VisitsSQL returns the period query Read issues and its arguments, for the benchmark
-// floor (psql \copy, the sqlite3 shell) and tools.
-func (s *Store) VisitsSQL(from, to time.Time) (string, []any) {
-	return visitsSQL[s.dialect], s.windowArgs(from, to, true)
+// sqliteTextBounds are the date texts that bracket every spelling of an instant in
+// [lo, hi): one day wider on each side than the UTC dates.
+func sqliteTextBounds(lo, hi time.Time) (string, string) {
+	return lo.AddDate(0, 0, -1).Format(time.DateOnly), hi.AddDate(0, 0, 1).Format(time.DateOnly)
 }
 
-func (s *Store) windowArgs(lo, hi time.Time, glob bool) []any {
+func (s *Store) windowArgs(lo, hi time.Time) []any {
 	if s.dialect == Postgres {
 		return []any{lo, hi}
 	}
-	args := []any{formatInstant(lo), formatInstant(hi)}
-	if glob {
-		args = append(args, sqliteInstantGlob)
+	return []any{formatInstant(lo), formatInstant(hi)}
+}
+
+// cursor is one of the merged scans.
+type cursor struct {
+	rows *sql.Rows
+	dest []any
+	ok   bool // a row is scanned and not yet consumed
+	done bool
+	err  error
+}
+
+func (c *cursor) next() bool {
+	if c.done {
+		return false
 	}
-	return args
-}
-
-// visitRow is the scan target of one row of visitsSQL.
-type visitRow struct {
-	id, patientID, officeID, clinicianID colInt
-	scheduledAt                          colTime
-	status                               colText
-
-	pID                   colInt
-	mrn, first, last      colText
-	birth                 colDate
-	email                 colText
-	noteCount             colInt
-	firstSigned           colTime
-	firstLocked           colTime
-	badSigned, badLocked  colInt
-	invID                 colInt
-	invSent               colTime
-	invRecipient, invChan colText
-}
-
-func (v *visitRow) dest() []any {
-	return []any{&v.id, &v.patientID, &v.officeID, &v.clinicianID, &v.scheduledAt, &v.status,
-		&v.pID, &v.mrn, &v.first, &v.last, &v.birth, &v.email,
-		&v.noteCount, &v.firstSigned, &v.firstLocked, &v.badSigned, &v.badLocked,
-		&v.invID, &v.invSent, &v.invRecipient, &v.invChan}
-}
-
-// appointment validates the appointment columns of the row (SPEC §3 NOT NULLs) and the
-// ids it points at.
-func (v *visitRow) appointment(offices, clinicians map[int64]bool) error {
-	const rel = "appointments"
-	if err := check(rel, "", "id", v.id.null, v.id.bad, true); err != nil {
-		return err
+	if !c.rows.Next() {
+		c.done, c.ok = true, false
+		c.err = c.rows.Err()
+		return false
 	}
-	id := rowID(&v.id)
-	for _, c := range []struct {
-		col string
-		v   *colInt
-	}{{"patient_id", &v.patientID}, {"office_id", &v.officeID}, {"clinician_id", &v.clinicianID}} {
-		if err := check(rel, id, c.col, c.v.null, c.v.bad, true); err != nil {
-			return err
+	if err := c.rows.Scan(c.dest...); err != nil {
+		c.done, c.ok, c.err = true, false, err
+		return false
+	}
+	c.ok = true
+	return true
+}
+
+// pending is a visit of the current patient under construction.
+type pending struct {
+	v measure.Visit
+}
+
+// querier is a transaction the cursors run in.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// snapshotTx opens another read-only, repeatable-read transaction on its own
+// PostgreSQL connection that sees exactly the snapshot of the read's transaction.
+func (r *reader) snapshotTx() (*sql.Tx, error) {
+	tx, err := r.s.db.DB.BeginTx(r.ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	// The id is the server's own (hex digits and dashes); SET takes no parameters.
+	if _, err := tx.ExecContext(r.ctx, `SET TRANSACTION SNAPSHOT `+pqQuote(r.snapshot)); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
+func pqQuote(s string) string {
+	out := []byte{'\''}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' {
+			out = append(out, '\'')
 		}
+		out = append(out, s[i])
 	}
-	if err := check(rel, id, "scheduled_at", v.scheduledAt.null, v.scheduledAt.bad, true); err != nil {
-		return err
-	}
-	if err := check(rel, id, "status", v.status.null, "", true); err != nil {
-		return err
-	}
-	if v.pID.null {
-		return &DataError{Relation: rel, ID: id, Column: "patient_id",
-			Problem: fmt.Sprintf("patient %d not found in patients", v.patientID.v)}
-	}
-	if !offices[v.officeID.v] {
-		return &DataError{Relation: rel, ID: id, Column: "office_id",
-			Problem: fmt.Sprintf("office %d not found in offices", v.officeID.v)}
-	}
-	if !clinicians[v.clinicianID.v] {
-		return &DataError{Relation: rel, ID: id, Column: "clinician_id",
-			Problem: fmt.Sprintf("clinician %d not found in clinicians", v.clinicianID.v)}
-	}
-	return nil
+	return string(append(out, '\''))
 }
 
-// patient fills rec's patient and first invitation from the row.
-func (v *visitRow) patient(rec *measure.PatientRecord, inv *measure.Invitation, intern map[string]string) error {
-	id := rowID(&v.pID)
-	if err := check("patients", id, "birth_date", v.birth.null, v.birth.bad, false); err != nil {
-		return err
-	}
-	rec.Patient = measure.Patient{ID: v.pID.v, MRN: v.mrn.String(), FirstName: v.first.String(),
-		LastName: v.last.String(), BirthDate: v.birth.d, HasBirthDate: !v.birth.null, Email: v.email.String()}
-	rec.FirstInvitation = nil
-	if v.invID.null && v.invSent.null && v.invRecipient.null && v.invChan.null {
-		return nil // never invited (or the invitation's id is NULL: checked below)
-	}
-	const rel = "portal_invitations"
-	if err := check(rel, "", "id", v.invID.null, v.invID.bad, true); err != nil {
-		return err
-	}
-	iid := rowID(&v.invID)
-	if err := check(rel, iid, "sent_at", v.invSent.null, v.invSent.bad, true); err != nil {
-		return err
-	}
-	if err := check(rel, iid, "recipient", v.invRecipient.null, "", true); err != nil {
-		return err
-	}
-	if err := check(rel, iid, "channel", v.invChan.null, "", true); err != nil {
-		return err
-	}
-	*inv = measure.Invitation{ID: v.invID.v, SentAt: v.invSent.t,
-		Recipient: v.invRecipient.interned(intern), Channel: v.invChan.interned(intern)}
-	rec.FirstInvitation = inv
-	return nil
-}
-
-// patients runs the period query and streams PatientRecords to sink.
+// patients runs the period's scans and streams PatientRecords to sink.
 func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err error) {
 	offices := make(map[int64]bool, len(p.Offices))
 	for _, o := range p.Offices {
@@ -218,110 +165,288 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 	for _, c := range p.Clinicians {
 		clinicians[c.ID] = true
 	}
-	rows, err := r.tx.QueryContext(r.ctx, visitsSQL[r.s.dialect], r.s.windowArgs(lo, hi, true)...)
-	if err != nil {
-		return r.fail("appointments", err)
-	}
+	var (
+		ap struct {
+			id, patientID, officeID, clinicianID colInt
+			scheduledAt                          colTime
+			status                               colText
+		}
+		nt struct {
+			id, appointmentID  colInt
+			signedAt, lockedAt colTime
+			count              colInt
+		}
+		pt struct {
+			id               colInt
+			mrn, first, last colText
+			birth            colDate
+			email            colText
+		}
+		iv struct {
+			id, patientID      colInt
+			sentAt             colTime
+			recipient, channel colText
+		}
+	)
+	ap.scheduledAt.epoch = r.epoch["appointments.scheduled_at"]
+	nt.signedAt.epoch = r.epoch["clinical_notes.signed_at"]
+	nt.lockedAt.epoch = r.epoch["clinical_notes.locked_at"]
+	iv.sentAt.epoch = r.epoch["portal_invitations.sent_at"]
+	q, qargs, adest := r.visitsSQL(
+		map[string]any{"id": &ap.id, "patient_id": &ap.patientID, "office_id": &ap.officeID,
+			"clinician_id": &ap.clinicianID, "scheduled_at": &ap.scheduledAt, "status": &ap.status},
+		map[string]any{"id": &nt.id, "appointment_id": &nt.appointmentID, "signed_at": &nt.signedAt,
+			"locked_at": &nt.lockedAt}, &nt.count, lo, hi)
+	apDest := adest[:len(relAppointments.cols)]
+	var cursors []*cursor
+	var extra []*sql.Tx
 	defer func() {
 		if err != nil {
-			r.cancel() // stop the server before Close, which would drain the rest
+			r.cancel() // stop the servers before Close, which would drain the rest
 		}
-		rows.Close()
+		for _, c := range cursors {
+			c.rows.Close()
+		}
+		for _, tx := range extra {
+			tx.Rollback()
+		}
 	}()
+	// PostgreSQL: the other two transactions are opened before any scan starts.
+	if r.s.dialect == Postgres {
+		for range 2 {
+			tx, err := r.snapshotTx()
+			if err != nil {
+				return r.failPeriod(err)
+			}
+			extra = append(extra, tx)
+		}
+	}
+	open := func(q string, dest []any, args ...any) (*cursor, error) {
+		var in querier = r.tx
+		if len(cursors) > 0 && len(extra) >= len(cursors) {
+			in = extra[len(cursors)-1]
+		}
+		rows, err := in.QueryContext(r.ctx, q, args...)
+		if err != nil {
+			return nil, r.failPeriod(err)
+		}
+		c := &cursor{rows: rows, dest: dest}
+		cursors = append(cursors, c)
+		return c, nil
+	}
+	ac, err := open(q, adest, qargs...)
+	if err != nil {
+		return err
+	}
+	pcols, pdest := relPatients.selectList(map[string]any{"id": &pt.id, "mrn": &pt.mrn, "first_name": &pt.first,
+		"last_name": &pt.last, "birth_date": &pt.birth, "email": &pt.email}, r.expr(""))
+	pc, err := open(`SELECT `+pcols+` FROM patients ORDER BY id`, pdest)
+	if err != nil {
+		return err
+	}
+	icols, idest := relInvitations.selectList(map[string]any{"id": &iv.id, "patient_id": &iv.patientID,
+		"sent_at": &iv.sentAt, "recipient": &iv.recipient, "channel": &iv.channel}, r.expr(""))
+	ic, err := open(`SELECT `+icols+` FROM portal_invitations ORDER BY patient_id`, idest)
+	if err != nil {
+		return err
+	}
 
 	var (
-		v       = visitRow{firstSigned: colTime{julian: true}, firstLocked: colTime{julian: true}}
-		dest    = v.dest()
 		rec     measure.PatientRecord
 		inv     measure.Invitation
 		intern  = map[string]string{}
-		have    bool
-		lastApp int64
+		cur     int64 // patient of the pending visits
+		have    bool  // cur is set
+		visits  []pending
+		missing bool // cur is not in patients
 	)
-	flush := func() error {
-		if err := sink.Patient(&rec); err != nil {
-			return fmt.Errorf("read %s: %w", r.s, err)
-		}
-		r.st.Patients++
-		return nil
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return r.fail("appointments", err)
-		}
-		if err := v.appointment(offices, clinicians); err != nil {
-			return err
-		}
-		if !have || v.patientID.v != rec.Patient.ID {
-			if have {
-				if v.patientID.v < rec.Patient.ID {
-					return fmt.Errorf("read appointments from %s: rows not in patient order (patient %d after %d)",
-						r.s, v.patientID.v, rec.Patient.ID)
+	// patient finds pid in the patients scan and fills rec.Patient; false if missing.
+	patient := func(pid int64) (bool, error) {
+		for {
+			if !pc.ok && !pc.next() {
+				if pc.err != nil {
+					return false, r.failPeriod(pc.err)
 				}
-				if err := flush(); err != nil {
-					return err
-				}
+				return false, nil
 			}
-			if err := v.patient(&rec, &inv, intern); err != nil {
+			if pt.id.null || pt.id.bad != "" || pt.id.v < pid {
+				pc.ok = false
+				continue
+			}
+			if pt.id.v > pid {
+				return false, nil
+			}
+			pc.ok = false
+			if err := relPatients.checkRow(rowID(&pt.id), pdest); err != nil {
+				return false, err
+			}
+			rec.Patient = measure.Patient{ID: pt.id.v, MRN: pt.mrn.String(), FirstName: pt.first.String(),
+				LastName: pt.last.String(), BirthDate: pt.birth.d, HasBirthDate: !pt.birth.null, Email: pt.email.String()}
+			return true, nil
+		}
+	}
+	// invitation finds pid's earliest invitation (R5: earliest sent_at, then lowest id).
+	// Every invitation of the patient is checked; the first one's columns too.
+	invitation := func(pid int64) error {
+		rec.FirstInvitation = nil
+		for {
+			if !ic.ok && !ic.next() {
+				if ic.err != nil {
+					return r.failPeriod(ic.err)
+				}
+				return nil
+			}
+			if iv.patientID.null || iv.patientID.bad != "" || iv.patientID.v < pid {
+				ic.ok = false
+				continue
+			}
+			if iv.patientID.v > pid {
+				return nil
+			}
+			ic.ok = false
+			if err := check(relInvitations.name, "", "id", iv.id.null, iv.id.bad, true); err != nil {
 				return err
 			}
-			if rec.FirstInvitation != nil {
-				r.st.Invitations++
+			iid := rowID(&iv.id)
+			if err := check(relInvitations.name, iid, "sent_at", iv.sentAt.null, iv.sentAt.bad, true); err != nil {
+				return err
 			}
-			rec.Visits = rec.Visits[:0]
-			have = true
-		} else if v.id.v == lastApp {
-			return &DataError{Relation: "appointments", ID: rowID(&v.id), Column: "id",
-				Problem: "read twice: duplicate id in appointments, or its patient_id matches several patients"}
+			if f := rec.FirstInvitation; f != nil &&
+				(iv.sentAt.t.After(f.SentAt) || iv.sentAt.t.Equal(f.SentAt) && iv.id.v >= f.ID) {
+				continue
+			}
+			if err := relInvitations.checkRow(iid, idest); err != nil {
+				return err
+			}
+			inv = measure.Invitation{ID: iv.id.v, SentAt: iv.sentAt.t,
+				Recipient: iv.recipient.interned(intern), Channel: iv.channel.interned(intern)}
+			rec.FirstInvitation = &inv
 		}
-		lastApp = v.id.v
-		if err := v.notes(r); err != nil {
+	}
+	flush := func() error {
+		if len(visits) == 0 {
+			return nil
+		}
+		sort.Slice(visits, func(i, j int) bool {
+			a, b := &visits[i].v, &visits[j].v
+			if !a.ScheduledAt.Equal(b.ScheduledAt) {
+				return a.ScheduledAt.Before(b.ScheduledAt)
+			}
+			return a.ID < b.ID
+		})
+		if err := invitation(cur); err != nil {
 			return err
 		}
-		rec.Visits = append(rec.Visits, measure.Visit{
-			ID: v.id.v, OfficeID: v.officeID.v, ClinicianID: v.clinicianID.v,
-			ScheduledAt: v.scheduledAt.t, Status: v.status.interned(intern),
-			Notes: measure.Notes{Count: int(v.noteCount.v), FirstSigned: v.firstSigned.t, FirstLocked: v.firstLocked.t},
-		})
-		r.st.Appointments++
-		r.st.Notes += int(v.noteCount.v)
+		rec.Visits = rec.Visits[:0]
+		for i := range visits {
+			rec.Visits = append(rec.Visits, visits[i].v)
+		}
+		visits = visits[:0]
+		return sink.Patient(&rec) // piped: counted where the Sink takes it
 	}
-	if err := rows.Err(); err != nil {
-		return r.fail("appointments", err)
+	for ac.next() {
+		// An appointment whose instant is readable and outside the window is not read
+		// (SQLite's text bounds are a day wider than the window).
+		if !ap.scheduledAt.null && ap.scheduledAt.bad == "" &&
+			(ap.scheduledAt.t.Before(lo) || !ap.scheduledAt.t.Before(hi)) {
+			continue
+		}
+		aid := rowID(&ap.id)
+		if err := relAppointments.checkRow(aid, apDest); err != nil {
+			return err
+		}
+		pid := ap.patientID.v
+		if !have || pid != cur {
+			if have && pid < cur {
+				return fmt.Errorf("read appointments from %s: rows not in patient order (patient %d after %d)",
+					r.s, pid, cur)
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+			ok, err := patient(pid)
+			if err != nil {
+				return err
+			}
+			cur, have, missing = pid, true, !ok
+		}
+		switch {
+		case missing:
+			return &DataError{Relation: relAppointments.name, ID: aid, Column: "patient_id",
+				Problem: fmt.Sprintf("patient %d not found in patients", pid)}
+		case !offices[ap.officeID.v]:
+			return &DataError{Relation: relAppointments.name, ID: aid, Column: "office_id",
+				Problem: fmt.Sprintf("office %d not found in offices", ap.officeID.v)}
+		case !clinicians[ap.clinicianID.v]:
+			return &DataError{Relation: relAppointments.name, ID: aid, Column: "clinician_id",
+				Problem: fmt.Sprintf("clinician %d not found in clinicians", ap.clinicianID.v)}
+		}
+		// The visit: the last one again (its next note) or a new one.
+		var pv *pending
+		if k := len(visits); k > 0 && visits[k-1].v.ID == ap.id.v {
+			pv = &visits[k-1]
+		} else {
+			for i := range visits {
+				if visits[i].v.ID == ap.id.v {
+					pv = &visits[i]
+				}
+			}
+		}
+		if pv == nil {
+			visits = append(visits, pending{v: measure.Visit{ID: ap.id.v, OfficeID: ap.officeID.v,
+				ClinicianID: ap.clinicianID.v, ScheduledAt: ap.scheduledAt.t, Status: ap.status.interned(intern)}})
+			pv = &visits[len(visits)-1]
+		}
+		if nt.count.v == 0 {
+			continue // no note
+		}
+		if err := note(&pv.v.Notes, int(nt.count.v), aid, rowID(&nt.id), &nt.signedAt, &nt.lockedAt); err != nil {
+			return err
+		}
 	}
-	if have {
-		return flush()
+	if ac.err != nil {
+		return r.failPeriod(ac.err)
 	}
-	return nil
+	return flush()
 }
 
-// notes checks the row's note summary. On SQLite a note whose signed_at/locked_at is
-// not a timestamp is flagged by the query; its text is fetched for the message.
-func (v *visitRow) notes(r *reader) error {
+// failPeriod is a failure of one of the period's scans. They are one read, as when
+// it was one query, so that the messages stay the same: named after appointments, and
+// a connection that ended mid-row (lib/pq: EOF or a reset on one connection, "bad
+// connection" on another) is a lost connection whichever scan noticed it first.
+func (r *reader) failPeriod(err error) error {
+	var netErr *net.OpError
+	var pqErr *pq.Error
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr) ||
+		// 57P01..57P03: the server is shutting down or starting up.
+		errors.As(err, &pqErr) && strings.HasPrefix(string(pqErr.Code), "57P") {
+		err = driverBadConn
+	}
+	return r.fail("appointments", err)
+}
+
+// note adds count notes of appointment aid (one, or PostgreSQL's summary of them all)
+// to its summary (R4: the earliest times).
+func note(n *measure.Notes, count int, aid, nid string, signed, locked *colTime) error {
 	for _, c := range []struct {
 		col string
-		bad *colInt
-		ts  *colTime
-	}{{"signed_at", &v.badSigned, &v.firstSigned}, {"locked_at", &v.badLocked, &v.firstLocked}} {
-		if !c.bad.null {
-			id := rowID(c.bad)
-			var raw colText
-			err := r.tx.QueryRowContext(r.ctx, `SELECT CAST(`+c.col+` AS TEXT) FROM clinical_notes WHERE id = ?1`,
-				c.bad.v).Scan(&raw)
-			problem := "unparseable timestamp"
-			if err == nil {
-				problem += " " + quote(raw.String())
-			}
-			return &DataError{Relation: "clinical_notes", ID: id, Column: c.col, Problem: problem}
+		t   *colTime
+		min *time.Time
+	}{{"signed_at", signed, &n.FirstSigned}, {"locked_at", locked, &n.FirstLocked}} {
+		if c.t.bad == problemZeroInstant {
+			// Worded as before, when the database summed up the notes and only the
+			// appointment was known: the same row keeps the same message.
+			return &DataError{Relation: relNotes.name, Column: c.col,
+				Problem: c.t.bad + " (note of appointment " + aid + ")"}
 		}
-		if c.ts.bad != "" { // cannot happen with the queries above; kept as a guard
-			return &DataError{Relation: "clinical_notes", Column: c.col,
-				Problem: c.ts.bad + " (note of appointment " + rowID(&v.id) + ")"}
+		if err := check(relNotes.name, nid, c.col, c.t.null, c.t.bad, false); err != nil {
+			return err
+		}
+		if !c.t.null && (c.min.IsZero() || c.t.t.Before(*c.min)) {
+			*c.min = c.t.t
 		}
 	}
-	if v.noteCount.bad != "" {
-		return &DataError{Relation: "clinical_notes", Column: "appointment_id", Problem: v.noteCount.bad}
-	}
+	n.Count += count
 	return nil
 }
 
@@ -368,7 +493,7 @@ func (r *reader) checkUnique(rel string, lo, hi time.Time) error {
 	}
 	var id colInt
 	var n int64
-	err := r.tx.QueryRowContext(r.ctx, q, r.s.windowArgs(lo, hi, false)...).Scan(&id, &n)
+	err := r.tx.QueryRowContext(r.ctx, q, r.s.windowArgs(lo, hi)...).Scan(&id, &n)
 	switch {
 	case err == nil:
 		return &DataError{Relation: rel, ID: rowID(&id), Column: "id",

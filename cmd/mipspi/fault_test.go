@@ -169,8 +169,10 @@ func (p *faultProxy) relay(dst, src net.Conn, fromClient bool) {
 				}
 			} else if p.sent.Load() && p.afterRows != nil && p.streamed.Add(int64(n)) >= p.streamBytes {
 				p.after.Do(func() {
-					p.afterRows()
+					// Marked before the action: the client may see its effect (a dropped
+					// connection) and exit before a server stop returns.
 					p.fired.Store(true)
+					p.afterRows()
 				})
 			}
 			if _, werr := dst.Write(chunk); werr != nil {
