@@ -42,7 +42,7 @@ type Options struct {
 // Source is one report that went into the result, for the output's list of sources.
 type Source struct {
 	File     string
-	Source   *Fingerprint
+	Source   *measure.Fingerprint
 	AsOf     time.Time
 	Version  string
 	Entities int

@@ -18,33 +18,33 @@ import (
 )
 
 type jsonReport struct {
-	MeasureID        string          `json:"measure_id"`
-	PerformanceYear  int             `json:"performance_year"`
-	PerformanceStart string          `json:"performance_start"`
-	PerformanceEnd   string          `json:"performance_end"`
-	AsOf             string          `json:"as_of"`
-	AsOfLocal        []jsonLocalAsOf `json:"as_of_local,omitempty"` // the as-of in each office zone (issue 17)
-	Policy           string          `json:"policy"`
-	Release          string          `json:"release"`
-	NumeratorActions string          `json:"numerator_actions"`
-	SeenStatuses     []string        `json:"seen_statuses"`
-	Holidays         string          `json:"holidays"`
-	HolidaysApplied  []jsonHoliday   `json:"holidays_applied"`
-	Closures         []string        `json:"closures"`
-	TINFilter        string          `json:"tin_filter,omitempty"`
-	NPIFilter        string          `json:"npi_filter,omitempty"`
-	Version          string          `json:"version,omitempty"`
-	Source           *Fingerprint    `json:"source,omitempty"`           // SPEC §7
-	PseudonymKeyID   string          `json:"pseudonym_key_id,omitempty"` // SPEC §7
-	Combined         *jsonCombined   `json:"combined,omitempty"`         // SPEC §7
-	Entities         []jsonEntity    `json:"entities"`
-	Issues           []jsonIssue     `json:"issues"`
-	Findings         []jsonFinding   `json:"findings"`
-	Statuses         []jsonStatus    `json:"statuses"`
-	Counts           jsonCounts      `json:"counts"`
-	Trend            []jsonTrendRow  `json:"trend,omitempty"` // trend.go (issue 17)
-	Patients         []jsonPatient   `json:"patients,omitempty"`
-	APIEvidence      *jsonEvidence   `json:"api_evidence,omitempty"`
+	MeasureID        string               `json:"measure_id"`
+	PerformanceYear  int                  `json:"performance_year"`
+	PerformanceStart string               `json:"performance_start"`
+	PerformanceEnd   string               `json:"performance_end"`
+	AsOf             string               `json:"as_of"`
+	AsOfLocal        []jsonLocalAsOf      `json:"as_of_local,omitempty"` // the as-of in each office zone (issue 17)
+	Policy           string               `json:"policy"`
+	Release          string               `json:"release"`
+	NumeratorActions string               `json:"numerator_actions"`
+	SeenStatuses     []string             `json:"seen_statuses"`
+	Holidays         string               `json:"holidays"`
+	HolidaysApplied  []jsonHoliday        `json:"holidays_applied"`
+	Closures         []string             `json:"closures"`
+	TINFilter        string               `json:"tin_filter,omitempty"`
+	NPIFilter        string               `json:"npi_filter,omitempty"`
+	Version          string               `json:"version,omitempty"`
+	Source           *measure.Fingerprint `json:"source,omitempty"`           // SPEC §7
+	PseudonymKeyID   string               `json:"pseudonym_key_id,omitempty"` // SPEC §7
+	Combined         *jsonCombined        `json:"combined,omitempty"`         // SPEC §7
+	Entities         []jsonEntity         `json:"entities"`
+	Issues           []jsonIssue          `json:"issues"`
+	Findings         []jsonFinding        `json:"findings"`
+	Statuses         []jsonStatus         `json:"statuses"`
+	Counts           jsonCounts           `json:"counts"`
+	Trend            []jsonTrendRow       `json:"trend,omitempty"` // trend.go (issue 17)
+	Patients         []jsonPatient        `json:"patients,omitempty"`
+	APIEvidence      *jsonEvidence        `json:"api_evidence,omitempty"`
 }
 
 // jsonLocalAsOf is the as-of instant as the offices of one zone read it: its local
@@ -206,11 +206,11 @@ type jsonCombined struct {
 }
 
 type jsonCombinedSource struct {
-	File     string       `json:"file"`
-	Source   *Fingerprint `json:"source,omitempty"`
-	AsOf     string       `json:"as_of"`
-	Version  string       `json:"version,omitempty"`
-	Entities int          `json:"entities"`
+	File     string               `json:"file"`
+	Source   *measure.Fingerprint `json:"source,omitempty"`
+	AsOf     string               `json:"as_of"`
+	Version  string               `json:"version,omitempty"`
+	Entities int                  `json:"entities"`
 }
 
 func combinedJSON(c *Combined) *jsonCombined {
