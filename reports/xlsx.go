@@ -428,7 +428,7 @@ func (wb *workbook) summary() error {
 	if err := wb.setRow(sh, 4, wb.bold("Policy"), string(c.Policy)); err != nil {
 		return err
 	}
-	pi := "not estimated: the configuration has no registry block (CEHRT ID and the other PI answers)"
+	pi := strings.TrimPrefix(notEstimated, "PI category: ") + " " + notEstimatedFix // said once, not per row
 	if wb.o.Registry != nil {
 		pi = "estimated per entity in the last columns; why an estimate is 0 and which figures rest on unverified facts: Run sheet"
 	}
@@ -947,17 +947,17 @@ func (wb *workbook) runCategory(section func(string, ...string) error, line func
 		return nil
 	}
 	hs := headlines(wb.r, wb.o)
-	if err := section("Why the PI category would score 0", "Code", "Message"); err != nil {
+	if err := section("Why the PI category would score 0", "Code", "Message", "Entities"); err != nil {
 		return err
 	}
-	rs := reasonsOnce(hs)
+	rs := zeroReasons(hs, htmlNameWidth)
 	if len(rs) == 0 {
 		if err := line("none: no gate fails"); err != nil {
 			return err
 		}
 	}
 	for _, z := range rs {
-		if err := line(z.Code, z.Message); err != nil {
+		if err := line(z.Code, z.Message, z.Affects(len(hs))); err != nil {
 			return err
 		}
 	}
