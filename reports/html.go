@@ -77,7 +77,7 @@ type htmlPage struct {
 	Weight       string // the category's weight, for the column heading
 	ZeroReasons  []htmlReason
 	Unverified   []string
-	Evidence    *htmlEvidence // the patient API evidence (SPEC §6), nil without --evidence
+	Evidence     *htmlEvidence // the patient API evidence (SPEC §6), nil without --evidence
 }
 
 type htmlReason struct {
