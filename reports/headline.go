@@ -93,8 +93,9 @@ func gain(x float64) string {
 	return "+" + points(x)
 }
 
-// row words h for the headline table; max caps data strings.
-func (h headline) row(max int) hlRow {
+// row words h for the headline table; max caps data strings, practice the practice
+// name (a TIN's offices' names joined, shown in full in the figures below).
+func (h headline) row(max, practice int) hlRow {
 	e, f := h.Entity, h.PEA
 	r := hlRow{Level: string(e.Level), TIN: terminal(e.TIN, max), NPI: terminal(e.NPI, max),
 		Rate:    fmt.Sprintf("%s (%d/%d)", pct(e.Rate), e.Numerator, e.Denominator),
@@ -108,7 +109,7 @@ func (h headline) row(max int) hlRow {
 	case measure.Group:
 		r.Name = "(group)"
 		if e.PracticeName != "" {
-			r.Name = terminal(e.PracticeName, 2*max) + " (group)"
+			r.Name = terminal(e.PracticeName, practice) + " (group)"
 		}
 	case measure.APMEntity:
 		r.TIN, r.Name = "all TINs", "APM Entity "+terminal(e.Clinician, max)
@@ -255,14 +256,14 @@ func tableHeadline(e *errWriter, r *measure.Result, o Options) {
 	e.printf("\n")
 	var b bytes.Buffer // aligned, then each line's padding trimmed
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	head := "  TIN\tPRACTICE OR CLINICIAN\tNPI\tPEA RATE\tPEA POINTS\tBEST REACHABLE = POINTS\tPENDING CAN WIN\t+1% RATE WINS"
+	head := "  TIN\tPRACTICE OR CLINICIAN\tNPI\tPEA RATE\tPEA POINTS\tBEST REACHABLE\tPENDING CAN WIN\t+1% RATE WINS"
 	if o.Registry != nil {
 		head += "\tPI CATEGORY OF 100 (WEIGHTED AT " + categoryWeight(hs) + ")"
 	}
 	fmt.Fprintln(tw, head)
 	unverified := false
 	for _, h := range hs {
-		x := h.row(nameWidth)
+		x := h.row(nameWidth, nameWidth-8) // "… (group)" as wide as a clinician's name
 		line := fmt.Sprintf("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", x.TIN, x.Name, x.NPI, x.Rate, x.Points, x.Best, x.Pending, x.Next)
 		if o.Registry != nil {
 			if x.Unverified {

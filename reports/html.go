@@ -295,7 +295,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 	p.Title = fmt.Sprintf("%s %s to %s", p.MeasureID, p.Start, p.End)
 	hs := headlineOrder(headlines(r, o))
 	for _, h := range hs {
-		p.Headlines = append(p.Headlines, h.row(htmlNameWidth))
+		p.Headlines = append(p.Headlines, h.row(htmlNameWidth, 2*htmlNameWidth))
 	}
 	if len(hs) > 0 && o.Registry == nil {
 		p.NotEstimated = notEstimated + " " + notEstimatedFix
