@@ -42,7 +42,7 @@ type Options struct {
 // Source is one report that went into the result, for the output's list of sources.
 type Source struct {
 	File     string
-	Source   *Fingerprint
+	Source   *measure.Fingerprint
 	AsOf     time.Time
 	Version  string
 	Entities int
@@ -92,6 +92,7 @@ type Combiner struct {
 	keyID     string
 	patients  map[entityKey]map[string]uint8 // MatchPatients
 	lastAsOf  time.Time
+	zones     []string // every report's office zones, for showing the as-of locally
 	unnamed   []string // files without a source fingerprint
 }
 
@@ -153,6 +154,8 @@ func (c *Combiner) Add(file string, rep *Report) error {
 	if rep.AsOf.After(c.lastAsOf) {
 		c.lastAsOf = rep.AsOf
 	}
+	c.zones = union(c.zones, rep.Zones)
+	slices.Sort(c.zones)
 	c.federal = c.federal && rep.Holidays != "none"
 	for _, d := range rep.Closures {
 		c.closures[d] = true
@@ -246,7 +249,7 @@ func (c *Combiner) Result() (*Combined, error) {
 	slices.Sort(cfg.Closures)
 	r := &measure.Result{
 		MeasureID: f.MeasureID, Config: cfg, PerformanceYear: f.PerformanceYear,
-		Counts: c.counts, Calendar: calendar.New(cfg.FederalHolidays, cfg.Closures),
+		Counts: c.counts, Calendar: calendar.New(cfg.FederalHolidays, cfg.Closures), Zones: c.zones,
 	}
 	keys := make([]entityKey, 0, len(c.ents))
 	for k := range c.ents {

@@ -103,7 +103,7 @@ func TestMatchFollowsPolicy(t *testing.T) {
 			for i, p := range []pat{tc.a, tc.b} {
 				rep := matchReport(tc.policy, "111111111", "1234567893", "anon-0123456789abcdef", p.in, p.pending)
 				rep.Digest[0] = byte(i)
-				rep.Source = &Fingerprint{Dialect: "sqlite", Host: "h", Database: string(rune('a' + i))}
+				rep.Source = &measure.Fingerprint{Dialect: "sqlite", Host: "h", Database: string(rune('a' + i))}
 				if err := c.Add("r"+string(rune('a'+i)), rep); err != nil {
 					t.Fatal(err)
 				}

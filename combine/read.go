@@ -18,32 +18,13 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// Fingerprint is a report's source database as the report names it (never a password).
-type Fingerprint struct {
-	Dialect  string `json:"dialect"`
-	Host     string `json:"host"`
-	Port     string `json:"port"`
-	Database string `json:"database"`
-}
-
-// String is the fingerprint on one line.
-func (f Fingerprint) String() string {
-	s := f.Dialect + "://" + f.Host
-	if f.Port != "" {
-		s += ":" + f.Port
-	}
-	if f.Database != "" && f.Database[0] != '/' {
-		s += "/"
-	}
-	return s + f.Database
-}
-
 // Report is what combining needs of one JSON report.
 type Report struct {
 	MeasureID        string
 	PerformanceYear  int
 	Start, End       calendar.Date
 	AsOf             time.Time
+	Zones            []string // the office zones of as_of_local (issue 17); nil in older reports
 	Policy           measure.Policy
 	Release          measure.Release
 	NumeratorActions measure.NumeratorActions
@@ -53,8 +34,8 @@ type Report struct {
 	TINFilter        string
 	NPIFilter        string
 	Version          string
-	Source           *Fingerprint // nil in reports written before SPEC §7
-	PseudonymKeyID   string       // "" when the report was not pseudonymised
+	Source           *measure.Fingerprint // nil in reports written before SPEC §7
+	PseudonymKeyID   string               // "" when the report was not pseudonymised
 	Entities         []measure.EntityResult
 	Counts           measure.Counts
 	Statuses         []measure.StatusCount
@@ -170,6 +151,15 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 			err = dec.Decode(&end)
 		case "as_of":
 			err = dec.Decode(&asOf)
+		case "as_of_local":
+			var zs []struct {
+				Zone string `json:"zone"`
+			}
+			if err = dec.Decode(&zs); err == nil {
+				for _, z := range zs {
+					rep.Zones = append(rep.Zones, z.Zone)
+				}
+			}
 		case "policy":
 			err = dec.Decode(&policy)
 		case "release":
@@ -189,7 +179,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 		case "version":
 			err = dec.Decode(&rep.Version)
 		case "source":
-			rep.Source = &Fingerprint{}
+			rep.Source = &measure.Fingerprint{}
 			err = dec.Decode(rep.Source)
 		case "pseudonym_key_id":
 			err = dec.Decode(&rep.PseudonymKeyID)

@@ -115,7 +115,11 @@ func FuzzPostgresDSNSecret(f *testing.F) {
 		if shape%4 == 2 {
 			return // typed as the user name, it is a user name
 		}
-		if got := d.Scrub(errors.New("x " + pw + " y")).Error(); strings.Contains(got, pw) {
+		// Scrub writes its mask "xxxxx" where the password stood; a password made of x's
+		// (the fuzzer found "xxxx") matches the mask itself, so the mask is taken out
+		// before looking for what is left of the password.
+		got := d.Scrub(errors.New("x " + pw + " y")).Error()
+		if !strings.Contains(pw, "\x00") && strings.Contains(strings.ReplaceAll(got, "xxxxx", "\x00"), pw) {
 			t.Fatalf("Scrub keeps the password: %q", got)
 		}
 		template := strings.ReplaceAll(dsn, pw, "") + " localhost 5432"

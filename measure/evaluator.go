@@ -289,8 +289,8 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 			e.visitRows(rec, v, o, ci, vd, emailState == 1)
 		}
 		e.patAcc(ind, date).add(vd)
-		e.patAcc(grp, date).add(vd)                                                        // R2: the group sees every visit under the TIN
-		e.trend.visit(e.counts.Patients, ind, grp, date, vd.State == Timely, e.cfg.Policy) // trend.go
+		e.patAcc(grp, date).add(vd)                                                                                // R2: the group sees every visit under the TIN
+		e.trend.visit(e.counts.Patients, ind, grp, date, vd.State == Timely, e.cfg.Policy, o.zone.loc, o.asOfDate) // trend.go
 	}
 
 	e.flushPatient(rec)
@@ -300,6 +300,30 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 		e.rememberName(p) // still a candidate for later duplicates
 	}
 	return nil
+}
+
+// asOfDates is the as-of instant's local date in the offices' zones (R1 counts visits
+// up to it), as people read it: "2025-07-16", or "2025-07-16 or 2025-07-17 (by the
+// office's time zone)" when the zones disagree.
+func (e *Evaluator) asOfDates() string {
+	var ds []calendar.Date
+	for _, o := range e.offices {
+		if !slices.Contains(ds, o.asOfDate) {
+			ds = append(ds, o.asOfDate)
+		}
+	}
+	slices.Sort(ds)
+	switch len(ds) {
+	case 0:
+		return calendar.LocalDate(e.cfg.AsOf, time.UTC).String()
+	case 1:
+		return ds[0].String()
+	}
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, " or ") + " (by the office's time zone)"
 }
 
 // visitRows stores R10's rows for a seen visit of a reported individual entity: one
@@ -440,6 +464,7 @@ func (e *Evaluator) Result() *Result {
 
 	namePractices(r.Entities, e.names)
 	r.Trend = e.trend.result(e.cfg, slots)
+	r.Zones = e.trend.zonesOf(slots)
 
 	// Issues: stream order, then data-quality rows about TINs and clinicians, sorted.
 	var dq []Issue
@@ -533,7 +558,7 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 		out = append(out, Finding{
 			Code: VisitAfterAsOf, Severity: SeverityWarning, Count: n,
 			Message: fmt.Sprintf("%d appointments with a seen status fall on a later date than the as-of date %s; they are not counted yet",
-				n, e.cfg.AsOf.UTC().Format(time.RFC3339)),
+				n, e.asOfDates()),
 		})
 	}
 	out = append(out, e.dangling...)

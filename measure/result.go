@@ -205,6 +205,11 @@ type Result struct {
 	// Trend is each entity's period-to-date rate at the end of each month up to the
 	// as-of date (trend.go); nil for results made by hand.
 	Trend *Trend
+	// Zones are the IANA names of the time zones of the offices where the reported
+	// entities have counted visits, sorted: the zones in which people read the report's
+	// dates (the as-of instant is shown as a local time in each). Nil for results made
+	// by hand.
+	Zones []string
 
 	issues  issueStore   // the issue rows (store.go): read them through AllIssues
 	mapping func(*Issue) // applied to each row as it is read (Mapped)

@@ -12,19 +12,38 @@ package measure
 // about the evaluation changes.
 
 import (
+	"slices"
 	"time"
 
 	"github.com/mipspi/mipspi/calendar"
 )
 
 // Trend is the period-to-date rate of every entity at each cutoff.
+//
+// Dates are local: an entity's last point is as of the as-of instant's local date in
+// its offices' zone (R1 counts a visit by that same date, so the last point is the
+// entity's figures). When the practice's offices span zones whose as-of dates fall in
+// different months, entities whose as-of date is earlier have fewer points.
 type Trend struct {
-	// Cutoffs are the local dates each point is "as of": the last day of each month
-	// of the period up to the month of the as-of date, the last one being the as-of
-	// date itself (or the period's end, when the as-of date is later).
+	// Cutoffs are the dates of the points, shared by all entities: the last day of each
+	// month of the period up to the month of the latest entity's as-of date, the last
+	// one being that as-of date itself (or the period's end, when it is later).
 	Cutoffs []calendar.Date
-	// Points[i][k] is Result.Entities[i] as of Cutoffs[k].
+	// Points[i][k] is Result.Entities[i] as of Cutoffs[k], except its last point, which
+	// is as of AsOf[i] (see Date). len(Points[i]) <= len(Cutoffs).
 	Points [][]TrendPoint
+	// AsOf[i] is Result.Entities[i]'s last cutoff: the as-of instant's local date in
+	// the zone of the offices where it has counted visits (the latest, when they span
+	// zones), no later than the period's end.
+	AsOf []calendar.Date
+}
+
+// Date is the local date Points[i][k] is as of.
+func (t *Trend) Date(i, k int) calendar.Date {
+	if k == len(t.Points[i])-1 && i < len(t.AsOf) {
+		return t.AsOf[i]
+	}
+	return t.Cutoffs[k]
 }
 
 // TrendPoint is one entity's period-to-date figures at one cutoff.
@@ -45,16 +64,19 @@ type trendPat struct {
 
 // trendAcc accumulates the trend.
 type trendAcc struct {
-	patient int        // the patient whose visits are in pats
-	pats    []trendPat // the current patient's entities
-	den     [][12]int  // per slot: patients whose first visit is in month m
-	num     [][12]int  // per slot: change of the numerator at month m (every-visit: +1 at first, -1 at failed)
+	patient int                // the patient whose visits are in pats
+	pats    []trendPat         // the current patient's entities
+	den     [][12]int          // per slot: patients whose first visit is in month m
+	asOf    []calendar.Date    // per slot: the latest as-of local date of its counted visits' offices
+	zones   [][]*time.Location // per slot: the zones of its counted visits' offices
+	num     [][12]int          // per slot: change of the numerator at month m (every-visit: +1 at first, -1 at failed)
 }
 
 // visit records one counted visit of patient (a number that changes between patients)
-// in the individual and group slots, with its local date and whether it is timely.
-// Visits of one patient come in chronological order.
-func (t *trendAcc) visit(patient int, ind, grp int32, d calendar.Date, timely bool, policy Policy) {
+// in the individual and group slots, with its local date, whether it is timely, and
+// its office's zone and as-of local date (R1). Visits of one patient come in
+// chronological order.
+func (t *trendAcc) visit(patient int, ind, grp int32, d calendar.Date, timely bool, policy Policy, zone *time.Location, asOf calendar.Date) {
 	if patient != t.patient {
 		t.flush(policy)
 		t.patient = patient
@@ -62,6 +84,7 @@ func (t *trendAcc) visit(patient int, ind, grp int32, d calendar.Date, timely bo
 	_, mo, _ := d.Civil()
 	m := int8(mo - 1)
 	for _, slot := range [2]int32{ind, grp} {
+		t.office(slot, zone, asOf)
 		p := t.pat(slot, m)
 		if !timely && p.failed == noMonth {
 			p.failed = m
@@ -69,6 +92,31 @@ func (t *trendAcc) visit(patient int, ind, grp int32, d calendar.Date, timely bo
 		if timely && p.timelyAt == noMonth {
 			p.timelyAt = m
 		}
+	}
+}
+
+// office records that slot has a counted visit in an office of zone, whose as-of
+// local date is asOf.
+func (t *trendAcc) office(slot int32, zone *time.Location, asOf calendar.Date) {
+	t.grow(slot)
+	if asOf > t.asOf[slot] {
+		t.asOf[slot] = asOf
+	}
+	for _, z := range t.zones[slot] {
+		if z == zone {
+			return
+		}
+	}
+	t.zones[slot] = append(t.zones[slot], zone)
+}
+
+// grow makes room for slot in the per-slot tables.
+func (t *trendAcc) grow(slot int32) {
+	for int(slot) >= len(t.den) {
+		t.den = append(t.den, [12]int{})
+		t.num = append(t.num, [12]int{})
+		t.asOf = append(t.asOf, 0)
+		t.zones = append(t.zones, nil)
 	}
 }
 
@@ -85,10 +133,7 @@ func (t *trendAcc) pat(slot int32, m int8) *trendPat {
 // flush folds the current patient into the per-slot counts (R8).
 func (t *trendAcc) flush(policy Policy) {
 	for _, p := range t.pats {
-		for int(p.slot) >= len(t.den) {
-			t.den = append(t.den, [12]int{})
-			t.num = append(t.num, [12]int{})
-		}
+		t.grow(p.slot)
 		t.den[p.slot][p.first]++
 		if policy == AnyVisit {
 			if p.timelyAt != noMonth {
@@ -111,24 +156,18 @@ func (t *trendAcc) flush(policy Policy) {
 // Result.Entities[i].
 func (t *trendAcc) result(cfg Config, slots []int32) *Trend {
 	t.flush(cfg.Policy)
-	last := cfg.End
-	if d := calendar.LocalDate(cfg.AsOf, time.UTC); d < last {
-		last = d
-	}
-	// An office east of UTC may already hold a visit in the next month: the last
-	// point always covers every counted visit.
-	for _, den := range t.den {
-		for m := 11; m >= 0; m-- {
-			if den[m] > 0 {
-				if c := calendar.NewDate(cfg.Start.Year(), time.Month(m+1), 1); c > last {
-					last = min(cfg.End, c)
-				}
-				break
-			}
+	tr := &Trend{Points: make([][]TrendPoint, len(slots)), AsOf: make([]calendar.Date, len(slots))}
+	// Each entity's last cutoff is its as-of local date (R1): every visit it counts is
+	// on or before that date in its office's zone, so its last point is its figures.
+	var last calendar.Date
+	for i, s := range slots {
+		if int(s) >= len(t.asOf) || t.asOf[s] < cfg.Start {
+			return &Trend{Points: make([][]TrendPoint, len(slots))} // not an evaluated entity
 		}
+		tr.AsOf[i] = min(t.asOf[s], cfg.End)
+		last = max(last, tr.AsOf[i])
 	}
-	tr := &Trend{Points: make([][]TrendPoint, len(slots))}
-	if last < cfg.Start {
+	if len(slots) == 0 {
 		return tr
 	}
 	_, m0, _ := cfg.Start.Civil()
@@ -141,12 +180,11 @@ func (t *trendAcc) result(cfg Config, slots []int32) *Trend {
 		tr.Cutoffs = append(tr.Cutoffs, c)
 	}
 	for i, s := range slots {
+		_, me, _ := tr.AsOf[i].Civil()
 		var den, num int
-		for m := m0; m <= m1; m++ {
-			if int(s) < len(t.den) {
-				den += t.den[s][m-1]
-				num += t.num[s][m-1]
-			}
+		for m := m0; m <= me; m++ {
+			den += t.den[s][m-1]
+			num += t.num[s][m-1]
 			p := TrendPoint{Numerator: num, Denominator: den}
 			if den > 0 {
 				p.Rate = round(float64(num)/float64(den), 4)
@@ -155,4 +193,20 @@ func (t *trendAcc) result(cfg Config, slots []int32) *Trend {
 		}
 	}
 	return tr
+}
+
+// zonesOf is the sorted names of the zones of the reported entities' offices with
+// counted visits.
+func (t *trendAcc) zonesOf(slots []int32) []string {
+	var zs []string
+	for _, s := range slots {
+		if int(s) >= len(t.zones) {
+			continue
+		}
+		for _, z := range t.zones[s] {
+			zs = append(zs, z.String())
+		}
+	}
+	slices.Sort(zs)
+	return slices.Compact(zs)
 }

@@ -2,6 +2,7 @@ package measure
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -78,7 +79,7 @@ func TestTrendEndsAtTheFigures(t *testing.T) {
 			}
 			for i, e := range r.Entities {
 				ps := r.Trend.Points[i]
-				if len(ps) != len(r.Trend.Cutoffs) {
+				if len(ps) == 0 || len(ps) > len(r.Trend.Cutoffs) || r.Trend.Date(i, len(ps)-1) != r.Trend.AsOf[i] {
 					t.Fatalf("seed %d: %d points for %d cutoffs", seed, len(ps), len(r.Trend.Cutoffs))
 				}
 				last := ps[len(ps)-1]
@@ -132,4 +133,82 @@ func trendRecords(seed int64) []PatientRecord {
 		recs = append(recs, patientRec(p, inv, vs...))
 	}
 	return recs
+}
+
+// TestTrendLastCutoffIsTheLocalAsOfDate: the as-of instant is 22:30 on 31 January in
+// New York (UTC-5), already 1 February in UTC. R1 counts by the office's local date, so
+// the trend ends on 31 January for the New York entities — not on the UTC date — and
+// the visit at 21:00 local on the 31st (02:00 UTC on 1 February) is in that last
+// point, which equals the figures. An entity whose office is in Berlin, where it is
+// already 1 February, ends on 1 February and counts its visit of that morning.
+func TestTrendLastCutoffIsTheLocalAsOfDate(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const offBerlin = 5
+	p := testPractice()
+	p.Offices = append(p.Offices, Office{ID: offBerlin, TIN: tinB, Name: "Berlin", Zone: berlin})
+	locked := func(id int64, v time.Time) Visit { return seen(id, v, lockedAt(v.Add(3600e9))) }
+	recs := []PatientRecord{
+		patientRec(1, invitedLongAgo(), locked(11, ny("2025-01-13 10:00:00"))),
+		patientRec(2, invitedLongAgo(), locked(21, ny("2025-01-31 21:00:00"))),
+		patientRec(3, invitedLongAgo(), at(locked(31, local(berlin, "2025-02-01 02:00:00")), offBerlin, clinAnn)),
+	}
+	cfg := testConfig()
+	cfg.AsOf = ny("2025-01-31 22:30:00")
+	if calendar.LocalDate(cfg.AsOf, time.UTC) != day("2025-02-01") {
+		t.Fatalf("as-of %v: the UTC date must differ from the New York date", cfg.AsOf)
+	}
+
+	t.Run("one zone", func(t *testing.T) {
+		r := mustEvaluate(t, cfg, testPractice(), recs[:2]...)
+		if diff := cmp.Diff([]calendar.Date{day("2025-01-31")}, r.Trend.Cutoffs); diff != "" {
+			t.Errorf("cutoffs (-want +got):\n%s", diff)
+		}
+		for i, e := range r.Entities {
+			if got := r.Trend.AsOf[i]; got != day("2025-01-31") {
+				t.Errorf("%s %s: as-of date %s, want 2025-01-31", e.Level, e.NPI, got)
+			}
+			if e.Denominator != 2 {
+				t.Errorf("%s %s: denominator %d, want 2 (the 21:00 visit counts)", e.Level, e.NPI, e.Denominator)
+			}
+			checkLastPoint(t, r, i)
+		}
+		if got := r.Zones; !cmp.Equal(got, []string{"America/New_York"}) {
+			t.Errorf("zones %v", got)
+		}
+	})
+
+	t.Run("two zones", func(t *testing.T) {
+		r := mustEvaluate(t, cfg, p, recs...)
+		if diff := cmp.Diff([]calendar.Date{day("2025-01-31"), day("2025-02-01")}, r.Trend.Cutoffs); diff != "" {
+			t.Errorf("cutoffs (-want +got):\n%s", diff)
+		}
+		for i, e := range r.Entities {
+			want, n := day("2025-01-31"), 1
+			if e.TIN == tinB {
+				want, n = day("2025-02-01"), 2
+			}
+			if got := r.Trend.AsOf[i]; got != want || len(r.Trend.Points[i]) != n {
+				t.Errorf("%s %s %s: as-of date %s with %d points, want %s with %d", e.Level, e.TIN, e.NPI, got, len(r.Trend.Points[i]), want, n)
+			}
+			if got := r.Trend.Date(i, len(r.Trend.Points[i])-1); got != want {
+				t.Errorf("%s %s %s: last point dated %s, want %s", e.Level, e.TIN, e.NPI, got, want)
+			}
+			checkLastPoint(t, r, i)
+		}
+		if got := r.Zones; !cmp.Equal(got, []string{"America/New_York", "Europe/Berlin"}) {
+			t.Errorf("zones %v", got)
+		}
+	})
+}
+
+func checkLastPoint(t *testing.T, r *Result, i int) {
+	t.Helper()
+	e, ps := r.Entities[i], r.Trend.Points[i]
+	last := ps[len(ps)-1]
+	if last.Numerator != e.Numerator || last.Denominator != e.Denominator || last.Rate != e.Rate {
+		t.Errorf("%s %s %s: last point %+v, figures %d/%d %v", e.Level, e.TIN, e.NPI, last, e.Numerator, e.Denominator, e.Rate)
+	}
 }

@@ -201,6 +201,16 @@ func TestVerdictCountsAsOfByLocalDate(t *testing.T) {
 	}
 	if len(found) != 1 || found[0].Count != 2 || found[0].Severity != SeverityWarning {
 		t.Errorf("VISIT_AFTER_AS_OF findings %+v: want one warning with count 2", found)
+	} else if want := "2 appointments with a seen status fall on a later date than the as-of date 2025-03-03; they are not counted yet"; found[0].Message != want {
+		t.Errorf("message %q, want the local as-of date: %q", found[0].Message, want)
+	}
+	// At 01:30 in New York it is still March 2 in Los Angeles: both dates are named.
+	cfg.AsOf = ny("2025-03-03 01:30:00")
+	r = mustEvaluate(t, cfg, testPractice(), patientRec(2, invitedLongAgo(), seen(8, ny("2025-03-04 10:00:00"), Notes{})))
+	for _, f := range r.Findings {
+		if want := "1 appointments with a seen status fall on a later date than the as-of date 2025-03-02 or 2025-03-03 (by the office's time zone); they are not counted yet"; f.Code == VisitAfterAsOf && f.Message != want {
+			t.Errorf("message %q, want %q", f.Message, want)
+		}
 	}
 	// Only the counted visit has rows; the next-day visits have none.
 	for is := range r.AllIssues() {

@@ -152,6 +152,7 @@ func testResult() *measure.Result {
 		PerformanceYear: 2025,
 		Entities:        entities,
 		Trend:           fixtureTrend(entities),
+		Zones:           []string{"America/New_York"},
 		Outcomes:        outcomes,
 		Findings: []measure.Finding{
 			{Code: measure.APINeverEnabled, Severity: measure.SeverityError, TIN: "555000111",
@@ -193,4 +194,12 @@ func fixtureTrend(ents []measure.EntityResult) *measure.Trend {
 		t.Points = append(t.Points, ps)
 	}
 	return t
+}
+
+func mustZone(name string) *time.Location {
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return z
 }

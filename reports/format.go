@@ -46,6 +46,39 @@ func pct(rate float64) string { return strconv.FormatFloat(round(rate*100, 2), '
 // instant prints an instant as RFC 3339 in UTC, the form of SPEC §4's as_of.
 func instant(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// asOfLocal is the as-of instant as the practice's staff read it: its local date and
+// time in each zone of the offices the report covers (Result.Zones), with the zone's
+// abbreviation and name — "2026-01-15 06:00 CST (America/Chicago)"; one per zone,
+// "; "-separated, when the offices span several. A result that names no zone (made by
+// hand, or combined from JSON reports) shows it in UTC, saying so.
+func asOfLocal(r *measure.Result, t time.Time) string {
+	zones := zonesOf(r)
+	if len(zones) == 0 {
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	parts := make([]string, 0, len(zones))
+	for _, z := range zones {
+		parts = append(parts, t.In(z).Format("2006-01-02 15:04 MST")+" ("+z.String()+")")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// zonesOf loads r's office zones (Result.Zones). The engine had them loaded from the
+// same names, so a name that does not load now is left out (its dates then read in
+// the other zones, or in UTC).
+func zonesOf(r *measure.Result) []*time.Location {
+	if r == nil {
+		return nil
+	}
+	var out []*time.Location
+	for _, name := range r.Zones {
+		if z, err := time.LoadLocation(name); err == nil {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
 // optDate prints d when ok, else "".
 func optDate(d calendar.Date, ok bool) string {
 	if !ok {

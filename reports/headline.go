@@ -7,10 +7,12 @@ package reports
 // category; this file only words and shapes them.
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
@@ -41,15 +43,15 @@ func headlines(r *measure.Result, o Options) []headline {
 // points prints a point figure: "12", "12.5".
 func points(x float64) string { return strconv.FormatFloat(round(x, 2), 'f', -1, 64) }
 
-// who names the entity for a headline: "TIN 123456789 NPI 1234567893 Dr Ann Lee" or
-// "TIN 123456789 group".
+// who names the entity in a zero reason's list: "TIN 123456789 NPI 1234567893 Lee,
+// Ann", "TIN 123456789 group" or "APM Entity X".
 func (h headline) who(max int) string {
 	e := h.Entity
 	switch e.Level {
 	case measure.Group:
-		return "TIN " + terminal(e.TIN, max) + " group (all clinicians)"
+		return "TIN " + terminal(e.TIN, max) + " group"
 	case measure.APMEntity: // mipspi combine (SPEC §7)
-		return "APM Entity " + terminal(e.Clinician, max) + " (all TINs)"
+		return "APM Entity " + terminal(e.Clinician, max)
 	}
 	s := "TIN " + terminal(e.TIN, max) + " NPI " + terminal(e.NPI, max)
 	if e.Clinician != "" {
@@ -58,31 +60,157 @@ func (h headline) who(max int) string {
 	return s
 }
 
-// peaText: "PEA 80.00% (4/5) = 20 of 25 points; one more percentage point: +1; best
-// reachable 90.00% = 23 points (the pending visits can still win 3)".
-func (h headline) peaText() string {
-	f := h.PEA
-	return fmt.Sprintf("PEA %s (%d/%d) = %s of %s points; one more percentage point: +%s; best reachable %s = %s points (the pending visits can still win %s)",
-		pct(h.Entity.Rate), h.Entity.Numerator, h.Entity.Denominator, points(f.Points), points(f.MaxPoints),
-		points(f.NextPercentGain), pct(f.BestReachableRate), points(f.BestReachablePoints), points(f.PendingGain))
+// notEstimated is said once above the headline table when the configuration has no
+// registry block (SPEC §5), never per entity: the cause and the cure are the practice's.
+const (
+	notEstimated    = "PI category: not estimated: the configuration has no registry: block."
+	notEstimatedFix = "Add one with the practice's CEHRT ID and its answers for the other Promoting Interoperability " +
+		"measures (the README's configuration example shows one) to see each entity's estimated category score."
+)
+
+// hlRow is one row of the headline table, worded for a person. Pending and Next are
+// empty when they would add nothing, Category when there is no registry block.
+type hlRow struct {
+	Level, TIN, NPI string
+	Name            string // the practice name with "(group)", the clinician, or the APM Entity
+	Rate            string // "57.14% (4/7)"
+	Points          string // "14 of 25"
+	Best            string // "100.00% = 25"
+	Pending         string // "+11": the points the pending visits can still win (R9)
+	Next            string // "+1": the points one more percentage point would add
+	Category        string // "77 (19.25)", "0: NUMERATOR_ZERO", or ""
+	Unverified      bool   // the estimate rests on a fact not verified in a CMS source
+	// The figures as numbers, for the HTML's data-value attributes (the JSON's values).
+	RateValue, PointsValue, MaxValue, BestValue, BestPointsValue string
+	PendingValue, NextValue, ScoreValue                          string // ScoreValue "" when not estimated
 }
 
-// categoryText: "PI category estimate 85 of 100 (21.25 weighted at 25%)", or "PI
-// category estimate 0: CEHRT_ID_MISSING, MEASURE_MISSING", or what is missing to make
-// an estimate at all.
-func (h headline) categoryText() string {
-	if h.Est == nil {
-		return "PI category: not estimated (the configuration has no registry block with the CEHRT ID and the other PI answers)"
+// gain prints a sensitivity figure, "" when it adds nothing.
+func gain(x float64) string {
+	if round(x, 2) <= 0 {
+		return ""
 	}
-	est := h.Est
-	if len(est.ZeroReasons) > 0 {
-		return "PI category estimate 0 of 100: " + strings.Join(reasonCodes(est.ZeroReasons), ", ")
+	return "+" + points(x)
+}
+
+// row words h for the headline table; max caps data strings, practice the practice
+// name (a TIN's offices' names joined, shown in full in the figures below).
+func (h headline) row(max, practice int) hlRow {
+	e, f := h.Entity, h.PEA
+	r := hlRow{Level: string(e.Level), TIN: terminal(e.TIN, max), NPI: terminal(e.NPI, max),
+		Rate:    fmt.Sprintf("%s (%d/%d)", pct(e.Rate), e.Numerator, e.Denominator),
+		Points:  points(f.Points) + " of " + points(f.MaxPoints),
+		Best:    pct(f.BestReachableRate) + " = " + points(f.BestReachablePoints),
+		Pending: gain(f.PendingGain), Next: gain(f.NextPercentGain),
+		RateValue: decimal(e.Rate, 4), PointsValue: points(f.Points), MaxValue: points(f.MaxPoints),
+		BestValue: decimal(f.BestReachableRate, 4), BestPointsValue: points(f.BestReachablePoints),
+		PendingValue: points(f.PendingGain), NextValue: points(f.NextPercentGain)}
+	switch e.Level {
+	case measure.Group:
+		r.Name = "(group)"
+		if e.PracticeName != "" {
+			r.Name = terminal(e.PracticeName, practice) + " (group)"
+		}
+	case measure.APMEntity:
+		r.TIN, r.Name = "all TINs", "APM Entity "+terminal(e.Clinician, max)
+	default:
+		r.Name = terminal(e.Clinician, max)
 	}
-	s := fmt.Sprintf("PI category estimate %s of 100 (%s weighted at %s%%)", points(est.Score), points(est.Weighted), points(est.Weight*100))
-	if len(est.Unverified) > 0 {
-		s += "; rests on unverified facts"
+	if est := h.Est; est != nil {
+		if len(est.ZeroReasons) > 0 {
+			r.Category = "0: " + strings.Join(reasonCodes(est.ZeroReasons), ", ")
+		} else {
+			r.Category = fmt.Sprintf("%s (%s)", points(est.Score), points(est.Weighted))
+		}
+		// a zero rests on a gate, not on the unverified points
+		r.Unverified, r.ScoreValue = len(est.ZeroReasons) == 0 && len(est.Unverified) > 0, points(est.Score)
 	}
-	return s
+	return r
+}
+
+// headlineOrder puts the rows a practice manager reads first on top: the APM Entity,
+// then every TIN's group row, then the clinicians, each in Result order.
+func headlineOrder(hs []headline) []headline {
+	rank := func(h headline) int {
+		switch h.Entity.Level {
+		case measure.APMEntity:
+			return 0
+		case measure.Group:
+			return 1
+		}
+		return 2
+	}
+	out := slices.Clone(hs)
+	slices.SortStableFunc(out, func(a, b headline) int { return rank(a) - rank(b) })
+	return out
+}
+
+// categoryWeight is the weight of the estimates, for the column heading ("" when none).
+func categoryWeight(hs []headline) string {
+	for _, h := range hs {
+		if h.Est != nil {
+			return points(h.Est.Weight*100) + "%"
+		}
+	}
+	return ""
+}
+
+// reasonEntities is one zero reason with the entities it zeroes.
+type reasonEntities struct {
+	category.Reason
+	Count    int
+	Entities string // the entities named when few, else ""
+}
+
+// reasonNameLimit: up to this many entities a zero reason names them; beyond, it counts.
+const reasonNameLimit = 5
+
+// Affects words the entities: "1 entity: TIN 987654321 NPI 1679576722 Chen, Cy" or
+// "all 201 entities".
+func (z reasonEntities) Affects(total int) string {
+	noun := "entities"
+	if z.Count == 1 {
+		noun = "entity"
+	}
+	switch {
+	case z.Count == total && z.Count > 1:
+		return fmt.Sprintf("all %d %s", z.Count, noun)
+	case z.Entities != "":
+		return fmt.Sprintf("%d %s: %s", z.Count, noun, z.Entities)
+	}
+	return fmt.Sprintf("%d %s", z.Count, noun)
+}
+
+// zeroReasons collects each distinct zero reason once, in first-seen order of the
+// headline, with the entities it zeroes (SPEC §5: each gate listed once).
+func zeroReasons(hs []headline, max int) []reasonEntities {
+	var out []reasonEntities
+	names := map[int][]string{}
+	for _, h := range hs {
+		if h.Est == nil {
+			continue
+		}
+		for _, r := range h.Est.ZeroReasons {
+			i := slices.IndexFunc(out, func(z reasonEntities) bool { return z.Reason == r })
+			if i < 0 {
+				out = append(out, reasonEntities{Reason: r})
+				i = len(out) - 1
+			}
+			if n := names[i]; len(n) > 0 && n[len(n)-1] == h.who(max) {
+				continue // the same reason twice for one entity
+			}
+			out[i].Count++
+			if len(names[i]) <= reasonNameLimit {
+				names[i] = append(names[i], h.who(max))
+			}
+		}
+	}
+	for i := range out {
+		if out[i].Count <= reasonNameLimit {
+			out[i].Entities = strings.Join(names[i], "; ")
+		}
+	}
+	return out
 }
 
 // reasonCodes lists the codes once each, in order.
@@ -96,23 +224,8 @@ func reasonCodes(rs []category.Reason) []string {
 	return out
 }
 
-// reasonsOnce and unverifiedOnce collect the sentences over all headlines, each once, in
-// first-seen order: most gates are the practice's, not one entity's.
-func reasonsOnce(hs []headline) []category.Reason {
-	var out []category.Reason
-	for _, h := range hs {
-		if h.Est == nil {
-			continue
-		}
-		for _, r := range h.Est.ZeroReasons {
-			if !slices.Contains(out, r) {
-				out = append(out, r)
-			}
-		}
-	}
-	return out
-}
-
+// unverifiedOnce collects the unverified figures over all headlines, each once, in
+// first-seen order: most are the practice's, not one entity's.
 func unverifiedOnce(hs []headline) []string {
 	var out []string
 	for _, h := range hs {
@@ -128,24 +241,53 @@ func unverifiedOnce(hs []headline) []string {
 	return out
 }
 
-// tableHeadline writes the headline block of the terminal report.
+// tableHeadline writes the headline of the terminal report: one table row per entity,
+// the groups first, what is missing for the PI category said once above it and each
+// zero reason once under it.
 func tableHeadline(e *errWriter, r *measure.Result, o Options) {
-	hs := headlines(r, o)
+	hs := headlineOrder(headlines(r, o))
 	if len(hs) == 0 {
 		return
 	}
 	e.printf("\nHeadline\n")
-	for _, h := range hs {
-		e.printf("  %s\n    %s\n    %s\n", h.who(nameWidth), h.peaText(), h.categoryText())
+	if o.Registry == nil {
+		e.printf("%s\n%s\n", notEstimated, notEstimatedFix)
 	}
-	if rs := reasonsOnce(hs); len(rs) > 0 {
-		e.printf("\nWhy the PI category would score 0\n")
-		for _, r := range rs {
-			e.printf("  %s  %s\n", r.Code, r.Message)
+	e.printf("\n")
+	var b bytes.Buffer // aligned, then each line's padding trimmed
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	head := "  TIN\tPRACTICE OR CLINICIAN\tNPI\tPEA RATE\tPEA POINTS\tBEST REACHABLE\tPENDING CAN WIN\t+1% RATE WINS"
+	if o.Registry != nil {
+		head += "\tPI CATEGORY OF 100 (WEIGHTED AT " + categoryWeight(hs) + ")"
+	}
+	fmt.Fprintln(tw, head)
+	unverified := false
+	for _, h := range hs {
+		x := h.row(nameWidth, nameWidth-8) // "… (group)" as wide as a clinician's name
+		line := fmt.Sprintf("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", x.TIN, x.Name, x.NPI, x.Rate, x.Points, x.Best, x.Pending, x.Next)
+		if o.Registry != nil {
+			if x.Unverified {
+				x.Category += " *"
+				unverified = true
+			}
+			line += "\t" + x.Category
+		}
+		fmt.Fprintln(tw, line)
+	}
+	_ = tw.Flush() // a bytes.Buffer does not fail
+	for _, l := range strings.SplitAfter(b.String(), "\n") {
+		if l != "" {
+			e.printf("%s\n", strings.TrimRight(l, " \n"))
 		}
 	}
-	if us := unverifiedOnce(hs); len(us) > 0 {
-		e.printf("\nUnverified figures in the estimate\n")
+	if rs := zeroReasons(hs, nameWidth); len(rs) > 0 {
+		e.printf("\nWhy the PI category would score 0\n")
+		for _, z := range rs {
+			e.printf("  %s  %s (%s)\n", z.Code, z.Message, z.Affects(len(hs)))
+		}
+	}
+	if us := unverifiedOnce(hs); len(us) > 0 && unverified {
+		e.printf("\n* Unverified figures in the estimate\n")
 		for _, u := range us {
 			e.printf("  - %s\n", u)
 		}

@@ -3,6 +3,9 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"html"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -142,11 +145,11 @@ func TestEveryFormatLeadsWithTheHeadline(t *testing.T) {
 	if i, j := strings.Index(txt, "Headline"), strings.Index(txt, "\nTIN 123456789 "); i < 0 || j < 0 || i > j {
 		t.Errorf("table: headline at %d, entity table at %d: the headline must come first", i, j)
 	}
-	for _, want := range []string{"PI category estimate 68 of 100 (17 weighted at 25%)", "PI category estimate 0 of 100: NUMERATOR_ZERO", "Unverified figures in the estimate"} {
+	for _, want := range []string{"OF 100 (WEIGHTED AT 25%)", "68 (17) *", "0: NUMERATOR_ZERO", "Unverified figures in the estimate"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("table lacks %q", want)
 		}
-		if !strings.Contains(page, want) {
+		if want = strings.Replace(want, "OF 100 (WEIGHTED AT", "of 100 (weighted at", 1); !strings.Contains(page, want) {
 			t.Errorf("HTML lacks %q", want)
 		}
 	}
@@ -202,5 +205,146 @@ func TestXLSXHeadline(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("Run sheet lacks %q", want)
 		}
+	}
+}
+
+// TestHeadlineNotEstimatedOnce: without a registry block, a multi-entity report says
+// once, above the headline table, that the PI category is not estimated and what to
+// add; no row repeats it, and the groups lead the table.
+func TestHeadlineNotEstimatedOnce(t *testing.T) {
+	r := fullYear()
+	if len(r.Entities) < 4 {
+		t.Fatalf("fixture has %d entities, want several", len(r.Entities))
+	}
+	var tb, hb bytes.Buffer
+	if err := Table(&tb, r, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(&hb, r, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"table": tb.String(), "HTML": hb.String()} {
+		if n := strings.Count(out, "not estimated"); n != 1 {
+			t.Errorf("%s: %q %d times, want once", name, "not estimated", n)
+		}
+		if n := strings.Count(out, "registry: block"); n != 1 {
+			t.Errorf("%s: what to add (the registry: block) said %d times, want once", name, n)
+		}
+		head := out[strings.Index(out, "Headline"):]
+		g1, g2, a := strings.Index(head, "Main Street Clinic (group)"), strings.Index(head, "Annex / Westside (group)"), strings.Index(head, "Adams, Ann")
+		if g1 < 0 || g2 < 0 || a < 0 || g1 > a || g2 > a {
+			t.Errorf("%s: group rows at %d and %d, first clinician at %d: the groups come first", name, g1, g2, a)
+		}
+		if strings.Contains(head[:strings.Index(head, "Adams, Ann")], "PI category of 100") {
+			t.Errorf("%s: a PI category column without a registry block", name)
+		}
+	}
+	// The workbook says it once too, in the Summary's head, not in the rows.
+	var xb bytes.Buffer
+	if err := XLSX(&xb, r, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&xb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, row := range rows(t, f, SheetSummary, true) {
+		for _, c := range row {
+			n += strings.Count(c, "not estimated")
+		}
+	}
+	if n != 1 {
+		t.Errorf("Summary sheet: %q %d times, want once", "not estimated", n)
+	}
+}
+
+// TestHeadlineZeroReasonsOnce: a practice-wide gate (no CEHRT ID) and one entity's gate
+// (Chen's numerator 0) are each explained once under the headline with the count of the
+// entities they zero; the rows carry only the codes.
+func TestHeadlineZeroReasonsOnce(t *testing.T) {
+	o := testOptions
+	o.Registry = registryAnswers()
+	o.Registry.CEHRTID = ""
+	r := fullYear()
+	total := len(r.Entities)
+	var tb, hb, xb bytes.Buffer
+	if err := Table(&tb, r, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(&hb, r, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := XLSX(&xb, r, o); err != nil {
+		t.Fatal(err)
+	}
+	est := category.Compute(category.PeriodOf(r), r.Entities[0], *o.Registry)
+	if len(est.ZeroReasons) != 1 || est.ZeroReasons[0].Code != "CEHRT_ID_MISSING" {
+		t.Fatalf("fixture: zero reasons %+v, want CEHRT_ID_MISSING alone", est.ZeroReasons)
+	}
+	cehrt := est.ZeroReasons[0].Message
+	var numZero string
+	for _, e := range r.Entities {
+		for _, z := range category.Compute(category.PeriodOf(r), e, *o.Registry).ZeroReasons {
+			if z.Code == "NUMERATOR_ZERO" {
+				numZero = z.Message
+			}
+		}
+	}
+	f, err := excelize.OpenReader(&xb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run []string
+	for _, row := range rows(t, f, SheetRun, false) {
+		run = append(run, strings.Join(row, "|"))
+	}
+	affects := map[string]string{cehrt: fmt.Sprintf("all %d entities", total), numZero: "1 entity: TIN 987654321 NPI 1679576722 Chen, Cy"}
+	for name, out := range map[string]string{"table": tb.String(), "HTML": html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(hb.String(), "")), "Run sheet": strings.Join(run, "\n")} {
+		for msg, who := range affects {
+			if n := strings.Count(out, msg); n != 1 {
+				t.Errorf("%s: reason %q %d times, want once", name, msg, n)
+			}
+			want := msg + " (" + who + ")" // the table and the page
+			if name == "Run sheet" {
+				want = msg + "|" + who // its own column
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: reason %q not followed by %q", name, msg, who)
+			}
+		}
+		if name == "Run sheet" {
+			continue
+		}
+		// Each row carries the codes only: one per entity.
+		if n := strings.Count(out, "0: CEHRT_ID_MISSING"); n != total {
+			t.Errorf("%s: %d rows say 0: CEHRT_ID_MISSING, want %d", name, n, total)
+		}
+	}
+}
+
+// TestZeroReasonsCountBeyondNames: past a handful of entities a reason counts them
+// rather than naming them all.
+func TestZeroReasonsCountBeyondNames(t *testing.T) {
+	var hs []headline
+	z := category.Reason{Code: "X", Message: "m"}
+	for i := range reasonNameLimit + 2 {
+		hs = append(hs, headline{Entity: measure.EntityResult{Entity: measure.Entity{Level: measure.Individual, TIN: "123456789", NPI: fmt.Sprint(i)}},
+			Est: &category.Estimate{ZeroReasons: []category.Reason{z}}})
+	}
+	hs = append(hs, headline{Entity: measure.EntityResult{Entity: measure.Entity{Level: measure.Group, TIN: "123456789"}}, Est: &category.Estimate{}})
+	got := zeroReasons(hs, nameWidth)
+	if len(got) != 1 || got[0].Count != reasonNameLimit+2 || got[0].Entities != "" {
+		t.Fatalf("zeroReasons = %+v", got)
+	}
+	if a := got[0].Affects(len(hs)); a != fmt.Sprintf("%d entities", reasonNameLimit+2) {
+		t.Errorf("Affects = %q", a)
+	}
+	if a := got[0].Affects(reasonNameLimit + 2); a != fmt.Sprintf("all %d entities", reasonNameLimit+2) {
+		t.Errorf("Affects over all = %q", a)
+	}
+	got = zeroReasons(hs[:2], nameWidth)
+	if a := got[0].Affects(3); a != "2 entities: TIN 123456789 NPI 0; TIN 123456789 NPI 1" {
+		t.Errorf("Affects of two = %q", a)
 	}
 }

@@ -20,7 +20,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -70,19 +69,19 @@ type htmlPage struct {
 	Worklists   []htmlWorklist
 	GroupWhatIf []string
 	Statuses    []htmlStatus
-	// The headline (SPEC §5): per entity, then the gates and unverified figures once.
-	Headlines   []htmlHeadline
-	ZeroReasons []category.Reason
-	Unverified  []string
-	Evidence    *htmlEvidence // the patient API evidence (SPEC §6), nil without --evidence
+	// The headline (SPEC §5): one table row per entity, groups first; what is missing
+	// for an estimate said once above it, each zero reason once under it.
+	Headlines    []hlRow
+	NotEstimated string // the sentence when there is no registry block
+	Estimated    bool
+	Weight       string // the category's weight, for the column heading
+	ZeroReasons  []htmlReason
+	Unverified   []string
+	Evidence     *htmlEvidence // the patient API evidence (SPEC §6), nil without --evidence
 }
 
-type htmlHeadline struct {
-	Level, TIN, NPI string
-	Who             string
-	PEA             string
-	Category        string
-	Score           string // data-value: the estimate, "" when not estimated
+type htmlReason struct {
+	Code, Message, Affects string
 }
 
 type htmlTIN struct {
@@ -275,7 +274,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		Start:       c.Start.String(),
 		End:         c.End.String(),
 		Year:        c.Start.Year(),
-		AsOf:        instant(c.AsOf),
+		AsOf:        asOfLocal(r, c.AsOf),
 		Policy:      string(c.Policy),
 		Release:     "note " + string(c.Release),
 		Actions:     "within the " + strings.ReplaceAll(string(c.NumeratorActions), "-", " "),
@@ -294,16 +293,18 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		}
 	}
 	p.Title = fmt.Sprintf("%s %s to %s", p.MeasureID, p.Start, p.End)
-	hs := headlines(r, o)
+	hs := headlineOrder(headlines(r, o))
 	for _, h := range hs {
-		hh := htmlHeadline{Level: string(h.Entity.Level), TIN: h.Entity.TIN, NPI: h.Entity.NPI,
-			Who: h.who(htmlNameWidth), PEA: h.peaText(), Category: h.categoryText()}
-		if h.Est != nil {
-			hh.Score = decimal(h.Est.Score, 2)
-		}
-		p.Headlines = append(p.Headlines, hh)
+		p.Headlines = append(p.Headlines, h.row(htmlNameWidth, 2*htmlNameWidth))
 	}
-	p.ZeroReasons, p.Unverified = reasonsOnce(hs), unverifiedOnce(hs)
+	if len(hs) > 0 && o.Registry == nil {
+		p.NotEstimated = notEstimated + " " + notEstimatedFix
+	}
+	p.Estimated, p.Weight = o.Registry != nil, categoryWeight(hs)
+	for _, z := range zeroReasons(hs, htmlNameWidth) {
+		p.ZeroReasons = append(p.ZeroReasons, htmlReason{Code: z.Code, Message: z.Message, Affects: z.Affects(len(hs))})
+	}
+	p.Unverified = unverifiedOnce(hs)
 	if !o.Generated.IsZero() {
 		p.Generated = instant(o.Generated)
 	}

@@ -109,7 +109,14 @@ type pageFigures struct {
 		Rate                                                  float64
 		NumeratorText, DenominatorText, RateText, PendingText string
 	}
-	Charts []struct {
+	// The headline table (SPEC §5), in page order.
+	Headline []struct {
+		Level, TIN, NPI                                 string
+		Rate, Points, Max, Best, BestPoints, Pend, Next float64
+		RateText, PointsText, BestText, PendText        string
+	}
+	NotEstimated int // visible "not estimated" paragraphs
+	Charts       []struct {
 		ID            string
 		Width, Height float64
 	}
@@ -174,6 +181,16 @@ const readPage = `(() => {
     rateText: field(tr, 'rate').textContent,
     pendingText: field(tr, 'pending').textContent,
   }));
+  out.headline = [...document.querySelectorAll('table.headline tr[data-hl-level]')].map(tr => ({
+    level: tr.dataset.hlLevel, tin: tr.dataset.tin, npi: tr.dataset.npi,
+    rate: Number(field(tr, 'pea_rate').dataset.value), points: Number(field(tr, 'pea_points').dataset.value),
+    max: Number(field(tr, 'pea_points').dataset.max), best: Number(field(tr, 'best_reachable').dataset.value),
+    bestPoints: Number(field(tr, 'best_reachable').dataset.points), pend: Number(field(tr, 'pending_gain').dataset.value),
+    next: Number(field(tr, 'next_percent_gain').dataset.value),
+    rateText: field(tr, 'pea_rate').textContent, pointsText: field(tr, 'pea_points').textContent,
+    bestText: field(tr, 'best_reachable').textContent, pendText: field(tr, 'pending_gain').textContent,
+  }));
+  out.notEstimated = [...document.querySelectorAll('#headline p')].filter(p => box(p).height > 0 && p.textContent.includes('not estimated')).length;
   out.charts = [...document.querySelectorAll('svg')].map(s => ({id: s.id, width: box(s).width, height: box(s).height}));
   out.bars = [...document.querySelectorAll('#rate-chart rect.bar')].map(r => ({
     tin: r.dataset.tin, npi: r.dataset.npi, rate: Number(r.dataset.rate),
@@ -321,6 +338,12 @@ type jsonFigures struct {
 		Denominator int     `json:"denominator"`
 		Rate        float64 `json:"rate"`
 		Pending     int     `json:"pending"`
+		PEAPoints   float64 `json:"pea_points"`
+		PEAMax      float64 `json:"pea_max_points"`
+		BestRate    float64 `json:"best_reachable_rate"`
+		BestPoints  float64 `json:"best_reachable_points"`
+		NextPoints  float64 `json:"pea_points_next_percent"`
+		PendPoints  float64 `json:"pea_points_pending"`
 	} `json:"entities"`
 	Issues []struct {
 		Code string `json:"code"`
@@ -389,6 +412,43 @@ func checkInChromium(t *testing.T, name string, r *measure.Result) {
 		}
 		if diff := cmp.Diff(wantF, gotF); diff != "" {
 			t.Errorf("entity figures on the page differ from the JSON report (-json +page):\n%s", diff)
+		}
+	})
+
+	t.Run("headline equals the JSON report's", func(t *testing.T) {
+		// One row per entity, the groups first, each figure the JSON's, and the words
+		// a person reads made of the same figures; the missing registry block said once.
+		type hl struct {
+			Level, TIN, NPI                                 string
+			Rate, Points, Max, Best, BestPoints, Pend, Next float64
+			Shown                                           string
+		}
+		gain := func(x float64) string {
+			if x <= 0 {
+				return ""
+			}
+			return "+" + points(x)
+		}
+		var wantH, gotH []hl
+		for _, groups := range []bool{true, false} {
+			for _, e := range want.Entities {
+				if (e.Level == string(measure.Group)) != groups {
+					continue
+				}
+				wantH = append(wantH, hl{e.Level, e.TIN, e.NPI, e.Rate, e.PEAPoints, e.PEAMax, e.BestRate, e.BestPoints, e.PendPoints, e.NextPoints,
+					fmt.Sprintf("%s (%d/%d) | %s of %s | %s = %s | %s", pct(e.Rate), e.Numerator, e.Denominator,
+						points(e.PEAPoints), points(e.PEAMax), pct(e.BestRate), points(e.BestPoints), gain(e.PendPoints))})
+			}
+		}
+		for _, h := range got.Headline {
+			gotH = append(gotH, hl{h.Level, h.TIN, h.NPI, h.Rate, h.Points, h.Max, h.Best, h.BestPoints, h.Pend, h.Next,
+				strings.Join([]string{h.RateText, h.PointsText, h.BestText, h.PendText}, " | ")})
+		}
+		if diff := cmp.Diff(wantH, gotH); diff != "" {
+			t.Errorf("headline on the page differs from the JSON report (-json +page):\n%s", diff)
+		}
+		if got.NotEstimated != 1 {
+			t.Errorf("%d visible paragraphs say the PI category is not estimated, want 1", got.NotEstimated)
 		}
 	})
 

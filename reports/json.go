@@ -11,38 +11,57 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"time"
 
 	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
 type jsonReport struct {
-	MeasureID        string         `json:"measure_id"`
-	PerformanceYear  int            `json:"performance_year"`
-	PerformanceStart string         `json:"performance_start"`
-	PerformanceEnd   string         `json:"performance_end"`
-	AsOf             string         `json:"as_of"`
-	Policy           string         `json:"policy"`
-	Release          string         `json:"release"`
-	NumeratorActions string         `json:"numerator_actions"`
-	SeenStatuses     []string       `json:"seen_statuses"`
-	Holidays         string         `json:"holidays"`
-	HolidaysApplied  []jsonHoliday  `json:"holidays_applied"`
-	Closures         []string       `json:"closures"`
-	TINFilter        string         `json:"tin_filter,omitempty"`
-	NPIFilter        string         `json:"npi_filter,omitempty"`
-	Version          string         `json:"version,omitempty"`
-	Source           *Fingerprint   `json:"source,omitempty"`           // SPEC §7
-	PseudonymKeyID   string         `json:"pseudonym_key_id,omitempty"` // SPEC §7
-	Combined         *jsonCombined  `json:"combined,omitempty"`         // SPEC §7
-	Entities         []jsonEntity   `json:"entities"`
-	Issues           []jsonIssue    `json:"issues"`
-	Findings         []jsonFinding  `json:"findings"`
-	Statuses         []jsonStatus   `json:"statuses"`
-	Counts           jsonCounts     `json:"counts"`
-	Trend            []jsonTrendRow `json:"trend,omitempty"` // trend.go (issue 17)
-	Patients         []jsonPatient  `json:"patients,omitempty"`
-	APIEvidence      *jsonEvidence  `json:"api_evidence,omitempty"`
+	MeasureID        string               `json:"measure_id"`
+	PerformanceYear  int                  `json:"performance_year"`
+	PerformanceStart string               `json:"performance_start"`
+	PerformanceEnd   string               `json:"performance_end"`
+	AsOf             string               `json:"as_of"`
+	AsOfLocal        []jsonLocalAsOf      `json:"as_of_local,omitempty"` // the as-of in each office zone (issue 17)
+	Policy           string               `json:"policy"`
+	Release          string               `json:"release"`
+	NumeratorActions string               `json:"numerator_actions"`
+	SeenStatuses     []string             `json:"seen_statuses"`
+	Holidays         string               `json:"holidays"`
+	HolidaysApplied  []jsonHoliday        `json:"holidays_applied"`
+	Closures         []string             `json:"closures"`
+	TINFilter        string               `json:"tin_filter,omitempty"`
+	NPIFilter        string               `json:"npi_filter,omitempty"`
+	Version          string               `json:"version,omitempty"`
+	Source           *measure.Fingerprint `json:"source,omitempty"`           // SPEC §7
+	PseudonymKeyID   string               `json:"pseudonym_key_id,omitempty"` // SPEC §7
+	Combined         *jsonCombined        `json:"combined,omitempty"`         // SPEC §7
+	Entities         []jsonEntity         `json:"entities"`
+	Issues           []jsonIssue          `json:"issues"`
+	Findings         []jsonFinding        `json:"findings"`
+	Statuses         []jsonStatus         `json:"statuses"`
+	Counts           jsonCounts           `json:"counts"`
+	Trend            []jsonTrendRow       `json:"trend,omitempty"` // trend.go (issue 17)
+	Patients         []jsonPatient        `json:"patients,omitempty"`
+	APIEvidence      *jsonEvidence        `json:"api_evidence,omitempty"`
+}
+
+// jsonLocalAsOf is the as-of instant as the offices of one zone read it: its local
+// date (the date R1 counts visits up to) and wall-clock time with the zone's offset.
+type jsonLocalAsOf struct {
+	Zone string `json:"zone"`
+	Date string `json:"date"`
+	Time string `json:"time"`
+}
+
+func jsonAsOfLocal(r *measure.Result, t time.Time) []jsonLocalAsOf {
+	var out []jsonLocalAsOf
+	for _, z := range zonesOf(r) {
+		lt := t.In(z)
+		out = append(out, jsonLocalAsOf{Zone: z.String(), Date: lt.Format("2006-01-02"), Time: lt.Format(time.RFC3339)})
+	}
+	return out
 }
 
 type jsonHoliday struct {
@@ -187,11 +206,11 @@ type jsonCombined struct {
 }
 
 type jsonCombinedSource struct {
-	File     string       `json:"file"`
-	Source   *Fingerprint `json:"source,omitempty"`
-	AsOf     string       `json:"as_of"`
-	Version  string       `json:"version,omitempty"`
-	Entities int          `json:"entities"`
+	File     string               `json:"file"`
+	Source   *measure.Fingerprint `json:"source,omitempty"`
+	AsOf     string               `json:"as_of"`
+	Version  string               `json:"version,omitempty"`
+	Entities int                  `json:"entities"`
 }
 
 func combinedJSON(c *Combined) *jsonCombined {
@@ -218,6 +237,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		PerformanceStart: c.Start.String(),
 		PerformanceEnd:   c.End.String(),
 		AsOf:             instant(c.AsOf),
+		AsOfLocal:        jsonAsOfLocal(r, c.AsOf),
 		Policy:           string(c.Policy),
 		Release:          string(c.Release),
 		NumeratorActions: string(c.NumeratorActions),

@@ -24,36 +24,13 @@ type Options struct {
 	Evidence *measure.APIEvidence
 	// Fingerprint identifies the database the report was read from, for the JSON report,
 	// so that `mipspi combine` can refuse the same source twice (SPEC §7). Nil: omitted.
-	Fingerprint *Fingerprint
+	Fingerprint *measure.Fingerprint
 	// PseudonymKeyID is KeyID of the key the report was pseudonymised with ("" when it
 	// was not), written in the JSON report (SPEC §7).
 	PseudonymKeyID string
 	// Combined is set when the Result was added up from several reports by `mipspi
 	// combine` (SPEC §7): every format then states the method and lists the sources.
 	Combined *Combined
-}
-
-// Fingerprint names a report's source database without any secret: the dialect, the
-// host (for SQLite, the machine that read the file) and the database (for SQLite, the
-// file's absolute path). Never a user's password.
-type Fingerprint struct {
-	Dialect  string `json:"dialect"`
-	Host     string `json:"host,omitempty"`
-	Port     string `json:"port,omitempty"`
-	Database string `json:"database"`
-}
-
-// String is the fingerprint on one line: "postgres://db.example.org:5432/ehr",
-// "sqlite://clinic-a/var/ehr.db".
-func (f Fingerprint) String() string {
-	s := f.Dialect + "://" + f.Host
-	if f.Port != "" {
-		s += ":" + f.Port
-	}
-	if f.Database != "" && f.Database[0] != '/' {
-		s += "/"
-	}
-	return s + f.Database
 }
 
 // Combined describes a combined report (SPEC §7).
@@ -66,8 +43,8 @@ type Combined struct {
 
 // CombinedSource is one report that went into a combined report.
 type CombinedSource struct {
-	File     string       // as named on the command line
-	Source   *Fingerprint // nil when the report has none (written by an older mipspi)
+	File     string               // as named on the command line
+	Source   *measure.Fingerprint // nil when the report has none (written by an older mipspi)
 	AsOf     string
 	Version  string
 	Entities int // entity rows read

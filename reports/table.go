@@ -72,7 +72,7 @@ func tableHeader(e *errWriter, r *measure.Result, o Options) {
 	e.printf("%s  Provide Patients Electronic Access to Their Health Information\n", measureID(r))
 	tw := tab(e)
 	fmt.Fprintf(tw, "Period\t%s to %s (performance year %d)\n", c.Start, c.End, c.Start.Year())
-	fmt.Fprintf(tw, "As of\t%s\n", instant(c.AsOf))
+	fmt.Fprintf(tw, "As of\t%s\n", asOfLocal(r, c.AsOf))
 	fmt.Fprintf(tw, "Policy\t%s; information released on note %s; numerator actions within the %s\n",
 		c.Policy, c.Release, strings.ReplaceAll(string(c.NumeratorActions), "-", " "))
 	if c.TIN != "" || c.NPI != "" {

@@ -2,7 +2,8 @@ package reports
 
 // The trend (issue 17): each entity's period-to-date rate at every month's end up to
 // the as-of date (measure.Trend), as a table in the JSON and the CSV, a line chart in
-// the HTML page and the workbook.
+// the HTML page and the workbook. Dates are local: an entity's last point is dated its
+// as-of local date (measure.Trend.Date), as its figures are counted.
 
 import (
 	"encoding/csv"
@@ -45,7 +46,7 @@ func jsonTrend(r *measure.Result) []jsonTrendRow {
 	rows := make([]jsonTrendRow, 0, len(r.Entities)*len(t.Cutoffs))
 	for i, e := range r.Entities {
 		for k, p := range t.Points[i] {
-			rows = append(rows, jsonTrendRow{Date: t.Cutoffs[k].String(), Level: string(e.Level), TIN: e.TIN, NPI: e.NPI,
+			rows = append(rows, jsonTrendRow{Date: t.Date(i, k).String(), Level: string(e.Level), TIN: e.TIN, NPI: e.NPI,
 				Numerator: p.Numerator, Denominator: p.Denominator, Rate: num4(p.Rate)})
 		}
 	}
@@ -62,7 +63,7 @@ func csvTrend(cw *csv.Writer, r *measure.Result) error {
 	}
 	for i, e := range r.Entities {
 		for k, p := range t.Points[i] {
-			if err := cw.Write([]string{t.Cutoffs[k].String(), string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician),
+			if err := cw.Write([]string{t.Date(i, k).String(), string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician),
 				itoa(p.Numerator), itoa(p.Denominator), decimal(p.Rate, 4)}); err != nil {
 				return err
 			}
@@ -142,9 +143,9 @@ func trendChart(r *measure.Result) *htmlTrendChart {
 				pts = append(pts, ' ')
 			}
 			pts = append(pts, coord(x(k))+","+coord(y(p.Rate))...)
-			l.Dots = append(l.Dots, htmlTrendDot{X: coord(x(k)), Y: coord(y(p.Rate)), Date: t.Cutoffs[k].String(),
+			l.Dots = append(l.Dots, htmlTrendDot{X: coord(x(k)), Y: coord(y(p.Rate)), Date: t.Date(i, k).String(),
 				Rate: decimal(p.Rate, 4), Num: p.Numerator, Den: p.Denominator,
-				Tooltip: label + ", as of " + t.Cutoffs[k].String() + ": " + pct(p.Rate) + " (" + itoa(p.Numerator) + " of " + itoa(p.Denominator) + " patients)"})
+				Tooltip: label + ", as of " + t.Date(i, k).String() + ": " + pct(p.Rate) + " (" + itoa(p.Numerator) + " of " + itoa(p.Denominator) + " patients)"})
 		}
 		l.Points = string(pts)
 		ch.Lines = append(ch.Lines, l)

@@ -68,7 +68,7 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 	}
 	e := &errWriter{w: w}
 	c := cfg(r)
-	e.printf("Notes worklist for %s to %s, as of %s\n", c.Start, c.End, instant(wl.AsOf))
+	e.printf("Notes worklist for %s to %s, as of %s\n", c.Start, c.End, asOfLocal(r, wl.AsOf))
 	e.printf("A note must be locked by its lock-by date (4 business days after the visit, and no later than the end of the period) for the visit to count.\n")
 	if len(wl.Clinicians) == 0 {
 		e.printf("\nNo notes to fix.\n")
@@ -148,6 +148,7 @@ type jsonWorklist struct {
 	PerformanceStart string          `json:"performance_start"`
 	PerformanceEnd   string          `json:"performance_end"`
 	AsOf             string          `json:"as_of"`
+	AsOfLocal        []jsonLocalAsOf `json:"as_of_local,omitempty"` // as in the report (json.go)
 	Version          string          `json:"version,omitempty"`
 	Clinicians       []jsonClinician `json:"clinicians"`
 	Groups           []string        `json:"group_what_if,omitempty"`
@@ -190,7 +191,7 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 	c := cfg(r)
 	out := jsonWorklist{
 		MeasureID: measureID(r), PerformanceStart: c.Start.String(), PerformanceEnd: c.End.String(),
-		AsOf: instant(wl.AsOf), Version: o.Version, Clinicians: make([]jsonClinician, 0, len(wl.Clinicians)),
+		AsOf: instant(wl.AsOf), AsOfLocal: jsonAsOfLocal(r, wl.AsOf), Version: o.Version, Clinicians: make([]jsonClinician, 0, len(wl.Clinicians)),
 		Groups: groupWhatIf(r, wl),
 	}
 	for _, wc := range wl.Clinicians {

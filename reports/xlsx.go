@@ -422,13 +422,13 @@ func (wb *workbook) summary() error {
 	if err := wb.setRow(sh, 2, wb.bold("Period"), st.excelDate(c.Start), st.excelDate(c.End)); err != nil {
 		return err
 	}
-	if err := wb.setRow(sh, 3, wb.bold("As of (UTC)"), st.excelInstant(c.AsOf), instant(c.AsOf)); err != nil {
+	if err := wb.setRow(sh, 3, wb.bold("As of"), asOfLocal(r, c.AsOf)); err != nil {
 		return err
 	}
 	if err := wb.setRow(sh, 4, wb.bold("Policy"), string(c.Policy)); err != nil {
 		return err
 	}
-	pi := "not estimated: the configuration has no registry block (CEHRT ID and the other PI answers)"
+	pi := strings.TrimPrefix(notEstimated, "PI category: ") + " " + notEstimatedFix // said once, not per row
 	if wb.o.Registry != nil {
 		pi = "estimated per entity in the last columns; why an estimate is 0 and which figures rest on unverified facts: Run sheet"
 	}
@@ -638,7 +638,7 @@ const clinicianHead = 2
 // notes, the rate now and if they were locked.
 func (wb *workbook) clinicians() error {
 	st, wl, sh := wb.st, wb.wl, SheetClinicians
-	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + instant(wl.AsOf) + " (lock by = the 4th business day after the visit)"}); err != nil {
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + asOfLocal(wb.r, wl.AsOf) + " (lock by = the 4th business day after the visit)"}); err != nil {
 		return err
 	}
 	hdr := make([]any, len(worklistSummaryHeader))
@@ -756,6 +756,7 @@ func (wb *workbook) run() error {
 		func() error { return line(wb.bold("Performance year"), r.PerformanceYear) },
 		func() error { return line(wb.bold("Period start"), st.excelDate(c.Start)) },
 		func() error { return line(wb.bold("Period end"), st.excelDate(c.End)) },
+		func() error { return line(wb.bold("As of"), asOfLocal(r, c.AsOf)) },
 		func() error { return line(wb.bold("As of (UTC)"), st.excelInstant(c.AsOf), instant(c.AsOf)) },
 		func() error { return line(wb.bold("Policy"), string(c.Policy)) },
 		func() error { return line(wb.bold("Release"), string(c.Release)) },
@@ -888,7 +889,7 @@ func (wb *workbook) props() error {
 		Title:       fmt.Sprintf("%s report %s to %s", measureID(r), c.Start, c.End),
 		Subject:     "MIPS Promoting Interoperability: Provide Patients Electronic Access to Their Health Information",
 		Creator:     "mipspi",
-		Description: fmt.Sprintf("as of %s, policy %s", instant(c.AsOf), c.Policy),
+		Description: fmt.Sprintf("as of %s, policy %s", asOfLocal(r, c.AsOf), c.Policy),
 		Keywords:    "MIPS, " + measureID(r),
 		Category:    "report",
 		Language:    "en-US",
@@ -946,17 +947,17 @@ func (wb *workbook) runCategory(section func(string, ...string) error, line func
 		return nil
 	}
 	hs := headlines(wb.r, wb.o)
-	if err := section("Why the PI category would score 0", "Code", "Message"); err != nil {
+	if err := section("Why the PI category would score 0", "Code", "Message", "Entities"); err != nil {
 		return err
 	}
-	rs := reasonsOnce(hs)
+	rs := zeroReasons(hs, htmlNameWidth)
 	if len(rs) == 0 {
 		if err := line("none: no gate fails"); err != nil {
 			return err
 		}
 	}
 	for _, z := range rs {
-		if err := line(z.Code, z.Message); err != nil {
+		if err := line(z.Code, z.Message, z.Affects(len(hs))); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -123,10 +124,12 @@ func TestReadmeConfigurationPassesGates(t *testing.T) {
 func TestDemoShowsEstimate(t *testing.T) {
 	t.Chdir(t.TempDir())
 	o := mustRun(t, "demo", "--dir", ".", "--quiet")
-	if n := strings.Count(o.stdout, "PI category estimate "); n != 12 {
+	// Each headline row ends with its estimate and weighted score: "86 (21.5)".
+	est := regexp.MustCompile(`(?m)^  \d{9} .*  [1-9]\d* \(\d+(\.\d+)?\)$`)
+	if n := len(est.FindAllString(o.stdout, -1)); n != 12 || !strings.Contains(o.stdout, "PI CATEGORY OF 100 (WEIGHTED AT 25%)") {
 		t.Errorf("%d estimates in the demo report, want one per entity (12):\n%s", n, o.stdout)
 	}
-	if strings.Contains(o.stdout, "estimate 0 of 100") || strings.Contains(o.stdout, "Why the PI category would score 0") {
+	if strings.Contains(o.stdout, "not estimated") || strings.Contains(o.stdout, "Why the PI category would score 0") {
 		t.Errorf("the demo configuration fails a gate:\n%s", o.stdout)
 	}
 }

@@ -25,6 +25,22 @@ func TestHelpAndVersionExitZero(t *testing.T) {
 	if o.code != 0 || !strings.Contains(o.stdout, "mipspi report") || !strings.Contains(o.stdout, "--as-of") {
 		t.Errorf("mipspi help report: exit %d, stdout %q, stderr %q", o.code, o.stdout, o.stderr)
 	}
+	// A subcommand's own help, not its parent's.
+	o = mipspi(t, "help", "db", "init")
+	if o.code != 0 || !strings.Contains(o.stdout, "mipspi db init - ") || strings.Contains(o.stdout, "mipspi db - ") {
+		t.Errorf("mipspi help db init: exit %d, stdout %q, stderr %q", o.code, o.stdout, o.stderr)
+	}
+	if want := mipspi(t, "db", "init", "--help"); o.stdout != want.stdout {
+		t.Errorf("mipspi help db init differs from mipspi db init --help:\n%s\n---\n%s", o.stdout, want.stdout)
+	}
+	o = mipspi(t, "help", "calendar", "holidays")
+	if o.code != 0 || !strings.Contains(o.stdout, "mipspi calendar holidays - ") {
+		t.Errorf("mipspi help calendar holidays: exit %d, stdout %q, stderr %q", o.code, o.stdout, o.stderr)
+	}
+	o = mipspi(t, "help", "db", "nope")
+	if o.code != 2 || !strings.Contains(o.stderr, `unknown command "nope" for "mipspi db"`) {
+		t.Errorf("mipspi help db nope: exit %d, stderr %q", o.code, o.stderr)
+	}
 	o = mipspi(t, "help", "nope")
 	if o.code != 2 || !strings.Contains(o.stderr, `unknown command 'nope'`) {
 		t.Errorf("mipspi help nope: exit %d, stderr %q", o.code, o.stderr)
@@ -201,5 +217,37 @@ func TestYAMLSyntaxErrorsNameTheLine(t *testing.T) {
 	o = mipspi(t, "calendar", "holidays", "--config", "bad-config.yaml", "2025")
 	if o.code != 2 || !regexp.MustCompile(`config bad-config.yaml:\d+: `).MatchString(o.stderr) {
 		t.Errorf("broken config: exit %d, stderr %q", o.code, o.stderr)
+	}
+}
+
+// TestReadmeExitCodes: the README's exit-code table lists exactly the codes run returns
+// (0, 1, 2 and export's 3), and says which command returns 3 and why, as --help does.
+func TestReadmeExitCodes(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Exit codes\n")
+	if !ok {
+		t.Fatal("README has no Exit codes section")
+	}
+	section, _, _ = strings.Cut(section, "\n#")
+	rows := map[int]string{}
+	for _, m := range regexp.MustCompile(`(?m)^\| (\d) \| (.*) \|$`).FindAllStringSubmatch(section, -1) {
+		rows[int(m[1][0]-'0')] = m[2]
+	}
+	for _, code := range []int{exitOK, exitFail, exitUsage, exitWarned} {
+		if rows[code] == "" {
+			t.Errorf("README's exit-code table has no row for %d", code)
+		}
+	}
+	if len(rows) != 4 {
+		t.Errorf("README's exit-code table lists %d codes, run returns 4", len(rows))
+	}
+	if r := rows[exitWarned]; !strings.Contains(r, "`export` only") || !strings.Contains(r, "Why") {
+		t.Errorf("README's row for exit 3 does not say it is export's, and why: %q", r)
+	}
+	if o := mipspi(t, "--help"); !strings.Contains(o.stdout, "3 (export) files written") {
+		t.Errorf("mipspi --help does not list exit 3:\n%s", o.stdout)
 	}
 }

@@ -123,7 +123,7 @@ func combinedOptions(res *combine.Combined) reports.Options {
 	for _, src := range res.Sources {
 		cs := reports.CombinedSource{File: src.File, AsOf: src.AsOf.UTC().Format("2006-01-02T15:04:05Z07:00"), Version: src.Version, Entities: src.Entities}
 		if src.Source != nil {
-			cs.Source = &reports.Fingerprint{Dialect: src.Source.Dialect, Host: src.Source.Host, Port: src.Source.Port, Database: src.Source.Database}
+			cs.Source = src.Source
 		}
 		cmb.Sources = append(cmb.Sources, cs)
 	}

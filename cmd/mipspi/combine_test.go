@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -413,7 +414,7 @@ func TestCombineCategory(t *testing.T) {
 		}
 	}
 	table := mustRun(t, "combine", "--name", "Lakeside ACO", "--config", cfg, "a.json", "b.json", "c.json").stdout
-	if !strings.Contains(table, "APM Entity Lakeside ACO (all TINs)\n    PEA 57.14% (4/7)") {
+	if !regexp.MustCompile(`(?m)^  all TINs +APM Entity Lakeside ACO +57\.14% \(4/7\) +14 of 25 .* [1-9]\d* \(\d+(\.\d+)?\)$`).MatchString(table) {
 		t.Errorf("table headline for the APM Entity missing:\n%s", table)
 	}
 }

@@ -9,18 +9,18 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mipspi/mipspi/reports"
+	"github.com/mipspi/mipspi/measure"
 )
 
 // fingerprint describes the database of dsn. A SQLite file is named by its absolute path
 // on the machine that read it (two sites may both call theirs ehr.db).
-func fingerprint(dsn string) *reports.Fingerprint {
+func fingerprint(dsn string) *measure.Fingerprint {
 	if p := sqlitePath(dsn); p != "" {
 		if abs, err := filepath.Abs(p); err == nil {
 			p = abs
 		}
 		host, _ := os.Hostname()
-		return &reports.Fingerprint{Dialect: "sqlite", Host: host, Database: p}
+		return &measure.Fingerprint{Dialect: "sqlite", Host: host, Database: p}
 	}
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		return nil // in-memory SQLite: nothing another report could share
@@ -48,5 +48,5 @@ func fingerprint(dsn string) *reports.Fingerprint {
 	if db == "" {
 		db = q.Get("dbname")
 	}
-	return &reports.Fingerprint{Dialect: "postgres", Host: host, Port: port, Database: db}
+	return &measure.Fingerprint{Dialect: "postgres", Host: host, Port: port, Database: db}
 }

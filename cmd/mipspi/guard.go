@@ -1,7 +1,8 @@
 package main
 
 // guard.go: the one check of --out that report, notes and export run before the database
-// is read (issue 13). An output path never replaces
+// is read (issue 13), and of api check's --record before probing. An output path never
+// replaces
 //
 //   - the EHR database file (or its SQLite -journal, -wal, -shm companions) or the
 //     configuration file, however it is spelled (./ehr.db, ../x/ehr.db, a symlink, a
@@ -32,16 +33,25 @@ type protectedFile struct {
 }
 
 // protectedFiles are the inputs of the command c: the SQLite database file with its
-// companions, and the configuration file.
+// companions, and the configuration file. A command without --db or --config (api
+// check) protects those that $MIPSPI_DB and $MIPSPI_CONFIG name, the EHR database and
+// configuration of the user's other runs.
 func protectedFiles(c *cli.Context) []protectedFile {
 	var ps []protectedFile
-	if d, err := ehr.ParseDSN(c.String(flagDB)); err == nil && d.Dialect == ehr.SQLite && !d.Memory {
+	dsn, cfg := c.String(flagDB), c.String(flagConfig)
+	if dsn == "" {
+		dsn = os.Getenv("MIPSPI_DB")
+	}
+	if cfg == "" {
+		cfg = os.Getenv("MIPSPI_CONFIG")
+	}
+	if d, err := ehr.ParseDSN(dsn); err == nil && d.Dialect == ehr.SQLite && !d.Memory {
 		ps = append(ps, protectedFile{"the database", d.Path})
 		for _, suffix := range []string{"-journal", "-wal", "-shm"} {
 			ps = append(ps, protectedFile{"the database's " + suffix[1:] + " file", d.Path + suffix})
 		}
 	}
-	if cfg := c.String(flagConfig); cfg != "" {
+	if cfg != "" {
 		ps = append(ps, protectedFile{"the configuration file", cfg})
 	}
 	return ps
@@ -75,25 +85,35 @@ func refuseProtected(flag, path string, ps []protectedFile) error {
 
 // checkOut is the shared check of a report or worklist --out FILE (rows 1, 2, 11).
 func checkOut(c *cli.Context, path string) error {
+	return checkFile(c, flagOut, path, " (leave --out out to write to stdout)")
+}
+
+// checkRecord is the same check for api check's --record FILE, the evidence store it
+// appends to: an existing regular file is expected (fhirapi then checks that it is an
+// evidence store), but never the EHR database or the configuration file.
+func checkRecord(c *cli.Context, path string) error { return checkFile(c, "record", path, "") }
+
+// checkFile checks the output FILE of --flag; hint ends the not-a-regular-file message.
+func checkFile(c *cli.Context, flag, path, hint string) error {
 	if path == "" {
 		return nil
 	}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
-			return usagef("--out %s is a directory; give a file name", path)
+			return usagef("--%s %s is a directory; give a file name", flag, path)
 		}
 		if !fi.Mode().IsRegular() {
-			return usagef("--out %s is not a regular file (a device, pipe or socket); mipspi writes only regular files (leave --out out to write to stdout)", path)
+			return usagef("--%s %s is not a regular file (a device, pipe or socket); mipspi writes only regular files%s", flag, path, hint)
 		}
 	}
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return usagef("--out %s: directory %s does not exist", path, dir)
+		return usagef("--%s %s: directory %s does not exist", flag, path, dir)
 	}
-	if err := refuseProtected(flagOut, path, protectedFiles(c)); err != nil {
+	if err := refuseProtected(flag, path, protectedFiles(c)); err != nil {
 		return err
 	}
-	return probeWritable(path, dir)
+	return probeWritableFlag(flag, path, dir)
 }
 
 // checkOutDir is the same check for export's --out DIR: DIR is absent or a directory,
@@ -127,19 +147,21 @@ func checkOutDir(c *cli.Context, dir string) error {
 
 // probeWritable creates and removes an empty file in dir: the one sure test of "can
 // write here" (permissions, ACLs, a read-only mount, root or not).
-func probeWritable(out, dir string) error {
+func probeWritable(out, dir string) error { return probeWritableFlag(flagOut, out, dir) }
+
+func probeWritableFlag(flag, out, dir string) error {
 	f, err := os.CreateTemp(dir, ".mipspi-probe-*")
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return usagef("--out %s: cannot write in directory %s: %v", out, dir, err)
+		return usagef("--%s %s: cannot write in directory %s: %v", flag, out, dir, err)
 	}
 	name := f.Name()
 	f.Close()
 	if err := os.Remove(name); err != nil {
-		return fmt.Errorf("--out %s: remove probe file %s: %w", out, name, err)
+		return fmt.Errorf("--%s %s: remove probe file %s: %w", flag, out, name, err)
 	}
 	return nil
 }

@@ -440,3 +440,43 @@ func TestRegistryCSVDefusesFormulas(t *testing.T) {
 		})
 	}
 }
+
+// TestAPICheckRecordGuard: api check's --record goes through the same guard as --out,
+// before any request is sent: the EHR database and configuration file the user's other
+// runs read ($MIPSPI_DB, $MIPSPI_CONFIG), a FIFO, a directory and an unwritable
+// directory are refused with exit 2, and nothing changes.
+func TestAPICheckRecordGuard(t *testing.T) {
+	dsn, unchanged := guardFiles(t)
+	cwd, _ := os.Getwd()
+	t.Setenv("MIPSPI_DB", dsn)
+	t.Setenv("MIPSPI_CONFIG", "c.yaml")
+	if err := syscall.Mkfifo("fifo", 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir("sub", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	locked := filepath.Join(cwd, "locked")
+	if err := os.Mkdir(locked, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		locked = "/sys"
+	}
+	for _, c := range []struct{ record, want string }{
+		{"small.db", "mipspi: --record small.db is the database (small.db); give another file name\n"},
+		{"./small.db-wal", "mipspi: --record ./small.db-wal is the database's wal file (small.db-wal); give another file name\n"},
+		{"c.yaml", "mipspi: --record c.yaml is the configuration file (c.yaml); give another file name\n"},
+		{"fifo", "mipspi: --record fifo is not a regular file (a device, pipe or socket); mipspi writes only regular files\n"},
+		{"sub", "mipspi: --record sub is a directory; give a file name\n"},
+		{filepath.Join(locked, "ev.db"), "mipspi: --record " + filepath.Join(locked, "ev.db") + ": cannot write in directory " + locked + ": permission denied\n"},
+	} {
+		// The address is never contacted: the guard runs before the probe.
+		o := mipspi(t, "api", "check", "--fhir-base", "https://ehr.invalid/fhir", "--timeout", "1s", "--record", c.record)
+		checkOutcome(t, "--record "+c.record, o, exitUsage, c.want)
+		unchanged("--record " + c.record)
+		if fi, err := os.Lstat("fifo"); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+			t.Errorf("the FIFO was replaced: %v", err)
+		}
+	}
+}

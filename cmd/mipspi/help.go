@@ -93,6 +93,22 @@ func stripDoubledDefault(s string) string {
 
 // helpTopicUsage turns cli's "No help topic for 'x'" (`mipspi help x`) into the usage
 // error it is (exit 2).
+// helpPath turns `mipspi help db init` into `mipspi db init --help`: cli's help
+// command reads only its first argument, so it showed `db`'s help for any subcommand.
+// One topic (`mipspi help db`) and anything with a flag are left to cli.
+func helpPath(args []string) []string {
+	if len(args) < 4 || args[1] != "help" {
+		return args
+	}
+	for _, a := range args[2:] {
+		if strings.HasPrefix(a, "-") {
+			return args
+		}
+	}
+	out := append([]string{args[0]}, args[2:]...)
+	return append(out, "--help")
+}
+
 func helpTopicUsage(err error) error {
 	if name, ok := strings.CutPrefix(err.Error(), "No help topic for "); ok {
 		return usagef("help: unknown command %s (mipspi help lists them)", name)

@@ -79,7 +79,7 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 		return string(out)
 	}
 	first := page(1)
-	for _, want := range []string{"As of (UTC)", "2026-01-15 12:00:00", "Lakeside Family Medicine", "Practice", "rate by clinician"} {
+	for _, want := range []string{"As of", "2026-01-15 06:00 CST (America/Chicago); 2026-01-15 05:00 MST (America/Denver)", "Lakeside Family Medicine", "Practice", "rate by clinician"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("printed Summary lacks %q:\n%s", want, first)
 		}

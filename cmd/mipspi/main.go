@@ -47,7 +47,8 @@ func main() {
 	os.Exit(code)
 }
 
-// Exit codes (SPEC §4).
+// Exit codes: 0, 1 and 2 are SPEC §4's; 3 is export's alone (issue 13), documented in
+// the README's exit-code table with why (TestReadmeExitCodes holds the two together).
 const (
 	exitOK    = 0
 	exitFail  = 1
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		args = []string{"mipspi"}
 	}
 	app := newApp(stdin, stdout, stderr)
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, helpPath(args))
 	if err == nil {
 		return exitOK
 	}

@@ -64,7 +64,7 @@ func Gates(r *measure.Result, cfg Config, filter EntityFilter) ([]Gate, error) {
 // leaves those problems out so that every reason is said once.
 var gateCodes = []string{
 	category.CEHRTIDMissing, category.CEHRTIDInvalid, category.PeriodTooShort,
-	category.MeasureMissing, category.ConflictingMeasures, category.NumeratorZero,
+	category.ConflictingMeasures, category.NumeratorZero,
 }
 
 // RepeatsGate reports whether p says again what a gate of Gates says.

@@ -69,10 +69,50 @@ func TestProblemCodesRepeatGates(t *testing.T) {
 			codes[p.Code] = true
 		}
 	}
-	for _, c := range []string{category.CEHRTIDInvalid, category.ConflictingMeasures, category.MeasureMissing, category.NumeratorZero} {
+	for _, c := range []string{category.CEHRTIDInvalid, category.ConflictingMeasures, category.NumeratorZero} {
 		if !codes[c] {
 			t.Errorf("no problem carries %s (have %v)", c, codes)
 		}
+	}
+}
+
+// TestRequiredMeasuresAreCategorys: which required measures are missing is decided in
+// package category alone (SPEC §5): Gates lists them with category's words, each
+// alternative named as one, and Validate no longer repeats the rule. An exclusion or a
+// substitute stands in for a required measure.
+func TestRequiredMeasuresAreCategorys(t *testing.T) {
+	drop := func(c Config, ids ...string) Config {
+		for _, id := range ids {
+			delete(c.Measures, id)
+		}
+		return c
+	}
+	missing := drop(passingConfig(), "PI_EP_1", "PI_HIE_4", "PI_PPHI_2")
+	gs, err := Gates(twoTIN(), missing, All)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Gate{
+		{Code: category.AttestationMissing, Message: "PI_PPHI_2 (SAFER Guides High Priority Practices Guide) is not answered: CMS scores the category 0 unless the practice answers yes. Once it is true, set PI_PPHI_2: true in the registry block."},
+		{Code: category.MeasureMissing, Message: "PI_EP_1 (e-Prescribing) is missing from the registry block: CMS scores the category 0 unless it is reported or its exclusion PI_LVPP_1 is claimed."},
+		{Code: category.MeasureMissing, Message: "None of the alternatives is complete (PI_HIE_1 + PI_HIE_4 lacks PI_HIE_4): report one of PI_HIE_1 + PI_HIE_4, PI_HIE_5, PI_HIE_6, each measure answered or its exclusion claimed; CMS scores the category 0 otherwise."},
+	}
+	if diff := cmp.Diff(want, gs); diff != "" {
+		t.Errorf("gates (-want +got):\n%s", diff)
+	}
+	if ps := Validate(twoTIN(), missing, All); len(ps) != 0 {
+		t.Errorf("Validate repeats category's rule: %v", ps)
+	}
+
+	standIn := drop(passingConfig(), "PI_EP_1", "PI_HIE_1", "PI_HIE_4", "PI_PHCDRR_1")
+	standIn.Measures["PI_LVPP_1"] = Attest(true)        // exclusion of PI_EP_1
+	standIn.Measures["PI_HIE_5"] = Attest(true)         // substitute of PI_HIE_1 and PI_HIE_4
+	standIn.Measures["PI_PHCDRR_1_EX_2"] = Attest(true) // exclusion of PI_PHCDRR_1
+	if gs, err := Gates(twoTIN(), standIn, All); err != nil || len(gs) != 0 {
+		t.Errorf("exclusion and substitute standing in: gates %v, %v", gs, err)
+	}
+	if ps := Validate(twoTIN(), standIn, All); len(ps) != 0 {
+		t.Errorf("exclusion and substitute standing in: problems %v", ps)
 	}
 }
 

@@ -167,7 +167,7 @@ func checkRatio(entity, id string, num, den int) []Problem {
 
 // validateMeasures checks registry.measures against the year's PI measures: known ids,
 // answer type matching metricType, proportion rules, no measure with its exclusion or
-// substitute, and which required measures are missing.
+// substitute. Which required measures are missing is category's rule (see Gates).
 func validateMeasures(cfg Config, year int) []Problem {
 	var ps []Problem
 	errorf := func(format string, args ...any) {
@@ -252,35 +252,9 @@ func validateMeasures(cfg Config, year int) []Problem {
 		}
 	}
 
-	// Required measures (isRequired, reporting category "required"): each is answered,
-	// or replaced by one of its exclusions, substitutes or PRE/PROD stage measures; a
-	// PRE/PROD measure is covered when the measure it belongs to is.
-	var satisfied func(id string, depth int) bool
-	satisfied = func(id string, depth int) bool {
-		m := ym.ByID[id]
-		if sent[id] || slices.ContainsFunc(slices.Concat(m.Exclusion, m.Substitutes, m.Preprod), func(s string) bool { return sent[s] }) {
-			return true
-		}
-		if depth == 0 {
-			for _, p := range ym.Parent[id] {
-				if satisfied(p, 1) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	var missing []string
-	for _, id := range ym.Order {
-		if ym.ByID[id].Required() && !satisfied(id, 0) {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		ps = append(ps, Problem{Severity: SeverityWarning, Code: category.MeasureMissing, Message: fmt.Sprintf(
-			"required PI measures for %d not in registry.measures (the PI category scores 0 unless each is answered or replaced by an exclusion or substitute): %s",
-			year, strings.Join(missing, ", "))})
-	}
+	// Required measures are not checked here: package category alone decides which are
+	// missing, answered no or unscorable (SPEC §5), and Gates reports them as the
+	// reasons the category would score 0.
 	return ps
 }
 

@@ -35,13 +35,6 @@ func TestValidate(t *testing.T) {
 	answer := func(id string, a Answer) func(*measure.Result, *Config) {
 		return func(_ *measure.Result, c *Config) { c.Measures[id] = a }
 	}
-	drop := func(ids ...string) func(*measure.Result, *Config) {
-		return func(_ *measure.Result, c *Config) {
-			for _, id := range ids {
-				delete(c.Measures, id)
-			}
-		}
-	}
 
 	tests := []struct {
 		name   string
@@ -122,20 +115,6 @@ func TestValidate(t *testing.T) {
 			name:   "unknown performance year",
 			mutate: period("2021-01-01", "2021-12-31"),
 			want:   []Problem{errAt("", "performance year 2021: no CMS PI measure data embedded (have 2022-2027)")},
-		},
-		{
-			name:   "required measures missing",
-			mutate: drop("PI_EP_1", "PI_HIE_4", "PI_PPHI_2"),
-			want:   []Problem{warnAt("", "required PI measures for 2025 not in registry.measures (the PI category scores 0 unless each is answered or replaced by an exclusion or substitute): PI_EP_1, PI_HIE_4, PI_PPHI_2")},
-		},
-		{
-			name: "exclusion and substitute stand in for required measures",
-			mutate: func(r *measure.Result, c *Config) {
-				drop("PI_EP_1", "PI_HIE_1", "PI_HIE_4", "PI_PHCDRR_1")(r, c)
-				c.Measures["PI_LVPP_1"] = Attest(true)        // exclusion of PI_EP_1
-				c.Measures["PI_HIE_5"] = Attest(true)         // substitute of PI_HIE_1 and PI_HIE_4
-				c.Measures["PI_PHCDRR_1_EX_2"] = Attest(true) // exclusion of PI_PHCDRR_1
-			},
 		},
 		{
 			name:   "boolean given for a proportion measure",
