@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 
@@ -49,5 +50,34 @@ func TestReportSpillSameBytes(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
 		t.Errorf("left in the temporary directory: %v", ents)
+	}
+}
+
+// --late-clinicians: a percentage; 100 makes most seen visits fail.
+func TestGenerateLateClinicians(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, bad := range []string{"0", "101", "-5"} {
+		if o := mipspi(t, "db", "generate", "--db", "sqlite:bad.db", "--late-clinicians", bad); o.code != exitUsage {
+			t.Errorf("--late-clinicians %s: exit %d, want %d", bad, o.code, exitUsage)
+		}
+	}
+	timely := map[string]float64{}
+	for _, pct := range []string{"5", "100"} {
+		dsn := "sqlite:late" + pct + ".db"
+		mustRun(t, "db", "generate", "--db", dsn, "--clinicians", "10", "--patients", "800", "--appointments", "3000", "--late-clinicians", pct, "--quiet")
+		out := mustRun(t, "report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-03-31", "--format", "json", "--quiet").stdout
+		var rep struct {
+			Counts struct {
+				Seen   int `json:"seen_visits"`
+				Timely int `json:"timely_visits"`
+			} `json:"counts"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Counts.Seen == 0 {
+			t.Fatalf("late %s: %v, %+v", pct, err, rep.Counts)
+		}
+		timely[pct] = float64(rep.Counts.Timely) / float64(rep.Counts.Seen)
+	}
+	if timely["100"] > 0.5 || timely["100"] > timely["5"]-0.1 {
+		t.Errorf("timely share %.2f at 5%% late clinicians, %.2f at 100%%: want most visits failing at 100%%, well below 5%%'s share", timely["5"], timely["100"])
 	}
 }
