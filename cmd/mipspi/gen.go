@@ -24,7 +24,7 @@ func generateCommand(s *streams) *cli.Command {
 			&cli.IntFlag{Name: "appointments", Value: 20000, Usage: "number of appointments"},
 			&cli.IntFlag{Name: "tins", Usage: "number of TINs (default: clinicians/100+1, at least 2)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed: the same seed gives the same rows"},
-			&cli.IntFlag{Name: "late-clinicians", Value: 5, Usage: "`PERCENT` of clinicians who lock their notes days late (100: about two thirds of seen visits fail)"},
+			&cli.IntFlag{Name: "late-clinicians", Value: 5, Usage: "`PERCENT` of clinicians who lock their notes days late (100: about 60% of seen visits fail)"},
 			forceInitFlag(),
 			replaceFlag(),
 			quietFlag(),
