@@ -3,11 +3,30 @@ package ehr
 // Rows that point at nothing (R10): a clinical note of an appointment that does not
 // exist, a portal invitation of a patient who does not exist. They cannot count for
 // anyone, so they change no figure, but they are never skipped silently: the reader
-// counts them with a few example ids and hands them to a Sink that takes them.
+// counts them with a few example ids and hands them to a Sink that takes them, after
+// the patients (the note findings first, then the invitation ones).
+//
+// Each is found by one whole-table anti-join (danglingQueries), unless PostgreSQL's
+// catalogue allows a cheaper way to the same count and ids (issue 12: the anti-joins
+// ran before the period read, one core idle, 0.3-0.6 s at 1M appointments):
+//
+//   - invitations: when patients.id and portal_invitations' id and patient_id are
+//     integer columns, both scans of the period read come in the same numeric order
+//     (patients by id, invitations by patient_id, NULLs last), so the merge in Go sees
+//     every invitation whose patient_id lies between two patients' ids, or is NULL,
+//     for free (visits.go);
+//   - notes: when appointments.id is unique (its primary key, or a unique index on id
+//     alone), every note with an appointment is either summed up by the period's scan
+//     or belongs to an appointment outside the period, so the notes that point at
+//     nothing number count(notes) − (period's notes + notes of appointments outside
+//     the period): one cheap count. Only when that is not 0 does the anti-join run, for
+//     the count and the ids it has always given.
 
 import (
 	"database/sql"
 	"fmt"
+	"sort"
+	"time"
 
 	"github.com/mipspi/mipspi/measure"
 )
@@ -22,7 +41,7 @@ const danglingExamples = 5
 
 // danglingQueries select the ids of the rows that point at nothing, lowest first. The
 // same SQL runs on both dialects.
-var danglingQueries = []struct {
+var danglingQueries = [2]struct {
 	code measure.Code
 	rel  string
 	sql  string
@@ -33,19 +52,91 @@ var danglingQueries = []struct {
 		`SELECT i.id FROM portal_invitations i WHERE NOT EXISTS (SELECT 1 FROM patients p WHERE p.id = i.patient_id) ORDER BY i.id`},
 }
 
-// dangling counts the rows that point at nothing and hands each count to sink, when it
-// is a DanglingSink.
-func (r *reader) dangling(sink Sink) error {
+const (
+	danglingNote = iota
+	danglingInvitation
+)
+
+// danglingRows is one finding: how many rows point at nothing and the lowest ids.
+type danglingRows struct {
+	count    int
+	examples []int64
+}
+
+// add counts one row; its id, when it has one, may be among the lowest.
+func (d *danglingRows) add(id *colInt) {
+	d.count++
+	if id.null || id.bad != "" {
+		return
+	}
+	i := sort.Search(len(d.examples), func(i int) bool { return d.examples[i] > id.v })
+	if i >= danglingExamples {
+		return
+	}
+	if len(d.examples) < danglingExamples {
+		d.examples = append(d.examples, 0)
+	}
+	copy(d.examples[i+1:], d.examples[i:len(d.examples)-1])
+	d.examples[i] = id.v
+}
+
+// danglingPlan decides how each finding is found (see the top of the file) and runs
+// the anti-joins that are still needed. The rest is found during the period's scans.
+func (r *reader) danglingPlan() error {
+	if r.s.dialect == Postgres {
+		r.notesByCount = r.unique["appointments"]
+		r.invByMerge = r.intCol["patients.id"] && r.intCol["portal_invitations.id"] &&
+			r.intCol["portal_invitations.patient_id"]
+	}
+	for k := range danglingQueries {
+		if k == danglingNote && r.notesByCount || k == danglingInvitation && r.invByMerge {
+			continue
+		}
+		if err := r.danglingQuery(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *reader) danglingQuery(k int) error {
+	q := danglingQueries[k]
+	count, examples, err := r.danglingIDs(q.sql)
+	if err != nil {
+		return r.fail(q.rel, fmt.Errorf("find rows that point at nothing: %w", err))
+	}
+	r.dangling[k] = danglingRows{count, examples}
+	return nil
+}
+
+// danglingNotesByCount finds the notes that point at nothing from periodNotes, the
+// notes the period's scan summed up (see the top of the file). It runs at the end of
+// the period's scans, in the same transaction.
+func (r *reader) danglingNotesByCount(periodNotes int64, lo, hi time.Time) error {
+	var all, outside int64
+	// The complement of the period scan's WHERE: the appointments it did not read.
+	err := r.tx.QueryRowContext(r.ctx, `SELECT (SELECT count(*) FROM clinical_notes),
+  (SELECT count(*) FROM clinical_notes n JOIN appointments a ON a.id = n.appointment_id
+   WHERE a.scheduled_at < $1 OR a.scheduled_at >= $2)`, lo, hi).Scan(&all, &outside)
+	if err != nil {
+		return r.fail(danglingQueries[danglingNote].rel, fmt.Errorf("find rows that point at nothing: %w", err))
+	}
+	if all == periodNotes+outside {
+		r.dangling[danglingNote] = danglingRows{}
+		return nil
+	}
+	return r.danglingQuery(danglingNote)
+}
+
+// sendDangling hands the findings to sink, when it is a DanglingSink.
+func (r *reader) sendDangling(sink Sink) error {
 	ds, ok := sink.(DanglingSink)
 	if !ok {
 		return nil
 	}
-	for _, q := range danglingQueries {
-		count, examples, err := r.danglingIDs(q.sql)
-		if err != nil {
-			return r.fail(q.rel, fmt.Errorf("find rows that point at nothing: %w", err))
-		}
-		if err := ds.Dangling(q.code, count, examples); err != nil {
+	for k, q := range danglingQueries {
+		d := r.dangling[k]
+		if err := ds.Dangling(q.code, d.count, d.examples); err != nil {
 			return fmt.Errorf("read %s: %w", r.s, err)
 		}
 	}

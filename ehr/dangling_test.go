@@ -60,3 +60,91 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+// TestReadDanglingPlaces: rows that point at nothing are found wherever their ids fall
+// — before the first patient, between two patients, after the last, of no id at all —
+// and rows that point at something outside the period are not counted, on both
+// dialects. On PostgreSQL the invitations are found while the period's scans are
+// merged and the notes by a count (dangling.go); the figures must be the anti-joins'.
+func TestReadDanglingPlaces(t *testing.T) {
+	cases := []struct {
+		name  string
+		stmts []string
+		// pgStmts run on PostgreSQL only (SQLite cannot drop a NOT NULL in place).
+		pgStmts      []string
+		want, wantPG []dangling
+	}{
+		{
+			name: "none, with notes of appointments outside the period",
+			stmts: []string{
+				`DELETE FROM clinical_notes WHERE id = 5`,
+				`DELETE FROM portal_invitations WHERE id = 4`,
+				`INSERT INTO clinical_notes (id, appointment_id) VALUES (50, 5)`,
+				`INSERT INTO patients (id, mrn, first_name, last_name) VALUES (7, 'M7', 'Gus', 'Ito')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (23, 7, '2025-01-10T12:00:00Z')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (21, 4, '2025-01-10T12:00:00Z')`,
+			},
+		},
+		{
+			name: "everywhere",
+			stmts: []string{
+				// A note of an appointment outside the period (not dangling), and one
+				// of an appointment that is gone.
+				`INSERT INTO clinical_notes (id, appointment_id) VALUES (50, 5)`,
+				`DELETE FROM appointments WHERE id = 8`,
+				`INSERT INTO clinical_notes (id, appointment_id) VALUES (51, 8)`,
+				// Patient 7 has no visit; patient 6 does not exist.
+				`INSERT INTO patients (id, mrn, first_name, last_name) VALUES (7, 'M7', 'Gus', 'Ito')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (23, 7, '2025-01-10T12:00:00Z')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (21, 4, '2025-01-10T12:00:00Z')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (24, 6, '2025-01-10T12:00:00Z')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (20, 0, '2025-01-10T12:00:00Z')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (35, -7, '2025-01-10T12:00:00Z')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (31, 105, '2025-01-10T12:00:00Z')`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (30, 104, '2025-01-10T12:00:00Z')`,
+			},
+			pgStmts: []string{
+				`ALTER TABLE portal_invitations ALTER COLUMN patient_id DROP NOT NULL`,
+				`INSERT INTO portal_invitations (id, patient_id, sent_at) VALUES (25, NULL, '2025-01-10T12:00:00Z')`,
+				`ALTER TABLE clinical_notes ALTER COLUMN appointment_id DROP NOT NULL`,
+				`INSERT INTO clinical_notes (id, appointment_id) VALUES (52, NULL)`,
+			},
+			want: []dangling{
+				{measure.DanglingNote, 2, []int64{5, 51}},
+				{measure.DanglingInvitation, 6, []int64{4, 20, 24, 30, 31}},
+			},
+			wantPG: []dangling{
+				{measure.DanglingNote, 3, []int64{5, 51, 52}},
+				{measure.DanglingInvitation, 7, []int64{4, 20, 24, 25, 30}},
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			onBoth(t, func(t *testing.T, s *ehr.Store) {
+				initLoad(t, s, "scenario.yaml")
+				exec(t, s, tc.stmts...)
+				want := tc.want
+				if s.Dialect() == ehr.Postgres {
+					exec(t, s, tc.pgStmts...)
+					if tc.wantPG != nil {
+						want = tc.wantPG
+					}
+				}
+				var d danglingRecorder
+				if _, err := s.Read(context.Background(), calendar.MustParseDate("2025-01-01"), calendar.MustParseDate("2025-12-31"), &d); err != nil {
+					t.Fatal(err)
+				}
+				var got []dangling
+				for _, g := range d.got {
+					if g.Count > 0 {
+						got = append(got, g)
+					}
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("dangling rows (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
+}

@@ -85,18 +85,30 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 			return st, err
 		}
 	}
-	if err := r.dangling(sink); err != nil { // R10: rows that point at nothing (dangling.go)
-		return st, err
+	rels := []string{"appointments", "patients", "portal_invitations"}
+	r.unique = map[string]bool{}
+	for _, rel := range rels {
+		if r.unique[rel], err = r.idUnique(rel); err != nil {
+			return st, err
+		}
 	}
-	for _, rel := range []string{"appointments", "patients", "portal_invitations"} {
+	if err := r.columnTypes(); err != nil {
+		return st, r.fail("appointments", err)
+	}
+	if _, ok := sink.(DanglingSink); ok { // R10: rows that point at nothing (dangling.go)
+		if err := r.danglingPlan(); err != nil {
+			return st, err
+		}
+	}
+	for _, rel := range rels {
 		if err := r.checkUnique(rel, lo, hi); err != nil {
 			return st, err
 		}
 	}
-	if err := r.epochColumns(); err != nil {
-		return st, r.fail("appointments", err)
-	}
 	if err := r.piped(p, lo, hi, sink); err != nil {
+		return st, err
+	}
+	if err := r.sendDangling(sink); err != nil {
 		return st, err
 	}
 	return st, nil
@@ -149,30 +161,47 @@ type reader struct {
 	// epoch: the PostgreSQL timestamptz columns (relation.column) read as
 	// extract(epoch FROM …) (colTime.epoch).
 	epoch map[string]bool
+	// intCol: the PostgreSQL columns (relation.column) of the period's relations that
+	// are integers (smallint, integer, bigint), in the catalogue's words.
+	intCol map[string]bool
+	// unique: the relations whose id the catalogue proves unique (idUnique).
+	unique map[string]bool
+	// The rows that point at nothing (dangling.go): how each finding is found, and
+	// what was found.
+	notesByCount, invByMerge bool
+	dangling                 [2]danglingRows
 }
 
-// epochColumns finds the period's timestamp columns that are timestamptz (tables or
-// views alike); anything else (a view's text, a timestamp without zone) is read as
-// it always was.
-func (r *reader) epochColumns() error {
-	r.epoch = map[string]bool{}
+// columnTypes finds the period's timestamp columns that are timestamptz (tables or
+// views alike; anything else — a view's text, a timestamp without zone — is read as
+// it always was) and the integer columns.
+func (r *reader) columnTypes() error {
+	r.epoch, r.intCol = map[string]bool{}, map[string]bool{}
 	if r.s.dialect != Postgres {
 		return nil
 	}
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, a.attname FROM pg_attribute a
-		JOIN pg_class c ON c.oid = a.attrelid
-		WHERE a.attrelid IN (to_regclass('appointments'), to_regclass('clinical_notes'), to_regclass('portal_invitations'))
-		  AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'timestamptz'::regtype`)
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, a.attname, a.atttypid = 'timestamptz'::regtype,
+		  a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
+		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+		WHERE a.attrelid IN (to_regclass('appointments'), to_regclass('clinical_notes'),
+		    to_regclass('portal_invitations'), to_regclass('patients'))
+		  AND a.attnum > 0 AND NOT a.attisdropped`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var rel, col string
-		if err := rows.Scan(&rel, &col); err != nil {
+		var tz, integer bool
+		if err := rows.Scan(&rel, &col, &tz, &integer); err != nil {
 			return err
 		}
-		r.epoch[rel+"."+col] = true
+		if tz && rel != "patients" {
+			r.epoch[rel+"."+col] = true
+		}
+		if integer {
+			r.intCol[rel+"."+col] = true
+		}
 	}
 	return rows.Err()
 }

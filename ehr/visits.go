@@ -252,14 +252,38 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 	}
 
 	var (
-		rec     measure.PatientRecord
-		inv     measure.Invitation
-		intern  = map[string]string{}
-		cur     int64 // patient of the pending visits
-		have    bool  // cur is set
-		visits  []pending
-		missing bool // cur is not in patients
+		rec         measure.PatientRecord
+		inv         measure.Invitation
+		intern      = map[string]string{}
+		cur         int64 // patient of the pending visits
+		have        bool  // cur is set
+		visits      []pending
+		missing     bool  // cur is not in patients
+		periodNotes int64 // the notes the scan summed up (dangling.go)
+		dInv        = &r.dangling[danglingInvitation]
 	)
+	// skipInvitations consumes the invitations of patient ids below x (through x when
+	// through is set). With r.invByMerge, those below x, or of no patient id, point at
+	// nothing (dangling.go): the patients' scan, in the same order, has passed every id
+	// below x, and a patient with one of them would have been seen.
+	skipInvitations := func(x int64, through bool) error {
+		for {
+			if !ic.ok && !ic.next() {
+				if ic.err != nil {
+					return r.failPeriod(ic.err)
+				}
+				return nil
+			}
+			p := &iv.patientID
+			if !p.null && p.bad == "" && (p.v > x || p.v == x && !through) {
+				return nil
+			}
+			ic.ok = false
+			if r.invByMerge && (p.null || p.bad != "" || p.v < x) {
+				dInv.add(&iv.id)
+			}
+		}
+	}
 	// patient finds pid in the patients scan and fills rec.Patient; false if missing.
 	patient := func(pid int64) (bool, error) {
 		for {
@@ -271,12 +295,22 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 			}
 			if pt.id.null || pt.id.bad != "" || pt.id.v < pid {
 				pc.ok = false
+				if r.invByMerge && !pt.id.null && pt.id.bad == "" {
+					if err := skipInvitations(pt.id.v, true); err != nil {
+						return false, err
+					}
+				}
 				continue
 			}
 			if pt.id.v > pid {
 				return false, nil
 			}
 			pc.ok = false
+			if r.invByMerge {
+				if err := skipInvitations(pid, false); err != nil {
+					return false, err
+				}
+			}
 			if err := relPatients.checkRow(rowID(&pt.id), pdest); err != nil {
 				return false, err
 			}
@@ -298,6 +332,9 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 			}
 			if iv.patientID.null || iv.patientID.bad != "" || iv.patientID.v < pid {
 				ic.ok = false
+				if r.invByMerge {
+					dInv.add(&iv.id)
+				}
 				continue
 			}
 			if iv.patientID.v > pid {
@@ -345,6 +382,7 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 		return sink.Patient(&rec) // piped: counted where the Sink takes it
 	}
 	for ac.next() {
+		periodNotes += nt.count.v
 		// An appointment whose instant is readable and outside the window is not read
 		// (SQLite's text bounds are a day wider than the window).
 		if !ap.scheduledAt.null && ap.scheduledAt.bad == "" &&
@@ -407,7 +445,35 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 	if ac.err != nil {
 		return r.failPeriod(ac.err)
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	if r.invByMerge {
+		// The patients after the last one with a visit, then the invitations of ids
+		// above every patient's, or of none.
+		for pc.ok || pc.next() {
+			pc.ok = false
+			if !pt.id.null && pt.id.bad == "" {
+				if err := skipInvitations(pt.id.v, true); err != nil {
+					return err
+				}
+			}
+		}
+		if pc.err != nil {
+			return r.failPeriod(pc.err)
+		}
+		for ic.ok || ic.next() {
+			ic.ok = false
+			dInv.add(&iv.id)
+		}
+		if ic.err != nil {
+			return r.failPeriod(ic.err)
+		}
+	}
+	if r.notesByCount {
+		return r.danglingNotesByCount(periodNotes, lo, hi)
+	}
+	return nil
 }
 
 // failPeriod is a failure of one of the period's scans. They are one read, as when
@@ -450,10 +516,9 @@ func note(n *measure.Notes, count int, aid, nid string, signed, locked *colTime)
 	return nil
 }
 
-// checkUnique proves that rel's ids are unique among the rows the read uses. A table
-// whose id is its primary key (or has a unique index on id alone) needs no query; a
-// view or a table without one gets one GROUP BY over the period.
-func (r *reader) checkUnique(rel string, lo, hi time.Time) error {
+// idUnique says whether the catalogue proves rel's ids unique: a table whose id is its
+// primary key, or has a unique index on id alone.
+func (r *reader) idUnique(rel string) (bool, error) {
 	var unique bool
 	var q string
 	if r.s.dialect == Postgres {
@@ -469,11 +534,19 @@ func (r *reader) checkUnique(rel string, lo, hi time.Time) error {
 			  AND (SELECT name FROM pragma_index_info(l.name)) = 'id')`
 	}
 	if err := r.tx.QueryRowContext(r.ctx, q, rel).Scan(&unique); err != nil {
-		return r.fail(rel, fmt.Errorf("check that ids are unique: %w", err))
+		return false, r.fail(rel, fmt.Errorf("check that ids are unique: %w", err))
 	}
-	if unique {
+	return unique, nil
+}
+
+// checkUnique proves that rel's ids are unique among the rows the read uses. A table
+// whose id the catalogue proves unique (idUnique) needs no query; a view or a table
+// without one gets one GROUP BY over the period.
+func (r *reader) checkUnique(rel string, lo, hi time.Time) error {
+	if r.unique[rel] {
 		return nil
 	}
+	var q string
 	window := `(scheduled_at >= $1 AND scheduled_at < $2)`
 	if r.s.dialect == SQLite {
 		window = `(coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) >= julianday(?1) AND coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) < julianday(?2))`
