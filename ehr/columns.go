@@ -100,17 +100,26 @@ type colTime struct {
 	null  bool
 	bad   string
 	epoch bool
+	// inf is -1 or 1 for an epoch of -infinity or infinity (refused as bad), else 0.
+	inf int8
 }
 
 func (c *colTime) Scan(src any) error {
-	c.t, c.null, c.bad = time.Time{}, false, ""
+	c.t, c.null, c.bad, c.inf = time.Time{}, false, "", 0
 	var ok bool
 	switch v := src.(type) {
 	case time.Time:
 		c.t, ok = v.UTC(), true
 	case []byte:
 		if c.epoch {
-			c.t, ok = parseEpoch(v)
+			if c.t, ok = parseEpoch(v); !ok {
+				switch string(v) {
+				case "Infinity":
+					c.inf = 1
+				case "-Infinity":
+					c.inf = -1
+				}
+			}
 		} else {
 			c.t, ok = parseInstant(v)
 		}
@@ -120,6 +129,8 @@ func (c *colTime) Scan(src any) error {
 		if c.epoch && !math.IsInf(v, 0) && !math.IsNaN(v) {
 			sec := math.Floor(v)
 			c.t, ok = time.Unix(int64(sec), int64(math.Round((v-sec)*1e6))*1000).UTC(), true
+		} else if c.epoch && math.IsInf(v, 0) {
+			c.inf = int8(math.Copysign(1, v))
 		}
 	case nil:
 		c.null, ok = true, true

@@ -28,3 +28,11 @@ func SetSQLiteRowsPerInsert(n int) (restore func()) {
 	sqliteRowsPerInsert = n
 	return func() { sqliteRowsPerInsert = old }
 }
+
+// SetNoteAggregate makes PostgreSQL sum up each appointment's notes in the server
+// (count, min) instead of sending one row per note.
+func SetNoteAggregate(on bool) (restore func()) {
+	old := noteAggregate
+	noteAggregate = on
+	return func() { noteAggregate = old }
+}

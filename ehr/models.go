@@ -195,6 +195,17 @@ type scanned interface {
 // checkRow validates a scanned row of rel against the model: an unreadable value in
 // any column, a NULL in a NOT NULL one. Columns are checked in model order, the id
 // first, so that the message names the first bad column.
+// checkRowOf is checkRow naming the row by its id column, formatted only for an error.
+func (r *relation) checkRowOf(id *colInt, dest []any) error {
+	for i, c := range r.cols {
+		null, bad := dest[i].(scanned).state()
+		if bad != "" || null && c.notNull {
+			return check(r.name, rowID(id), c.name, null, bad, c.notNull)
+		}
+	}
+	return nil
+}
+
 func (r *relation) checkRow(id string, dest []any) error {
 	for i, c := range r.cols {
 		null, bad := dest[i].(scanned).state()

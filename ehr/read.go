@@ -169,7 +169,9 @@ type reader struct {
 	// The rows that point at nothing (dangling.go): how each finding is found, and
 	// what was found.
 	notesByCount, invByMerge bool
-	dangling                 [2]danglingRows
+	// noteRows: the period's scan sends one row per note (visits.go).
+	noteRows bool
+	dangling [2]danglingRows
 }
 
 // columnTypes finds the period's timestamp columns that are timestamptz (tables or

@@ -51,23 +51,35 @@ const sqliteShapeGlob = `[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][Tt ]*`
 // is the number of notes the row stands for.
 //
 // SQLite: one row per note (or one for an appointment without notes), each note's
-// times parsed here. PostgreSQL: one row per appointment, its notes summed up by a
-// LATERAL aggregate (count, earliest signed_at and locked_at: timestamptz needs no
-// parsing), in the order of the index appointments(patient_id, scheduled_at) — a plan
+// times parsed here. PostgreSQL: the notes of each appointment through a LATERAL
+// subquery, in the order of the index appointments(patient_id, scheduled_at) — a plan
 // that streams from the first row (the floor's own), so that the server and Go work
 // at once; a hash join and a sort of every row came out cheaper for the planner but
-// sent nothing until the sort was done.
+// sent nothing until the sort was done. When both note times are timestamptz
+// (r.noteRows) the subquery sends one row per note and Go sums them up exactly as
+// count(*) and min() would (keepEarlier), and checks the sums at the same point of the
+// read (finishNotes): re-running an aggregate for each of a million appointments cost
+// the server more than the 6% more rows (issue 12). Otherwise (a view's text or
+// timestamp columns, whose min() is not the instants' order) the subquery sums them up:
+// count, earliest signed_at and locked_at.
 func (r *reader) visitsSQL(a, n map[string]any, count *colInt, lo, hi time.Time) (string, []any, []any) {
 	acols, adest := relAppointments.selectList(a, r.expr("a"))
 	ncols, ndest := relNotes.selectList(n, r.expr("n"))
 	dest := append(append(adest, ndest...), count)
 	if r.s.dialect == Postgres {
 		// Rows with a NULL scheduled_at are kept so that they are reported.
+		notes := `SELECT count(*) AS cnt, NULL::bigint AS id, NULL::bigint AS appointment_id,
+    min(x.signed_at) AS signed_at, min(x.locked_at) AS locked_at
+  FROM clinical_notes x WHERE x.appointment_id = a.id`
+		if r.noteRows {
+			// One row per note, summed up in Go as the aggregate would; OFFSET 0 keeps
+			// the LATERAL a nested loop along the index (no hash join and sort).
+			notes = `SELECT 1 AS cnt, NULL::bigint AS id, NULL::bigint AS appointment_id, x.signed_at, x.locked_at
+  FROM clinical_notes x WHERE x.appointment_id = a.id OFFSET 0`
+		}
 		q := `SELECT ` + acols + `, ` + ncols + `, n.cnt
 FROM appointments a LEFT JOIN LATERAL (
-  SELECT count(*) AS cnt, NULL::bigint AS id, NULL::bigint AS appointment_id,
-    min(x.signed_at) AS signed_at, min(x.locked_at) AS locked_at
-  FROM clinical_notes x WHERE x.appointment_id = a.id) n ON true
+  ` + notes + `) n ON true
 WHERE (a.scheduled_at >= $1 AND a.scheduled_at < $2) OR a.scheduled_at IS NULL
 ORDER BY a.patient_id, a.scheduled_at`
 		return q, []any{lo, hi}, dest
@@ -119,9 +131,27 @@ func (c *cursor) next() bool {
 	return true
 }
 
+// noteAggregate, set by a test, keeps PostgreSQL's notes summed up by the server.
+var noteAggregate bool
+
 // pending is a visit of the current patient under construction.
 type pending struct {
 	v measure.Visit
+	// With r.noteRows (one row per note), its notes so far, summed up as min() would
+	// (keepEarlier) and checked once the patient is complete (finishNotes).
+	notes          int
+	signed, locked colTime
+}
+
+// keepEarlier keeps in m the earlier of m and c in the order of min() over timestamptz:
+// NULL is skipped, -infinity comes first and infinity last.
+func keepEarlier(m, c *colTime) {
+	if c.null {
+		return
+	}
+	if m.null || c.inf < m.inf || c.inf == m.inf && c.inf == 0 && c.t.Before(m.t) {
+		*m = *c
+	}
 }
 
 // querier is a transaction the cursors run in.
@@ -192,6 +222,7 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 	nt.signedAt.epoch = r.epoch["clinical_notes.signed_at"]
 	nt.lockedAt.epoch = r.epoch["clinical_notes.locked_at"]
 	iv.sentAt.epoch = r.epoch["portal_invitations.sent_at"]
+	r.noteRows = r.s.dialect == Postgres && nt.signedAt.epoch && nt.lockedAt.epoch && !noteAggregate
 	q, qargs, adest := r.visitsSQL(
 		map[string]any{"id": &ap.id, "patient_id": &ap.patientID, "office_id": &ap.officeID,
 			"clinician_id": &ap.clinicianID, "scheduled_at": &ap.scheduledAt, "status": &ap.status},
@@ -360,9 +391,36 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 			rec.FirstInvitation = &inv
 		}
 	}
+	// finishNotes checks and stores the notes summed up so far (r.noteRows), in the
+	// order the visits came: where the aggregate's row would have been checked.
+	finishNotes := func() error {
+		for i := range visits {
+			pv := &visits[i]
+			if pv.notes == 0 {
+				continue
+			}
+			n := pv.notes
+			pv.notes = 0
+			if err := note(&pv.v.Notes, n, strconv.FormatInt(pv.v.ID, 10), "", &pv.signed, &pv.locked); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// finished returns err unless a note of an earlier row of the patient is wrong:
+	// the first bad row is the one reported.
+	finished := func(err error) error {
+		if e := finishNotes(); e != nil {
+			return e
+		}
+		return err
+	}
 	flush := func() error {
 		if len(visits) == 0 {
 			return nil
+		}
+		if err := finishNotes(); err != nil {
+			return err
 		}
 		sort.Slice(visits, func(i, j int) bool {
 			a, b := &visits[i].v, &visits[j].v
@@ -389,15 +447,14 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 			(ap.scheduledAt.t.Before(lo) || !ap.scheduledAt.t.Before(hi)) {
 			continue
 		}
-		aid := rowID(&ap.id)
-		if err := relAppointments.checkRow(aid, apDest); err != nil {
-			return err
+		if err := relAppointments.checkRowOf(&ap.id, apDest); err != nil {
+			return finished(err)
 		}
 		pid := ap.patientID.v
 		if !have || pid != cur {
 			if have && pid < cur {
-				return fmt.Errorf("read appointments from %s: rows not in patient order (patient %d after %d)",
-					r.s, pid, cur)
+				return finished(fmt.Errorf("read appointments from %s: rows not in patient order (patient %d after %d)",
+					r.s, pid, cur))
 			}
 			if err := flush(); err != nil {
 				return err
@@ -410,14 +467,14 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 		}
 		switch {
 		case missing:
-			return &DataError{Relation: relAppointments.name, ID: aid, Column: "patient_id",
+			return &DataError{Relation: relAppointments.name, ID: rowID(&ap.id), Column: "patient_id",
 				Problem: fmt.Sprintf("patient %d not found in patients", pid)}
 		case !offices[ap.officeID.v]:
-			return &DataError{Relation: relAppointments.name, ID: aid, Column: "office_id",
-				Problem: fmt.Sprintf("office %d not found in offices", ap.officeID.v)}
+			return finished(&DataError{Relation: relAppointments.name, ID: rowID(&ap.id), Column: "office_id",
+				Problem: fmt.Sprintf("office %d not found in offices", ap.officeID.v)})
 		case !clinicians[ap.clinicianID.v]:
-			return &DataError{Relation: relAppointments.name, ID: aid, Column: "clinician_id",
-				Problem: fmt.Sprintf("clinician %d not found in clinicians", ap.clinicianID.v)}
+			return finished(&DataError{Relation: relAppointments.name, ID: rowID(&ap.id), Column: "clinician_id",
+				Problem: fmt.Sprintf("clinician %d not found in clinicians", ap.clinicianID.v)})
 		}
 		// The visit: the last one again (its next note) or a new one.
 		var pv *pending
@@ -434,16 +491,23 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 			visits = append(visits, pending{v: measure.Visit{ID: ap.id.v, OfficeID: ap.officeID.v,
 				ClinicianID: ap.clinicianID.v, ScheduledAt: ap.scheduledAt.t, Status: ap.status.interned(intern)}})
 			pv = &visits[len(visits)-1]
+			pv.signed.null, pv.locked.null = true, true
 		}
 		if nt.count.v == 0 {
 			continue // no note
 		}
-		if err := note(&pv.v.Notes, int(nt.count.v), aid, rowID(&nt.id), &nt.signedAt, &nt.lockedAt); err != nil {
+		if r.noteRows {
+			pv.notes++
+			keepEarlier(&pv.signed, &nt.signedAt)
+			keepEarlier(&pv.locked, &nt.lockedAt)
+			continue
+		}
+		if err := note(&pv.v.Notes, int(nt.count.v), rowID(&ap.id), rowID(&nt.id), &nt.signedAt, &nt.lockedAt); err != nil {
 			return err
 		}
 	}
 	if ac.err != nil {
-		return r.failPeriod(ac.err)
+		return finished(r.failPeriod(ac.err))
 	}
 	if err := flush(); err != nil {
 		return err
