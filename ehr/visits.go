@@ -25,6 +25,7 @@ package ehr
 // outside the window — so that it is reported, never dropped.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -32,7 +33,7 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -422,13 +423,6 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 		if err := finishNotes(); err != nil {
 			return err
 		}
-		sort.Slice(visits, func(i, j int) bool {
-			a, b := &visits[i].v, &visits[j].v
-			if !a.ScheduledAt.Equal(b.ScheduledAt) {
-				return a.ScheduledAt.Before(b.ScheduledAt)
-			}
-			return a.ID < b.ID
-		})
 		if err := invitation(cur); err != nil {
 			return err
 		}
@@ -437,6 +431,13 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 			rec.Visits = append(rec.Visits, visits[i].v)
 		}
 		visits = visits[:0]
+		// By (instant, id); slices.SortFunc, unlike sort.Slice, allocates nothing.
+		slices.SortFunc(rec.Visits, func(a, b measure.Visit) int {
+			if c := a.ScheduledAt.Compare(b.ScheduledAt); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
 		return sink.Patient(&rec) // piped: counted where the Sink takes it
 	}
 	for ac.next() {
