@@ -144,7 +144,7 @@ func (s *outcomeStore) from(k int) iter.Seq[Outcome] {
 		if k < spilled && !s.spilledRows(k, yield) {
 			return
 		}
-		for _, o := range s.rows[max(k-spilled, 0):] {
+		for _, o := range s.rows[min(max(k-spilled, 0), len(s.rows)):] {
 			if s.remap != nil {
 				o.Entity = s.remap[o.Entity]
 			}

@@ -33,7 +33,7 @@ func spillThreshold() int {
 func newSpill(o *evalOptions) spillFiles {
 	f, g := spill.New(""), spill.New("")
 	o.Spill, o.OutcomeSpill = f, g
-	spillMade(f)
+	spillMade(f, g)
 	return spillFiles{f, g}
 }
 
@@ -50,5 +50,5 @@ func (fs spillFiles) Close() error {
 	return err
 }
 
-// spillMade lets tests see the spill file of a run.
-var spillMade = func(*spill.File) {}
+// spillMade lets tests see the spill files of a run.
+var spillMade = func(issues, outcomes *spill.File) {}
