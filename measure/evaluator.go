@@ -58,9 +58,9 @@ type Evaluator struct {
 	verdict Verdict    // the current visit's verdict
 	dups    nameIndex
 
-	issues   issueStore // R10 rows in stream order, compact (store.go)
-	curPat   int32      // the current patient's index in issues.pats, -1 until its first row
-	outcomes []Outcome  // Entity holds the slot until Result remaps it
+	issues   issueStore   // R10 rows in stream order, compact (store.go)
+	curPat   int32        // the current patient's index in issues.pats, -1 until its first row
+	outcomes outcomeStore // Entity holds the slot; the Result remaps it as rows are read
 	counts   Counts
 	dangling []Finding              // DANGLING_NOTE / DANGLING_INVITATION from the reader
 	lag      [ReleaseLagBuckets]int // Result.ReleaseLag, fixed size: no allocation per visit
@@ -496,11 +496,10 @@ func (e *Evaluator) Result() *Result {
 	e.issues = issueStore{}
 
 	if e.cfg.KeepPatients {
-		r.Outcomes = e.outcomes
-		e.outcomes = nil
-		for i := range r.Outcomes {
-			r.Outcomes[i].Entity = remap[r.Outcomes[i].Entity]
-		}
+		e.outcomes.finish()
+		r.outcomes = e.outcomes
+		r.outcomes.remap = remap
+		e.outcomes = outcomeStore{}
 	}
 
 	// Statuses by count, then spelling.

@@ -84,7 +84,7 @@ func (e *Evaluator) flushPatient(rec *PatientRecord) {
 			if !in {
 				o.Reason = a.reason
 			}
-			e.outcomes = append(e.outcomes, o)
+			e.outcomes.add(o)
 		}
 		e.mark[a.slot] = 0
 	}

@@ -206,7 +206,7 @@ func project(r *Result) projection {
 			is.BusinessDays, is.Fixable, is.CountsIfLocked, is.HasEmail})
 	}
 	sortRows(pr.Rows)
-	for _, o := range r.Outcomes {
+	for o := range r.AllOutcomes() {
 		e := r.Entities[o.Entity]
 		pr.Outcomes[outKey{entKey{e.Level, e.TIN, e.NPI}, o.PatientID}] = outFigures{o.InNumerator, o.Pending, o.Reason,
 			o.SeenVisits, o.TimelyVisits, o.FirstVisit, o.LastVisit}

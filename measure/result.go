@@ -188,7 +188,6 @@ type Result struct {
 	Config          Config // effective configuration (defaults filled)
 	PerformanceYear int
 	Entities        []EntityResult // sorted: by TIN, individual rows by NPI, then the group row
-	Outcomes        []Outcome      // only when Config.KeepPatients
 	Findings        []Finding
 	Statuses        []StatusCount // sorted by count descending, then status
 	Counts          Counts
@@ -213,6 +212,10 @@ type Result struct {
 
 	issues  issueStore   // the issue rows (store.go): read them through AllIssues
 	mapping func(*Issue) // applied to each row as it is read (Mapped)
+	// The drill-down, only when Config.KeepPatients (outcomes.go): read it through
+	// AllOutcomes.
+	outcomes       outcomeStore
+	outcomeMapping func(*Outcome) // applied to each outcome as it is read (MappedOutcomes)
 }
 
 // IssueCount is the number of issue rows AllIssues yields.
@@ -275,8 +278,11 @@ type WorkClinician struct {
 	Entity       int // index into Result.Entities (the individual entity)
 	TIN, NPI     string
 	Clinician    string
-	Items        []Issue // note rows only, sorted by FixBy (the lock-by date, R9), then appointment
+	Notes        int     // note rows (Items)
 	FixableNotes int     // items that are Fixable
 	RateNow      float64 // the entity's Rate
 	RateIfLocked float64 // NumeratorIfNotesLocked / Denominator, rounded to 4 decimals
+
+	items *workStore // where Items reads the rows (worklist.go)
+	lo    int        // this clinician's first key in items
 }

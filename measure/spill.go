@@ -47,6 +47,7 @@ type spillState struct {
 	at      int           // rows held in memory before they spill
 	w       *bufio.Writer // nil once finished
 	spilled int           // rows written to spill
+	bytes   int64         // bytes written to spill
 	err     error
 }
 
@@ -102,6 +103,7 @@ func (s *issueStore) flush() error {
 			s.sp.err = fmt.Errorf("spill issue rows: %w", err)
 			return s.sp.err
 		}
+		s.sp.bytes += int64(len(buf))
 	}
 	s.sp.spilled += len(s.rows)
 	s.rows = s.rows[:0]
@@ -128,20 +130,30 @@ func (s *issueStore) finish() {
 // spilledRows yields the spilled rows in the order they were written. A read error
 // ends the rows early and is kept for Result.Err.
 func (s *issueStore) spilledRows(yield func(Issue) bool) bool {
+	return s.spilledRowsAt(nil, func(_ int64, is Issue) bool { return yield(is) })
+}
+
+// spilledRowsAt is spilledRows with each row's byte offset in the spill. src is the
+// spill's ReadBack (nil: one is asked for).
+func (s *issueStore) spilledRowsAt(src io.Reader, yield func(int64, Issue) bool) bool {
 	if s.sp == nil || s.sp.spilled == 0 {
 		return true
 	}
 	if s.sp.err != nil {
 		return false
 	}
-	src, err := s.sp.spill.ReadBack()
-	if err != nil {
-		s.sp.err = fmt.Errorf("read back spilled issue rows: %w", err)
-		return false
+	if src == nil {
+		var err error
+		if src, err = s.sp.spill.ReadBack(); err != nil {
+			s.sp.err = fmt.Errorf("read back spilled issue rows: %w", err)
+			return false
+		}
 	}
-	br := bufio.NewReaderSize(src, 1<<16)
+	cr := &countReader{r: src}
+	br := bufio.NewReaderSize(cr, 1<<16)
 	var fixed [spillRec]byte
 	for n := 0; n < s.sp.spilled; n++ {
+		off := cr.n - int64(br.Buffered())
 		is, err := s.readRow(br, fixed[:])
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -150,11 +162,38 @@ func (s *issueStore) spilledRows(yield func(Issue) bool) bool {
 			s.sp.err = fmt.Errorf("read back spilled issue row %d of %d: %w", n+1, s.sp.spilled, err)
 			return false
 		}
-		if !yield(is) {
+		if !yield(off, is) {
 			return false
 		}
 	}
 	return true
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// atReader reads ra from off on.
+type atReader struct {
+	ra  io.ReaderAt
+	off int64
+}
+
+func (a *atReader) Read(p []byte) (int, error) {
+	n, err := a.ra.ReadAt(p, a.off)
+	a.off += int64(n)
+	if n > 0 && err == io.EOF {
+		err = nil
+	}
+	return n, err
 }
 
 func (s *issueStore) readRow(br *bufio.Reader, fixed []byte) (Issue, error) {
@@ -208,6 +247,12 @@ func readStr(br *bufio.Reader) (string, error) {
 	return string(b), nil
 }
 
-// Err reports a failure to spill or read back the issue rows (nil without a Spill):
-// after ranging over AllIssues, a non-nil Err means the rows read were incomplete.
-func (r *Result) Err() error { return r.issues.err() }
+// Err reports a failure to spill or read back the issue rows or the drill-down (nil
+// without a Spill): after ranging over AllIssues or AllOutcomes, a non-nil Err means
+// the rows read were incomplete.
+func (r *Result) Err() error {
+	if err := r.issues.err(); err != nil {
+		return err
+	}
+	return r.outcomes.err()
+}

@@ -40,30 +40,34 @@ func TestWorklist(t *testing.T) {
 	p2 := row(NoteNotLocked, 2, 20, "2025-03-03", "2025-03-07", fixable(), countsIfLocked(), bdays(1))
 	p3 := row(NoteLockedLate, 3, 30, "2025-02-24", "2025-02-28", event("2025-03-05"), bdays(3))
 	p5 := row(NoteUnsigned, 5, 50, "2025-03-04", "2025-03-10", fixable(), bdays(2), npiOf(npiBob))
-	ann := WorkClinician{Entity: 0, TIN: tinA, NPI: npiAnn, Clinician: "Avery, Ann", Items: []Issue{p3, p2, p1},
-		FixableNotes: 2, RateNow: 0.25, RateIfLocked: 0.75}
-	bob := WorkClinician{Entity: 1, TIN: tinA, NPI: npiBob, Clinician: "Brown, Bob", Items: []Issue{p5},
-		FixableNotes: 1, RateNow: 0, RateIfLocked: 0}
+	ann := workView{Entity: 0, TIN: tinA, NPI: npiAnn, Clinician: "Avery, Ann", Items: []Issue{p3, p2, p1},
+		Notes: 3, FixableNotes: 2, RateNow: 0.25, RateIfLocked: 0.75}
+	bob := workView{Entity: 1, TIN: tinA, NPI: npiBob, Clinician: "Brown, Bob", Items: []Issue{p5},
+		Notes: 1, FixableNotes: 1, RateNow: 0, RateIfLocked: 0}
 
 	cases := []struct {
 		name string
 		npi  string
-		want Worklist
+		want []workView
 	}{
-		{"every clinician", "", Worklist{AsOf: cfg.AsOf, Clinicians: []WorkClinician{ann, bob}}},
-		{"one clinician", npiBob, Worklist{AsOf: cfg.AsOf, Clinicians: []WorkClinician{bob}}},
-		{"unknown NPI", "1999999999", Worklist{AsOf: cfg.AsOf}},
+		{"every clinician", "", []workView{ann, bob}},
+		{"one clinician", npiBob, []workView{bob}},
+		{"unknown NPI", "1999999999", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if diff := cmp.Diff(c.want, r.Worklist(c.npi), cmpOpts...); diff != "" {
+			wl := r.Worklist(c.npi)
+			if !wl.AsOf.Equal(cfg.AsOf) {
+				t.Errorf("as of %v, want %v", wl.AsOf, cfg.AsOf)
+			}
+			if diff := cmp.Diff(c.want, viewWorklist(wl), cmpOpts...); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
 
 	var details []string
-	for _, it := range r.Worklist("").Clinicians[0].Items {
+	for it := range r.Worklist("").Clinicians[0].Items() {
 		details = append(details, it.Detail())
 	}
 	wantDetails := []string{
@@ -215,12 +219,15 @@ func TestOutcomes(t *testing.T) {
 		o(1, 2, false, true, NoteMissing, 1, 0, "2025-05-05", "2025-05-05"),
 		o(2, 2, false, true, NoteMissing, 1, 0, "2025-05-05", "2025-05-05"),
 	}
-	if diff := cmp.Diff(want, r.Outcomes, cmpOpts...); diff != "" {
+	if diff := cmp.Diff(want, slices.Collect(r.AllOutcomes()), cmpOpts...); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
+	if r.OutcomeCount() != len(want) {
+		t.Errorf("OutcomeCount %d, want %d", r.OutcomeCount(), len(want))
+	}
 	cfg.KeepPatients = false
-	if r := mustEvaluate(t, cfg, testPractice(), recs...); r.Outcomes != nil {
-		t.Errorf("outcomes kept without KeepPatients: %v", r.Outcomes)
+	if r := mustEvaluate(t, cfg, testPractice(), recs...); r.OutcomeCount() != 0 {
+		t.Errorf("outcomes kept without KeepPatients: %v", slices.Collect(r.AllOutcomes()))
 	}
 }
 
@@ -324,4 +331,23 @@ func TestAddDoesNotRetain(t *testing.T) {
 	if diff := cmp.Diff(slices.Collect(want.AllIssues()), slices.Collect(got.AllIssues()), cmpOpts...); diff != "" {
 		t.Errorf("reused record changed the issue rows (-fresh +reused):\n%s", diff)
 	}
+}
+
+// workView is a WorkClinician with its items read, for comparing.
+type workView struct {
+	Entity                int
+	TIN, NPI, Clinician   string
+	Items                 []Issue
+	Notes, FixableNotes   int
+	RateNow, RateIfLocked float64
+}
+
+func viewWorklist(w Worklist) []workView {
+	var out []workView
+	for _, wc := range w.Clinicians {
+		out = append(out, workView{Entity: wc.Entity, TIN: wc.TIN, NPI: wc.NPI, Clinician: wc.Clinician,
+			Items: slices.Collect(wc.Items()), Notes: wc.Notes, FixableNotes: wc.FixableNotes,
+			RateNow: wc.RateNow, RateIfLocked: wc.RateIfLocked})
+	}
+	return out
 }

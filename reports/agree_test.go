@@ -69,7 +69,7 @@ func TestWorklistViewsAgree(t *testing.T) {
 	r := yearEndResult(t)
 	want := map[int64]lockRow{}
 	for _, c := range r.Worklist("").Clinicians {
-		for _, is := range c.Items {
+		for is := range c.Items() {
 			want[is.AppointmentID] = lockRow{is.FixBy.String(), is.Fixable}
 		}
 	}

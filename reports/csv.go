@@ -129,7 +129,7 @@ func csvPatients(cw *csv.Writer, r *measure.Result) error {
 	if err := cw.Write(patientColumns); err != nil {
 		return err
 	}
-	for _, p := range r.Outcomes {
+	for p := range r.AllOutcomes() {
 		e, err := outcomeEntity(r, p)
 		if err != nil {
 			return err

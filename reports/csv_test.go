@@ -42,15 +42,17 @@ func TestCSVInjection(t *testing.T) {
 		Entities: []measure.EntityResult{
 			{Entity: measure.Entity{Level: measure.Individual, TIN: "+1", NPI: "-1", Clinician: evil}, Denominator: 1},
 		},
-		Outcomes: []measure.Outcome{{Entity: 0, PatientID: 1, MRN: "=m", FirstName: "@f", LastName: "+l", Reason: "=x"}},
-		Trend:    &measure.Trend{Cutoffs: []calendar.Date{1}, Points: [][]measure.TrendPoint{{{Denominator: 1}}}},
+		Trend: &measure.Trend{Cutoffs: []calendar.Date{1}, Points: [][]measure.TrendPoint{{{Denominator: 1}}}},
 	}
 	r = r.WithIssues([]measure.Issue{
 		{Code: measure.UnknownStatus, TIN: "@x", NPI: "=1", Clinician: evil, PatientID: 1, MRN: "+2", AppointmentID: 3, Text: evil},
 		{Code: measure.InvitedLate, Clinician: "\tTab", PatientID: 1, MRN: "\r", AppointmentID: 4, Recipient: "=r", Channel: "-c"},
-	})
-	wl := measure.Worklist{Clinicians: []measure.WorkClinician{{TIN: "=t", NPI: "+n", Clinician: evil,
-		Items: []measure.Issue{{Code: measure.NoteMissing, PatientID: 1, MRN: "-m", AppointmentID: 5}}}}}
+		{Code: measure.NoteMissing, TIN: "+1", NPI: "-1", PatientID: 1, MRN: "-m", AppointmentID: 5},
+	}).WithOutcomes([]measure.Outcome{{Entity: 0, PatientID: 1, MRN: "=m", FirstName: "@f", LastName: "+l", Reason: "=x"}})
+	wl := r.Worklist("")
+	if len(wl.Clinicians) != 1 || wl.Clinicians[0].Notes != 1 {
+		t.Fatalf("worklist %+v: want the one note row", wl)
+	}
 	outputs := map[string]func(*bytes.Buffer) error{}
 	for _, table := range CSVTables {
 		ev := &measure.APIEvidence{TINs: []measure.TINEvidence{{TIN: "=e"}}}

@@ -40,18 +40,15 @@ func Deidentify(r *measure.Result, key []byte) *measure.Result {
 			is.Text = p.anon("text", is.Text)
 		}
 	})
-	v.Outcomes = make([]measure.Outcome, len(r.Outcomes))
-	for i, o := range r.Outcomes {
+	return v.MappedOutcomes(func(o *measure.Outcome) {
 		if o.PatientKey == "" { // before the names and birth date are replaced
-			o.PatientKey = p.patientKey(&o)
+			o.PatientKey = p.patientKey(o)
 		}
 		o.MRN = p.anon("mrn", o.MRN)
 		o.FirstName = p.anon("first_name", o.FirstName)
 		o.LastName = p.anon("last_name", o.LastName)
 		o.BirthDate, o.HasBirthDate = 0, false
-		v.Outcomes[i] = o
-	}
-	return v
+	})
 }
 
 // patientKey is the pseudonym of the person behind an outcome, the same in every report

@@ -60,7 +60,7 @@ func TestDeidentify(t *testing.T) {
 	r := testResult()
 	// Everything that identifies a patient, gathered from the result itself.
 	var secrets []string
-	for _, o := range r.Outcomes {
+	for _, o := range outcomesOf(r) {
 		secrets = append(secrets, o.MRN, o.FirstName, o.LastName)
 		if o.HasBirthDate {
 			secrets = append(secrets, o.BirthDate.String())
@@ -86,13 +86,13 @@ func TestDeidentify(t *testing.T) {
 		}
 	}
 	anon := regexp.MustCompile(`^anon-[0-9a-f]{16}$`)
-	for _, o := range r.Outcomes {
+	for _, o := range outcomesOf(r) {
 		if !anon.MatchString(o.MRN) || !anon.MatchString(o.LastName) || o.HasBirthDate {
 			t.Errorf("patient %d: MRN %q, last name %q, birth date kept %v", o.PatientID, o.MRN, o.LastName, o.HasBirthDate)
 		}
 	}
 	// Patient ids stay.
-	if got, want := r.Outcomes[0].PatientID, testResult().Outcomes[0].PatientID; got != want {
+	if got, want := outcomesOf(r)[0].PatientID, outcomesOf(testResult())[0].PatientID; got != want {
 		t.Errorf("patient id %d, want %d", got, want)
 	}
 }
@@ -102,23 +102,24 @@ func TestDeidentifyKeys(t *testing.T) {
 	a1 = Deidentify(a1, []byte("key one"))
 	a2 = Deidentify(a2, []byte("key one"))
 	b = Deidentify(b, []byte("key two"))
-	for i := range a1.Outcomes {
-		if a1.Outcomes[i].MRN != a2.Outcomes[i].MRN || a1.Outcomes[i].LastName != a2.Outcomes[i].LastName {
+	o1, o2, ob := outcomesOf(a1), outcomesOf(a2), outcomesOf(b)
+	for i := range o1 {
+		if o1[i].MRN != o2[i].MRN || o1[i].LastName != o2[i].LastName {
 			t.Errorf("outcome %d: same key gave different pseudonyms", i)
 		}
-		if a1.Outcomes[i].MRN == b.Outcomes[i].MRN {
-			t.Errorf("outcome %d: different keys gave the same MRN pseudonym %s", i, b.Outcomes[i].MRN)
+		if o1[i].MRN == ob[i].MRN {
+			t.Errorf("outcome %d: different keys gave the same MRN pseudonym %s", i, ob[i].MRN)
 		}
 	}
 	// The same MRN in an issue row and in the drill-down gets the same pseudonym, so
 	// rows still join.
-	if is := issuesOf(a1); is[0].MRN != a1.Outcomes[0].MRN || is[0].PatientID != a1.Outcomes[0].PatientID {
-		t.Errorf("issue MRN %q, outcome MRN %q: pseudonyms do not join", is[0].MRN, a1.Outcomes[0].MRN)
+	if is := issuesOf(a1); is[0].MRN != o1[0].MRN || is[0].PatientID != o1[0].PatientID {
+		t.Errorf("issue MRN %q, outcome MRN %q: pseudonyms do not join", is[0].MRN, o1[0].MRN)
 	}
 	// Calling it twice changes nothing more.
 	again := testResult()
 	again = Deidentify(Deidentify(again, []byte("key one")), []byte("key one"))
-	if again.Outcomes[0].MRN != a1.Outcomes[0].MRN {
-		t.Errorf("second Deidentify changed %q to %q", a1.Outcomes[0].MRN, again.Outcomes[0].MRN)
+	if outcomesOf(again)[0].MRN != o1[0].MRN {
+		t.Errorf("second Deidentify changed %q to %q", o1[0].MRN, outcomesOf(again)[0].MRN)
 	}
 }

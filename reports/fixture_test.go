@@ -30,6 +30,8 @@ func d(s string) calendar.Date { return calendar.MustParseDate(s) }
 // issuesOf collects a result's issue rows.
 func issuesOf(r *measure.Result) []measure.Issue { return slices.Collect(r.AllIssues()) }
 
+func outcomesOf(r *measure.Result) []measure.Outcome { return slices.Collect(r.AllOutcomes()) }
+
 func testResult() *measure.Result {
 	closures := []calendar.Date{d("2025-03-14")}
 	cal := calendar.New(true, closures)
@@ -153,7 +155,6 @@ func testResult() *measure.Result {
 		Entities:        entities,
 		Trend:           fixtureTrend(entities),
 		Zones:           []string{"America/New_York"},
-		Outcomes:        outcomes,
 		Findings: []measure.Finding{
 			{Code: measure.APINeverEnabled, Severity: measure.SeverityError, TIN: "555000111",
 				Message: "the patient API was never enabled for TIN 555000111: no visit under it can count"},
@@ -174,7 +175,7 @@ func testResult() *measure.Result {
 		Counts: measure.Counts{Patients: 14, Appointments: 44, OutsidePeriod: 2, NotSeen: 11, NotEligible: 2,
 			SeenVisits: 29, TimelyVisits: 13, PendingVisits: 5, PatientsInNumerator: 5},
 		Calendar: cal,
-	}).WithIssues(issues)
+	}).WithIssues(issues).WithOutcomes(outcomes)
 }
 
 // fixtureTrend is a trend over the fixture's quarter (cutoffs Jan 31, Feb 28 and the

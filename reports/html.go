@@ -400,15 +400,15 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 			ID: worklistID(wc.TIN, wc.NPI), TIN: text(wc.TIN, htmlNameWidth), NPI: text(wc.NPI, htmlNameWidth),
 			Clinician: text(wc.Clinician, htmlNameWidth), RatePct: pct(wc.RateNow), Rate: decimal(wc.RateNow, 4),
 			Fixable: wc.FixableNotes, WhatIf: whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked),
-			IfLockPct: pct(wc.RateIfLocked), ItemsCount: len(wc.Items),
+			IfLockPct: pct(wc.RateIfLocked), ItemsCount: wc.Notes,
 		}
 		if wc.Entity >= 0 && wc.Entity < len(r.Entities) {
 			e := r.Entities[wc.Entity]
 			hw.Numerator, hw.Denom, hw.IfLocked = e.Numerator, e.Denominator, e.NumeratorIfNotesLocked
 		}
 		perClinician := htmlItemsPerClinician(len(wl.Clinicians))
-		items := topItems(wc.Items, perClinician)
-		hw.Hidden = len(wc.Items) - len(items)
+		items := topItems(wc.Items(), wc.Notes, perClinician)
+		hw.Hidden = wc.Notes - len(items)
 		for _, is := range items {
 			hw.Items = append(hw.Items, htmlItem{
 				LockBy: lockBy(is).String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),

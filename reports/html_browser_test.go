@@ -583,7 +583,7 @@ func checkInChromium(t *testing.T, name string, r *measure.Result) {
 		var wantW, gotW []w
 		for _, c := range wl.Clinicians {
 			// The page shows the top rows of a long worklist (htmlsize.go).
-			wantW = append(wantW, w{c.TIN, c.NPI, len(topItems(c.Items, htmlItemsPerClinician(len(wl.Clinicians))))})
+			wantW = append(wantW, w{c.TIN, c.NPI, len(topItems(c.Items(), c.Notes, htmlItemsPerClinician(len(wl.Clinicians))))})
 		}
 		for _, c := range got.Worklists {
 			gotW = append(gotW, w{c.TIN, c.NPI, c.Rows})

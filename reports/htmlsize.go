@@ -8,6 +8,7 @@ package reports
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 
 	"github.com/mipspi/mipspi/measure"
@@ -34,14 +35,15 @@ func htmlItemsPerClinician(n int) int {
 
 // topItems is the first limit items a clinician should see: those whose note can still
 // make the visit count first (they are what locking now can win), then the rest, each in
-// lock-by order as the worklist gives them. All of them when they fit.
-func topItems(items []measure.Issue, limit int) []measure.Issue {
-	if len(items) <= limit {
-		return items
+// lock-by order as the worklist gives them. All of them when they fit. items yields the
+// clinician's n items (read again on each pass, not held).
+func topItems(items iter.Seq[measure.Issue], n, limit int) []measure.Issue {
+	if n <= limit {
+		return slices.Collect(items)
 	}
 	out := make([]measure.Issue, 0, limit)
 	for pass := 0; pass < 2 && len(out) < limit; pass++ {
-		for _, is := range items {
+		for is := range items {
 			if canStillCount(is) == (pass == 0) {
 				out = append(out, is)
 				if len(out) == limit {

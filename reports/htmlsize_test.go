@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,14 +81,14 @@ func TestTopItems(t *testing.T) {
 		items = append(items, is)
 	}
 	var got []int64
-	for _, is := range topItems(items, 5) {
+	for _, is := range topItems(slices.Values(items), len(items), 5) {
 		got = append(got, is.AppointmentID)
 	}
 	// The three that can still count, then the two earliest others, in lock-by order.
 	if fmt.Sprint(got) != "[1 2 8 9 10]" {
 		t.Errorf("topItems = %v, want [1 2 8 9 10]", got)
 	}
-	if len(topItems(items, 10)) != 10 || len(topItems(items, 50)) != 10 {
+	if len(topItems(slices.Values(items), len(items), 10)) != 10 || len(topItems(slices.Values(items), len(items), 50)) != 10 {
 		t.Errorf("topItems cut a list that fits")
 	}
 	for n, want := range map[int]int{1: 25, 200: 25, 1000: 5, 100000: 3} {

@@ -292,7 +292,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, s := range r.Statuses {
 		rep.Statuses = append(rep.Statuses, jsonStatus{Status: s.Status, Count: s.Count, Seen: s.Seen, Known: s.Known})
 	}
-	for _, p := range r.Outcomes {
+	for p := range r.AllOutcomes() {
 		if _, err := outcomeEntity(r, p); err != nil {
 			return fmt.Errorf("write JSON report: %w", err)
 		}
@@ -303,14 +303,16 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	// json.Encoder.SetIndent("", "  ") on the whole report (golden tests).
 	nextIssue, stop := iter.Pull(r.AllIssues()) // encodeIndented asks for rows in order
 	defer stop()
+	nextOutcome, stopOutcomes := iter.Pull(r.AllOutcomes())
+	defer stopOutcomes()
 	streams := map[string]jsonStream{
 		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, _ int, prefix string) []byte {
 			is, _ := nextIssue()
 			j := issueJSON(is)
 			return appendIssueJSON(dst, &j, prefix)
 		}},
-		"patients": {n: len(r.Outcomes), elem: func(i int) any {
-			p := r.Outcomes[i]
+		"patients": {n: r.OutcomeCount(), elem: func(int) any {
+			p, _ := nextOutcome()
 			e := r.Entities[p.Entity] // checked above
 			return jsonPatient{
 				Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, PatientID: p.PatientID, MRN: p.MRN,

@@ -15,9 +15,9 @@ func TestPatientKey(t *testing.T) {
 	other, _ := calendar.ParseDate("1960-01-02")
 	key := []byte("a shared key for all sites 0123")
 	pseudonym := func(k []byte, o measure.Outcome) string {
-		r := &measure.Result{Outcomes: []measure.Outcome{o}}
+		r := (&measure.Result{}).WithOutcomes([]measure.Outcome{o})
 		r = Deidentify(Deidentify(r, k), k) // twice changes nothing more
-		return r.Outcomes[0].PatientKey
+		return outcomesOf(r)[0].PatientKey
 	}
 	ann := measure.Outcome{PatientID: 1, MRN: "A001", FirstName: "Ann", LastName: "Able", BirthDate: bd, HasBirthDate: true}
 	annB := measure.Outcome{PatientID: 77, MRN: "B-77", FirstName: " ANN", LastName: "able  ", BirthDate: bd, HasBirthDate: true}

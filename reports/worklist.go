@@ -76,12 +76,12 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 	for _, wc := range wl.Clinicians {
 		e.printf("\n%s  NPI %s  TIN %s  rate %s\n", terminal(wc.Clinician, nameWidth), terminal(wc.NPI, nameWidth),
 			terminal(wc.TIN, nameWidth), pct(wc.RateNow))
-		if len(wc.Items) == 0 {
+		if wc.Notes == 0 {
 			e.printf("  no notes to fix\n")
 		} else {
 			tw := tab(e)
 			fmt.Fprintln(tw, "  LOCK BY\tDAYS LEFT\tVISIT\tPATIENT\tMRN\tAPPOINTMENT\tCAN STILL COUNT\tPROBLEM")
-			for _, is := range wc.Items {
+			for is := range wc.Items() {
 				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", lockBy(is), daysLeft(is), is.VisitDate,
 					is.PatientID, terminal(is.MRN, nameWidth), is.AppointmentID, yesNo(canStillCount(is)),
 					terminal(problem(is), 200))
@@ -118,7 +118,7 @@ func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options)
 		return fmt.Errorf("write worklist CSV: %w", err)
 	}
 	for _, wc := range wl.Clinicians {
-		for _, is := range wc.Items {
+		for is := range wc.Items() {
 			left, late := "", ""
 			if is.Fixable {
 				left = itoa(is.BusinessDays)
@@ -198,13 +198,13 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 		jc := jsonClinician{
 			TIN: wc.TIN, NPI: wc.NPI, Clinician: wc.Clinician, FixableNotes: wc.FixableNotes,
 			RateNow: num4(wc.RateNow), RateIfLocked: num4(wc.RateIfLocked),
-			WhatIf: whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked), Items: make([]jsonItem, 0, len(wc.Items)),
+			WhatIf: whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked), Items: make([]jsonItem, 0, wc.Notes),
 		}
 		if wc.Entity >= 0 && wc.Entity < len(r.Entities) {
 			e := r.Entities[wc.Entity]
 			jc.Denominator, jc.Numerator, jc.NumeratorIfNotesLocked = e.Denominator, e.Numerator, e.NumeratorIfNotesLocked
 		}
-		for _, is := range wc.Items {
+		for is := range wc.Items() {
 			days := is.BusinessDays
 			it := jsonItem{
 				LockBy: lockBy(is).String(), VisitDate: is.VisitDate.String(), PatientID: is.PatientID,

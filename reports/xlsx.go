@@ -155,10 +155,10 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	wl := r.Worklist("")
 	wb := &workbook{f: f, st: st, r: r, o: o, wl: wl}
 	wb.issueSheets = sheetNames(SheetIssues, r.IssueCount(), 0)
-	wb.patientSheets = sheetNames(SheetPatients, max(len(r.Outcomes), 1), 0)
+	wb.patientSheets = sheetNames(SheetPatients, max(r.OutcomeCount(), 1), 0)
 	items := 0
 	for _, c := range wl.Clinicians {
-		items += len(c.Items)
+		items += c.Notes
 	}
 	wb.worklistSheets = sheetNames(SheetWorklist, items, 0)
 
@@ -572,9 +572,13 @@ func (wb *workbook) issues() error {
 	return wb.writeBig(&bigTable{sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
 		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60},
 		count:  r.IssueCount(),
-		src: func(yield func([]any) bool) {
+		src: func(from int, yield func([]any) bool) {
 			row := make([]any, len(issueHeader))
 			for is := range r.AllIssues() {
+				if from > 0 { // a row of an earlier sheet
+					from--
+					continue
+				}
 				var appt, visit, deadline, days, hasEmail any
 				if aboutVisit(is) {
 					appt, visit, deadline, days = is.AppointmentID, st.excelDate(is.VisitDate), st.excelDate(is.Deadline), is.BusinessDays
@@ -602,19 +606,19 @@ func (wb *workbook) patients() error {
 	st, r := wb.st, wb.r
 	t := &bigTable{sheets: wb.patientSheets, header: patientHeader, headerStyle: st.header,
 		widths: []float64{11, 12, 12, 24, 11, 14, 18, 18, 12, 12, 9, 22, 11, 12, 12, 12},
-		count:  len(r.Outcomes)}
-	if len(r.Outcomes) == 0 {
+		count:  r.OutcomeCount()}
+	if r.OutcomeCount() == 0 {
 		t.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
 	}
 	// Entities are checked before any row is written: a row source cannot fail.
-	for _, p := range r.Outcomes {
+	for p := range r.AllOutcomes() {
 		if _, err := outcomeEntity(r, p); err != nil {
 			return err
 		}
 	}
-	t.src = func(yield func([]any) bool) {
+	t.src = func(from int, yield func([]any) bool) {
 		row := make([]any, len(patientHeader))
-		for _, p := range r.Outcomes {
+		for p := range r.OutcomesFrom(from) {
 			e := &r.Entities[p.Entity]
 			var npi any
 			if e.NPI != "" {
@@ -651,7 +655,7 @@ func (wb *workbook) clinicians() error {
 	row := clinicianHead
 	for _, c := range wl.Clinicians {
 		row++
-		if err := wb.setRow(sh, row, c.TIN, c.NPI, c.Clinician, len(c.Items), c.FixableNotes,
+		if err := wb.setRow(sh, row, c.TIN, c.NPI, c.Clinician, c.Notes, c.FixableNotes,
 			excelize.Cell{StyleID: st.percent, Value: c.RateNow}, excelize.Cell{StyleID: st.percent, Value: c.RateIfLocked},
 			whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked)); err != nil {
 			return err
@@ -676,15 +680,21 @@ func (wb *workbook) worklist() error {
 	st, wl := wb.st, wb.wl
 	n := 0
 	for _, c := range wl.Clinicians {
-		n += len(c.Items)
+		n += c.Notes
 	}
 	return wb.writeBig(&bigTable{sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
 		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12},
 		count:  n,
-		src: func(yield func([]any) bool) {
+		src: func(from int, yield func([]any) bool) {
 			row := make([]any, len(worklistHeader))
 			for _, c := range wl.Clinicians {
-				for _, is := range c.Items {
+				if from >= c.Notes { // rows of an earlier sheet
+					from -= c.Notes
+					continue
+				}
+				skip := from
+				from = 0
+				for is := range c.ItemsFrom(skip) {
 					var left, late any
 					if is.Fixable {
 						left = is.BusinessDays
@@ -766,7 +776,7 @@ func (wb *workbook) run() error {
 		func() error { return line(wb.bold("TIN filter"), orNone(c.TIN)) },
 		func() error { return line(wb.bold("NPI filter"), orNone(c.NPI)) },
 		func() error { return line(wb.bold("Issues"), sheetsNote(wb.issueSheets, r.IssueCount())) },
-		func() error { return line(wb.bold("Patients"), sheetsNote(wb.patientSheets, len(r.Outcomes))) },
+		func() error { return line(wb.bold("Patients"), sheetsNote(wb.patientSheets, r.OutcomeCount())) },
 		func() error { return line(wb.bold("mipspi version"), version) },
 		func() error { return line(wb.bold("Source"), o.Source) },
 		func() error { return xlsxCombined(o.Combined, func(s string) any { return wb.bold(s) }, line, section) },
@@ -813,7 +823,7 @@ func (wb *workbook) run() error {
 				{"Clinician not MIPS eligible", k.NotEligible}, {"Seen status, on a later date than the as-of date", k.AfterAsOf}, {"Seen visits", k.SeenVisits},
 				{"Timely visits", k.TimelyVisits}, {"Pending visits", k.PendingVisits},
 				{"Patients in numerator (sum over clinicians)", k.PatientsInNumerator},
-				{"Issue rows", r.IssueCount()}, {"Patient drill-down rows", len(r.Outcomes)},
+				{"Issue rows", r.IssueCount()}, {"Patient drill-down rows", r.OutcomeCount()},
 			} {
 				if err := line(kv.name, kv.n); err != nil {
 					return err

@@ -167,10 +167,11 @@ func TestXLSX(t *testing.T) {
 		if diff := cmp.Diff(patientHeader, ps[0]); diff != "" {
 			t.Errorf("Patients header (-want +got):\n%s", diff)
 		}
-		if len(ps) != len(r.Outcomes)+1 {
-			t.Fatalf("%d Patients rows, want %d", len(ps), len(r.Outcomes)+1)
+		outs := outcomesOf(r)
+		if len(ps) != len(outs)+1 {
+			t.Fatalf("%d Patients rows, want %d", len(ps), len(outs)+1)
 		}
-		o := r.Outcomes[0]
+		o := outs[0]
 		if got := ps[1][4:10]; !cmp.Equal(got, []string{strconv.FormatInt(o.PatientID, 10), o.MRN, o.LastName, o.FirstName, o.BirthDate.String(), "FALSE"}) {
 			t.Errorf("first patient row %q", got)
 		}
@@ -193,7 +194,7 @@ func TestXLSX(t *testing.T) {
 		}
 		var wantLockBy, gotLockBy []string
 		for _, c := range wl.Clinicians {
-			for _, is := range c.Items {
+			for is := range c.Items() {
 				wantLockBy = append(wantLockBy, is.FixBy.String())
 			}
 		}
@@ -310,7 +311,9 @@ func TestXLSXHostileStrings(t *testing.T) {
 	is := issuesOf(r)
 	is[0].Clinician, is[0].MRN = nasty, nasty
 	r = r.WithIssues(is)
-	r.Outcomes[0].FirstName, r.Outcomes[0].LastName = nasty, "_x0041_"
+	outs := outcomesOf(r)
+	outs[0].FirstName, outs[0].LastName = nasty, "_x0041_"
+	r = r.WithOutcomes(outs)
 	r.Statuses[0].Status = nasty
 	r.Findings[1].Status, r.Findings[1].Message = nasty, nasty
 	data, f := writeXLSX(t, r)
@@ -403,9 +406,9 @@ func TestXLSXProgress(t *testing.T) {
 	}
 	items := 0
 	for _, c := range r.Worklist("").Clinicians {
-		items += len(c.Items)
+		items += c.Notes
 	}
-	total := r.IssueCount() + len(r.Outcomes) + items
+	total := r.IssueCount() + r.OutcomeCount() + items
 	if len(calls) < 2 || calls[0] != [2]int{0, total} || calls[len(calls)-1] != [2]int{total, total} {
 		t.Errorf("progress calls %v, want from {0 %d} to {%d %d}", calls, total, total, total)
 	}

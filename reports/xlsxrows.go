@@ -26,9 +26,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// rowSource yields the data rows of one big table, in order. A continuation sheet
-// skips the rows of the sheets before it.
-type rowSource func(yield func(values []any) bool)
+// rowSource yields the data rows of one big table, in order, from the from-th on: a
+// continuation sheet starts after the rows of the sheets before it.
+type rowSource func(from int, yield func(values []any) bool)
 
 // sheetPart is the data rows one sheet part gets: rows [lo, hi) of src, the first at
 // sheet row first.
@@ -195,13 +195,9 @@ const progressEvery = 20000
 func (p *sheetPart) writeRows(w io.Writer, progress func(int), done *int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var buf []byte
-	i, row := 0, p.first
+	i, row := p.lo, p.first
 	var err error
-	p.src(func(values []any) bool {
-		if i < p.lo {
-			i++
-			return true
-		}
+	p.src(p.lo, func(values []any) bool {
 		if i >= p.hi {
 			return false
 		}

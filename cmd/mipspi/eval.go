@@ -29,6 +29,7 @@ type evalSink struct {
 	progress *progressbar.ProgressBar // nil when silent
 	practice measure.Practice         // for checkNotEmpty's "what is there"
 	spill    measure.Spill            // nil: issue rows stay in memory
+	outSpill measure.Spill            // nil: drill-down outcomes stay in memory
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
@@ -38,6 +39,9 @@ func (s *evalSink) Practice(p measure.Practice) error {
 	}
 	if s.spill != nil {
 		ev.SetSpill(s.spill, spillThreshold())
+	}
+	if s.outSpill != nil {
+		ev.SetOutcomeSpill(s.outSpill, spillThreshold())
 	}
 	s.ev = ev
 	s.practice = p
@@ -86,7 +90,7 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	defer store.Close()
 	source := store.String()
 
-	sink := &evalSink{cfg: o.Config, onPrac: o.OnPractice, spill: o.Spill}
+	sink := &evalSink{cfg: o.Config, onPrac: o.OnPractice, spill: o.Spill, outSpill: o.OutcomeSpill}
 	if !o.Quiet && isTerminal(stderr) {
 		sink.progress = newProgress(stderr, -1, "reading patients")
 	}

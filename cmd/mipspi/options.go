@@ -254,6 +254,8 @@ type evalOptions struct {
 	// Spill, when set, receives the issue rows past measure.DefaultSpillRows (spill.go);
 	// whoever sets it checks Result.Err after reading the rows.
 	Spill measure.Spill
+	// OutcomeSpill, when set, receives the drill-down outcomes past the same threshold.
+	OutcomeSpill measure.Spill
 }
 
 // evalFlags turns the shared flags into an evaluation. to is the period end as given

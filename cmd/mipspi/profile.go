@@ -5,6 +5,7 @@ package main
 //
 //	MIPSPI_CPUPROFILE=cpu.out mipspi report …   go tool pprof -top mipspi cpu.out
 //	MIPSPI_MEMPROFILE=mem.out mipspi report …   (heap in use at exit, after a GC)
+//	MIPSPI_PEAKPROFILE=peak.out mipspi report … (heap profile when the live heap peaked)
 
 import (
 	"fmt"
@@ -12,7 +13,9 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
+	"time"
 )
 
 // gcPercent is the garbage collector's target unless $GOGC says otherwise: the heap
@@ -57,9 +60,55 @@ func startProfiles(stderr io.Writer) func() {
 			}
 		})
 	}
+	if path := os.Getenv("MIPSPI_PEAKPROFILE"); path != "" {
+		stops = append(stops, peakProfile(path, stderr))
+	}
 	return func() {
 		for _, stop := range stops {
 			stop()
 		}
 	}
+}
+
+// peakProfile samples the live heap every 50 ms and writes a heap profile to path
+// each time it has grown by 5% over the largest seen (the last one written is the
+// peak's, to within the sampling). The returned func stops the sampling.
+func peakProfile(path string, stderr io.Writer) func() {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var peak uint64
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			if sample[0].Value.Kind() != metrics.KindUint64 {
+				return
+			}
+			live := sample[0].Value.Uint64()
+			if live <= peak+peak/20 {
+				continue
+			}
+			peak = live
+			f, err := os.Create(path)
+			if err == nil {
+				err = pprof.Lookup("heap").WriteTo(f, 0)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "mipspi: peak heap profile %s: %v\n", path, err)
+				return
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }

@@ -1,10 +1,11 @@
 package main
 
-// Reports keep at most measure.DefaultSpillRows issue rows in memory; the rest wait in
-// a temporary file (issue 12: memory must not grow with the issue rows). The file is
-// made only when a report has that many rows, mode 0600, in $TMPDIR, and has no name
-// from the moment it exists (removed at once on Unix; elsewhere when the report ends),
-// so an interrupted or killed run leaves nothing behind.
+// Reports keep at most measure.DefaultSpillRows issue rows in memory (issue 12: memory
+// must not grow with the issue rows), and as many drill-down outcomes (issue 17); the
+// rest wait in a temporary file each. A file is made only when a report has that many
+// rows, mode 0600, in $TMPDIR, and has no name from the moment it exists (removed at
+// once on Unix; elsewhere when the report ends), so an interrupted or killed run leaves
+// nothing behind.
 
 import (
 	"os"
@@ -27,13 +28,27 @@ func spillThreshold() int {
 	return 0
 }
 
-// newSpill sets o.Spill to a temporary file the caller closes.
-func newSpill(o *evalOptions) *spill.File {
-	f := spill.New("")
-	o.Spill = f
-	spillMade(f)
-	return f
+// newSpill sets o.Spill and o.OutcomeSpill to temporary files (the issue rows, the
+// patient drill-down) that the caller closes.
+func newSpill(o *evalOptions) spillFiles {
+	f, g := spill.New(""), spill.New("")
+	o.Spill, o.OutcomeSpill = f, g
+	spillMade(f, g)
+	return spillFiles{f, g}
 }
 
-// spillMade lets tests see the spill file of a run.
-var spillMade = func(*spill.File) {}
+type spillFiles []*spill.File
+
+// Close closes every file.
+func (fs spillFiles) Close() error {
+	var err error
+	for _, f := range fs {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// spillMade lets tests see the spill files of a run.
+var spillMade = func(issues, outcomes *spill.File) {}
