@@ -49,3 +49,17 @@ func BenchmarkCSVIssues(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJSONIssues is the same rows as a JSON report: the part of `mipspi report
+// --format json` that runs after the database has been read.
+//
+//	go test ./reports -run '^$' -bench JSONIssues -benchmem -count 5
+func BenchmarkJSONIssues(b *testing.B) {
+	r := bigResult(300_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := JSON(io.Discard, r, testOptions); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -301,15 +301,21 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	// system): they are encoded one row at a time into a buffered writer instead of
 	// building the whole document in memory. The bytes are the same as
 	// json.Encoder.SetIndent("", "  ") on the whole report (golden tests).
-	nextIssue, stop := iter.Pull(r.AllIssues()) // encodeIndented asks for rows in order
-	defer stop()
+	// The rows are encoded ahead on the other cores (ahead.go); encodeIndented asks for
+	// them in order, always with the same prefix.
+	var issues *ahead[measure.Issue]
+	defer func() { issues.stop() }()
 	nextOutcome, stopOutcomes := iter.Pull(r.AllOutcomes())
 	defer stopOutcomes()
 	streams := map[string]jsonStream{
 		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, _ int, prefix string) []byte {
-			is, _ := nextIssue()
-			j := issueJSON(is)
-			return appendIssueJSON(dst, &j, prefix)
+			if issues == nil {
+				issues = encodeAhead(r.AllIssues(), func(dst []byte, is *measure.Issue) []byte {
+					j := issueJSON(*is)
+					return appendIssueJSON(dst, &j, prefix)
+				})
+			}
+			return issues.next(dst)
 		}},
 		"patients": {n: r.OutcomeCount(), elem: func(int) any {
 			p, _ := nextOutcome()

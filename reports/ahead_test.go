@@ -1,0 +1,63 @@
+package reports
+
+import (
+	"fmt"
+	"iter"
+	"strconv"
+	"testing"
+)
+
+func countTo(n int, ranged *int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := 1; i <= n; i++ {
+			*ranged = i
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+func encodeInt(dst []byte, v *int) []byte { return strconv.AppendInt(append(dst, '<'), int64(*v), 10) }
+
+// The encodings come out in the sequence's order, whatever the batch boundaries and
+// however many workers encode them; past the end, a zero row.
+func TestEncodeAheadOrder(t *testing.T) {
+	for _, n := range []int{0, 1, aheadRows - 1, aheadRows, aheadRows + 1, aheadRows*aheadDepth*3 + 7} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			var ranged int
+			a := encodeAhead(countTo(n, &ranged), encodeInt)
+			defer a.stop()
+			var buf []byte
+			for i := 1; i <= n; i++ {
+				buf = a.next(buf[:0])
+				if want := fmt.Sprintf("<%d", i); string(buf) != want {
+					t.Fatalf("row %d: got %q, want %q", i, buf, want)
+				}
+			}
+			if got := string(a.next(nil)); got != "<0" {
+				t.Fatalf("past the end: got %q, want the zero row %q", got, "<0")
+			}
+			a.stop()
+			if ranged != n {
+				t.Fatalf("the sequence was ranged to %d, want %d", ranged, n)
+			}
+		})
+	}
+}
+
+// A caller that stops early (a write failed) gets its goroutines back: stop returns, and
+// the sequence was not ranged to its end but only as far as the batches in flight.
+func TestEncodeAheadStopEarly(t *testing.T) {
+	const n = 1_000_000
+	var ranged int
+	a := encodeAhead(countTo(n, &ranged), encodeInt)
+	if got := string(a.next(nil)); got != "<1" {
+		t.Fatalf("first row: got %q", got)
+	}
+	a.stop()
+	a.stop() // twice is harmless
+	if limit := aheadRows * (2*aheadDepth + 4); ranged > limit {
+		t.Fatalf("after stop the sequence had been ranged to %d rows, want at most %d in flight", ranged, limit)
+	}
+}
