@@ -32,13 +32,12 @@ type aheadBatch[T any] struct {
 
 // ahead yields the encodings of a sequence's rows in order; see encodeAhead.
 type ahead[T any] struct {
-	encode func(dst []byte, v *T) []byte
-	order  chan *aheadBatch[T]
-	free   chan *aheadBatch[T] // batches the caller is done with, for the producer to reuse
-	quit   chan struct{}
-	wg     sync.WaitGroup
-	cur    *aheadBatch[T]
-	pos    int
+	order chan *aheadBatch[T]
+	free  chan *aheadBatch[T] // batches the caller is done with, for the producer to reuse
+	quit  chan struct{}
+	wg    sync.WaitGroup
+	cur   *aheadBatch[T]
+	pos   int
 }
 
 // encodeAhead starts encoding the rows of seq with encode on other goroutines (one per
@@ -47,7 +46,7 @@ type ahead[T any] struct {
 // more.
 func encodeAhead[T any](seq iter.Seq[T], encode func(dst []byte, v *T) []byte) *ahead[T] {
 	workers := min(max(runtime.GOMAXPROCS(0), 1), 4)
-	a := &ahead[T]{encode: encode, order: make(chan *aheadBatch[T], aheadDepth),
+	a := &ahead[T]{order: make(chan *aheadBatch[T], aheadDepth),
 		free: make(chan *aheadBatch[T], 2*aheadDepth+workers+1), quit: make(chan struct{})}
 	work := make(chan *aheadBatch[T], aheadDepth)
 	// fresh gives an empty batch, reusing one the caller is done with: the bytes of
@@ -112,14 +111,13 @@ func encodeAhead[T any](seq iter.Seq[T], encode func(dst []byte, v *T) []byte) *
 	return a
 }
 
-// next appends the encoding of the next row to dst. Past the last row it appends the
-// encoding of a zero row, as reading an exhausted iter.Pull would give.
-func (a *ahead[T]) next(dst []byte) []byte {
+// next appends the encoding of the next row to dst; false, with dst unchanged, past
+// the last row.
+func (a *ahead[T]) next(dst []byte) ([]byte, bool) {
 	for a.cur == nil || a.pos == len(a.cur.ends) {
 		b, ok := <-a.order
 		if !ok {
-			var zero T
-			return a.encode(dst, &zero)
+			return dst, false
 		}
 		<-b.ready
 		if a.cur != nil {
@@ -136,7 +134,7 @@ func (a *ahead[T]) next(dst []byte) []byte {
 	}
 	dst = append(dst, a.cur.buf[start:a.cur.ends[a.pos]]...)
 	a.pos++
-	return dst
+	return dst, true
 }
 
 // stop ends the encoding and waits for its goroutines. It may be called more than once.

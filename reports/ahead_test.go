@@ -30,13 +30,16 @@ func TestEncodeAheadOrder(t *testing.T) {
 			defer a.stop()
 			var buf []byte
 			for i := 1; i <= n; i++ {
-				buf = a.next(buf[:0])
+				var ok bool
+				if buf, ok = a.next(buf[:0]); !ok {
+					t.Fatalf("row %d: ended early", i)
+				}
 				if want := fmt.Sprintf("<%d", i); string(buf) != want {
 					t.Fatalf("row %d: got %q, want %q", i, buf, want)
 				}
 			}
-			if got := string(a.next(nil)); got != "<0" {
-				t.Fatalf("past the end: got %q, want the zero row %q", got, "<0")
+			if got, ok := a.next([]byte("x")); ok || string(got) != "x" {
+				t.Fatalf("past the end: got %q, %v; want dst unchanged, false", got, ok)
 			}
 			a.stop()
 			if ranged != n {
@@ -52,7 +55,7 @@ func TestEncodeAheadStopEarly(t *testing.T) {
 	const n = 1_000_000
 	var ranged int
 	a := encodeAhead(countTo(n, &ranged), encodeInt)
-	if got := string(a.next(nil)); got != "<1" {
+	if got, _ := a.next(nil); string(got) != "<1" {
 		t.Fatalf("first row: got %q", got)
 	}
 	a.stop()

@@ -315,7 +315,12 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 					return appendIssueJSON(dst, &j, prefix)
 				})
 			}
-			return issues.next(dst)
+			out, ok := issues.next(dst)
+			if !ok { // fewer rows than counted (a spill that failed: Result.Err says so)
+				j := issueJSON(measure.Issue{})
+				out = appendIssueJSON(dst, &j, prefix)
+			}
+			return out
 		}},
 		"patients": {n: r.OutcomeCount(), elem: func(int) any {
 			p, _ := nextOutcome()

@@ -20,6 +20,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -191,21 +192,36 @@ func (iw *injectWriter) finish() error {
 const progressEvery = 20000
 
 // writeRows writes the part's rows as <row> elements to w. progress, when not nil,
-// is told the rows written so far (of every big sheet) every progressEvery rows.
+// is told the rows written so far (of every big sheet) every progressEvery rows. The
+// rows are made into XML on the other cores while this goroutine writes (and the
+// archive compresses) those already made, in order (ahead.go).
 func (p *sheetPart) writeRows(w io.Writer, progress func(int), done *int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
+	type numbered struct {
+		row    int
+		values []any
+	}
+	rows := func(yield func(numbered) bool) {
+		i := p.lo
+		p.src(p.lo, func(values []any) bool {
+			if i >= p.hi {
+				return false
+			}
+			i++
+			// The source reuses its slice; the row waits for a worker.
+			return yield(numbered{row: p.first + i - 1 - p.lo, values: slices.Clone(values)})
+		})
+	}
+	a := encodeAhead(rows, func(dst []byte, r *numbered) []byte { return appendRow(dst, r.row, p.cols, r.values) })
+	defer a.stop()
 	var buf []byte
-	i, row := p.lo, p.first
-	var err error
-	p.src(p.lo, func(values []any) bool {
-		if i >= p.hi {
-			return false
+	for i := p.lo; i < p.hi; i++ {
+		var ok bool
+		if buf, ok = a.next(buf[:0]); !ok {
+			return fmt.Errorf("rows ended at %d, %d planned", i, p.hi)
 		}
-		i++
-		buf = appendRow(buf[:0], row, p.cols, values)
-		row++
-		if _, err = bw.Write(buf); err != nil {
-			return false
+		if _, err := bw.Write(buf); err != nil {
+			return err
 		}
 		if progress != nil {
 			*done++
@@ -213,13 +229,6 @@ func (p *sheetPart) writeRows(w io.Writer, progress func(int), done *int) error 
 				progress(*done)
 			}
 		}
-		return true
-	})
-	if err != nil {
-		return err
-	}
-	if i < p.hi {
-		return fmt.Errorf("rows ended at %d, %d planned", i, p.hi)
 	}
 	return bw.Flush()
 }
