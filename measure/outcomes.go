@@ -235,19 +235,7 @@ func (r *Result) AllOutcomes() iter.Seq[Outcome] { return r.OutcomesFrom(0) }
 // OutcomesFrom is AllOutcomes without the first k (spilled rows before them are
 // mostly not read).
 func (r *Result) OutcomesFrom(k int) iter.Seq[Outcome] {
-	rows := r.outcomes.from(k)
-	f := r.outcomeMapping
-	if f == nil {
-		return rows
-	}
-	return func(yield func(Outcome) bool) {
-		for o := range rows {
-			f(&o)
-			if !yield(o) {
-				return
-			}
-		}
-	}
+	return mapped(r.outcomes.from(k), r.outcomeMapping)
 }
 
 // MappedOutcomes returns a copy of r whose AllOutcomes applies f to each outcome as it
@@ -255,11 +243,7 @@ func (r *Result) OutcomesFrom(k int) iter.Seq[Outcome] {
 // unchanged; the copy shares r's stores.
 func (r *Result) MappedOutcomes(f func(*Outcome)) *Result {
 	c := *r
-	if prev := r.outcomeMapping; prev != nil {
-		c.outcomeMapping = func(o *Outcome) { prev(o); f(o) }
-	} else {
-		c.outcomeMapping = f
-	}
+	c.outcomeMapping = then(r.outcomeMapping, f)
 	return &c
 }
 

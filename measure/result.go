@@ -225,32 +225,39 @@ func (r *Result) IssueCount() int { return r.issues.count() }
 // the data-quality rows about TINs and clinicians. It is the one way to read them;
 // each row is expanded from the compact store as it is yielded.
 func (r *Result) AllIssues() iter.Seq[Issue] {
-	rows := r.issues.all()
-	f := r.mapping
+	return mapped(r.issues.all(), r.mapping)
+}
+
+// mapped is rows with f applied to each as it is read; rows itself when f is nil.
+func mapped[T any](rows iter.Seq[T], f func(*T)) iter.Seq[T] {
 	if f == nil {
 		return rows
 	}
-	return func(yield func(Issue) bool) {
-		for is := range rows {
-			f(&is)
-			if !yield(is) {
+	return func(yield func(T) bool) {
+		for v := range rows {
+			f(&v)
+			if !yield(v) {
 				return
 			}
 		}
 	}
 }
 
+// then is f after prev (prev may be nil).
+func then[T any](prev, f func(*T)) func(*T) {
+	if prev == nil {
+		return f
+	}
+	return func(v *T) { prev(v); f(v) }
+}
+
 // Mapped returns a copy of r whose AllIssues applies f to each row as it is read
 // (after any mapping r already has), e.g. to pseudonymise patient fields. r itself is
-// unchanged; the copy shares r's store and its other fields (copy Outcomes before
-// changing them).
+// unchanged; the copy shares r's store and its other fields (MappedOutcomes maps the
+// drill-down).
 func (r *Result) Mapped(f func(*Issue)) *Result {
 	c := *r
-	if prev := r.mapping; prev != nil {
-		c.mapping = func(is *Issue) { prev(is); f(is) }
-	} else {
-		c.mapping = f
-	}
+	c.mapping = then(r.mapping, f)
 	return &c
 }
 
