@@ -31,7 +31,7 @@ func TestTimelyVisitDoesNotAllocate(t *testing.T) {
 		t.Errorf("Add of an all-timely patient allocates %.1f times, want 0", allocs)
 	}
 	// AllocsPerRun makes one warm-up call besides the 100 it measures.
-	if r := e.Result(); r.Counts.TimelyVisits != 3*102 || r.IssueCount() != 0 {
+	if r := resultOf(t, e); r.Counts.TimelyVisits != 3*102 || r.IssueCount() != 0 {
 		t.Errorf("timely visits = %d, issues = %d; want %d and 0", r.Counts.TimelyVisits, r.IssueCount(), 3*102)
 	}
 }

@@ -53,7 +53,7 @@ func (e *Evaluator) patAcc(slot int32, v calendar.Date) *patEnt {
 	if m := e.mark[slot]; m > 0 {
 		return &e.pat[m-1]
 	}
-	e.pat = append(e.pat, patEnt{slot: slot, allFailPending: true, allIfLocked: true, first: v})
+	e.pat = append(e.pat, patEnt{slot: slot, reported: e.ents[slot].reported, allFailPending: true, allIfLocked: true, first: v})
 	e.mark[slot] = int32(len(e.pat))
 	return &e.pat[len(e.pat)-1]
 }

@@ -32,7 +32,7 @@ func benchEvaluate(b *testing.B, read bool) {
 				b.Fatal(err)
 			}
 		}
-		r := e.Result()
+		r := resultOf(b, e)
 		if read {
 			n := 0
 			for range r.AllIssues() {

@@ -1,7 +1,6 @@
 package measure
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,7 +208,7 @@ func TestStatusesAndPeriod(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 			if r.IssueCount() != 0 {
-				t.Errorf("issues = %v, want none", slices.Collect(r.AllIssues()))
+				t.Errorf("issues = %v, want none", rowsOf(t, r.AllIssues()))
 			}
 		})
 	}

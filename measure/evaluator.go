@@ -3,7 +3,6 @@ package measure
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -15,10 +14,13 @@ import (
 // Evaluator computes PI_PEA_1 over a stream of patients (SPEC §2, R1–R11).
 //
 // The database layer calls Add once per patient, with all of that patient's
-// appointments, and Result at the end. The evaluator keeps only per-entity counters,
-// a small per-patient scratch state reused across Add calls, the itemised issue rows
-// and (with Config.KeepPatients) one outcome per patient and entity; it never holds
-// the visits themselves.
+// appointments, and Result at the end. Add judges each seen visit (judge, verdict.go),
+// folds the verdict into the patient's entities (R2, R8) and publishes it to the
+// observers, each in its own file: the issue rows (issuerows.go), the data-quality rows
+// (quality.go), the drill-down (outcomes.go), the trend (trend.go) and the release-lag
+// histogram (releaselag.go). The rows they publish go to RowStores (KeepRows); the
+// evaluator itself keeps only per-entity counters and a small per-patient scratch state
+// reused across Add calls, never the visits.
 //
 // As-of: the evaluation reproduces what was knowable at Config.AsOf. Note locks and
 // signatures, invitations and API-window openings stamped after AsOf are treated as not
@@ -45,28 +47,50 @@ type Evaluator struct {
 	// Entity slots: individual (TIN, NPI) created on their first seen visit; one group
 	// slot per TIN. slots maps tin*len(npis)+npi → slot (a built-in map: a dense
 	// table measured no faster, BENCHMARKS.md).
-	ents    []entAcc
-	slots   map[int64]int32
-	npiSeen []bool // NPI has a seen visit in a reported entity (INVALID_NPI)
+	ents  []entAcc
+	slots map[int64]int32
 
 	status *statuses
 
 	// Per-patient scratch, reused across Add calls.
-	order   []visitRef // the patient's visits in chronological order
-	pat     []patEnt   // one per entity the patient touches
-	mark    []int32    // slot → index+1 into pat (0 = untouched)
-	verdict Verdict    // the current visit's verdict
-	dups    nameIndex
+	order []visitRef // the patient's visits in chronological order
+	pat   []patEnt   // one per entity the patient touches
+	mark  []int32    // slot → index+1 into pat (0 = untouched)
+	cur   judged     // the visit being published
+	facts visitFacts // the current visit's facts (verdict.go)
 
-	issues   issueStore   // R10 rows in stream order, compact (store.go)
-	curPat   int32        // the current patient's index in issues.pats, -1 until its first row
-	outcomes outcomeStore // Entity holds the slot; the Result remaps it as rows are read
+	// The observers, called in this order for every judged visit and every patient.
+	issues    *issueRows
+	quality   *qualityRows
+	outcomes  *outcomeRows
+	trend     *trendAcc
+	lag       *releaseLag
+	observers []observer
+
 	counts   Counts
-	dangling []Finding              // DANGLING_NOTE / DANGLING_INVITATION from the reader
-	lag      [ReleaseLagBuckets]int // Result.ReleaseLag, fixed size: no allocation per visit
-	unrel    int                    // Result.Unreleased
-	trend    trendAcc               // Result.Trend (trend.go)
-	result   *Result                // set by Result: the evaluation is finished
+	dangling []Finding // DANGLING_NOTE / DANGLING_INVITATION from the reader
+	err      error     // a row could not be kept: the evaluation cannot go on
+	result   *Result   // set by Result: the evaluation is finished
+}
+
+// observer collects what Add publishes: every judged visit, then the end of each
+// patient with their standing in each entity they touched.
+type observer interface {
+	visit(j *judged) error
+	patient(rec *PatientRecord, ents []patEnt) error
+}
+
+// judged is one seen visit as Add publishes it.
+type judged struct {
+	rec      *PatientRecord
+	visit    *Visit
+	verdict  Verdict
+	office   *officeInfo
+	clin     int32 // index into the run's clinicians
+	npi      int32 // index into the run's NPIs
+	ind, grp int32 // entity slots (R2)
+	// reported: the entity passes Config.TIN / Config.NPI.
+	indReported, grpReported bool
 }
 
 type visitRef struct{ v, office, clin int32 }
@@ -175,16 +199,36 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 	if e.clinIdx, err = newIDIndex(ids); err != nil {
 		return nil, fmt.Errorf("new evaluator: clinicians: %w", err)
 	}
-	e.npiSeen = make([]bool, len(e.npis))
-	e.issues = issueStore{npis: e.npis, bound: e.rules.bound, calendarYear: cfg.NumeratorActions == ActionsCalendarYear}
-	for _, t := range e.tins {
-		e.issues.tins = append(e.issues.tins, t.tin)
-	}
-	for _, c := range e.clins {
-		e.issues.clins = append(e.issues.clins, c.display)
-	}
 	e.slots = map[int64]int32{}
+	tins := make([]string, len(e.tins))
+	for i, t := range e.tins {
+		tins[i] = t.tin
+	}
+	clins := make([]string, len(e.clins))
+	for i, c := range e.clins {
+		clins[i] = c.display
+	}
+	issues := RowsOf[Issue](nil)
+	e.issues = &issueRows{rows: issues, tins: tins, npis: e.npis, clins: clins, asOf: cfg.AsOf,
+		bound: e.rules.bound, calendarYear: cfg.NumeratorActions == ActionsCalendarYear}
+	e.quality = &qualityRows{rows: issues, tins: tins, npis: e.npis, npiSeen: make([]bool, len(e.npis))}
+	e.outcomes = &outcomeRows{keep: cfg.KeepPatients, rows: RowsOf[Outcome](nil)}
+	e.trend = &trendAcc{policy: cfg.Policy}
+	e.lag = &releaseLag{cal: e.cal}
+	e.observers = []observer{e.issues, e.lag, e.trend, e.outcomes, e.quality}
 	return e, nil
+}
+
+// KeepRows makes the evaluator keep its issue rows (R10) in issues and its drill-down
+// (Config.KeepPatients) in outcomes, instead of in memory; nil leaves that kind in
+// memory. Call it before the first Add.
+func (e *Evaluator) KeepRows(issues RowStore[Issue], outcomes RowStore[Outcome]) {
+	if issues != nil {
+		e.issues.rows, e.quality.rows = issues, issues
+	}
+	if outcomes != nil {
+		e.outcomes.rows = outcomes
+	}
 }
 
 // Add evaluates one patient with all of their appointments (any status, possibly some
@@ -192,13 +236,29 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 // counted (Counts.OutsidePeriod); statuses are tallied for the others (R1). Visits are
 // judged in chronological order whatever order they come in. It does not retain rec
 // or rec.Visits. It fails, without changing any figure, when a visit names an unknown
-// office or clinician.
+// office or clinician, and fails when a row cannot be kept (the evaluation cannot go
+// on).
 func (e *Evaluator) Add(rec *PatientRecord) error {
-	if e.result != nil {
-		return fmt.Errorf("add patient %d: the evaluation is already finished (Result was called)", rec.Patient.ID)
+	if err := e.begin(rec); err != nil {
+		return err
 	}
-	// Resolve every visit's office and clinician before changing anything, so a bad
-	// record leaves the figures untouched.
+	for _, ref := range e.order {
+		e.visit(rec, ref)
+	}
+	return e.end(rec)
+}
+
+// begin resolves every visit's office and clinician before anything changes, so a bad
+// record leaves the figures untouched, and puts the visits in chronological order:
+// "first failing visit" and outcomes then do not depend on the order the database
+// returned them in.
+func (e *Evaluator) begin(rec *PatientRecord) error {
+	switch {
+	case e.result != nil:
+		return fmt.Errorf("add patient %d: the evaluation is already finished (Result was called)", rec.Patient.ID)
+	case e.err != nil:
+		return e.err
+	}
 	e.order = e.order[:0]
 	for i := range rec.Visits {
 		v := &rec.Visits[i]
@@ -212,94 +272,91 @@ func (e *Evaluator) Add(rec *PatientRecord) error {
 		}
 		e.order = append(e.order, visitRef{v: int32(i), office: oi, clin: ci})
 	}
-	// Between patients no row refers to a stored patient by index: spill here.
-	if sp := e.issues.sp; sp != nil && len(e.issues.rows) >= sp.at {
-		if err := e.issues.flush(); err != nil {
-			return fmt.Errorf("add patient %d: %w", rec.Patient.ID, err)
-		}
-	}
+	slices.SortFunc(e.order, func(a, b visitRef) int { return visitOrder(&rec.Visits[a.v], &rec.Visits[b.v]) })
 	e.counts.Patients++
 	e.counts.Appointments += len(rec.Visits)
-	e.curPat = -1
-	p := &rec.Patient
-
-	// Chronological order makes "first failing visit" and outcomes independent of the
-	// order the database returned the visits in.
-	slices.SortFunc(e.order, func(a, b visitRef) int { return visitOrder(&rec.Visits[a.v], &rec.Visits[b.v]) })
-
-	var f visitFacts
-	f.inv, f.hasInv = firstInvitation(rec.FirstInvitation, e.cfg.AsOf) // R5
-	emailState := 0                                                    // 0 unknown, 1 usable, 2 not usable
-	inReported := false
-	vd := &e.verdict
-	for _, ref := range e.order {
-		v := &rec.Visits[ref.v]
-		ci := ref.clin
-		o := &e.offices[ref.office]
-		c := &e.clins[ci]
-
-		// R1: local date in the period, seen status, eligible clinician, as of the report.
-		date := o.zone.date(v.ScheduledAt)
-		if !inPeriod(date, e.cfg) {
-			e.counts.OutsidePeriod++
-			continue
-		}
-		st := &e.status.accs[e.status.index(v.Status)]
-		st.count++
-		switch seenVisit(st.seen, c.eligible, date, o.asOfDate) {
-		case notSeen:
-			e.counts.NotSeen++
-			continue
-		case notEligible:
-			e.counts.NotEligible++ // R2: counts in no entity, not even the group
-			continue
-		case afterAsOf:
-			e.counts.AfterAsOf++
-			continue
-		}
-		e.counts.SeenVisits++
-
-		f.zone, f.asOfDate, f.api = o.zone, o.asOfDate, &e.tins[o.tin].api
-		f.deadline = e.deadline[date-e.cfg.Start] // R3
-		e.rules.judge(v, date, &f, vd)
-
-		ind := e.individualSlot(o.tin, ci)
-		grp := e.groupSlot(o.tin)
-		indRep := e.ents[ind].reported
-		if indRep || e.ents[grp].reported {
-			inReported = true
-			e.countLag(vd, o)
-		}
-		if indRep {
-			e.npiSeen[c.npi] = true
-		}
-		switch vd.State {
-		case Timely:
-			e.counts.TimelyVisits++
-		case Pending:
-			e.counts.PendingVisits++
-		}
-		if indRep {
-			if vd.nReasons > 0 && emailState == 0 && !f.hasInv {
-				emailState = 2
-				if usableEmailFast(p.Email) || UsableEmail(p.Email) {
-					emailState = 1
-				}
-			}
-			e.visitRows(rec, v, o, ci, vd, emailState == 1)
-		}
-		e.patAcc(ind, date).add(vd)
-		e.patAcc(grp, date).add(vd)                                                                                // R2: the group sees every visit under the TIN
-		e.trend.visit(e.counts.Patients, ind, grp, date, vd.State == Timely, e.cfg.Policy, o.zone.loc, o.asOfDate) // trend.go
-	}
-
-	e.flushPatient(rec)
-	if inReported {
-		e.patientQuality(p)
-	} else if p.HasBirthDate {
-		e.rememberName(p) // still a candidate for later duplicates
-	}
+	e.facts.inv, e.facts.hasInv = firstInvitation(rec.FirstInvitation, e.cfg.AsOf) // R5
 	return nil
+}
+
+// visit counts one appointment (R1) and, when it is a seen visit, judges it (R3–R9),
+// folds the verdict into the patient's individual and group entities (R2) and
+// publishes it.
+func (e *Evaluator) visit(rec *PatientRecord, ref visitRef) {
+	v := &rec.Visits[ref.v]
+	o := &e.offices[ref.office]
+	date := o.zone.date(v.ScheduledAt)
+	if !e.seen(v, date, o, ref.clin) {
+		return
+	}
+	f := &e.facts
+	f.zone, f.asOfDate, f.api = o.zone, o.asOfDate, &e.tins[o.tin].api
+	f.deadline = e.deadline[date-e.cfg.Start] // R3
+	j := &e.cur
+	e.rules.judge(v, date, f, &j.verdict)
+	j.rec, j.visit, j.office, j.clin, j.npi = rec, v, o, ref.clin, e.clins[ref.clin].npi
+	j.ind, j.grp = e.individualSlot(o.tin, ref.clin), e.groupSlot(o.tin)
+	j.indReported, j.grpReported = e.ents[j.ind].reported, e.ents[j.grp].reported
+	switch j.verdict.State {
+	case Timely:
+		e.counts.TimelyVisits++
+	case Pending:
+		e.counts.PendingVisits++
+	}
+	e.patAcc(j.ind, date).add(&j.verdict)
+	e.patAcc(j.grp, date).add(&j.verdict) // R2: the group sees every visit under the TIN
+	for _, ob := range e.observers {
+		e.keep(ob.visit(j))
+	}
+}
+
+// seen is R1 for one appointment: its local date in the period, a seen status, an
+// eligible clinician, a date on or before the as-of date. It tallies the appointment
+// in Counts and the status.
+func (e *Evaluator) seen(v *Visit, date calendar.Date, o *officeInfo, clin int32) bool {
+	if !inPeriod(date, e.cfg) {
+		e.counts.OutsidePeriod++
+		return false
+	}
+	st := &e.status.accs[e.status.index(v.Status)]
+	st.count++
+	switch seenVisit(st.seen, e.clins[clin].eligible, date, o.asOfDate) {
+	case notSeen:
+		e.counts.NotSeen++
+		return false
+	case notEligible:
+		e.counts.NotEligible++ // R2: counts in no entity, not even the group
+		return false
+	case afterAsOf:
+		e.counts.AfterAsOf++
+		return false
+	}
+	e.counts.SeenVisits++
+	return true
+}
+
+// end folds the patient into the entities (R8, R9), publishes their standing, and
+// reports a row that could not be kept.
+func (e *Evaluator) end(rec *PatientRecord) error {
+	e.flushPatient()
+	for _, ob := range e.observers {
+		e.keep(ob.patient(rec, e.pat))
+	}
+	for i := range e.pat {
+		e.mark[e.pat[i].slot] = 0
+	}
+	e.pat = e.pat[:0]
+	if e.err != nil {
+		e.err = fmt.Errorf("add patient %d: %w", rec.Patient.ID, e.err)
+	}
+	return e.err
+}
+
+// keep records the first error of an observer.
+func (e *Evaluator) keep(err error) {
+	if err != nil && e.err == nil {
+		e.err = err
+	}
 }
 
 // asOfDates is the as-of instant's local date in the offices' zones (R1 counts visits
@@ -326,70 +383,6 @@ func (e *Evaluator) asOfDates() string {
 	return strings.Join(parts, " or ") + " (by the office's time zone)"
 }
 
-// visitRows stores R10's rows for a seen visit of a reported individual entity: one
-// per reason of its verdict, then the data-quality warning LOCK_BEFORE_VISIT.
-func (e *Evaluator) visitRows(rec *PatientRecord, v *Visit, o *officeInfo, ci int32, vd *Verdict, hasEmail bool) {
-	base := rowRec{
-		appt: v.ID, patient: -1, text: -1,
-		tin: o.tin, npi: e.clins[ci].npi, clin: ci, visit: vd.Visit, deadline: vd.Deadline,
-	}
-	if vd.State == Pending {
-		base.flags = rowFixable
-	}
-	for _, rs := range vd.Reasons() {
-		row := base
-		row.patient = e.curRowPatient(&rec.Patient, rec.FirstInvitation)
-		row.code = codeIndex[rs.Code]
-		row.bdays = int32(rs.BusinessDays)
-		if rs.HasEvent {
-			row.event, row.flags = rs.Event, row.flags|rowHasEvent
-		}
-		switch {
-		case noteCode(rs.Code) && !rs.HasEvent && vd.IfLocked:
-			row.flags |= rowCountsIfLocked
-		case rs.Code == NotInvited && hasEmail:
-			row.flags |= rowHasEmail
-		case rs.Code == AccessAfterPeriod:
-			row.bdays = 0
-		}
-		e.issues.rows = append(e.issues.rows, row)
-	}
-	// R10 data quality: a lock before the visit itself.
-	if l := v.Notes.FirstLocked; v.Notes.Count > 0 && happened(l, e.cfg.AsOf) && l.Before(v.ScheduledAt) {
-		row := base
-		row.flags = rowHasEvent
-		row.patient = e.curRowPatient(&rec.Patient, rec.FirstInvitation)
-		row.code, row.event = codeIndex[LockBeforeVisit], o.zone.date(l)
-		e.issues.rows = append(e.issues.rows, row)
-	}
-}
-
-// countLag adds a seen visit to the release-lateness histogram (Result.ReleaseLag):
-// business days from the visit's local date to the release's (R3, R4), counted as R9
-// counts lateness (a release on a non-business day counts as the next business day).
-func (e *Evaluator) countLag(vd *Verdict, o *officeInfo) {
-	if !vd.HasRelease {
-		e.unrel++
-		return
-	}
-	n := lateness(e.cal, vd.Visit, o.zone.date(vd.Release))
-	e.lag[min(n, ReleaseLagBuckets-1)]++
-}
-
-// curRowPatient returns the index of the current patient in the issue store, adding
-// the patient on their first row.
-func (e *Evaluator) curRowPatient(p *Patient, inv *Invitation) int32 {
-	if e.curPat < 0 {
-		rp := rowPatient{id: p.ID, mrn: p.MRN}
-		if inv != nil {
-			rp.recipient, rp.channel = inv.Recipient, inv.Channel
-		}
-		e.issues.pats = append(e.issues.pats, rp)
-		e.curPat = int32(len(e.issues.pats) - 1)
-	}
-	return e.curPat
-}
-
 // visitOrder orders a patient's visits by instant, then appointment id.
 func visitOrder(a, b *Visit) int {
 	if c := a.ScheduledAt.Compare(b.ScheduledAt); c != 0 {
@@ -409,15 +402,19 @@ func Evaluate(cfg Config, p Practice, recs []PatientRecord) (*Result, error) {
 			return nil, err
 		}
 	}
-	return e.Result(), nil
+	return e.Result()
 }
 
 // Result finalises the figures (R8–R11) and returns them. It finishes the evaluation:
-// the result takes over the evaluator's issue store (no copy, no reference back to the
-// evaluator), later calls return the same Result, and Add fails afterwards.
-func (e *Evaluator) Result() *Result {
+// the result takes over the evaluator's rows (no copy, no reference back to the
+// evaluator), later calls return the same Result, and Add fails afterwards. It fails
+// when a row could not be kept.
+func (e *Evaluator) Result() (*Result, error) {
 	if e.result != nil {
-		return e.result
+		return e.result, nil
+	}
+	if e.err != nil {
+		return nil, e.err
 	}
 	r := &Result{
 		MeasureID:       MeasureID,
@@ -425,9 +422,8 @@ func (e *Evaluator) Result() *Result {
 		PerformanceYear: e.year,
 		Counts:          e.counts,
 		Calendar:        e.cal,
-		ReleaseLag:      append([]int(nil), e.lag[:]...),
-		Unreleased:      e.unrel,
 	}
+	r.ReleaseLag, r.Unreleased = e.lag.result()
 
 	// Entities: reported ones, by TIN, individual rows by NPI, then the group row.
 	var slots []int32
@@ -446,13 +442,15 @@ func (e *Evaluator) Result() *Result {
 		}
 		return a.NPI < b.NPI
 	})
-	remap := make([]int, len(e.ents))
-	for i := range remap {
-		remap[i] = -1
+	entity := make([]int, len(e.ents)) // slot → index into r.Entities, -1 when not reported
+	for i := range entity {
+		entity[i] = -1
 	}
+	tinReported := make([]bool, len(e.tins))
 	for i, s := range slots {
-		remap[s] = i
+		entity[s] = i
 		a := &e.ents[s]
+		tinReported[a.tin] = true
 		er := EntityResult{
 			Entity: a.ent, Denominator: a.den, Numerator: a.num, Pending: a.pending,
 			NumeratorIfNotesLocked: a.ifLocked, SeenVisits: a.seen, TimelyVisits: a.timely,
@@ -465,42 +463,12 @@ func (e *Evaluator) Result() *Result {
 	namePractices(r.Entities, e.names)
 	r.Trend = e.trend.result(e.cfg, slots)
 	r.Zones = e.trend.zonesOf(slots)
-
-	// Issues: stream order, then data-quality rows about TINs and clinicians, sorted.
-	var dq []Issue
-	tinDone := make([]bool, len(e.tins))
-	for _, s := range slots {
-		t := e.ents[s].tin
-		if !tinDone[t] && !ValidTIN(e.tins[t].tin) {
-			dq = append(dq, Issue{Code: InvalidTIN, Severity: SeverityWarning, TIN: e.tins[t].tin, Text: sanitize(e.tins[t].tin)})
-		}
-		tinDone[t] = true
+	// Issues: stream order, then the data-quality rows about TINs and clinicians.
+	if err := e.quality.finish(slots, e.ents); err != nil {
+		return nil, err
 	}
-	for n, seen := range e.npiSeen {
-		if seen && !ValidNPI(e.npis[n]) {
-			dq = append(dq, Issue{Code: InvalidNPI, Severity: SeverityWarning, NPI: e.npis[n], Text: sanitize(e.npis[n])})
-		}
-	}
-	sort.SliceStable(dq, func(i, j int) bool {
-		if dq[i].TIN != dq[j].TIN {
-			return dq[i].TIN < dq[j].TIN
-		}
-		if dq[i].NPI != dq[j].NPI {
-			return dq[i].NPI < dq[j].NPI
-		}
-		return dq[i].Code < dq[j].Code
-	})
-	e.issues.finish()
-	r.issues = e.issues
-	r.issues.tail = dq
-	e.issues = issueStore{}
-
-	if e.cfg.KeepPatients {
-		e.outcomes.finish()
-		r.outcomes = e.outcomes
-		r.outcomes.remap = remap
-		e.outcomes = outcomeStore{}
-	}
+	r.Issues = e.issues.rows
+	r.Outcomes = e.outcomes.result(entity)
 
 	// Statuses by count, then spelling.
 	for _, s := range e.status.accs {
@@ -513,9 +481,9 @@ func (e *Evaluator) Result() *Result {
 		return r.Statuses[i].Status < r.Statuses[j].Status
 	})
 
-	r.Findings = e.findings(r, tinDone)
+	r.Findings = e.findings(r, tinReported)
 	e.result = r
-	return r
+	return r, nil
 }
 
 // findings builds the run-level findings: R11's period length, R10's API never enabled
@@ -612,9 +580,4 @@ func (e *Evaluator) Dangling(code Code, count int, examples []int64) error {
 	e.dangling = append(e.dangling, Finding{Code: code, Severity: SeverityWarning, Count: count,
 		Examples: slices.Clone(examples), Message: msg})
 	return nil
-}
-
-func round(x float64, places int) float64 {
-	p := math.Pow(10, float64(places))
-	return math.Round(x*p) / p
 }

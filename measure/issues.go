@@ -89,58 +89,6 @@ func (r *runRules) reasons(v *Visit, f *visitFacts, out *Verdict) {
 	}
 }
 
-// patientQuality writes the patient-level data-quality rows (R10 INVALID_EMAIL,
-// POSSIBLE_DUPLICATE_PATIENT) for a patient with a seen visit in a reported entity.
-// They come after the patient's visit rows.
-func (e *Evaluator) patientQuality(p *Patient) {
-	if p.Email != "" && !usableEmailFast(p.Email) && !UsableEmail(p.Email) {
-		e.issues.rows = append(e.issues.rows, rowRec{
-			code: codeIndex[InvalidEmail], patient: e.curRowPatient(p, nil), tin: -1, npi: -1, clin: -1,
-			text: e.issues.addText(fmt.Sprintf("email on file is not a usable address: %q", sanitize(p.Email))),
-		})
-	}
-	if !p.HasBirthDate {
-		return
-	}
-	prev, dup := e.rememberName(p)
-	if dup && prev.id != p.ID {
-		pi, earlier := e.curRowPatient(p, nil), prev.id
-		if p.ID < prev.id { // streamed out of id order: the row is about the other one
-			e.issues.pats = append(e.issues.pats, rowPatient{id: prev.id, mrn: prev.mrn})
-			pi, earlier = int32(len(e.issues.pats)-1), p.ID
-		}
-		e.issues.rows = append(e.issues.rows, rowRec{
-			code: codeIndex[PossibleDuplicatePatient], patient: pi, tin: -1, npi: -1, clin: -1,
-			text: e.issues.addText(fmt.Sprintf("same name and birth date as patient %d", earlier)),
-		})
-	}
-}
-
-// rememberName records the patient's (name, birth date) key, keeping the lowest id
-// met, and returns the entry that was there before, if any. Names compare trimmed and
-// case-insensitively. Patients without a name or birth date are not compared.
-func (e *Evaluator) rememberName(p *Patient) (dupEntry, bool) {
-	first, last := strings.TrimSpace(p.FirstName), strings.TrimSpace(p.LastName)
-	if !p.HasBirthDate || (first == "" && last == "") {
-		return dupEntry{}, false
-	}
-	h := uint64(14695981039346656037)
-	mix := func(s string) {
-		for _, r := range s {
-			r = unicode.ToLower(r)
-			h ^= uint64(r)
-			h *= 1099511628211
-		}
-		h ^= 0xff
-		h *= 1099511628211
-	}
-	mix(first)
-	mix(last)
-	h ^= uint64(uint32(p.BirthDate))
-	h *= 1099511628211
-	return e.dups.remember(h, p.ID, p.MRN)
-}
-
 // sanitize makes a stored value safe to echo in a message: control characters are
 // dropped and it is cut to 64 runes.
 func sanitize(s string) string {

@@ -1,257 +1,91 @@
 package measure
 
-// The drill-down (Config.KeepPatients) is one Outcome per patient and entity: at a
-// health system's scale millions of them, with the patient's MRN and names, most of a
-// workbook's memory (issue 17: the xlsx report must stay under 512 MB at 5M
-// appointments). They are kept the way the issue rows are (spill.go): with a Spill set
-// (SetOutcomeSpill), the evaluator moves them out of memory whenever a threshold is
-// reached and AllOutcomes reads them back in the same order. Result.AllOutcomes is the
-// one way to read them.
+// The drill-down (Config.KeepPatients): one Outcome per patient and reported entity,
+// published when the patient's standing is decided (R8, R9). At a health system's
+// scale there are millions, with the patient's MRN and names; a RowStore keeps them.
 
-import (
-	"bufio"
-	"encoding/binary"
-	"errors"
-	"fmt"
-	"io"
-	"iter"
+import "iter"
 
-	"github.com/mipspi/mipspi/calendar"
-)
-
-// outcomeStore holds a run's outcomes: the spilled ones first, then rows in memory.
-type outcomeStore struct {
-	rows []Outcome
-	// remap turns a stored Entity (the evaluator's slot) into an index into
-	// Result.Entities as rows are read; nil when Entity is already an index.
-	remap []int
-	sp    *spillState // nil: every outcome stays in memory
-	// marks[i] is the byte offset in the spill of spilled outcome i*outcomeMark, so that
-	// reading from a later outcome (a workbook's continuation sheet) need not decode
-	// every one before it.
-	marks []int64
+// outcomeRows observes the patients and keeps their outcomes.
+type outcomeRows struct {
+	keep bool
+	rows RowStore[Outcome]
 }
 
-// outcomeMark is how many spilled outcomes lie between two marks.
-const outcomeMark = 1 << 14
+func (o *outcomeRows) visit(*judged) error { return nil }
 
-// SetOutcomeSpill makes the evaluator move its drill-down outcomes to s whenever rows
-// or more are held in memory (rows ≤ 0: DefaultSpillRows). Call it before the first
-// Add. s must not be the Spill given to SetSpill.
-func (e *Evaluator) SetOutcomeSpill(s Spill, rows int) {
-	if rows <= 0 {
-		rows = DefaultSpillRows
-	}
-	e.outcomes.sp = &spillState{spill: s, at: rows}
-}
-
-func (s *outcomeStore) count() int {
-	n := len(s.rows)
-	if s.sp != nil {
-		n += s.sp.spilled
-	}
-	return n
-}
-
-func (s *outcomeStore) err() error {
-	if s.sp == nil {
+func (o *outcomeRows) patient(rec *PatientRecord, ents []patEnt) error {
+	if !o.keep {
 		return nil
 	}
-	return s.sp.err
+	p := &rec.Patient
+	for i := range ents {
+		a := &ents[i]
+		if !a.reported {
+			continue
+		}
+		out := Outcome{
+			Entity: int(a.slot), PatientID: p.ID, MRN: p.MRN, FirstName: p.FirstName, LastName: p.LastName,
+			BirthDate: p.BirthDate, HasBirthDate: p.HasBirthDate,
+			InNumerator: a.in, Pending: a.pending, SeenVisits: int(a.seen), TimelyVisits: int(a.timely),
+			FirstVisit: a.first, LastVisit: a.last,
+		}
+		if !a.in {
+			out.Reason = a.reason
+		}
+		if err := o.rows.Append(&out); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// add stores o, spilling the rows held in memory once there are enough of them. A
-// spill failure is kept for Result.Err; the outcomes stay in memory.
-func (s *outcomeStore) add(o Outcome) {
-	s.rows = append(s.rows, o)
-	if s.sp != nil && s.sp.err == nil && len(s.rows) >= s.sp.at {
-		s.flush()
+// result is the drill-down of the result: the outcomes with each entity slot turned
+// into its index in Result.Entities (entity[slot]); nil when they were not kept.
+func (o *outcomeRows) result(entity []int) Rows[Outcome] {
+	if !o.keep {
+		return nil
+	}
+	return &entityRows{rows: o.rows, entity: entity}
+}
+
+// entityRows reads kept outcomes with Entity turned from the evaluator's slot into the
+// index into Result.Entities.
+type entityRows struct {
+	rows   Rows[Outcome]
+	entity []int
+}
+
+func (r *entityRows) Len() int { return r.rows.Len() }
+
+func (r *entityRows) fix(o *Outcome) {
+	if o.Entity >= 0 && o.Entity < len(r.entity) {
+		o.Entity = r.entity[o.Entity]
+	} else {
+		o.Entity = -1 // never kept by the evaluator: reads as a dangling entity
 	}
 }
 
-// outcomeRec is the fixed part of a spilled outcome; five strings follow it.
-const outcomeRec = 4 + 8 + 4 + 1 + 4 + 4 + 4 + 4
-
-const (
-	outHasBirth uint8 = 1 << iota
-	outIn
-	outPending
-)
-
-func (s *outcomeStore) flush() {
-	if s.sp.w == nil {
-		s.sp.w = bufio.NewWriterSize(s.sp.spill, 1<<16)
-	}
-	var buf []byte
-	for i := range s.rows {
-		if (s.sp.spilled+i)%outcomeMark == 0 {
-			s.marks = append(s.marks, s.sp.bytes)
-		}
-		o := &s.rows[i]
-		buf = binary.LittleEndian.AppendUint32(buf[:0], uint32(int32(o.Entity)))
-		buf = binary.LittleEndian.AppendUint64(buf, uint64(o.PatientID))
-		buf = binary.LittleEndian.AppendUint32(buf, uint32(int32(o.BirthDate)))
-		var fl uint8
-		if o.HasBirthDate {
-			fl |= outHasBirth
-		}
-		if o.InNumerator {
-			fl |= outIn
-		}
-		if o.Pending {
-			fl |= outPending
-		}
-		buf = append(buf, fl)
-		for _, v := range [...]int32{int32(o.SeenVisits), int32(o.TimelyVisits), int32(o.FirstVisit), int32(o.LastVisit)} {
-			buf = binary.LittleEndian.AppendUint32(buf, uint32(v))
-		}
-		for _, str := range [...]string{o.MRN, o.FirstName, o.LastName, string(o.Reason), o.PatientKey} {
-			buf = binary.AppendUvarint(buf, uint64(len(str)))
-			buf = append(buf, str...)
-		}
-		if _, err := s.sp.w.Write(buf); err != nil {
-			s.sp.err = fmt.Errorf("spill the patient drill-down: %w", err)
-			return
-		}
-		s.sp.bytes += int64(len(buf))
-	}
-	s.sp.spilled += len(s.rows)
-	clear(s.rows)
-	s.rows = s.rows[:0]
-}
-
-// finish flushes the spill's buffer before the outcomes are read back.
-func (s *outcomeStore) finish() {
-	if s.sp == nil {
-		return
-	}
-	if s.sp.w != nil && s.sp.err == nil {
-		if err := s.sp.w.Flush(); err != nil {
-			s.sp.err = fmt.Errorf("spill the patient drill-down: %w", err)
-		}
-	}
-	s.sp.w = nil
-}
-
-// from yields the outcomes from the k-th on.
-func (s *outcomeStore) from(k int) iter.Seq[Outcome] {
-	k = max(k, 0)
-	return func(yield func(Outcome) bool) {
-		spilled := 0
-		if s.sp != nil {
-			spilled = s.sp.spilled
-		}
-		if k < spilled && !s.spilledRows(k, yield) {
-			return
-		}
-		for _, o := range s.rows[min(max(k-spilled, 0), len(s.rows)):] {
-			if s.remap != nil {
-				o.Entity = s.remap[o.Entity]
-			}
-			if !yield(o) {
+func (r *entityRows) All() iter.Seq2[Outcome, error] {
+	return func(yield func(Outcome, error) bool) {
+		for o, err := range r.rows.All() {
+			r.fix(&o)
+			if !yield(o, err) || err != nil {
 				return
 			}
 		}
 	}
 }
 
-// spilledRows yields the spilled outcomes in the order they were written. A read error
-// ends them early and is kept for Result.Err.
-func (s *outcomeStore) spilledRows(k int, yield func(Outcome) bool) bool {
-	if s.sp == nil || s.sp.spilled == 0 {
-		return true
-	}
-	if s.sp.err != nil {
-		return false
-	}
-	src, err := s.sp.spill.ReadBack()
-	if err != nil {
-		s.sp.err = fmt.Errorf("read back the spilled patient drill-down: %w", err)
-		return false
-	}
-	n := 0
-	if ra, ok := src.(io.ReaderAt); ok && k >= outcomeMark && k/outcomeMark < len(s.marks) {
-		n = k / outcomeMark * outcomeMark
-		src = &atReader{ra: ra, off: s.marks[k/outcomeMark]}
-	}
-	br := bufio.NewReaderSize(src, 1<<16)
-	var fixed [outcomeRec]byte
-	for ; n < s.sp.spilled; n++ {
-		o, err := s.readOutcome(br, fixed[:])
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			s.sp.err = fmt.Errorf("read back spilled patient row %d of %d: %w", n+1, s.sp.spilled, err)
-			return false
-		}
-		if n < k {
-			continue
-		}
-		if !yield(o) {
-			return false
-		}
-	}
-	return true
+func (r *entityRows) Scan(f func(int64, *Outcome) error) error {
+	return r.rows.Scan(func(pos int64, o *Outcome) error {
+		r.fix(o)
+		return f(pos, o)
+	})
 }
 
-func (s *outcomeStore) readOutcome(br *bufio.Reader, fixed []byte) (Outcome, error) {
-	if _, err := io.ReadFull(br, fixed); err != nil {
-		return Outcome{}, err
-	}
-	le := binary.LittleEndian
-	u := func(at int) int32 { return int32(le.Uint32(fixed[at:])) }
-	o := Outcome{Entity: int(u(0)), PatientID: int64(le.Uint64(fixed[4:])), BirthDate: calendar.Date(u(12))}
-	fl := fixed[16]
-	o.HasBirthDate, o.InNumerator, o.Pending = fl&outHasBirth != 0, fl&outIn != 0, fl&outPending != 0
-	o.SeenVisits, o.TimelyVisits = int(u(17)), int(u(21))
-	o.FirstVisit, o.LastVisit = calendar.Date(u(25)), calendar.Date(u(29))
-	var reason string
-	for _, dst := range [...]*string{&o.MRN, &o.FirstName, &o.LastName, &reason, &o.PatientKey} {
-		var err error
-		if *dst, err = readStr(br); err != nil {
-			return Outcome{}, err
-		}
-	}
-	o.Reason = Code(reason)
-	if s.remap != nil {
-		if o.Entity < 0 || o.Entity >= len(s.remap) {
-			return Outcome{}, fmt.Errorf("entity slot %d out of range", o.Entity)
-		}
-		o.Entity = s.remap[o.Entity]
-	}
-	return o, nil
-}
-
-// OutcomeCount is the number of drill-down rows AllOutcomes yields (0 unless
-// Config.KeepPatients).
-func (r *Result) OutcomeCount() int { return r.outcomes.count() }
-
-// AllOutcomes yields the drill-down (Config.KeepPatients): one outcome per patient and
-// entity, in stream order. It is the one way to read them; after ranging over it, a
-// non-nil Err means the rows read were incomplete.
-func (r *Result) AllOutcomes() iter.Seq[Outcome] { return r.OutcomesFrom(0) }
-
-// OutcomesFrom is AllOutcomes without the first k (spilled rows before them are
-// mostly not read).
-func (r *Result) OutcomesFrom(k int) iter.Seq[Outcome] {
-	return mapped(r.outcomes.from(k), r.outcomeMapping)
-}
-
-// MappedOutcomes returns a copy of r whose AllOutcomes applies f to each outcome as it
-// is read (after any mapping r already has), e.g. to pseudonymise patients. r itself is
-// unchanged; the copy shares r's stores.
-func (r *Result) MappedOutcomes(f func(*Outcome)) *Result {
-	c := *r
-	c.outcomeMapping = then(r.outcomeMapping, f)
-	return &c
-}
-
-// WithOutcomes returns a copy of r whose drill-down is exactly rows (Entity indexing
-// r.Entities), for results assembled or altered by hand. r is unchanged.
-func (r *Result) WithOutcomes(rows []Outcome) *Result {
-	c := *r
-	c.outcomes = outcomeStore{rows: rows}
-	c.outcomeMapping = nil
-	return &c
+func (r *entityRows) At(pos int64) (Outcome, error) {
+	o, err := r.rows.At(pos)
+	r.fix(&o)
+	return o, err
 }

@@ -2,6 +2,7 @@ package measure
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/mipspi/mipspi/calendar"
 )
@@ -57,5 +58,12 @@ func rateAndPoints(num, den, year int) (rate, points float64) {
 		mult = 40
 	}
 	frac := float64(num) / float64(den)
-	return round(frac, 4), round(frac*mult, 2)
+	return Round(frac, 4), Round(frac*mult, 2)
+}
+
+// Round is x rounded half away from zero to places decimals: the one rounding of every
+// figure mipspi shows (rates to 4 decimals, points to 2).
+func Round(x float64, places int) float64 {
+	p := math.Pow10(places)
+	return math.Round(x*p) / p
 }

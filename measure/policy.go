@@ -6,6 +6,7 @@ import "github.com/mipspi/mipspi/calendar"
 // fold of the verdicts of the patient's seen visits attributed to the entity.
 type patEnt struct {
 	slot           int32
+	reported       bool // the entity passes Config.TIN / Config.NPI
 	seen, timely   int32
 	pendVisits     int32
 	failing        bool // some visit is not timely
@@ -15,6 +16,8 @@ type patEnt struct {
 	anyIfLocked    bool
 	reason         Code // first reason of the first failing visit
 	first, last    calendar.Date
+	// The standing once every visit is folded (flushPatient): R8, R9, the what-if.
+	in, pending, ifLocked bool
 }
 
 // add folds one verdict in; visits come in chronological order.
@@ -57,38 +60,24 @@ func standing(p Policy, a *patEnt) (in, pending, ifLocked bool) {
 	return in, !in && a.allFailPending, a.allIfLocked
 }
 
-// flushPatient folds the patient's scratch state into the entities (R8, R9).
-func (e *Evaluator) flushPatient(rec *PatientRecord) {
+// flushPatient decides the patient's standing in each entity they touched (R8, R9)
+// and folds it into the entity's figures.
+func (e *Evaluator) flushPatient() {
 	for i := range e.pat {
 		a := &e.pat[i]
 		ent := &e.ents[a.slot]
-		in, pend, ifl := standing(e.cfg.Policy, a)
+		a.in, a.pending, a.ifLocked = standing(e.cfg.Policy, a)
 		ent.den++
-		ent.num += b2i(in)
-		ent.pending += b2i(pend)
-		ent.ifLocked += b2i(ifl)
+		ent.num += b2i(a.in)
+		ent.pending += b2i(a.pending)
+		ent.ifLocked += b2i(a.ifLocked)
 		ent.seen += int(a.seen)
 		ent.timely += int(a.timely)
 		ent.pendVisits += int(a.pendVisits)
-		if ent.ent.Level == Individual && in {
+		if ent.ent.Level == Individual && a.in {
 			e.counts.PatientsInNumerator++
 		}
-		if e.cfg.KeepPatients && ent.reported {
-			p := &rec.Patient
-			o := Outcome{
-				Entity: int(a.slot), PatientID: p.ID, MRN: p.MRN, FirstName: p.FirstName, LastName: p.LastName,
-				BirthDate: p.BirthDate, HasBirthDate: p.HasBirthDate,
-				InNumerator: in, Pending: pend, SeenVisits: int(a.seen), TimelyVisits: int(a.timely),
-				FirstVisit: a.first, LastVisit: a.last,
-			}
-			if !in {
-				o.Reason = a.reason
-			}
-			e.outcomes.add(o)
-		}
-		e.mark[a.slot] = 0
 	}
-	e.pat = e.pat[:0]
 }
 
 func b2i(b bool) int {

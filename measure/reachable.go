@@ -6,5 +6,5 @@ func (e EntityResult) BestReachableRate() float64 {
 	if e.Denominator <= 0 {
 		return 0
 	}
-	return round(float64(e.Numerator+e.Pending)/float64(e.Denominator), 4)
+	return Round(float64(e.Numerator+e.Pending)/float64(e.Denominator), 4)
 }

@@ -2,7 +2,6 @@ package measure
 
 import (
 	"iter"
-	"time"
 
 	"github.com/mipspi/mipspi/calendar"
 )
@@ -210,86 +209,42 @@ type Result struct {
 	// by hand.
 	Zones []string
 
-	issues  issueStore   // the issue rows (store.go): read them through AllIssues
-	mapping func(*Issue) // applied to each row as it is read (Mapped)
-	// The drill-down, only when Config.KeepPatients (outcomes.go): read it through
-	// AllOutcomes.
-	outcomes       outcomeStore
-	outcomeMapping func(*Outcome) // applied to each outcome as it is read (MappedOutcomes)
+	// Issues are the itemised rows (R10): in stream order (patient, then visit), then
+	// the data-quality rows about TINs and clinicians. Nil for a result with none.
+	Issues Rows[Issue]
+	// Outcomes are the drill-down (Config.KeepPatients): one per patient and entity, in
+	// stream order. Nil when it was not kept.
+	Outcomes Rows[Outcome]
 }
 
-// IssueCount is the number of issue rows AllIssues yields.
-func (r *Result) IssueCount() int { return r.issues.count() }
-
-// AllIssues yields the issue rows (R10): in stream order (patient, then visit), then
-// the data-quality rows about TINs and clinicians. It is the one way to read them;
-// each row is expanded from the compact store as it is yielded.
-func (r *Result) AllIssues() iter.Seq[Issue] {
-	return mapped(r.issues.all(), r.mapping)
-}
-
-// mapped is rows with f applied to each as it is read; rows itself when f is nil.
-func mapped[T any](rows iter.Seq[T], f func(*T)) iter.Seq[T] {
-	if f == nil {
-		return rows
+// IssueCount is the number of issue rows.
+func (r *Result) IssueCount() int {
+	if r.Issues == nil {
+		return 0
 	}
-	return func(yield func(T) bool) {
-		for v := range rows {
-			f(&v)
-			if !yield(v) {
-				return
-			}
-		}
+	return r.Issues.Len()
+}
+
+// AllIssues yields the issue rows (Issues; none when nil).
+func (r *Result) AllIssues() iter.Seq2[Issue, error] {
+	if r.Issues == nil {
+		return noRows[Issue]().All()
 	}
+	return r.Issues.All()
 }
 
-// then is f after prev (prev may be nil).
-func then[T any](prev, f func(*T)) func(*T) {
-	if prev == nil {
-		return f
+// OutcomeCount is the number of drill-down rows (0 unless Config.KeepPatients).
+func (r *Result) OutcomeCount() int {
+	if r.Outcomes == nil {
+		return 0
 	}
-	return func(v *T) { prev(v); f(v) }
+	return r.Outcomes.Len()
 }
 
-// Mapped returns a copy of r whose AllIssues applies f to each row as it is read
-// (after any mapping r already has), e.g. to pseudonymise patient fields. r itself is
-// unchanged; the copy shares r's store and its other fields (MappedOutcomes maps the
-// drill-down).
-func (r *Result) Mapped(f func(*Issue)) *Result {
-	c := *r
-	c.mapping = then(r.mapping, f)
-	return &c
-}
-
-// WithIssues returns a copy of r whose issue rows are exactly rows, for results
-// assembled or altered by hand (tests, other producers of a Result). r is unchanged.
-func (r *Result) WithIssues(rows []Issue) *Result {
-	c := *r
-	c.issues = issueStore{tail: rows}
-	c.mapping = nil
-	return &c
-}
-
-// ReleaseLagBuckets is the length of Result.ReleaseLag: 0..14 business days, then 15+.
-const ReleaseLagBuckets = 16
-
-// Worklist is the clinicians' note worklist (SPEC §4 `mipspi notes`): every seen visit
-// whose note is missing, unsigned, unlocked or released late, grouped by clinician.
-type Worklist struct {
-	AsOf       time.Time
-	Clinicians []WorkClinician // sorted by TIN, NPI
-}
-
-// WorkClinician is one clinician's (TIN+NPI) worklist.
-type WorkClinician struct {
-	Entity       int // index into Result.Entities (the individual entity)
-	TIN, NPI     string
-	Clinician    string
-	Notes        int     // note rows (Items)
-	FixableNotes int     // items that are Fixable
-	RateNow      float64 // the entity's Rate
-	RateIfLocked float64 // NumeratorIfNotesLocked / Denominator, rounded to 4 decimals
-
-	items *workStore // where Items reads the rows (worklist.go)
-	lo    int        // this clinician's first key in items
+// AllOutcomes yields the drill-down (Outcomes; none when nil).
+func (r *Result) AllOutcomes() iter.Seq2[Outcome, error] {
+	if r.Outcomes == nil {
+		return noRows[Outcome]().All()
+	}
+	return r.Outcomes.All()
 }

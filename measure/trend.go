@@ -7,9 +7,8 @@ package measure
 // visit judged as this report judges it (R3–R7, R9 as of the report's as-of). The last
 // point covers every counted visit, so it equals the entity's figures.
 //
-// It is computed in the same pass as the figures: the evaluator calls trendAcc.visit
-// once per counted visit, where it has decided the visit's timeliness; nothing else
-// about the evaluation changes.
+// It is computed in the same pass as the figures: trendAcc observes every judged visit
+// and the end of every patient; nothing else about the evaluation changes.
 
 import (
 	"slices"
@@ -64,27 +63,23 @@ type trendPat struct {
 
 // trendAcc accumulates the trend.
 type trendAcc struct {
-	patient int                // the patient whose visits are in pats
-	pats    []trendPat         // the current patient's entities
-	den     [][12]int          // per slot: patients whose first visit is in month m
-	asOf    []calendar.Date    // per slot: the latest as-of local date of its counted visits' offices
-	zones   [][]*time.Location // per slot: the zones of its counted visits' offices
-	num     [][12]int          // per slot: change of the numerator at month m (every-visit: +1 at first, -1 at failed)
+	policy Policy
+	pats   []trendPat         // the current patient's entities
+	den    [][12]int          // per slot: patients whose first visit is in month m
+	asOf   []calendar.Date    // per slot: the latest as-of local date of its counted visits' offices
+	zones  [][]*time.Location // per slot: the zones of its counted visits' offices
+	num    [][12]int          // per slot: change of the numerator at month m (every-visit: +1 at first, -1 at failed)
 }
 
-// visit records one counted visit of patient (a number that changes between patients)
-// in the individual and group slots, with its local date, whether it is timely, and
-// its office's zone and as-of local date (R1). Visits of one patient come in
-// chronological order.
-func (t *trendAcc) visit(patient int, ind, grp int32, d calendar.Date, timely bool, policy Policy, zone *time.Location, asOf calendar.Date) {
-	if patient != t.patient {
-		t.flush(policy)
-		t.patient = patient
-	}
-	_, mo, _ := d.Civil()
+// visit records one counted visit in its individual and group slots, with its local
+// date, whether it is timely, and its office's zone and as-of local date (R1). A
+// patient's visits come in chronological order.
+func (t *trendAcc) visit(j *judged) error {
+	_, mo, _ := j.verdict.Visit.Civil()
 	m := int8(mo - 1)
-	for _, slot := range [2]int32{ind, grp} {
-		t.office(slot, zone, asOf)
+	timely := j.verdict.State == Timely
+	for _, slot := range [2]int32{j.ind, j.grp} {
+		t.office(slot, j.office.zone.loc, j.office.asOfDate)
 		p := t.pat(slot, m)
 		if !timely && p.failed == noMonth {
 			p.failed = m
@@ -93,6 +88,13 @@ func (t *trendAcc) visit(patient int, ind, grp int32, d calendar.Date, timely bo
 			p.timelyAt = m
 		}
 	}
+	return nil
+}
+
+// patient folds the patient's months into the per-slot counts (R8).
+func (t *trendAcc) patient(*PatientRecord, []patEnt) error {
+	t.flush()
+	return nil
 }
 
 // office records that slot has a counted visit in an office of zone, whose as-of
@@ -131,11 +133,11 @@ func (t *trendAcc) pat(slot int32, m int8) *trendPat {
 }
 
 // flush folds the current patient into the per-slot counts (R8).
-func (t *trendAcc) flush(policy Policy) {
+func (t *trendAcc) flush() {
 	for _, p := range t.pats {
 		t.grow(p.slot)
 		t.den[p.slot][p.first]++
-		if policy == AnyVisit {
+		if t.policy == AnyVisit {
 			if p.timelyAt != noMonth {
 				t.num[p.slot][p.timelyAt]++ // in from the first timely visit on
 			}
@@ -155,7 +157,7 @@ func (t *trendAcc) flush(policy Policy) {
 // result is the trend of the reported entities: slots[i] is the slot of
 // Result.Entities[i].
 func (t *trendAcc) result(cfg Config, slots []int32) *Trend {
-	t.flush(cfg.Policy)
+	t.flush()
 	tr := &Trend{Points: make([][]TrendPoint, len(slots)), AsOf: make([]calendar.Date, len(slots))}
 	// Each entity's last cutoff is its as-of local date (R1): every visit it counts is
 	// on or before that date in its office's zone, so its last point is its figures.
@@ -187,7 +189,7 @@ func (t *trendAcc) result(cfg Config, slots []int32) *Trend {
 			num += t.num[s][m-1]
 			p := TrendPoint{Numerator: num, Denominator: den}
 			if den > 0 {
-				p.Rate = round(float64(num)/float64(den), 4)
+				p.Rate = Round(float64(num)/float64(den), 4)
 			}
 			tr.Points[i] = append(tr.Points[i], p)
 		}

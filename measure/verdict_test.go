@@ -259,7 +259,7 @@ func TestDangling(t *testing.T) {
 	if err := e.Dangling(NoteMissing, 1, nil); err == nil {
 		t.Error("Dangling accepted NOTE_MISSING")
 	}
-	r := e.Result()
+	r := resultOf(t, e)
 	var got []Finding
 	for _, f := range r.Findings {
 		if f.Code == DanglingNote || f.Code == DanglingInvitation {

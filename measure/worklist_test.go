@@ -1,7 +1,6 @@
 package measure
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -56,18 +55,18 @@ func TestWorklist(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			wl := r.Worklist(c.npi)
+			wl := worklistOf(t, r, c.npi)
 			if !wl.AsOf.Equal(cfg.AsOf) {
 				t.Errorf("as of %v, want %v", wl.AsOf, cfg.AsOf)
 			}
-			if diff := cmp.Diff(c.want, viewWorklist(wl), cmpOpts...); diff != "" {
+			if diff := cmp.Diff(c.want, viewWorklist(t, wl), cmpOpts...); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
 
 	var details []string
-	for it := range r.Worklist("").Clinicians[0].Items() {
+	for it := range worklistOf(t, r, "").Clinicians[0].Items() {
 		details = append(details, it.Detail())
 	}
 	wantDetails := []string{
@@ -219,7 +218,7 @@ func TestOutcomes(t *testing.T) {
 		o(1, 2, false, true, NoteMissing, 1, 0, "2025-05-05", "2025-05-05"),
 		o(2, 2, false, true, NoteMissing, 1, 0, "2025-05-05", "2025-05-05"),
 	}
-	if diff := cmp.Diff(want, slices.Collect(r.AllOutcomes()), cmpOpts...); diff != "" {
+	if diff := cmp.Diff(want, rowsOf(t, r.AllOutcomes()), cmpOpts...); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
 	if r.OutcomeCount() != len(want) {
@@ -227,7 +226,7 @@ func TestOutcomes(t *testing.T) {
 	}
 	cfg.KeepPatients = false
 	if r := mustEvaluate(t, cfg, testPractice(), recs...); r.OutcomeCount() != 0 {
-		t.Errorf("outcomes kept without KeepPatients: %v", slices.Collect(r.AllOutcomes()))
+		t.Errorf("outcomes kept without KeepPatients: %v", rowsOf(t, r.AllOutcomes()))
 	}
 }
 
@@ -276,14 +275,14 @@ func TestErrors(t *testing.T) {
 			t.Errorf("Add error = %v, want %q", err, c.want)
 		}
 	}
-	r := e.Result()
+	r := resultOf(t, e)
 	if diff := cmp.Diff(annAlone(1, 0, 1, 1, 1, 0), r.Entities); diff != "" {
 		t.Errorf("a rejected record changed the figures (-want +got):\n%s", diff)
 	}
 	if r.Counts.Patients != 1 || r.Counts.Appointments != 1 {
 		t.Errorf("counts = %+v, want the good patient only", r.Counts)
 	}
-	if e.Result() != r {
+	if resultOf(t, e) != r {
 		t.Errorf("a second Result call returned a different result")
 	}
 	if err := e.Add(&good); err == nil {
@@ -324,12 +323,15 @@ func TestAddDoesNotRetain(t *testing.T) {
 			*buf.FirstInvitation = Invitation{Recipient: "garbage", Channel: "garbage"}
 		}
 	}
-	got := e.Result()
-	if diff := cmp.Diff(want, got, append(cmpOpts, cmpopts.IgnoreFields(Result{}, "Calendar"), cmpopts.IgnoreUnexported(Result{}))...); diff != "" {
+	got := resultOf(t, e)
+	if diff := cmp.Diff(want, got, append(cmpOpts, cmpopts.IgnoreFields(Result{}, "Calendar", "Issues", "Outcomes"))...); diff != "" {
 		t.Errorf("reused record changed the result (-fresh +reused):\n%s", diff)
 	}
-	if diff := cmp.Diff(slices.Collect(want.AllIssues()), slices.Collect(got.AllIssues()), cmpOpts...); diff != "" {
+	if diff := cmp.Diff(rowsOf(t, want.AllIssues()), rowsOf(t, got.AllIssues()), cmpOpts...); diff != "" {
 		t.Errorf("reused record changed the issue rows (-fresh +reused):\n%s", diff)
+	}
+	if diff := cmp.Diff(rowsOf(t, want.AllOutcomes()), rowsOf(t, got.AllOutcomes()), cmpOpts...); diff != "" {
+		t.Errorf("reused record changed the drill-down (-fresh +reused):\n%s", diff)
 	}
 }
 
@@ -342,11 +344,11 @@ type workView struct {
 	RateNow, RateIfLocked float64
 }
 
-func viewWorklist(w Worklist) []workView {
+func viewWorklist(t testing.TB, w Worklist) []workView {
 	var out []workView
 	for _, wc := range w.Clinicians {
 		out = append(out, workView{Entity: wc.Entity, TIN: wc.TIN, NPI: wc.NPI, Clinician: wc.Clinician,
-			Items: slices.Collect(wc.Items()), Notes: wc.Notes, FixableNotes: wc.FixableNotes,
+			Items: rowsOf(t, wc.Items()), Notes: wc.Notes, FixableNotes: wc.FixableNotes,
 			RateNow: wc.RateNow, RateIfLocked: wc.RateIfLocked})
 	}
 	return out

@@ -68,7 +68,7 @@ type lockRow struct {
 func TestWorklistViewsAgree(t *testing.T) {
 	r := yearEndResult(t)
 	want := map[int64]lockRow{}
-	for _, c := range r.Worklist("").Clinicians {
+	for _, c := range worklist(r, "").Clinicians {
 		for is := range c.Items() {
 			want[is.AppointmentID] = lockRow{is.FixBy.String(), is.Fixable}
 		}

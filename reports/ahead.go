@@ -38,13 +38,14 @@ type ahead[T any] struct {
 	wg    sync.WaitGroup
 	cur   *aheadBatch[T]
 	pos   int
+	err   error // the row the sequence could not read, set before order is closed
 }
 
 // encodeAhead starts encoding the rows of seq with encode on other goroutines (one per
 // available core). The caller takes the encodings in order with next and must call
 // stop when done, also after an error; stop returns once no goroutine touches seq any
-// more.
-func encodeAhead[T any](seq iter.Seq[T], encode func(dst []byte, v *T) []byte) *ahead[T] {
+// more. A row seq yields as an error ends the rows; next then reports it.
+func encodeAhead[T any](seq iter.Seq2[T, error], encode func(dst []byte, v *T) []byte) *ahead[T] {
 	workers := min(max(runtime.GOMAXPROCS(0), 1), 4)
 	a := &ahead[T]{order: make(chan *aheadBatch[T], aheadDepth),
 		free: make(chan *aheadBatch[T], 2*aheadDepth+workers+1), quit: make(chan struct{})}
@@ -81,7 +82,11 @@ func encodeAhead[T any](seq iter.Seq[T], encode func(dst []byte, v *T) []byte) *
 				return false
 			}
 		}
-		for v := range seq {
+		for v, err := range seq {
+			if err != nil {
+				a.err = err
+				break
+			}
 			b.rows = append(b.rows, v)
 			if len(b.rows) < aheadRows {
 				continue
@@ -112,12 +117,12 @@ func encodeAhead[T any](seq iter.Seq[T], encode func(dst []byte, v *T) []byte) *
 }
 
 // next appends the encoding of the next row to dst; false, with dst unchanged, past
-// the last row.
-func (a *ahead[T]) next(dst []byte) ([]byte, bool) {
+// the last row, with the error that ended the rows, if any.
+func (a *ahead[T]) next(dst []byte) ([]byte, bool, error) {
 	for a.cur == nil || a.pos == len(a.cur.ends) {
 		b, ok := <-a.order
 		if !ok {
-			return dst, false
+			return dst, false, a.err
 		}
 		<-b.ready
 		if a.cur != nil {
@@ -134,7 +139,7 @@ func (a *ahead[T]) next(dst []byte) ([]byte, bool) {
 	}
 	dst = append(dst, a.cur.buf[start:a.cur.ends[a.pos]]...)
 	a.pos++
-	return dst, true
+	return dst, true, nil
 }
 
 // stop ends the encoding and waits for its goroutines. It may be called more than once.

@@ -23,7 +23,7 @@ func bigResult(n int) *measure.Result {
 		}
 		rows = append(rows, is)
 	}
-	return r.WithIssues(rows)
+	return withIssues(r, rows)
 }
 
 // BenchmarkXLSX writes a workbook with ~200k issue rows.

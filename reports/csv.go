@@ -103,7 +103,10 @@ func csvIssues(cw *csv.Writer, r *measure.Result) error {
 		return err
 	}
 	row := make([]string, len(issueColumns))
-	for is := range r.AllIssues() {
+	for is, err := range r.AllIssues() {
+		if err != nil {
+			return err
+		}
 		row = row[:0]
 		var appt, visit, deadline, days, hasEmail string
 		if aboutVisit(is) {
@@ -129,7 +132,10 @@ func csvPatients(cw *csv.Writer, r *measure.Result) error {
 	if err := cw.Write(patientColumns); err != nil {
 		return err
 	}
-	for p := range r.AllOutcomes() {
+	for p, err := range r.AllOutcomes() {
+		if err != nil {
+			return err
+		}
 		e, err := outcomeEntity(r, p)
 		if err != nil {
 			return err

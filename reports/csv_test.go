@@ -44,12 +44,12 @@ func TestCSVInjection(t *testing.T) {
 		},
 		Trend: &measure.Trend{Cutoffs: []calendar.Date{1}, Points: [][]measure.TrendPoint{{{Denominator: 1}}}},
 	}
-	r = r.WithIssues([]measure.Issue{
+	r = withOutcomes(withIssues(r, []measure.Issue{
 		{Code: measure.UnknownStatus, TIN: "@x", NPI: "=1", Clinician: evil, PatientID: 1, MRN: "+2", AppointmentID: 3, Text: evil},
 		{Code: measure.InvitedLate, Clinician: "\tTab", PatientID: 1, MRN: "\r", AppointmentID: 4, Recipient: "=r", Channel: "-c"},
 		{Code: measure.NoteMissing, TIN: "+1", NPI: "-1", PatientID: 1, MRN: "-m", AppointmentID: 5},
-	}).WithOutcomes([]measure.Outcome{{Entity: 0, PatientID: 1, MRN: "=m", FirstName: "@f", LastName: "+l", Reason: "=x"}})
-	wl := r.Worklist("")
+	}), []measure.Outcome{{Entity: 0, PatientID: 1, MRN: "=m", FirstName: "@f", LastName: "+l", Reason: "=x"}})
+	wl := worklist(r, "")
 	if len(wl.Clinicians) != 1 || wl.Clinicians[0].Notes != 1 {
 		t.Fatalf("worklist %+v: want the one note row", wl)
 	}

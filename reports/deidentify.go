@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
+	"iter"
 	"strings"
 
 	"github.com/mipspi/mipspi/measure"
@@ -25,30 +26,72 @@ const anonPrefix = "anon-"
 // HMAC-SHA256(key, field + value), and birth dates are dropped (a Date cannot hold a
 // hash; the patient id and the name pseudonym already identify the row). The free text
 // of patient data-quality rows (the bad email, the duplicate's name and birth date) is
-// hashed as well. Empty values stay empty. Issue rows are mapped as they are read
-// (measure.Result.Mapped), so nothing is expanded or copied up front; r itself is left
-// unchanged, and everything read from the view (the worklist included) is
+// hashed as well. Empty values stay empty. Rows are mapped as they are read, so nothing
+// is expanded or copied up front; r itself is left unchanged (the view reads the same
+// kept rows), and everything read from the view (the worklist included) is
 // de-identified, whatever the order of calls.
 func Deidentify(r *measure.Result, key []byte) *measure.Result {
 	if r == nil {
 		return nil
 	}
 	p := &pseudonymizer{mac: hmac.New(sha256.New, key)}
-	v := r.Mapped(func(is *measure.Issue) {
-		is.MRN = p.anon("mrn", is.MRN)
-		if patientText(is.Code) {
-			is.Text = p.anon("text", is.Text)
+	v := *r
+	if r.Issues != nil {
+		v.Issues = &mappedRows[measure.Issue]{rows: r.Issues, f: func(is *measure.Issue) {
+			is.MRN = p.anon("mrn", is.MRN)
+			if patientText(is.Code) {
+				is.Text = p.anon("text", is.Text)
+			}
+		}}
+	}
+	if r.Outcomes != nil {
+		v.Outcomes = &mappedRows[measure.Outcome]{rows: r.Outcomes, f: func(o *measure.Outcome) {
+			if o.PatientKey == "" { // before the names and birth date are replaced
+				o.PatientKey = p.patientKey(o)
+			}
+			o.MRN = p.anon("mrn", o.MRN)
+			o.FirstName = p.anon("first_name", o.FirstName)
+			o.LastName = p.anon("last_name", o.LastName)
+			o.BirthDate, o.HasBirthDate = 0, false
+		}}
+	}
+	return &v
+}
+
+// mappedRows reads rows with f applied to each.
+type mappedRows[T any] struct {
+	rows measure.Rows[T]
+	f    func(*T)
+}
+
+func (m *mappedRows[T]) Len() int { return m.rows.Len() }
+
+func (m *mappedRows[T]) All() iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for v, err := range m.rows.All() {
+			if err == nil {
+				m.f(&v)
+			}
+			if !yield(v, err) || err != nil {
+				return
+			}
 		}
+	}
+}
+
+func (m *mappedRows[T]) Scan(f func(int64, *T) error) error {
+	return m.rows.Scan(func(pos int64, v *T) error {
+		m.f(v)
+		return f(pos, v)
 	})
-	return v.MappedOutcomes(func(o *measure.Outcome) {
-		if o.PatientKey == "" { // before the names and birth date are replaced
-			o.PatientKey = p.patientKey(o)
-		}
-		o.MRN = p.anon("mrn", o.MRN)
-		o.FirstName = p.anon("first_name", o.FirstName)
-		o.LastName = p.anon("last_name", o.LastName)
-		o.BirthDate, o.HasBirthDate = 0, false
-	})
+}
+
+func (m *mappedRows[T]) At(pos int64) (T, error) {
+	v, err := m.rows.At(pos)
+	if err == nil {
+		m.f(&v)
+	}
+	return v, err
 }
 
 // patientKey is the pseudonym of the person behind an outcome, the same in every report

@@ -25,7 +25,7 @@ func allOutputs(t *testing.T, r *measure.Result) map[string]string {
 		out[name] = b.String()
 		b.Reset()
 	}
-	wl := r.Worklist("")
+	wl := worklist(r, "")
 	run("table", Table(&b, r, testOptions))
 	run("json", JSON(&b, r, testOptions))
 	for _, table := range CSVTables {

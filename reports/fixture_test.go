@@ -1,7 +1,7 @@
 package reports
 
 import (
-	"slices"
+	"iter"
 	"time"
 
 	"github.com/mipspi/mipspi/calendar"
@@ -28,9 +28,44 @@ func npi(stem string) string { return stem + string(measure.NPICheckDigit(stem))
 func d(s string) calendar.Date { return calendar.MustParseDate(s) }
 
 // issuesOf collects a result's issue rows.
-func issuesOf(r *measure.Result) []measure.Issue { return slices.Collect(r.AllIssues()) }
+func issuesOf(r *measure.Result) []measure.Issue { return must(r.AllIssues()) }
 
-func outcomesOf(r *measure.Result) []measure.Outcome { return slices.Collect(r.AllOutcomes()) }
+func outcomesOf(r *measure.Result) []measure.Outcome { return must(r.AllOutcomes()) }
+
+// must collects rows kept in memory (they always read back).
+func must[T any](rows iter.Seq2[T, error]) []T {
+	var out []T
+	for v, err := range rows {
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// withIssues is a copy of r whose issue rows are exactly rows.
+func withIssues(r *measure.Result, rows []measure.Issue) *measure.Result {
+	c := *r
+	c.Issues = measure.RowsOf(rows)
+	return &c
+}
+
+// withOutcomes is a copy of r whose drill-down is exactly rows.
+func withOutcomes(r *measure.Result, rows []measure.Outcome) *measure.Result {
+	c := *r
+	c.Outcomes = measure.RowsOf(rows)
+	return &c
+}
+
+// worklist is r.Worklist(npi) of rows kept in memory.
+func worklist(r *measure.Result, npi string) measure.Worklist {
+	w, err := r.Worklist(npi)
+	if err != nil {
+		panic(err)
+	}
+	return w
+}
 
 func testResult() *measure.Result {
 	closures := []calendar.Date{d("2025-03-14")}
@@ -148,7 +183,7 @@ func testResult() *measure.Result {
 		out(5, 107, "M107", "Ivan", "Petrov", "1944-01-01", false, false, measure.InvitedLate, 1, 0, "2025-01-15", "2025-01-15"),
 	}
 
-	return (&measure.Result{
+	return withOutcomes(withIssues(&measure.Result{
 		MeasureID:       measure.MeasureID,
 		Config:          cfg,
 		PerformanceYear: 2025,
@@ -175,7 +210,7 @@ func testResult() *measure.Result {
 		Counts: measure.Counts{Patients: 14, Appointments: 44, OutsidePeriod: 2, NotSeen: 11, NotEligible: 2,
 			SeenVisits: 29, TimelyVisits: 13, PendingVisits: 5, PatientsInNumerator: 5},
 		Calendar: cal,
-	}).WithIssues(issues).WithOutcomes(outcomes)
+	}, issues), outcomes)
 }
 
 // fixtureTrend is a trend over the fixture's quarter (cutoffs Jan 31, Feb 28 and the

@@ -42,7 +42,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestGolden(t *testing.T) {
 	wl := func(npi string) func(r *measure.Result) measure.Worklist {
-		return func(r *measure.Result) measure.Worklist { return r.Worklist(npi) }
+		return func(r *measure.Result) measure.Worklist { return worklist(r, npi) }
 	}
 	cases := []struct {
 		name  string

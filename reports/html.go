@@ -250,7 +250,10 @@ func HTML(w io.Writer, r *measure.Result, o Options) error {
 	if r == nil {
 		return errors.New("write HTML report: no result")
 	}
-	p := htmlPageOf(r, o)
+	p, err := htmlPageOf(r, o)
+	if err != nil {
+		return fmt.Errorf("write HTML report: %w", err)
+	}
 	ew := &errWriter{w: w}
 	if err := htmlTemplate.Execute(ew, p); err != nil {
 		if ew.err != nil {
@@ -265,7 +268,7 @@ func HTML(w io.Writer, r *measure.Result, o Options) error {
 // U+FFFD (the HTML parser would otherwise flag or drop them) and it is cut at max runes.
 func text(s string, max int) string { return terminal(s, max) }
 
-func htmlPageOf(r *measure.Result, o Options) htmlPage {
+func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	c := cfg(r)
 	ci := calendarOf(r)
 	p := htmlPage{
@@ -338,7 +341,10 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 	}
 	p.Filter = strings.Join(f, ", ")
 
-	wl := r.Worklist("")
+	wl, err := r.Worklist("")
+	if err != nil {
+		return htmlPage{}, err
+	}
 	anchor := map[int]string{}
 	for _, wc := range wl.Clinicians {
 		anchor[wc.Entity] = worklistID(wc.TIN, wc.NPI)
@@ -362,7 +368,10 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 	p.Trend = trendChart(r)
 	p.Lag = lagChart(r)
 
-	counts := countByCode(r)
+	counts, err := countByCode(r)
+	if err != nil {
+		return htmlPage{}, err
+	}
 	sort.SliceStable(counts, func(a, b int) bool { return counts[a].rows > counts[b].rows })
 	top := 0
 	if len(counts) > 0 {
@@ -407,7 +416,10 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 			hw.Numerator, hw.Denom, hw.IfLocked = e.Numerator, e.Denominator, e.NumeratorIfNotesLocked
 		}
 		perClinician := htmlItemsPerClinician(len(wl.Clinicians))
-		items := topItems(wc.Items(), wc.Notes, perClinician)
+		items, err := topItems(wc.Items(), wc.Notes, perClinician)
+		if err != nil {
+			return htmlPage{}, err
+		}
 		hw.Hidden = wc.Notes - len(items)
 		for _, is := range items {
 			hw.Items = append(hw.Items, htmlItem{
@@ -434,7 +446,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 		p.Statuses = append(p.Statuses, htmlStatus{Status: text(s.Status, htmlNameWidth), Count: s.Count, Kind: kind})
 	}
 	p.Evidence = htmlEvidenceOf(o.Evidence)
-	return p
+	return p, nil
 }
 
 // worklistID is the anchor of a clinician's worklist. TIN and NPI are cleaned to

@@ -54,7 +54,9 @@ func hostileResult() *measure.Result {
 		}
 	}
 	r.Entities[1].Clinician = hostileTable
-	r = r.Mapped(func(is *measure.Issue) {
+	rows := issuesOf(r)
+	for i := range rows {
+		is := &rows[i]
 		if n, ok := names[is.Clinician]; ok {
 			is.Clinician = n
 		}
@@ -64,7 +66,8 @@ func hostileResult() *measure.Result {
 		if is.MRN != "" {
 			is.MRN = hostileImg
 		}
-	})
+	}
+	r = withIssues(r, rows)
 	for i := range r.Statuses {
 		r.Statuses[i].Status = hostileStatus
 	}

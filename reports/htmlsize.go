@@ -37,13 +37,22 @@ func htmlItemsPerClinician(n int) int {
 // make the visit count first (they are what locking now can win), then the rest, each in
 // lock-by order as the worklist gives them. All of them when they fit. items yields the
 // clinician's n items (read again on each pass, not held).
-func topItems(items iter.Seq[measure.Issue], n, limit int) []measure.Issue {
+func topItems(items iter.Seq2[measure.Issue, error], n, limit int) ([]measure.Issue, error) {
+	out := make([]measure.Issue, 0, min(n, limit))
 	if n <= limit {
-		return slices.Collect(items)
+		for is, err := range items {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, is)
+		}
+		return out, nil
 	}
-	out := make([]measure.Issue, 0, limit)
 	for pass := 0; pass < 2 && len(out) < limit; pass++ {
-		for is := range items {
+		for is, err := range items {
+			if err != nil {
+				return nil, err
+			}
 			if canStillCount(is) == (pass == 0) {
 				out = append(out, is)
 				if len(out) == limit {
@@ -59,5 +68,5 @@ func topItems(items iter.Seq[measure.Issue], n, limit int) []measure.Issue {
 		}
 		return cmp.Compare(a.AppointmentID, b.AppointmentID)
 	})
-	return out
+	return out, nil
 }

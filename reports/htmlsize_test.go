@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -44,7 +43,7 @@ func wideResult(clinicians, items int) *measure.Result {
 		Entity:      measure.Entity{Level: measure.Group, TIN: tin, PracticeName: "Big Health"},
 		Denominator: 1500000, Numerator: 1200000, Rate: 0.8, Points: 20,
 	})
-	return r.WithIssues(issues)
+	return withIssues(r, issues)
 }
 
 // TestHTMLSizeBounded: at the 5M-appointment benchmark's 1,000 clinicians, each with
@@ -80,15 +79,22 @@ func TestTopItems(t *testing.T) {
 		}
 		items = append(items, is)
 	}
+	top := func(limit int) []measure.Issue {
+		out, err := topItems(measure.RowsOf(items).All(), len(items), limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
 	var got []int64
-	for _, is := range topItems(slices.Values(items), len(items), 5) {
+	for _, is := range top(5) {
 		got = append(got, is.AppointmentID)
 	}
 	// The three that can still count, then the two earliest others, in lock-by order.
 	if fmt.Sprint(got) != "[1 2 8 9 10]" {
 		t.Errorf("topItems = %v, want [1 2 8 9 10]", got)
 	}
-	if len(topItems(slices.Values(items), len(items), 10)) != 10 || len(topItems(slices.Values(items), len(items), 50)) != 10 {
+	if len(top(10)) != 10 || len(top(50)) != 10 {
 		t.Errorf("topItems cut a list that fits")
 	}
 	for n, want := range map[int]int{1: 25, 200: 25, 1000: 5, 100000: 3} {
@@ -99,3 +105,18 @@ func TestTopItems(t *testing.T) {
 }
 
 func calendarDays(n int) calendar.Date { return calendar.Date(n) }
+
+// A row that cannot be read back ends the page's worklist with its error.
+func TestTopItemsError(t *testing.T) {
+	boom := fmt.Errorf("read back issue rows: row 3 of 9: damaged")
+	rows := func(yield func(measure.Issue, error) bool) {
+		if yield(measure.Issue{AppointmentID: 1}, nil) {
+			yield(measure.Issue{}, boom)
+		}
+	}
+	for _, limit := range []int{2, 50} {
+		if _, err := topItems(rows, 9, limit); err != boom {
+			t.Errorf("limit %d: error %v, want %v", limit, err, boom)
+		}
+	}
+}

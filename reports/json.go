@@ -8,6 +8,7 @@ package reports
 // field that names the database, is written only when the caller passes it).
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -292,8 +293,11 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, s := range r.Statuses {
 		rep.Statuses = append(rep.Statuses, jsonStatus{Status: s.Status, Count: s.Count, Seen: s.Seen, Known: s.Known})
 	}
-	for p := range r.AllOutcomes() {
-		if _, err := outcomeEntity(r, p); err != nil {
+	for p, err := range r.AllOutcomes() {
+		if err == nil {
+			_, err = outcomeEntity(r, p)
+		}
+		if err != nil {
 			return fmt.Errorf("write JSON report: %w", err)
 		}
 	}
@@ -305,25 +309,30 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	// them in order, always with the same prefix.
 	var issues *ahead[measure.Issue]
 	defer func() { issues.stop() }()
-	nextOutcome, stopOutcomes := iter.Pull(r.AllOutcomes())
+	nextOutcome, stopOutcomes := iter.Pull2(r.AllOutcomes())
 	defer stopOutcomes()
 	streams := map[string]jsonStream{
-		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, _ int, prefix string) []byte {
+		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, _ int, prefix string) ([]byte, error) {
 			if issues == nil {
 				issues = encodeAhead(r.AllIssues(), func(dst []byte, is *measure.Issue) []byte {
 					j := issueJSON(*is)
 					return appendIssueJSON(dst, &j, prefix)
 				})
 			}
-			out, ok := issues.next(dst)
-			if !ok { // fewer rows than counted (a spill that failed: Result.Err says so)
-				j := issueJSON(measure.Issue{})
-				out = appendIssueJSON(dst, &j, prefix)
+			out, ok, err := issues.next(dst)
+			if !ok && err == nil {
+				err = errors.New("fewer issue rows than counted")
 			}
-			return out
+			return out, err
 		}},
-		"patients": {n: r.OutcomeCount(), elem: func(int) any {
-			p, _ := nextOutcome()
+		"patients": {n: r.OutcomeCount(), elem: func(int) (any, error) {
+			p, err, ok := nextOutcome()
+			if !ok && err == nil {
+				err = errors.New("fewer drill-down rows than counted")
+			}
+			if err != nil {
+				return nil, err
+			}
 			e := r.Entities[p.Entity] // checked above
 			return jsonPatient{
 				Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, PatientID: p.PatientID, MRN: p.MRN,
@@ -332,7 +341,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 				SeenVisits: p.SeenVisits, TimelyVisits: p.TimelyVisits,
 				FirstVisit: p.FirstVisit.String(), LastVisit: p.LastVisit.String(),
 				PatientKey: p.PatientKey,
-			}
+			}, nil
 		}},
 	}
 	if err := encodeIndented(w, &rep, streams); err != nil {

@@ -10,13 +10,14 @@ import (
 )
 
 // jsonStream is an array field of a report written element by element: n elements,
-// elem(i) giving the i-th as a value for encoding/json.
+// elem(i) giving the i-th as a value for encoding/json, or the error that stops the
+// report.
 type jsonStream struct {
 	n    int
-	elem func(i int) any
+	elem func(i int) (any, error)
 	// appendElem, when set, is used instead of elem: it appends element i already
 	// encoded and indented for the given prefix.
-	appendElem func(dst []byte, i int, prefix string) []byte
+	appendElem func(dst []byte, i int, prefix string) ([]byte, error)
 }
 
 // encodeIndented writes *rep (a pointer to a struct of JSON-tagged fields) exactly as
@@ -96,14 +97,21 @@ func encodeIndented(w io.Writer, rep any, streams map[string]jsonStream) error {
 			}
 			bw.WriteString("\n    ")
 			if s.appendElem != nil {
-				out := s.appendElem(scratch[:0], j, "    ")
+				out, err := s.appendElem(scratch[:0], j, "    ")
+				if err != nil {
+					return err
+				}
 				scratch = out[:0] // reused by the next row
 				if _, err := bw.Write(out); err != nil {
 					return err
 				}
 				continue
 			}
-			if err := value(s.elem(j), "    "); err != nil {
+			v, err := s.elem(j)
+			if err != nil {
+				return err
+			}
+			if err := value(v, "    "); err != nil {
 				return err
 			}
 		}

@@ -84,8 +84,8 @@ func TestEncodeIndentedMatchesEncoder(t *testing.T) {
 			streamed.Rows = nil
 			var gb bytes.Buffer
 			err := encodeIndented(&gb, &streamed, map[string]jsonStream{
-				"rows": {n: len(d.Rows), elem: func(i int) any { return d.Rows[i] }},
-				"opt":  {n: len(tc.opt), elem: func(i int) any { return tc.opt[i] }},
+				"rows": {n: len(d.Rows), elem: func(i int) (any, error) { return d.Rows[i], nil }},
+				"opt":  {n: len(tc.opt), elem: func(i int) (any, error) { return tc.opt[i], nil }},
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -53,7 +53,7 @@ func TestDatesShownAreLocal(t *testing.T) {
 		t.Errorf("table does not show the as-of as %q:\n%s", local, tb.String())
 	}
 	var wb bytes.Buffer
-	if err := WorklistTable(&wb, r, r.Worklist(""), Options{}); err != nil {
+	if err := WorklistTable(&wb, r, worklist(r, ""), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(wb.String(), "as of "+local+"\n") {
@@ -98,7 +98,7 @@ func TestDatesShownAreLocal(t *testing.T) {
 	}
 
 	var wj bytes.Buffer
-	if err := WorklistJSON(&wj, r, r.Worklist(""), Options{}); err != nil {
+	if err := WorklistJSON(&wj, r, worklist(r, ""), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var wdoc struct {

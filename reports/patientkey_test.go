@@ -15,7 +15,7 @@ func TestPatientKey(t *testing.T) {
 	other, _ := calendar.ParseDate("1960-01-02")
 	key := []byte("a shared key for all sites 0123")
 	pseudonym := func(k []byte, o measure.Outcome) string {
-		r := (&measure.Result{}).WithOutcomes([]measure.Outcome{o})
+		r := withOutcomes(&measure.Result{}, []measure.Outcome{o})
 		r = Deidentify(Deidentify(r, k), k) // twice changes nothing more
 		return outcomesOf(r)[0].PatientKey
 	}

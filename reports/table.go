@@ -183,10 +183,13 @@ type codeCount struct {
 }
 
 // countByCode counts issue rows by code, in codeOrder.
-func countByCode(r *measure.Result) []codeCount {
+func countByCode(r *measure.Result) ([]codeCount, error) {
 	idx := map[measure.Code]int{}
 	var out []codeCount
-	for is := range r.AllIssues() {
+	for is, err := range r.AllIssues() {
+		if err != nil {
+			return nil, err
+		}
 		i, ok := idx[is.Code]
 		if !ok {
 			i = len(out)
@@ -199,7 +202,7 @@ func countByCode(r *measure.Result) []codeCount {
 		}
 	}
 	sort.Slice(out, func(a, b int) bool { return codeLess(out[a].code, out[b].code) })
-	return out
+	return out, nil
 }
 
 func tableIssueCounts(e *errWriter, r *measure.Result) {
@@ -207,11 +210,18 @@ func tableIssueCounts(e *errWriter, r *measure.Result) {
 		e.printf("\nIssues: none\n")
 		return
 	}
+	counts, err := countByCode(r)
+	if err != nil {
+		if e.err == nil {
+			e.err = err
+		}
+		return
+	}
 	e.printf("\nIssues by code\n")
 	tw := tab(e)
 	fmt.Fprintln(tw, "  CODE\tSEVERITY\tROWS\tFIXABLE")
 	total, fixable := 0, 0
-	for _, c := range countByCode(r) {
+	for _, c := range counts {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", terminal(string(c.code), nameWidth), c.severity, c.rows, c.fixable)
 		total += c.rows
 		fixable += c.fixable

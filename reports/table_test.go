@@ -42,12 +42,12 @@ func TestTableHostile(t *testing.T) {
 	r.Findings[1].Status, r.Findings[1].Message = evil, evil
 	is := issuesOf(r)
 	is[0].MRN, is[0].Clinician = evil, evil
-	r = r.WithIssues(append(is, measure.Issue{Code: measure.Code(evil), Severity: measure.SeverityWarning}))
+	r = withIssues(r, append(is, measure.Issue{Code: measure.Code(evil), Severity: measure.SeverityWarning}))
 	var b bytes.Buffer
 	if err := Table(&b, r, testOptions); err != nil {
 		t.Fatal(err)
 	}
-	if err := WorklistTable(&b, r, r.Worklist(""), testOptions); err != nil {
+	if err := WorklistTable(&b, r, worklist(r, ""), testOptions); err != nil {
 		t.Fatal(err)
 	}
 	for i, line := range strings.Split(b.String(), "\n") {

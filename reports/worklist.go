@@ -81,7 +81,10 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 		} else {
 			tw := tab(e)
 			fmt.Fprintln(tw, "  LOCK BY\tDAYS LEFT\tVISIT\tPATIENT\tMRN\tAPPOINTMENT\tCAN STILL COUNT\tPROBLEM")
-			for is := range wc.Items() {
+			for is, err := range wc.Items() {
+				if err != nil {
+					return fmt.Errorf("write worklist table: %w", err)
+				}
 				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", lockBy(is), daysLeft(is), is.VisitDate,
 					is.PatientID, terminal(is.MRN, nameWidth), is.AppointmentID, yesNo(canStillCount(is)),
 					terminal(problem(is), 200))
@@ -118,7 +121,10 @@ func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options)
 		return fmt.Errorf("write worklist CSV: %w", err)
 	}
 	for _, wc := range wl.Clinicians {
-		for is := range wc.Items() {
+		for is, err := range wc.Items() {
+			if err != nil {
+				return fmt.Errorf("write worklist CSV: %w", err)
+			}
 			left, late := "", ""
 			if is.Fixable {
 				left = itoa(is.BusinessDays)
@@ -204,7 +210,10 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 			e := r.Entities[wc.Entity]
 			jc.Denominator, jc.Numerator, jc.NumeratorIfNotesLocked = e.Denominator, e.Numerator, e.NumeratorIfNotesLocked
 		}
-		for is := range wc.Items() {
+		for is, err := range wc.Items() {
+			if err != nil {
+				return fmt.Errorf("write worklist JSON: %w", err)
+			}
 			days := is.BusinessDays
 			it := jsonItem{
 				LockBy: lockBy(is).String(), VisitDate: is.VisitDate.String(), PatientID: is.PatientID,

@@ -152,7 +152,10 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	if err != nil {
 		return fmt.Errorf("write workbook: styles: %w", err)
 	}
-	wl := r.Worklist("")
+	wl, err := r.Worklist("")
+	if err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
 	wb := &workbook{f: f, st: st, r: r, o: o, wl: wl}
 	wb.issueSheets = sheetNames(SheetIssues, r.IssueCount(), 0)
 	wb.patientSheets = sheetNames(SheetPatients, max(r.OutcomeCount(), 1), 0)
@@ -572,9 +575,12 @@ func (wb *workbook) issues() error {
 	return wb.writeBig(&bigTable{sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
 		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60},
 		count:  r.IssueCount(),
-		src: func(from int, yield func([]any) bool) {
+		src: func(from int, yield func([]any) bool) error {
 			row := make([]any, len(issueHeader))
-			for is := range r.AllIssues() {
+			for is, err := range r.AllIssues() {
+				if err != nil {
+					return err
+				}
 				if from > 0 { // a row of an earlier sheet
 					from--
 					continue
@@ -594,9 +600,10 @@ func (wb *workbook) issues() error {
 					appt, visit, deadline, st.optExcelDate(is.EventDate, is.HasEvent), days, is.Fixable,
 					is.CountsIfLocked, hasEmail, is.Recipient, is.Channel, is.Detail())
 				if !yield(row) {
-					return
+					return nil
 				}
 			}
+			return nil
 		},
 	})
 }
@@ -611,14 +618,24 @@ func (wb *workbook) patients() error {
 		t.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
 	}
 	// Entities are checked before any row is written: a row source cannot fail.
-	for p := range r.AllOutcomes() {
-		if _, err := outcomeEntity(r, p); err != nil {
+	for p, err := range r.AllOutcomes() {
+		if err == nil {
+			_, err = outcomeEntity(r, p)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	t.src = func(from int, yield func([]any) bool) {
+	t.src = func(from int, yield func([]any) bool) error {
 		row := make([]any, len(patientHeader))
-		for p := range r.OutcomesFrom(from) {
+		for p, err := range r.AllOutcomes() {
+			if err != nil {
+				return err
+			}
+			if from > 0 { // a row of an earlier sheet
+				from--
+				continue
+			}
 			e := &r.Entities[p.Entity]
 			var npi any
 			if e.NPI != "" {
@@ -628,9 +645,10 @@ func (wb *workbook) patients() error {
 				st.optExcelDate(p.BirthDate, p.HasBirthDate), p.InNumerator, p.Pending, string(p.Reason),
 				p.SeenVisits, p.TimelyVisits, st.excelDate(p.FirstVisit), st.excelDate(p.LastVisit))
 			if !yield(row) {
-				return
+				return nil
 			}
 		}
+		return nil
 	}
 	return wb.writeBig(t)
 }
@@ -685,7 +703,7 @@ func (wb *workbook) worklist() error {
 	return wb.writeBig(&bigTable{sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
 		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12},
 		count:  n,
-		src: func(from int, yield func([]any) bool) {
+		src: func(from int, yield func([]any) bool) error {
 			row := make([]any, len(worklistHeader))
 			for _, c := range wl.Clinicians {
 				if from >= c.Notes { // rows of an earlier sheet
@@ -694,7 +712,14 @@ func (wb *workbook) worklist() error {
 				}
 				skip := from
 				from = 0
-				for is := range c.ItemsFrom(skip) {
+				for is, err := range c.Items() {
+					if err != nil {
+						return err
+					}
+					if skip > 0 {
+						skip--
+						continue
+					}
 					var left, late any
 					if is.Fixable {
 						left = is.BusinessDays
@@ -705,10 +730,11 @@ func (wb *workbook) worklist() error {
 						st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
 						is.Detail(), is.Fixable, canStillCount(is))
 					if !yield(row) {
-						return
+						return nil
 					}
 				}
 			}
+			return nil
 		},
 	})
 }

@@ -178,7 +178,7 @@ func TestXLSX(t *testing.T) {
 	})
 
 	t.Run("worklist", func(t *testing.T) {
-		wl := r.Worklist("")
+		wl := worklist(r, "")
 		ws := rows(t, f, SheetWorklist, false)
 		head := 0 // one header row, the only frozen one
 		if diff := cmp.Diff(worklistHeader, ws[head]); diff != "" {
@@ -310,10 +310,10 @@ func TestXLSXHostileStrings(t *testing.T) {
 	r.Entities[0].Clinician = nasty
 	is := issuesOf(r)
 	is[0].Clinician, is[0].MRN = nasty, nasty
-	r = r.WithIssues(is)
+	r = withIssues(r, is)
 	outs := outcomesOf(r)
 	outs[0].FirstName, outs[0].LastName = nasty, "_x0041_"
-	r = r.WithOutcomes(outs)
+	r = withOutcomes(r, outs)
 	r.Statuses[0].Status = nasty
 	r.Findings[1].Status, r.Findings[1].Message = nasty, nasty
 	data, f := writeXLSX(t, r)
@@ -405,7 +405,7 @@ func TestXLSXProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	items := 0
-	for _, c := range r.Worklist("").Clinicians {
+	for _, c := range worklist(r, "").Clinicians {
 		items += c.Notes
 	}
 	total := r.IssueCount() + r.OutcomeCount() + items

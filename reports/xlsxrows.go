@@ -29,7 +29,7 @@ import (
 
 // rowSource yields the data rows of one big table, in order, from the from-th on: a
 // continuation sheet starts after the rows of the sheets before it.
-type rowSource func(from int, yield func(values []any) bool)
+type rowSource func(from int, yield func(values []any) bool) error
 
 // sheetPart is the data rows one sheet part gets: rows [lo, hi) of src, the first at
 // sheet row first.
@@ -201,23 +201,29 @@ func (p *sheetPart) writeRows(w io.Writer, progress func(int), done *int) error 
 		row    int
 		values []any
 	}
-	rows := func(yield func(numbered) bool) {
+	rows := func(yield func(numbered, error) bool) {
 		i := p.lo
-		p.src(p.lo, func(values []any) bool {
+		err := p.src(p.lo, func(values []any) bool {
 			if i >= p.hi {
 				return false
 			}
 			i++
 			// The source reuses its slice; the row waits for a worker.
-			return yield(numbered{row: p.first + i - 1 - p.lo, values: slices.Clone(values)})
+			return yield(numbered{row: p.first + i - 1 - p.lo, values: slices.Clone(values)}, nil)
 		})
+		if err != nil {
+			yield(numbered{}, err)
+		}
 	}
 	a := encodeAhead(rows, func(dst []byte, r *numbered) []byte { return appendRow(dst, r.row, p.cols, r.values) })
 	defer a.stop()
 	var buf []byte
 	for i := p.lo; i < p.hi; i++ {
 		var ok bool
-		if buf, ok = a.next(buf[:0]); !ok {
+		var err error
+		if buf, ok, err = a.next(buf[:0]); err != nil {
+			return err
+		} else if !ok {
 			return fmt.Errorf("rows ended at %d, %d planned", i, p.hi)
 		}
 		if _, err := bw.Write(buf); err != nil {

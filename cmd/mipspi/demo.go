@@ -113,10 +113,11 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 		}.WithDefaults(),
 		Quiet: quiet,
 	}
-	r, source, err := evaluate(ctx, o, s.stderr)
+	r, source, rows, err := evaluate(ctx, o, s.stderr)
 	if err != nil {
 		return fmt.Errorf("demo: report: %w", err)
 	}
+	defer rows.Close()
 	ro := reportsOptions(source)
 	// The report shows the PI category estimate from the configuration just written.
 	fc, err := parseConfig(configPath, []byte(demoConfig))

@@ -28,8 +28,7 @@ type evalSink struct {
 	patients int
 	progress *progressbar.ProgressBar // nil when silent
 	practice measure.Practice         // for checkNotEmpty's "what is there"
-	spill    measure.Spill            // nil: issue rows stay in memory
-	outSpill measure.Spill            // nil: drill-down outcomes stay in memory
+	stores   *rowStores               // where the rows are kept
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
@@ -37,12 +36,7 @@ func (s *evalSink) Practice(p measure.Practice) error {
 	if err != nil {
 		return fmt.Errorf("start evaluation: %w", err)
 	}
-	if s.spill != nil {
-		ev.SetSpill(s.spill, spillThreshold())
-	}
-	if s.outSpill != nil {
-		ev.SetOutcomeSpill(s.outSpill, spillThreshold())
-	}
+	ev.KeepRows(s.stores.issues, s.stores.outcomes)
 	s.ev = ev
 	s.practice = p
 	if s.onPrac != nil {
@@ -71,8 +65,20 @@ func (s *evalSink) Dangling(code measure.Code, count int, examples []int64) erro
 }
 
 // evaluate runs one evaluation against the database. The timeout bounds opening the
-// database and reading it; ctx cancellation (Ctrl-C) cancels the queries.
-func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.Result, string, error) {
+// database and reading it; ctx cancellation (Ctrl-C) cancels the queries. The result's
+// rows are kept in stores whose files Close removes: the caller closes it once the
+// result is no longer read.
+func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.Result, string, io.Closer, error) {
+	stores := newRowStores()
+	r, source, err := evaluateInto(ctx, o, stores, stderr)
+	if err != nil {
+		stores.Close()
+		return nil, source, nil, err
+	}
+	return r, source, stores, nil
+}
+
+func evaluateInto(ctx context.Context, o *evalOptions, stores *rowStores, stderr io.Writer) (*measure.Result, string, error) {
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
@@ -90,7 +96,7 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	defer store.Close()
 	source := store.String()
 
-	sink := &evalSink{cfg: o.Config, onPrac: o.OnPractice, spill: o.Spill, outSpill: o.OutcomeSpill}
+	sink := &evalSink{cfg: o.Config, onPrac: o.OnPractice, stores: stores}
 	if !o.Quiet && isTerminal(stderr) {
 		sink.progress = newProgress(stderr, -1, "reading patients")
 	}
@@ -105,7 +111,10 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	if sink.ev == nil {
 		return nil, source, fmt.Errorf("read %s: the store returned no practice", source)
 	}
-	r := sink.ev.Result() // issue rows expanded as they are written
+	r, err := sink.ev.Result()
+	if err != nil {
+		return nil, source, err
+	}
 	if err := checkNotEmpty(r, sink.practice); err != nil {
 		return nil, source, err
 	}

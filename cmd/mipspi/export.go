@@ -63,10 +63,11 @@ func exportCommand(s *streams) *cli.Command {
 			if o.File.Registry != nil {
 				rc = o.File.Registry.Config
 			}
-			r, source, err := evaluate(c.Context, o, s.stderr)
+			r, source, rows, err := evaluate(c.Context, o, s.stderr)
 			if err != nil {
 				return err
 			}
+			defer rows.Close()
 			if !o.Quiet {
 				printFindings(s.stderr, r)
 			}

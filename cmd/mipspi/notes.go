@@ -42,10 +42,11 @@ func notesCommand(s *streams) *cli.Command {
 			if err != nil {
 				return err
 			}
-			r, source, err := evaluate(c.Context, o, s.stderr)
+			r, source, rows, err := evaluate(c.Context, o, s.stderr)
 			if err != nil {
 				return err
 			}
+			defer rows.Close()
 			if key != nil {
 				r = reports.Deidentify(r, key)
 			}
@@ -53,7 +54,10 @@ func notesCommand(s *streams) *cli.Command {
 				// The worklist does not repeat the run's warnings: they go to stderr.
 				printFindings(s.stderr, r)
 			}
-			wl := r.Worklist(o.Config.NPI)
+			wl, err := r.Worklist(o.Config.NPI)
+			if err != nil {
+				return err
+			}
 			ro := reportsOptions(source)
 			return emit(c.Context, s.stdout, path, func(w io.Writer) error {
 				switch format {

@@ -251,11 +251,6 @@ type evalOptions struct {
 	// OnPractice, when set, receives the practice's reference data as read (report
 	// --evidence judges probes against its api_windows and office zones).
 	OnPractice func(measure.Practice)
-	// Spill, when set, receives the issue rows past measure.DefaultSpillRows (spill.go);
-	// whoever sets it checks Result.Err after reading the rows.
-	Spill measure.Spill
-	// OutcomeSpill, when set, receives the drill-down outcomes past the same threshold.
-	OutcomeSpill measure.Spill
 }
 
 // evalFlags turns the shared flags into an evaluation. to is the period end as given

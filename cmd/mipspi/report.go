@@ -84,13 +84,11 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		return err
 	}
 
-	// Issue rows past a threshold wait in a temporary file, not in memory (spill.go).
-	sp := newSpill(o)
-	defer sp.Close()
-	r, source, err := evaluate(ctx, o, s.stderr)
+	r, source, rows, err := evaluate(ctx, o, s.stderr)
 	if err != nil {
 		return err
 	}
+	defer rows.Close()
 	opts := reportsOptions(source)
 	if opts.Evidence, err = evidence(ctx, r); err != nil {
 		return err
@@ -136,12 +134,7 @@ func writeReport(ctx context.Context, stdout io.Writer, r *measure.Result, out r
 			return reports.Table(w, r, o)
 		}
 	}
-	return emit(ctx, stdout, out.Out, func(w io.Writer) error {
-		if err := encode(w); err != nil {
-			return err
-		}
-		return r.Err() // the issue rows could not all be read back: no partial report
-	})
+	return emit(ctx, stdout, out.Out, encode)
 }
 
 // emit writes through reports.WriteFile when path is set (nothing appears at path
@@ -187,7 +180,11 @@ func printFindings(w io.Writer, r *measure.Result) {
 	}
 	counts := map[measure.Code]int{}
 	total := 0
-	for is := range r.AllIssues() {
+	for is, err := range r.AllIssues() {
+		if err != nil {
+			fmt.Fprintf(w, "mipspi: warning: the data-quality warnings could not be counted: %s\n", oneLine(err.Error()))
+			return
+		}
 		if is.Severity == measure.SeverityWarning {
 			counts[is.Code]++
 			total++

@@ -1,20 +1,21 @@
 package main
 
-// Reports keep at most measure.DefaultSpillRows issue rows in memory (issue 12: memory
-// must not grow with the issue rows), and as many drill-down outcomes (issue 17); the
-// rest wait in a temporary file each. A file is made only when a report has that many
-// rows, mode 0600, in $TMPDIR, and has no name from the moment it exists (removed at
-// once on Unix; elsewhere when the report ends), so an interrupted or killed run leaves
-// nothing behind.
+// Reports keep at most rowstore.DefaultRows issue rows in memory (memory must not grow
+// with the issue rows), and as many drill-down outcomes; the rest wait in a temporary
+// file each. A file is made only when a report has that many rows, mode 0600, in
+// $TMPDIR, and has no name from the moment it exists (removed at once on Unix;
+// elsewhere when the report ends), so an interrupted or killed run leaves nothing
+// behind.
 
 import (
 	"os"
 	"strconv"
 
-	"github.com/mipspi/mipspi/internal/spill"
+	"github.com/mipspi/mipspi/internal/rowstore"
+	"github.com/mipspi/mipspi/measure"
 )
 
-// spillRows is the in-memory threshold (0: measure.DefaultSpillRows, or
+// spillRows is the in-memory threshold (0: rowstore.DefaultRows, or
 // $MIPSPI_SPILL_ROWS when set to a positive number); tests lower it.
 var spillRows = 0
 
@@ -28,27 +29,28 @@ func spillThreshold() int {
 	return 0
 }
 
-// newSpill sets o.Spill and o.OutcomeSpill to temporary files (the issue rows, the
-// patient drill-down) that the caller closes.
-func newSpill(o *evalOptions) spillFiles {
-	f, g := spill.New(""), spill.New("")
-	o.Spill, o.OutcomeSpill = f, g
-	spillMade(f, g)
-	return spillFiles{f, g}
+// rowStores are the stores of one evaluation's issue rows and drill-down, which the
+// caller closes once the report is written.
+type rowStores struct {
+	issues   *rowstore.Store[measure.Issue]
+	outcomes *rowstore.Store[measure.Outcome]
 }
 
-type spillFiles []*spill.File
+func newRowStores() *rowStores {
+	o := rowstore.Options{Rows: spillThreshold()}
+	s := &rowStores{issues: rowstore.Issues(o), outcomes: rowstore.Outcomes(o)}
+	storesMade(s)
+	return s
+}
 
-// Close closes every file.
-func (fs spillFiles) Close() error {
-	var err error
-	for _, f := range fs {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			err = cerr
-		}
+// Close removes the stores' files.
+func (s *rowStores) Close() error {
+	err := s.issues.Close()
+	if oerr := s.outcomes.Close(); err == nil {
+		err = oerr
 	}
 	return err
 }
 
-// spillMade lets tests see the spill files of a run.
-var spillMade = func(issues, outcomes *spill.File) {}
+// storesMade lets tests see the stores of a run.
+var storesMade = func(*rowStores) {}

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/mipspi/mipspi/internal/spill"
 )
 
 // Issue rows and drill-down outcomes read back from the spill files give the same
@@ -24,9 +22,9 @@ func TestReportSpillSameBytes(t *testing.T) {
 	mustRun(t, "db", "generate", "--db", dsn, "--clinicians", "8", "--patients", "600", "--appointments", "2500", "--seed", "7")
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	var made, madeOut *spill.File
-	spillMade = func(f, g *spill.File) { made, madeOut = f, g }
-	defer func() { spillMade = func(_, _ *spill.File) {}; spillRows = 0 }()
+	var made *rowStores
+	storesMade = func(s *rowStores) { made = s }
+	defer func() { storesMade = func(*rowStores) {}; spillRows = 0 }()
 	period := []string{"--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2025-11-20T12:00:00Z", "--quiet"}
 	for _, extra := range [][]string{
 		{"--format", "json"}, {"--format", "csv"}, {"--format", "csv", "--table", "issues"},
@@ -41,8 +39,8 @@ func TestReportSpillSameBytes(t *testing.T) {
 		if mem.code != 0 {
 			t.Fatalf("%v: exit %d: %s", extra, mem.code, mem.stderr)
 		}
-		if made.Size() != 0 {
-			t.Fatalf("%v: spilled %d bytes under the default threshold", extra, made.Size())
+		if made.issues.Spilled() != 0 {
+			t.Fatalf("%v: spilled %d bytes under the default threshold", extra, made.issues.Spilled())
 		}
 		for _, rows := range []int{1, 50} {
 			spillRows = rows
@@ -50,10 +48,10 @@ func TestReportSpillSameBytes(t *testing.T) {
 			if got.code != 0 {
 				t.Fatalf("%v rows=%d: exit %d: %s", extra, rows, got.code, got.stderr)
 			}
-			if made.Size() == 0 {
+			if made.issues.Spilled() == 0 {
 				t.Fatalf("%v rows=%d: nothing spilled", extra, rows)
 			}
-			if spilled := madeOut.Size() > 0; spilled != patients {
+			if spilled := made.outcomes.Spilled() > 0; spilled != patients {
 				t.Fatalf("%v rows=%d: drill-down spilled %v, want %v", extra, rows, spilled, patients)
 			}
 			if slices.Contains(extra, "xlsx") {

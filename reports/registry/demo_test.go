@@ -53,7 +53,11 @@ func demoResult(t *testing.T) *measure.Result {
 	if _, err := st.Read(ctx, fixtures.DemoStart, fixtures.DemoEnd, sink); err != nil {
 		t.Fatal(err)
 	}
-	return sink.ev.Result()
+	r, err := sink.ev.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestDemoQPP (issue 5): the demo practice's QPP submissions pass validation, validate

@@ -1,4 +1,4 @@
-package spill
+package rowstore
 
 import (
 	"bufio"
@@ -14,11 +14,9 @@ import (
 
 func TestWriteReadBack(t *testing.T) {
 	dir := t.TempDir()
-	s := New(dir)
-	if r, err := s.ReadBack(); err != nil {
-		t.Fatal(err)
-	} else if b, _ := io.ReadAll(r); len(b) != 0 {
-		t.Fatalf("empty spill read back %d bytes", len(b))
+	s := NewFile(dir)
+	if n, err := s.ReadAt(make([]byte, 1), 0); n != 0 || err != io.EOF {
+		t.Fatalf("empty file read back %d bytes (%v)", n, err)
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Fatalf("file made before the first write: %v", ents)
@@ -44,14 +42,13 @@ func TestWriteReadBack(t *testing.T) {
 		}
 	}
 	for pass := 0; pass < 2; pass++ {
-		r, err := s.ReadBack()
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := io.ReadAll(r)
+		got, err := io.ReadAll(io.NewSectionReader(s, 0, s.Size()))
 		if err != nil || !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("pass %d: read back %d bytes (err %v), want %d", pass, len(got), err, want.Len())
 		}
+	}
+	if n, err := s.ReadAt(make([]byte, 10), s.Size()-4); n != 4 || err != io.EOF {
+		t.Errorf("read past the end: %d bytes, %v; want 4 and EOF", n, err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -68,7 +65,7 @@ func TestWriteReadBack(t *testing.T) {
 }
 
 func TestCreateFails(t *testing.T) {
-	s := New(t.TempDir() + "/missing/dir")
+	s := NewFile(t.TempDir() + "/missing/dir")
 	if _, err := s.Write([]byte("x")); err == nil {
 		t.Fatal("write into a missing directory succeeded")
 	}
@@ -82,7 +79,7 @@ func TestInterruptLeavesNothing(t *testing.T) {
 	}
 	if os.Getenv("SPILL_CHILD") != "" {
 		signal.Ignore(os.Interrupt) // as if busy: only the kill below ends it
-		s := New(os.Getenv("SPILL_CHILD"))
+		s := NewFile(os.Getenv("SPILL_CHILD"))
 		if _, err := s.Write(make([]byte, 1<<20)); err != nil {
 			os.Exit(3)
 		}

@@ -1,10 +1,11 @@
-// Package spill is a temporary file for rows a report cannot keep in memory (issue 12:
-// report memory must not grow with the issue rows). The file is created on the first
-// write only, mode 0600, in the given directory (os.TempDir when empty), and removed
-// from the directory at once where the system allows (Unix: the open file lives on
-// unnamed, so nothing is left behind even if the process is killed); elsewhere Close
-// removes it. It implements measure.Spill.
-package spill
+package rowstore
+
+// The temporary file rows move to when a store holds more than its threshold in
+// memory, and where the workbook keeps its compressed sheet parts until their size is
+// known. It is created on the first write only, mode 0600, in the given directory
+// (os.TempDir when empty), and removed from the directory at once where the system
+// allows (Unix: the open file lives on unnamed, so nothing is left behind even if the
+// process is killed); elsewhere Close removes it.
 
 import (
 	"errors"
@@ -14,7 +15,8 @@ import (
 	"sync"
 )
 
-// File is a lazily created, self-removing temporary file: appends, then read-backs.
+// File is a lazily created, self-removing temporary file: appends, then reads at any
+// offset (from any goroutine).
 type File struct {
 	dir  string
 	mu   sync.Mutex
@@ -24,15 +26,15 @@ type File struct {
 	done bool // closed
 }
 
-// New returns a File that will live in dir (os.TempDir when "").
-func New(dir string) *File { return &File{dir: dir} }
+// NewFile returns a File that will live in dir (os.TempDir when "").
+func NewFile(dir string) *File { return &File{dir: dir} }
 
 // Write appends p, creating the file on the first call.
 func (s *File) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done {
-		return 0, errors.New("spill file already closed")
+		return 0, errors.New("temporary file already closed")
 	}
 	if s.f == nil {
 		if err := s.create(); err != nil {
@@ -68,17 +70,25 @@ func (s *File) create() error {
 	return nil
 }
 
-// ReadBack returns a reader over every byte written so far, from the first.
-func (s *File) ReadBack() (io.Reader, error) {
+// ReadAt reads len(p) bytes from off, which must lie within what was written.
+func (s *File) ReadAt(p []byte, off int64) (int, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done {
-		return nil, errors.New("spill file already closed")
+	f, size, done := s.f, s.size, s.done
+	s.mu.Unlock()
+	if done {
+		return 0, errors.New("temporary file already closed")
 	}
-	if s.f == nil {
-		return eofReader{}, nil
+	if off >= size || f == nil {
+		return 0, io.EOF
 	}
-	return io.NewSectionReader(s.f, 0, s.size), nil
+	if max := size - off; int64(len(p)) > max {
+		n, err := f.ReadAt(p[:max], off)
+		if err == nil {
+			err = io.EOF
+		}
+		return n, err
+	}
+	return f.ReadAt(p, off)
 }
 
 // Size is the number of bytes written.
@@ -116,7 +126,3 @@ func (s *File) Close() error {
 	}
 	return err
 }
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }

@@ -1,0 +1,6 @@
+package measure
+
+// What the external tests (package measure_test) use of the internal ones.
+
+// GenPractice is genPractice: the benchmark's generated practice.
+var GenPractice = genPractice
