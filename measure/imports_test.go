@@ -18,6 +18,12 @@ func TestImportsArePure(t *testing.T) {
 	}, "github.com/mipspi/mipspi/measure", "github.com/mipspi/mipspi/calendar")
 }
 
+// measure decides and publishes; the rows it publishes are kept by a RowStore (package
+// rowstore owns temporary files, codecs and offsets), so it reads and writes no bytes.
+func TestKeepsNoRows(t *testing.T) {
+	purity.CheckDirectImports(t, "github.com/mipspi/mipspi/measure", purity.KeepingImports)
+}
+
 func TestNoClock(t *testing.T) {
 	purity.CheckNoClock(t, ".", "../calendar")
 }

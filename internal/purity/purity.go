@@ -110,6 +110,41 @@ func CheckImports(t testing.TB, allowed []string, pkgs ...string) {
 	}
 }
 
+// KeepingImports are the packages of keeping rows — buffers, binary codecs, readers and
+// writers — that a deciding package (measure) must not import itself (STYLE 14:
+// deciding and keeping are apart; package rowstore keeps).
+var KeepingImports = []string{"bufio", "encoding/binary", "io"}
+
+// DirectImports lists the packages of forbidden that pkg imports itself (not through
+// the standard library: fmt importing io is not measure doing I/O). Sorted.
+func DirectImports(pkgs []Package, pkg string, forbidden []string) []string {
+	var out []string
+	for _, p := range pkgs {
+		if p.ImportPath != pkg {
+			continue
+		}
+		for _, imp := range p.Imports {
+			if slices.Contains(forbidden, imp) {
+				out = append(out, pkg+" imports "+imp)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// CheckDirectImports fails t for every package of forbidden that pkg imports itself.
+func CheckDirectImports(t testing.TB, pkg string, forbidden []string) {
+	t.Helper()
+	listed, err := Closure(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range DirectImports(listed, pkg, forbidden) {
+		t.Error(v)
+	}
+}
+
 // ClockUses lists the reads of the clock or the local zone in one Go source file:
 // time.Now, time.Local, time.Since, time.Until.
 func ClockUses(name string, src []byte) ([]string, error) {

@@ -44,3 +44,18 @@ func TestClosure(t *testing.T) {
 		t.Errorf("calendar's closure holds rickar/cal, which an allow-list of calendar alone must report")
 	}
 }
+
+// A deciding package that imports a keeping package itself is reported; the same
+// import inside the standard library is not.
+func TestDirectImports(t *testing.T) {
+	pkgs := []Package{
+		{ImportPath: "fmt", Standard: true, Imports: []string{"io"}},
+		{ImportPath: "github.com/mipspi/mipspi/measure", Imports: []string{"bufio", "fmt", "io", "iter"}},
+		{ImportPath: "github.com/mipspi/mipspi/calendar", Imports: []string{"encoding/binary"}},
+	}
+	got := DirectImports(pkgs, "github.com/mipspi/mipspi/measure", KeepingImports)
+	want := "github.com/mipspi/mipspi/measure imports bufio\ngithub.com/mipspi/mipspi/measure imports io"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("direct imports:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+}
