@@ -4,3 +4,6 @@ package measure
 
 // GenPractice is genPractice: the benchmark's generated practice.
 var GenPractice = genPractice
+
+// CPUSeconds is cpuSeconds: the process's CPU time, for the benchmarks.
+var CPUSeconds = cpuSeconds

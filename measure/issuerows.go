@@ -18,7 +18,8 @@ type issueRows struct {
 	asOf              time.Time
 	bound             calendar.Date // R7: the last local date for numerator actions
 	calendarYear      bool
-	email             int8 // the current patient's email: 0 not yet checked, 1 usable, 2 not
+	email             int8  // the current patient's email: 0 not yet checked, 1 usable, 2 not
+	row               Issue // the row being kept (a field: handed to the store, it does not escape per row)
 }
 
 // codeSeverity is R10's split: reasons a visit is not timely are errors, data-quality
@@ -43,8 +44,9 @@ func (o *issueRows) visit(j *judged) error {
 		VisitDate: vd.Visit, Deadline: vd.Deadline, FixBy: vd.FixBy,
 		Fixable: vd.State == Pending,
 	}
+	row := &o.row
 	for _, rs := range vd.Reasons() {
-		row := base
+		*row = base
 		row.Code, row.Severity, row.BusinessDays = rs.Code, codeSeverity(rs.Code), rs.BusinessDays
 		row.EventDate, row.HasEvent = rs.Event, rs.HasEvent
 		switch {
@@ -60,16 +62,16 @@ func (o *issueRows) visit(j *judged) error {
 			row.BusinessDays = 0
 			row.Bound, row.CalendarYear = o.bound, o.calendarYear
 		}
-		if err := o.rows.Append(&row); err != nil {
+		if err := o.rows.Append(row); err != nil {
 			return err
 		}
 	}
 	// R10 data quality: a lock before the visit itself.
 	if l := v.Notes.FirstLocked; v.Notes.Count > 0 && happened(l, o.asOf) && l.Before(v.ScheduledAt) {
-		row := base
+		*row = base
 		row.Code, row.Severity, row.Fixable = LockBeforeVisit, codeSeverity(LockBeforeVisit), false
 		row.EventDate, row.HasEvent = j.office.zone.date(l), true
-		return o.rows.Append(&row)
+		return o.rows.Append(row)
 	}
 	return nil
 }

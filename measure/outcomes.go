@@ -10,6 +10,7 @@ import "iter"
 type outcomeRows struct {
 	keep bool
 	rows RowStore[Outcome]
+	out  Outcome // the outcome being kept (a field: it does not escape per row)
 }
 
 func (o *outcomeRows) visit(*judged) error { return nil }
@@ -24,7 +25,8 @@ func (o *outcomeRows) patient(rec *PatientRecord, ents []patEnt) error {
 		if !a.reported {
 			continue
 		}
-		out := Outcome{
+		out := &o.out
+		*out = Outcome{
 			Entity: int(a.slot), PatientID: p.ID, MRN: p.MRN, FirstName: p.FirstName, LastName: p.LastName,
 			BirthDate: p.BirthDate, HasBirthDate: p.HasBirthDate,
 			InNumerator: a.in, Pending: a.pending, SeenVisits: int(a.seen), TimelyVisits: int(a.timely),
@@ -33,7 +35,7 @@ func (o *outcomeRows) patient(rec *PatientRecord, ents []patEnt) error {
 		if !a.in {
 			out.Reason = a.reason
 		}
-		if err := o.rows.Append(&out); err != nil {
+		if err := o.rows.Append(out); err != nil {
 			return err
 		}
 	}

@@ -16,10 +16,26 @@ import (
 type table struct {
 	index map[string]uint64
 	list  []string
+	last  [8]struct { // per field, the last string put: most rows repeat the row before
+		s  string
+		i  uint64
+		ok bool
+	}
 }
 
-// put returns s's number, giving it one on first sight.
-func (t *table) put(s string) uint64 {
+// put returns s's number, giving it one on first sight; field (< 8) names the field,
+// for the memo of its last string.
+func (t *table) put(field int, s string) uint64 {
+	m := &t.last[field]
+	if m.ok && m.s == s {
+		return m.i
+	}
+	i := t.lookup(s)
+	m.s, m.i, m.ok = s, i, true
+	return i
+}
+
+func (t *table) lookup(s string) uint64 {
 	if i, ok := t.index[s]; ok {
 		return i
 	}
@@ -32,9 +48,9 @@ func (t *table) put(s string) uint64 {
 	return i
 }
 
-// appendString appends s as a number of the table.
-func (t *table) append(dst []byte, s string) []byte {
-	return binary.AppendUvarint(dst, t.put(s))
+// append appends s, the field-th field of its row, as a number of the table.
+func (t *table) append(dst []byte, field int, s string) []byte {
+	return binary.AppendUvarint(dst, t.put(field, s))
 }
 
 // appendText appends s itself (strings that rarely repeat: MRNs, names, free text).

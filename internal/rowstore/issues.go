@@ -21,13 +21,13 @@ type issueCodec struct{ strs table }
 
 func (c *issueCodec) Append(b []byte, is *measure.Issue) []byte {
 	t := &c.strs
-	b = t.append(b, string(is.Code))
-	b = t.append(b, string(is.Severity))
-	b = t.append(b, is.TIN)
-	b = t.append(b, is.NPI)
-	b = t.append(b, is.Clinician)
-	b = t.append(b, is.Recipient)
-	b = t.append(b, is.Channel)
+	b = t.append(b, 0, string(is.Code))
+	b = t.append(b, 1, string(is.Severity))
+	b = t.append(b, 2, is.TIN)
+	b = t.append(b, 3, is.NPI)
+	b = t.append(b, 4, is.Clinician)
+	b = t.append(b, 5, is.Recipient)
+	b = t.append(b, 6, is.Channel)
 	b = appendText(b, is.MRN)
 	b = appendText(b, is.Text)
 	for _, v := range [...]int64{is.PatientID, is.AppointmentID, int64(is.VisitDate), int64(is.Deadline),

@@ -20,7 +20,7 @@ func Outcomes(o Options) *Store[measure.Outcome] {
 type outcomeCodec struct{ strs table }
 
 func (c *outcomeCodec) Append(b []byte, o *measure.Outcome) []byte {
-	b = c.strs.append(b, string(o.Reason))
+	b = c.strs.append(b, 0, string(o.Reason))
 	b = appendText(b, o.MRN)
 	b = appendText(b, o.FirstName)
 	b = appendText(b, o.LastName)

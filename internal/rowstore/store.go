@@ -85,6 +85,9 @@ func (s *Store[T]) Append(v *T) error {
 	if len(s.buf) > maxRecord {
 		return fmt.Errorf("keep %s: a row of %d bytes is more than %d", s.opt.What, len(s.buf), maxRecord)
 	}
+	if s.mem == nil {
+		s.mem = make([]byte, 0, 64<<10)
+	}
 	s.mem = binary.AppendUvarint(s.mem, uint64(len(s.buf)))
 	s.mem = append(s.mem, s.buf...)
 	s.mem = binary.LittleEndian.AppendUint32(s.mem, crc32.Checksum(s.buf, crcTable))
