@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mipspi/mipspi/measure"
 )
 
 // writeReports writes n JSON reports of clinicians clinicians (20 issue rows per
@@ -68,7 +70,7 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func ratef(num, den int) string { return fmt.Sprint(round(float64(num)/float64(den), 4)) }
+func ratef(num, den int) string { return fmt.Sprint(measure.Round(float64(num)/float64(den), 4)) }
 
 func combineFiles(tb testing.TB, files []string) (*Combined, uint64) {
 	c := New(Options{Name: "bench"})

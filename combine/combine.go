@@ -326,8 +326,8 @@ func (c *Combiner) entity(en measure.Entity, s *sums) measure.EntityResult {
 			mult = 40
 		}
 		frac := float64(s.num) / float64(s.den)
-		er.Rate = round(frac, 4)
-		er.Points = round(frac*mult, 2)
+		er.Rate = measure.Round(frac, 4)
+		er.Points = measure.Round(frac*mult, 2)
 	}
 	return er
 }

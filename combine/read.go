@@ -492,7 +492,7 @@ func (rep *Report) check() error {
 		}
 		want := 0.0
 		if e.Denominator > 0 {
-			want = round(float64(e.Numerator)/float64(e.Denominator), 4)
+			want = measure.Round(float64(e.Numerator)/float64(e.Denominator), 4)
 		}
 		if math.Abs(e.Rate-want) > 0.00005 {
 			return fmt.Errorf("%s: rate %v is not numerator/denominator %d/%d", who, e.Rate, e.Numerator, e.Denominator)
@@ -535,10 +535,4 @@ func (rep *Report) check() error {
 		}
 	}
 	return nil
-}
-
-// round is half away from zero, like the measure's own rounding of rates.
-func round(x float64, places int) float64 {
-	p := math.Pow(10, float64(places))
-	return math.Round(x*p) / p
 }

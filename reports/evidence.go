@@ -156,7 +156,7 @@ func htmlEvidenceOf(ev *measure.APIEvidence) *htmlEvidence {
 		out.TINs = append(out.TINs, htmlEvidenceTIN{
 			TIN: text(t.TIN, htmlNameWidth), From: instant(t.From), To: instant(t.To),
 			Probes: t.Probes, Passing: t.Passing, Uptime: uptimeText(t),
-			UptimeValue: strconv.FormatFloat(round(t.Uptime, 4), 'f', -1, 64),
+			UptimeValue: strconv.FormatFloat(measure.Round(t.Uptime, 4), 'f', -1, 64),
 			Longest:     duration(t.LongestGap), GapFrom: instant(t.GapFrom), GapTo: instant(t.GapTo),
 			LongestSeconds: int64(t.LongestGap / time.Second), FailedWhileEnabled: t.FailedWhileEnabled,
 		})

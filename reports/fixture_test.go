@@ -148,8 +148,8 @@ func testResult() *measure.Result {
 			SeenVisits: seen, TimelyVisits: timely, PendingVisits: pv}
 		if den > 0 {
 			exact := float64(num) / float64(den)
-			e.Rate = round(exact, 4)
-			e.Points = round(exact*25, 2)
+			e.Rate = measure.Round(exact, 4)
+			e.Points = measure.Round(exact*25, 2)
 		}
 		return e
 	}
@@ -223,7 +223,7 @@ func fixtureTrend(ents []measure.EntityResult) *measure.Trend {
 		for k := 1; k <= 3; k++ {
 			p := measure.TrendPoint{Numerator: e.Numerator * k / 3, Denominator: e.Denominator * k / 3}
 			if p.Denominator > 0 {
-				p.Rate = round(float64(p.Numerator)/float64(p.Denominator), 4)
+				p.Rate = measure.Round(float64(p.Numerator)/float64(p.Denominator), 4)
 			}
 			ps = append(ps, p)
 		}

@@ -5,7 +5,6 @@ package reports
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -16,15 +15,9 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// round returns x rounded half away from zero to places decimals.
-func round(x float64, places int) float64 {
-	p := math.Pow10(places)
-	return math.Round(x*p) / p
-}
-
 // decimal prints x with at most places decimals and no trailing zeros ("0.7778", "1", "0").
 func decimal(x float64, places int) string {
-	x = round(x, places)
+	x = measure.Round(x, places)
 	if x == 0 {
 		x = 0 // no "-0"
 	}
@@ -41,7 +34,9 @@ func (n num4) MarshalJSON() ([]byte, error) { return []byte(decimal(float64(n), 
 func (n num2) MarshalJSON() ([]byte, error) { return []byte(decimal(float64(n), 2)), nil }
 
 // pct prints a rate (0..1, 4 decimals) as a percentage with two decimals: "77.78%".
-func pct(rate float64) string { return strconv.FormatFloat(round(rate*100, 2), 'f', 2, 64) + "%" }
+func pct(rate float64) string {
+	return strconv.FormatFloat(measure.Round(rate*100, 2), 'f', 2, 64) + "%"
+}
 
 // instant prints an instant as RFC 3339 in UTC, the form of SPEC §4's as_of.
 func instant(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -41,7 +41,7 @@ func headlines(r *measure.Result, o Options) []headline {
 }
 
 // points prints a point figure: "12", "12.5".
-func points(x float64) string { return strconv.FormatFloat(round(x, 2), 'f', -1, 64) }
+func points(x float64) string { return strconv.FormatFloat(measure.Round(x, 2), 'f', -1, 64) }
 
 // who names the entity in a zero reason's list: "TIN 123456789 NPI 1234567893 Lee,
 // Ann", "TIN 123456789 group" or "APM Entity X".
@@ -87,7 +87,7 @@ type hlRow struct {
 
 // gain prints a sensitivity figure, "" when it adds nothing.
 func gain(x float64) string {
-	if round(x, 2) <= 0 {
+	if measure.Round(x, 2) <= 0 {
 		return ""
 	}
 	return "+" + points(x)

@@ -359,7 +359,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: text(e.Clinician, htmlNameWidth),
 			Numerator: e.Numerator, Denom: e.Denominator, Rate: decimal(e.Rate, 4), RatePct: pct(e.Rate),
 			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
-			Points:     strconv.FormatFloat(round(e.Points, 2), 'f', 2, 64),
+			Points:     strconv.FormatFloat(measure.Round(e.Points, 2), 'f', 2, 64),
 			SeenVisits: e.SeenVisits, Timely: e.TimelyVisits, PendVisits: e.PendingVisits,
 			Worklist: anchor[i],
 		})
@@ -469,7 +469,7 @@ func ratio(n, d int) float64 {
 	if d == 0 {
 		return 0
 	}
-	return round(float64(n)/float64(d), 4)
+	return measure.Round(float64(n)/float64(d), 4)
 }
 
 // coord prints an SVG coordinate or length with at most one decimal.

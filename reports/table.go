@@ -126,7 +126,7 @@ func tableEntities(e *errWriter, r *measure.Result) {
 			tw = tab(e)
 			fmt.Fprintln(tw, "  \tNAME\tNUM/DEN\tRATE\tPENDING\tPOINTS")
 			fmt.Fprintf(tw, "  entity\t%s\t%d/%d\t%s\t%d\t%s\n", terminal(en.Clinician, nameWidth), en.Numerator, en.Denominator,
-				pct(en.Rate), en.Pending, strconv.FormatFloat(round(en.Points, 2), 'f', 2, 64))
+				pct(en.Rate), en.Pending, strconv.FormatFloat(measure.Round(en.Points, 2), 'f', 2, 64))
 			tin = "\x00apm"
 			continue
 		}
@@ -148,7 +148,7 @@ func tableEntities(e *errWriter, r *measure.Result) {
 			npi, name = "group", "(all clinicians)"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%d\t%s\n", npi, name, en.Numerator, en.Denominator,
-			pct(en.Rate), en.Pending, strconv.FormatFloat(round(en.Points, 2), 'f', 2, 64))
+			pct(en.Rate), en.Pending, strconv.FormatFloat(measure.Round(en.Points, 2), 'f', 2, 64))
 	}
 	_ = tw.Flush()
 }

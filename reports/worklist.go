@@ -54,7 +54,7 @@ func groupWhatIf(r *measure.Result, wl measure.Worklist) []string {
 		}
 		ifLocked := 0.0
 		if e.Denominator > 0 {
-			ifLocked = round(float64(e.NumeratorIfNotesLocked)/float64(e.Denominator), 4)
+			ifLocked = measure.Round(float64(e.NumeratorIfNotesLocked)/float64(e.Denominator), 4)
 		}
 		out = append(out, fmt.Sprintf("TIN %s group: %s", e.TIN, whatIf(n, e.Rate, ifLocked)))
 	}
