@@ -15,6 +15,7 @@ func TestImportsArePure(t *testing.T) {
 		"github.com/mipspi/mipspi/category",
 		"github.com/mipspi/mipspi/measure",
 		"github.com/mipspi/mipspi/calendar",
+		"github.com/mipspi/mipspi/internal/sanitize", // through measure
 		"github.com/rickar/cal/v2",
 	}, "github.com/mipspi/mipspi/category")
 }

@@ -28,5 +28,7 @@
 //
 // It must not import database, network, OS or ORM packages, must not read the clock
 // (the as-of instant is an argument) and must not log. It imports only the standard
-// library and mipspi's calendar package; a test enforces this.
+// library, mipspi's calendar package and internal/sanitize (the one rule of what text
+// is unsafe to echo); a test enforces this. It keeps no rows itself: the RowStore it
+// is given does (rows.go), so it imports no bufio, encoding/binary or io.
 package measure

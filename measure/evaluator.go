@@ -517,7 +517,7 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 			out = append(out, Finding{
 				Code: UnknownStatus, Severity: SeverityWarning, Status: s.Status, Count: s.Count,
 				Message: fmt.Sprintf("appointment status %q (%d appointments) is not a known status; it is not counted as seen unless added to seen_statuses",
-					sanitize(s.Status), s.Count),
+					echo(s.Status), s.Count),
 			})
 		}
 	}

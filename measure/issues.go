@@ -6,10 +6,9 @@ package measure
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/internal/sanitize"
 )
 
 // reasons is R10: every reason the seen visit is not timely, in the order note,
@@ -89,24 +88,9 @@ func (r *runRules) reasons(v *Visit, f *visitFacts, out *Verdict) {
 	}
 }
 
-// sanitize makes a stored value safe to echo in a message: control characters are
-// dropped and it is cut to 64 runes.
-func sanitize(s string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			continue
-		}
-		if n == 64 {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
+// echo is a stored value quoted in a sentence of the report (safe.Echo): unsafe
+// characters dropped, cut to 64 runes.
+func echo(s string) string { return sanitize.Echo(s, 64) }
 
 // usableEmailFast accepts the common shape local@domain.tld over a plain ASCII
 // alphabet without allocating; everything it accepts UsableEmail accepts too (a test
@@ -219,5 +203,5 @@ func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return sanitize(s)
+	return echo(s)
 }

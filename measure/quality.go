@@ -44,7 +44,7 @@ func (q *qualityRows) patient(rec *PatientRecord, _ []patEnt) error {
 		return nil
 	}
 	if p.Email != "" && !usableEmailFast(p.Email) && !UsableEmail(p.Email) {
-		row := q.patientRow(InvalidEmail, p.ID, p.MRN, fmt.Sprintf("email on file is not a usable address: %q", sanitize(p.Email)))
+		row := q.patientRow(InvalidEmail, p.ID, p.MRN, fmt.Sprintf("email on file is not a usable address: %q", echo(p.Email)))
 		if err := q.rows.Append(&row); err != nil {
 			return err
 		}
@@ -101,13 +101,13 @@ func (q *qualityRows) finish(slots []int32, ents []entAcc) error {
 	for _, s := range slots {
 		t := ents[s].tin
 		if !done[t] && !ValidTIN(q.tins[t]) {
-			dq = append(dq, Issue{Code: InvalidTIN, Severity: SeverityWarning, TIN: q.tins[t], Text: sanitize(q.tins[t])})
+			dq = append(dq, Issue{Code: InvalidTIN, Severity: SeverityWarning, TIN: q.tins[t], Text: echo(q.tins[t])})
 		}
 		done[t] = true
 	}
 	for n, seen := range q.npiSeen {
 		if seen && !ValidNPI(q.npis[n]) {
-			dq = append(dq, Issue{Code: InvalidNPI, Severity: SeverityWarning, NPI: q.npis[n], Text: sanitize(q.npis[n])})
+			dq = append(dq, Issue{Code: InvalidNPI, Severity: SeverityWarning, NPI: q.npis[n], Text: echo(q.npis[n])})
 		}
 	}
 	sort.SliceStable(dq, func(i, j int) bool {

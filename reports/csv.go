@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -81,12 +82,12 @@ func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
 			reasons = strings.Join(reasonCodes(h.Est.ZeroReasons), ";")
 		}
 		row := []string{
-			string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician), itoa(e.Denominator),
+			string(e.Level), sanitize.CSVCell(e.TIN), sanitize.CSVCell(e.NPI), sanitize.CSVCell(e.Clinician), itoa(e.Denominator),
 			itoa(e.Numerator), decimal(e.Rate, 4), itoa(e.Pending), decimal(e.Points, 2),
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
 			decimal(h.PEA.Points, 2), decimal(h.PEA.MaxPoints, 2), decimal(h.PEA.BestReachableRate, 4),
 			decimal(h.PEA.BestReachablePoints, 2), score, weighted, reasons,
-			safe(e.PracticeName),
+			sanitize.CSVCell(e.PracticeName),
 		}
 		if o.Combined != nil {
 			row = append(row, o.Combined.Method)
@@ -116,11 +117,11 @@ func csvIssues(cw *csv.Writer, r *measure.Result) error {
 		if is.Code == measure.NotInvited {
 			hasEmail = strconv.FormatBool(is.HasEmail)
 		}
-		row = append(row, safe(string(is.Code)), safe(string(is.Severity)), safe(is.TIN), safe(is.NPI),
-			safe(is.Clinician), idOrEmpty(is.PatientID), safe(is.MRN), appt, visit, deadline,
+		row = append(row, sanitize.CSVCell(string(is.Code)), sanitize.CSVCell(string(is.Severity)), sanitize.CSVCell(is.TIN), sanitize.CSVCell(is.NPI),
+			sanitize.CSVCell(is.Clinician), idOrEmpty(is.PatientID), sanitize.CSVCell(is.MRN), appt, visit, deadline,
 			optDate(is.EventDate, is.HasEvent), days, strconv.FormatBool(is.Fixable),
-			strconv.FormatBool(is.CountsIfLocked), hasEmail, safe(is.Recipient), safe(is.Channel),
-			safe(is.Detail()))
+			strconv.FormatBool(is.CountsIfLocked), hasEmail, sanitize.CSVCell(is.Recipient), sanitize.CSVCell(is.Channel),
+			sanitize.CSVCell(is.Detail()))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -141,9 +142,9 @@ func csvPatients(cw *csv.Writer, r *measure.Result) error {
 			return err
 		}
 		if err := cw.Write([]string{
-			string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician), i64toa(p.PatientID),
-			safe(p.MRN), safe(p.LastName), safe(p.FirstName), optDate(p.BirthDate, p.HasBirthDate),
-			strconv.FormatBool(p.InNumerator), strconv.FormatBool(p.Pending), safe(string(p.Reason)),
+			string(e.Level), sanitize.CSVCell(e.TIN), sanitize.CSVCell(e.NPI), sanitize.CSVCell(e.Clinician), i64toa(p.PatientID),
+			sanitize.CSVCell(p.MRN), sanitize.CSVCell(p.LastName), sanitize.CSVCell(p.FirstName), optDate(p.BirthDate, p.HasBirthDate),
+			strconv.FormatBool(p.InNumerator), strconv.FormatBool(p.Pending), sanitize.CSVCell(string(p.Reason)),
 			itoa(p.SeenVisits), itoa(p.TimelyVisits), p.FirstVisit.String(), p.LastVisit.String(),
 		}); err != nil {
 			return err
@@ -151,23 +152,6 @@ func csvPatients(cw *csv.Writer, r *measure.Result) error {
 	}
 	return nil
 }
-
-// CSVCell defuses CSV/formula injection (OWASP): a data cell starting with = + - @ tab
-// or CR gets a leading apostrophe, which spreadsheets show as text and never evaluate.
-// It is the one guard of every CSV mipspi writes (the report's and the registry's).
-func CSVCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
-
-// safe is CSVCell under its old local name.
-var safe = CSVCell
 
 func itoa(n int) string     { return strconv.Itoa(n) }
 func i64toa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -26,8 +27,8 @@ func TestSafe(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := safe(tc.in); got != tc.want {
-				t.Errorf("safe(%q) = %q, want %q", tc.in, got, tc.want)
+			if got := sanitize.CSVCell(tc.in); got != tc.want {
+				t.Errorf("sanitize.CSVCell(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}

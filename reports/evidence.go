@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -49,7 +50,7 @@ func tableEvidence(e *errWriter, ev *measure.APIEvidence) {
 	if ev == nil {
 		return
 	}
-	e.printf("\nPatient API evidence (probes recorded in %s)\n", terminal(ev.Source, 200))
+	e.printf("\nPatient API evidence (probes recorded in %s)\n", sanitize.Display(ev.Source, 200))
 	if len(ev.TINs) == 0 {
 		e.printf("  no TIN is reported\n")
 		return
@@ -57,7 +58,7 @@ func tableEvidence(e *errWriter, ev *measure.APIEvidence) {
 	tw := tab(e)
 	fmt.Fprintln(tw, "  TIN\tPROBES\tPASSING\tUPTIME\tLONGEST WITHOUT A PASSING PROBE\tFAILED WHILE ENABLED")
 	for _, t := range ev.TINs {
-		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s (%s to %s)\t%d\n", terminal(t.TIN, nameWidth), t.Probes, t.Passing,
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s (%s to %s)\t%d\n", sanitize.Display(t.TIN, nameWidth), t.Probes, t.Passing,
 			uptimeText(t), duration(t.LongestGap), instant(t.GapFrom), instant(t.GapTo), t.FailedWhileEnabled)
 	}
 	_ = tw.Flush()
@@ -151,10 +152,10 @@ func htmlEvidenceOf(ev *measure.APIEvidence) *htmlEvidence {
 	if ev == nil {
 		return nil
 	}
-	out := &htmlEvidence{File: text(ev.Source, htmlNameWidth)}
+	out := &htmlEvidence{File: sanitize.Display(ev.Source, htmlNameWidth)}
 	for _, t := range ev.TINs {
 		out.TINs = append(out.TINs, htmlEvidenceTIN{
-			TIN: text(t.TIN, htmlNameWidth), From: instant(t.From), To: instant(t.To),
+			TIN: sanitize.Display(t.TIN, htmlNameWidth), From: instant(t.From), To: instant(t.To),
 			Probes: t.Probes, Passing: t.Passing, Uptime: uptimeText(t),
 			UptimeValue: strconv.FormatFloat(measure.Round(t.Uptime, 4), 'f', -1, 64),
 			Longest:     duration(t.LongestGap), GapFrom: instant(t.GapFrom), GapTo: instant(t.GapTo),
@@ -177,7 +178,7 @@ func csvEvidence(cw *csv.Writer, ev *measure.APIEvidence) error {
 		return nil
 	}
 	for _, t := range ev.TINs {
-		if err := cw.Write([]string{safe(t.TIN), instant(t.From), instant(t.To), itoa(t.Probes), itoa(t.Passing),
+		if err := cw.Write([]string{sanitize.CSVCell(t.TIN), instant(t.From), instant(t.To), itoa(t.Probes), itoa(t.Passing),
 			decimal(t.Uptime, 4), strconv.FormatInt(int64(t.LongestGap/time.Second), 10),
 			instant(t.GapFrom), instant(t.GapTo), itoa(t.FailedWhileEnabled)}); err != nil {
 			return err

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/measure"
@@ -146,32 +144,6 @@ func rank(c measure.Code) int {
 		}
 	}
 	return len(codeOrder)
-}
-
-// terminal makes a data string safe and short for a terminal cell: control characters
-// (including tabs, which would break text/tabwriter, and ESC, which would let a hostile
-// status recolour the screen) become U+FFFD, invalid UTF-8 likewise, and anything longer
-// than max runes is cut with "…".
-func terminal(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	for i, r := range s {
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				r = unicode.ReplacementChar
-			}
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (unicode.Is(unicode.Cf, r) && r != '\u200d') {
-			r = unicode.ReplacementChar
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }
 
 // calendarInfo is what the Run sheet and the JSON report say about the business

@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/mipspi/mipspi/category"
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -49,13 +50,13 @@ func (h headline) who(max int) string {
 	e := h.Entity
 	switch e.Level {
 	case measure.Group:
-		return "TIN " + terminal(e.TIN, max) + " group"
+		return "TIN " + sanitize.Display(e.TIN, max) + " group"
 	case measure.APMEntity: // mipspi combine (SPEC §7)
-		return "APM Entity " + terminal(e.Clinician, max)
+		return "APM Entity " + sanitize.Display(e.Clinician, max)
 	}
-	s := "TIN " + terminal(e.TIN, max) + " NPI " + terminal(e.NPI, max)
+	s := "TIN " + sanitize.Display(e.TIN, max) + " NPI " + sanitize.Display(e.NPI, max)
 	if e.Clinician != "" {
-		s += " " + terminal(e.Clinician, max)
+		s += " " + sanitize.Display(e.Clinician, max)
 	}
 	return s
 }
@@ -97,7 +98,7 @@ func gain(x float64) string {
 // name (a TIN's offices' names joined, shown in full in the figures below).
 func (h headline) row(max, practice int) hlRow {
 	e, f := h.Entity, h.PEA
-	r := hlRow{Level: string(e.Level), TIN: terminal(e.TIN, max), NPI: terminal(e.NPI, max),
+	r := hlRow{Level: string(e.Level), TIN: sanitize.Display(e.TIN, max), NPI: sanitize.Display(e.NPI, max),
 		Rate:    fmt.Sprintf("%s (%d/%d)", pct(e.Rate), e.Numerator, e.Denominator),
 		Points:  points(f.Points) + " of " + points(f.MaxPoints),
 		Best:    pct(f.BestReachableRate) + " = " + points(f.BestReachablePoints),
@@ -109,12 +110,12 @@ func (h headline) row(max, practice int) hlRow {
 	case measure.Group:
 		r.Name = "(group)"
 		if e.PracticeName != "" {
-			r.Name = terminal(e.PracticeName, practice) + " (group)"
+			r.Name = sanitize.Display(e.PracticeName, practice) + " (group)"
 		}
 	case measure.APMEntity:
-		r.TIN, r.Name = "all TINs", "APM Entity "+terminal(e.Clinician, max)
+		r.TIN, r.Name = "all TINs", "APM Entity "+sanitize.Display(e.Clinician, max)
 	default:
-		r.Name = terminal(e.Clinician, max)
+		r.Name = sanitize.Display(e.Clinician, max)
 	}
 	if est := h.Est; est != nil {
 		if len(est.ZeroReasons) > 0 {

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -264,15 +265,11 @@ func HTML(w io.Writer, r *measure.Result, o Options) error {
 	return nil
 }
 
-// text cleans a data string for page text: control characters and invalid UTF-8 become
-// U+FFFD (the HTML parser would otherwise flag or drop them) and it is cut at max runes.
-func text(s string, max int) string { return terminal(s, max) }
-
 func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	c := cfg(r)
 	ci := calendarOf(r)
 	p := htmlPage{
-		MeasureID:   text(measureID(r), htmlNameWidth),
+		MeasureID:   sanitize.Display(measureID(r), htmlNameWidth),
 		MeasureName: "Provide Patients Electronic Access to Their Health Information",
 		Start:       c.Start.String(),
 		End:         c.End.String(),
@@ -281,8 +278,8 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 		Policy:      string(c.Policy),
 		Release:     "note " + string(c.Release),
 		Actions:     "within the " + strings.ReplaceAll(string(c.NumeratorActions), "-", " "),
-		Source:      text(o.Source, 300),
-		Version:     text(o.Version, htmlNameWidth),
+		Source:      sanitize.Display(o.Source, 300),
+		Version:     sanitize.Display(o.Version, htmlNameWidth),
 		Counts:      r.Counts,
 	}
 	if cb := o.Combined; cb != nil {
@@ -292,7 +289,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 			if s.Source != nil {
 				src = s.Source.String()
 			}
-			p.Combined = append(p.Combined, text(fmt.Sprintf("%s (%s, as of %s)", s.File, src, s.AsOf), 300))
+			p.Combined = append(p.Combined, sanitize.Display(fmt.Sprintf("%s (%s, as of %s)", s.File, src, s.AsOf), 300))
 		}
 	}
 	p.Title = fmt.Sprintf("%s %s to %s", p.MeasureID, p.Start, p.End)
@@ -313,7 +310,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	}
 	seen := make([]string, 0, len(seenStatuses(r)))
 	for _, s := range seenStatuses(r) {
-		seen = append(seen, text(s, htmlNameWidth))
+		seen = append(seen, sanitize.Display(s, htmlNameWidth))
 	}
 	p.Seen = strings.Join(seen, ", ")
 	p.Holidays = "none"
@@ -334,10 +331,10 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	p.Closures = strings.Join(cl, ", ")
 	var f []string
 	if c.TIN != "" {
-		f = append(f, "TIN "+text(c.TIN, htmlNameWidth))
+		f = append(f, "TIN "+sanitize.Display(c.TIN, htmlNameWidth))
 	}
 	if c.NPI != "" {
-		f = append(f, "NPI "+text(c.NPI, htmlNameWidth))
+		f = append(f, "NPI "+sanitize.Display(c.NPI, htmlNameWidth))
 	}
 	p.Filter = strings.Join(f, ", ")
 
@@ -350,13 +347,13 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 		anchor[wc.Entity] = worklistID(wc.TIN, wc.NPI)
 	}
 	for i, e := range r.Entities {
-		if len(p.TINs) == 0 || p.TINs[len(p.TINs)-1].TIN != text(e.TIN, htmlNameWidth) {
-			p.TINs = append(p.TINs, htmlTIN{TIN: text(e.TIN, htmlNameWidth), Name: text(e.PracticeName, 2*htmlNameWidth)})
+		if len(p.TINs) == 0 || p.TINs[len(p.TINs)-1].TIN != sanitize.Display(e.TIN, htmlNameWidth) {
+			p.TINs = append(p.TINs, htmlTIN{TIN: sanitize.Display(e.TIN, htmlNameWidth), Name: sanitize.Display(e.PracticeName, 2*htmlNameWidth)})
 		}
 		t := &p.TINs[len(p.TINs)-1]
 		t.Rows = append(t.Rows, htmlEntity{
 			Level: string(e.Level), Group: e.Level == measure.Group,
-			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: text(e.Clinician, htmlNameWidth),
+			TIN: sanitize.Display(e.TIN, htmlNameWidth), NPI: sanitize.Display(e.NPI, htmlNameWidth), Clinician: sanitize.Display(e.Clinician, htmlNameWidth),
 			Numerator: e.Numerator, Denom: e.Denominator, Rate: decimal(e.Rate, 4), RatePct: pct(e.Rate),
 			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
 			Points:     strconv.FormatFloat(measure.Round(e.Points, 2), 'f', 2, 64),
@@ -379,7 +376,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	}
 	for _, cc := range counts {
 		p.Codes = append(p.Codes, htmlCode{
-			Code: text(string(cc.code), htmlNameWidth), Severity: text(string(cc.severity), htmlNameWidth),
+			Code: sanitize.Display(string(cc.code), htmlNameWidth), Severity: sanitize.Display(string(cc.severity), htmlNameWidth),
 			Meaning: codeMeaning[cc.code], Rows: cc.rows, Fixable: cc.fixable,
 			Share: coord(100 * float64(cc.rows) / float64(top)),
 		})
@@ -390,24 +387,24 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	for _, fd := range r.Findings {
 		var scope []string
 		if fd.TIN != "" {
-			scope = append(scope, "TIN "+text(fd.TIN, htmlNameWidth))
+			scope = append(scope, "TIN "+sanitize.Display(fd.TIN, htmlNameWidth))
 		}
 		if fd.NPI != "" {
-			scope = append(scope, "NPI "+text(fd.NPI, htmlNameWidth))
+			scope = append(scope, "NPI "+sanitize.Display(fd.NPI, htmlNameWidth))
 		}
 		if fd.Code == measure.UnknownStatus || fd.Status != "" {
-			scope = append(scope, fmt.Sprintf("%q: %d appointments", text(fd.Status, htmlNameWidth), fd.Count))
+			scope = append(scope, fmt.Sprintf("%q: %d appointments", sanitize.Display(fd.Status, htmlNameWidth), fd.Count))
 		}
 		p.Findings = append(p.Findings, htmlFinding{
-			Code: text(string(fd.Code), htmlNameWidth), Severity: text(string(fd.Severity), htmlNameWidth),
-			Scope: strings.Join(scope, ", "), Message: text(fd.Message, 1000),
+			Code: sanitize.Display(string(fd.Code), htmlNameWidth), Severity: sanitize.Display(string(fd.Severity), htmlNameWidth),
+			Scope: strings.Join(scope, ", "), Message: sanitize.Display(fd.Message, 1000),
 		})
 	}
 
 	for _, wc := range wl.Clinicians {
 		hw := htmlWorklist{
-			ID: worklistID(wc.TIN, wc.NPI), TIN: text(wc.TIN, htmlNameWidth), NPI: text(wc.NPI, htmlNameWidth),
-			Clinician: text(wc.Clinician, htmlNameWidth), RatePct: pct(wc.RateNow), Rate: decimal(wc.RateNow, 4),
+			ID: worklistID(wc.TIN, wc.NPI), TIN: sanitize.Display(wc.TIN, htmlNameWidth), NPI: sanitize.Display(wc.NPI, htmlNameWidth),
+			Clinician: sanitize.Display(wc.Clinician, htmlNameWidth), RatePct: pct(wc.RateNow), Rate: decimal(wc.RateNow, 4),
 			Fixable: wc.FixableNotes, WhatIf: whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked),
 			IfLockPct: pct(wc.RateIfLocked), ItemsCount: wc.Notes,
 		}
@@ -424,15 +421,15 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 		for _, is := range items {
 			hw.Items = append(hw.Items, htmlItem{
 				LockBy: lockBy(is).String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
-				Patient: idOrEmpty(is.PatientID), MRN: text(is.MRN, htmlNameWidth), Appt: idOrEmpty(is.AppointmentID),
-				Code: text(string(is.Code), htmlNameWidth), Problem: text(is.Detail(), 1000),
+				Patient: idOrEmpty(is.PatientID), MRN: sanitize.Display(is.MRN, htmlNameWidth), Appt: idOrEmpty(is.AppointmentID),
+				Code: sanitize.Display(string(is.Code), htmlNameWidth), Problem: sanitize.Display(is.Detail(), 1000),
 				Fixable: is.Fixable, CanCount: canStillCount(is),
 			})
 		}
 		p.Worklists = append(p.Worklists, hw)
 	}
 	for _, s := range groupWhatIf(r, wl) {
-		p.GroupWhatIf = append(p.GroupWhatIf, text(s, 1000))
+		p.GroupWhatIf = append(p.GroupWhatIf, sanitize.Display(s, 1000))
 	}
 
 	for _, s := range r.Statuses {
@@ -443,7 +440,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 		case s.Known:
 			kind = "not seen"
 		}
-		p.Statuses = append(p.Statuses, htmlStatus{Status: text(s.Status, htmlNameWidth), Count: s.Count, Kind: kind})
+		p.Statuses = append(p.Statuses, htmlStatus{Status: sanitize.Display(s.Status, htmlNameWidth), Count: s.Count, Kind: kind})
 	}
 	p.Evidence = htmlEvidenceOf(o.Evidence)
 	return p, nil
@@ -500,8 +497,8 @@ func rateChart(r *measure.Result) *htmlRateChart {
 		if group != nil && len(ch.Bars) > first {
 			x := float64(rcBarX) + float64(rcBarW)*group.Rate
 			ch.Marks = append(ch.Marks, htmlGroupMark{
-				TIN: text(group.TIN, htmlNameWidth), X: coord(x), Y1: ch.Bars[first].Y - 4, Y2: ch.Bars[len(ch.Bars)-1].Y + rcBarH + 4,
-				Title: fmt.Sprintf("TIN %s group rate %s", text(group.TIN, htmlNameWidth), pct(group.Rate)),
+				TIN: sanitize.Display(group.TIN, htmlNameWidth), X: coord(x), Y1: ch.Bars[first].Y - 4, Y2: ch.Bars[len(ch.Bars)-1].Y + rcBarH + 4,
+				Title: fmt.Sprintf("TIN %s group rate %s", sanitize.Display(group.TIN, htmlNameWidth), pct(group.Rate)),
 			})
 		}
 		group = nil
@@ -514,7 +511,7 @@ func rateChart(r *measure.Result) *htmlRateChart {
 		if e.TIN != tin || i == 0 {
 			flush()
 			tin, first = e.TIN, len(ch.Bars)
-			head := "TIN " + text(e.TIN, htmlLabelWidth)
+			head := "TIN " + sanitize.Display(e.TIN, htmlLabelWidth)
 			for j := i; j < len(r.Entities) && r.Entities[j].TIN == e.TIN; j++ {
 				if r.Entities[j].Level == measure.Group {
 					g := r.Entities[j]
@@ -528,19 +525,19 @@ func rateChart(r *measure.Result) *htmlRateChart {
 			group = e
 			continue
 		}
-		name := text(e.Clinician, htmlNameWidth)
+		name := sanitize.Display(e.Clinician, htmlNameWidth)
 		if name == "" {
-			name = "NPI " + text(e.NPI, htmlNameWidth)
+			name = "NPI " + sanitize.Display(e.NPI, htmlNameWidth)
 		}
 		best := e.BestReachableRate()
 		ch.Bars = append(ch.Bars, htmlBar{
-			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: name,
-			Name: text(name, htmlLabelWidth), Full: name, Rate: decimal(e.Rate, 4),
+			TIN: sanitize.Display(e.TIN, htmlNameWidth), NPI: sanitize.Display(e.NPI, htmlNameWidth), Clinician: name,
+			Name: sanitize.Display(name, htmlLabelWidth), Full: name, Rate: decimal(e.Rate, 4),
 			Y: y + (rcRowH-rcBarH)/2, H: rcBarH, TextY: y + rcRowH/2 + 4,
 			W: coord(float64(rcBarW) * e.Rate), BestW: coord(float64(rcBarW) * best), TrackW: rcBarW,
 			Value: fmt.Sprintf("%s  %d/%d", pct(e.Rate), e.Numerator, e.Denominator),
 			Tooltip: fmt.Sprintf("%s, NPI %s, TIN %s: %s (%d of %d patients); %d pending, best reachable %s",
-				name, text(e.NPI, htmlNameWidth), text(e.TIN, htmlNameWidth), pct(e.Rate), e.Numerator, e.Denominator, e.Pending, pct(best)),
+				name, sanitize.Display(e.NPI, htmlNameWidth), sanitize.Display(e.TIN, htmlNameWidth), pct(e.Rate), e.Numerator, e.Denominator, e.Pending, pct(best)),
 		})
 		y += rcRowH
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -78,20 +79,20 @@ func tableHeader(e *errWriter, r *measure.Result, o Options) {
 	if c.TIN != "" || c.NPI != "" {
 		var f []string
 		if c.TIN != "" {
-			f = append(f, "TIN "+terminal(c.TIN, nameWidth))
+			f = append(f, "TIN "+sanitize.Display(c.TIN, nameWidth))
 		}
 		if c.NPI != "" {
-			f = append(f, "NPI "+terminal(c.NPI, nameWidth))
+			f = append(f, "NPI "+sanitize.Display(c.NPI, nameWidth))
 		}
 		fmt.Fprintf(tw, "Filter\t%s\n", strings.Join(f, ", "))
 	}
 	fmt.Fprintf(tw, "Data\t%d patients, %d appointments read, %d seen visits (%d timely, %d pending)\n",
 		r.Counts.Patients, r.Counts.Appointments, r.Counts.SeenVisits, r.Counts.TimelyVisits, r.Counts.PendingVisits)
 	if o.Source != "" {
-		fmt.Fprintf(tw, "Source\t%s\n", terminal(o.Source, 200))
+		fmt.Fprintf(tw, "Source\t%s\n", sanitize.Display(o.Source, 200))
 	}
 	if o.Version != "" {
-		fmt.Fprintf(tw, "mipspi\t%s\n", terminal(o.Version, nameWidth))
+		fmt.Fprintf(tw, "mipspi\t%s\n", sanitize.Display(o.Version, nameWidth))
 	}
 	if cb := o.Combined; cb != nil { // SPEC §7
 		fmt.Fprintf(tw, "Method\t%s\n", cb.Method)
@@ -104,7 +105,7 @@ func tableHeader(e *errWriter, r *measure.Result, o Options) {
 			if s.Source != nil {
 				src = s.Source.String()
 			}
-			fmt.Fprintf(tw, "%s\t%s  %s  as of %s\n", head, terminal(s.File, 200), terminal(src, 200), terminal(s.AsOf, nameWidth))
+			fmt.Fprintf(tw, "%s\t%s  %s  as of %s\n", head, sanitize.Display(s.File, 200), sanitize.Display(src, 200), sanitize.Display(s.AsOf, nameWidth))
 		}
 	}
 	_ = tw.Flush()
@@ -122,10 +123,10 @@ func tableEntities(e *errWriter, r *measure.Result) {
 			if tw != nil {
 				_ = tw.Flush()
 			}
-			e.printf("\nAPM Entity %s (all TINs)\n", terminal(en.Clinician, nameWidth))
+			e.printf("\nAPM Entity %s (all TINs)\n", sanitize.Display(en.Clinician, nameWidth))
 			tw = tab(e)
 			fmt.Fprintln(tw, "  \tNAME\tNUM/DEN\tRATE\tPENDING\tPOINTS")
-			fmt.Fprintf(tw, "  entity\t%s\t%d/%d\t%s\t%d\t%s\n", terminal(en.Clinician, nameWidth), en.Numerator, en.Denominator,
+			fmt.Fprintf(tw, "  entity\t%s\t%d/%d\t%s\t%d\t%s\n", sanitize.Display(en.Clinician, nameWidth), en.Numerator, en.Denominator,
 				pct(en.Rate), en.Pending, strconv.FormatFloat(measure.Round(en.Points, 2), 'f', 2, 64))
 			tin = "\x00apm"
 			continue
@@ -136,14 +137,14 @@ func tableEntities(e *errWriter, r *measure.Result) {
 			}
 			tin = en.TIN
 			if en.PracticeName != "" {
-				e.printf("\nTIN %s  %s\n", terminal(tin, nameWidth), terminal(en.PracticeName, 2*nameWidth))
+				e.printf("\nTIN %s  %s\n", sanitize.Display(tin, nameWidth), sanitize.Display(en.PracticeName, 2*nameWidth))
 			} else {
-				e.printf("\nTIN %s\n", terminal(tin, nameWidth))
+				e.printf("\nTIN %s\n", sanitize.Display(tin, nameWidth))
 			}
 			tw = tab(e)
 			fmt.Fprintln(tw, "  NPI\tCLINICIAN\tNUM/DEN\tRATE\tPENDING\tPOINTS")
 		}
-		npi, name := terminal(en.NPI, nameWidth), terminal(en.Clinician, nameWidth)
+		npi, name := sanitize.Display(en.NPI, nameWidth), sanitize.Display(en.Clinician, nameWidth)
 		if en.Level == measure.Group {
 			npi, name = "group", "(all clinicians)"
 		}
@@ -163,15 +164,15 @@ func tableFindings(e *errWriter, r *measure.Result) {
 	for _, f := range r.Findings {
 		var scope []string
 		if f.TIN != "" {
-			scope = append(scope, "TIN "+terminal(f.TIN, nameWidth))
+			scope = append(scope, "TIN "+sanitize.Display(f.TIN, nameWidth))
 		}
 		if f.NPI != "" {
-			scope = append(scope, "NPI "+terminal(f.NPI, nameWidth))
+			scope = append(scope, "NPI "+sanitize.Display(f.NPI, nameWidth))
 		}
 		if f.Code == measure.UnknownStatus || f.Status != "" {
-			scope = append(scope, fmt.Sprintf("%q: %d appointments", terminal(f.Status, nameWidth), f.Count))
+			scope = append(scope, fmt.Sprintf("%q: %d appointments", sanitize.Display(f.Status, nameWidth), f.Count))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f.Severity, f.Code, strings.Join(scope, ", "), terminal(f.Message, 200))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f.Severity, f.Code, strings.Join(scope, ", "), sanitize.Display(f.Message, 200))
 	}
 	_ = tw.Flush()
 }
@@ -222,7 +223,7 @@ func tableIssueCounts(e *errWriter, r *measure.Result) {
 	fmt.Fprintln(tw, "  CODE\tSEVERITY\tROWS\tFIXABLE")
 	total, fixable := 0, 0
 	for _, c := range counts {
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", terminal(string(c.code), nameWidth), c.severity, c.rows, c.fixable)
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", sanitize.Display(string(c.code), nameWidth), c.severity, c.rows, c.fixable)
 		total += c.rows
 		fixable += c.fixable
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -26,8 +27,8 @@ func TestTerminal(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := terminal(tc.in, tc.max); got != tc.want {
-				t.Errorf("terminal(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+			if got := sanitize.Display(tc.in, tc.max); got != tc.want {
+				t.Errorf("sanitize.Display(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
 			}
 		})
 	}

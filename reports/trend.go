@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -63,7 +64,7 @@ func csvTrend(cw *csv.Writer, r *measure.Result) error {
 	}
 	for i, e := range r.Entities {
 		for k, p := range t.Points[i] {
-			if err := cw.Write([]string{t.Date(i, k).String(), string(e.Level), safe(e.TIN), safe(e.NPI), safe(e.Clinician),
+			if err := cw.Write([]string{t.Date(i, k).String(), string(e.Level), sanitize.CSVCell(e.TIN), sanitize.CSVCell(e.NPI), sanitize.CSVCell(e.Clinician),
 				itoa(p.Numerator), itoa(p.Denominator), decimal(p.Rate, 4)}); err != nil {
 				return err
 			}
@@ -131,11 +132,11 @@ func trendChart(r *measure.Result) *htmlTrendChart {
 			ch.Omitted++
 			continue
 		}
-		label := "TIN " + text(e.TIN, htmlNameWidth) + " group"
+		label := "TIN " + sanitize.Display(e.TIN, htmlNameWidth) + " group"
 		if !group {
-			label = text(e.Clinician, htmlNameWidth) + " (TIN " + text(e.TIN, htmlNameWidth) + ")"
+			label = sanitize.Display(e.Clinician, htmlNameWidth) + " (TIN " + sanitize.Display(e.TIN, htmlNameWidth) + ")"
 		}
-		l := htmlTrendLine{Level: string(e.Level), TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth),
+		l := htmlTrendLine{Level: string(e.Level), TIN: sanitize.Display(e.TIN, htmlNameWidth), NPI: sanitize.Display(e.NPI, htmlNameWidth),
 			Group: group, Label: label, Color: trendColors[len(ch.Lines)%len(trendColors)]}
 		var pts []byte
 		for k, p := range t.Points[i] {

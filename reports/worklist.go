@@ -13,6 +13,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -74,8 +75,8 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 		e.printf("\nNo notes to fix.\n")
 	}
 	for _, wc := range wl.Clinicians {
-		e.printf("\n%s  NPI %s  TIN %s  rate %s\n", terminal(wc.Clinician, nameWidth), terminal(wc.NPI, nameWidth),
-			terminal(wc.TIN, nameWidth), pct(wc.RateNow))
+		e.printf("\n%s  NPI %s  TIN %s  rate %s\n", sanitize.Display(wc.Clinician, nameWidth), sanitize.Display(wc.NPI, nameWidth),
+			sanitize.Display(wc.TIN, nameWidth), pct(wc.RateNow))
 		if wc.Notes == 0 {
 			e.printf("  no notes to fix\n")
 		} else {
@@ -86,8 +87,8 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 					return fmt.Errorf("write worklist table: %w", err)
 				}
 				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", lockBy(is), daysLeft(is), is.VisitDate,
-					is.PatientID, terminal(is.MRN, nameWidth), is.AppointmentID, yesNo(canStillCount(is)),
-					terminal(problem(is), 200))
+					is.PatientID, sanitize.Display(is.MRN, nameWidth), is.AppointmentID, yesNo(canStillCount(is)),
+					sanitize.Display(problem(is), 200))
 			}
 			_ = tw.Flush()
 		}
@@ -96,7 +97,7 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 	if g := groupWhatIf(r, wl); len(g) > 0 {
 		e.printf("\n")
 		for _, s := range g {
-			e.printf("%s\n", terminal(s, 300))
+			e.printf("%s\n", sanitize.Display(s, 300))
 		}
 	}
 	if e.err != nil {
@@ -132,9 +133,9 @@ func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options)
 				late = itoa(is.BusinessDays)
 			}
 			if err := cw.Write([]string{
-				safe(wc.TIN), safe(wc.NPI), safe(wc.Clinician), lockBy(is).String(), left, late,
-				is.VisitDate.String(), idOrEmpty(is.PatientID), safe(is.MRN), idOrEmpty(is.AppointmentID),
-				safe(string(is.Code)), safe(problem(is)), strconv.FormatBool(is.Fixable),
+				sanitize.CSVCell(wc.TIN), sanitize.CSVCell(wc.NPI), sanitize.CSVCell(wc.Clinician), lockBy(is).String(), left, late,
+				is.VisitDate.String(), idOrEmpty(is.PatientID), sanitize.CSVCell(is.MRN), idOrEmpty(is.AppointmentID),
+				sanitize.CSVCell(string(is.Code)), sanitize.CSVCell(problem(is)), strconv.FormatBool(is.Fixable),
 				strconv.FormatBool(canStillCount(is)), itoa(wc.FixableNotes), decimal(wc.RateNow, 4),
 				decimal(wc.RateIfLocked, 4),
 			}); err != nil {

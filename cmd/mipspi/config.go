@@ -15,11 +15,11 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
 	"github.com/mipspi/mipspi/reports/registry"
 )
@@ -371,60 +371,13 @@ func describe(n *yaml.Node) string {
 }
 
 // oneLine folds a multi-line message (yaml.v3's unmarshal errors) onto one line, made
-// printable (see printable).
+// safe for stderr (printable).
 func oneLine(s string) string {
 	return printable(strings.Join(strings.Fields(s), " "))
 }
 
-// maxMessageLine caps a line of a message on stderr, in runes.
-const maxMessageLine = 500
-
-// printable makes a message safe for a terminal: messages quote EHR data (a TIN, a
-// status), which may hold escape sequences or be 10 KB long (issue 7). Control
-// characters other than newline (C0, DEL, C1) and invalid UTF-8 are written as \xNN,
-// and each line is cut at maxMessageLine runes.
-func printable(s string) string {
-	clean := true
-	line := 0
-	for _, r := range s {
-		line++
-		if r == '\n' {
-			line = 0
-		}
-		if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError || line > maxMessageLine {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	line = 0
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r == '\n' {
-			b.WriteByte('\n')
-			line = 0
-			continue
-		}
-		if line == maxMessageLine {
-			b.WriteString("…")
-			line++
-		}
-		if line > maxMessageLine {
-			continue
-		}
-		line++
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i-1])
-		case r < 0x20 || (r >= 0x7f && r <= 0x9f):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// printable makes a message safe for stderr: messages quote EHR data (a TIN, a status,
+// a practice name), which may hold escape sequences, a NUL or a right-to-left override,
+// or be 10 KB long. Unsafe characters are written escaped and each line is cut
+// (sanitize.Line).
+func printable(s string) string { return sanitize.Line(s) }

