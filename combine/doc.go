@@ -15,7 +15,7 @@
 //
 // The package is pure: it reads JSON from an io.Reader and returns a measure.Result plus
 // the method it used; it opens no file, reads no clock and never imports ehr, reports or
-// cmd. Memory is flat in the number of reports: each report is decoded as a stream
+// cmd (the report's wire types, reports/wire, are shared with the writer). Memory is flat in the number of reports: each report is decoded as a stream
 // (issue rows are skipped one at a time, never held) and only per-entity sums are kept
 // (with MatchPatients, one small entry per patient and entity).
 package combine

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 // Report is what combining needs of one JSON report.
@@ -70,58 +71,9 @@ func Read(name string, r io.Reader, patients bool) (*Report, error) {
 	return rep, nil
 }
 
-// wire forms of the fields read.
-type (
-	wireEntity struct {
-		Level                  string   `json:"level"`
-		TIN                    string   `json:"tin"`
-		NPI                    string   `json:"npi"`
-		Clinician              string   `json:"clinician"`
-		PracticeName           string   `json:"practice_name"` // issue 17
-		Denominator            *int     `json:"denominator"`
-		Numerator              *int     `json:"numerator"`
-		Rate                   *float64 `json:"rate"`
-		Pending                int      `json:"pending"`
-		NumeratorIfNotesLocked *int     `json:"numerator_if_notes_locked"`
-		SeenVisits             int      `json:"seen_visits"`
-		TimelyVisits           int      `json:"timely_visits"`
-		PendingVisits          int      `json:"pending_visits"`
-	}
-	wirePatient struct {
-		Level       string `json:"level"`
-		TIN         string `json:"tin"`
-		NPI         string `json:"npi"`
-		PatientID   int64  `json:"patient_id"`
-		PatientKey  string `json:"patient_key"`
-		InNumerator bool   `json:"in_numerator"`
-		Pending     bool   `json:"pending"`
-	}
-	wireCounts struct {
-		Patients            int `json:"patients"`
-		Appointments        int `json:"appointments"`
-		OutsidePeriod       int `json:"outside_period"`
-		NotSeen             int `json:"not_seen"`
-		NotEligible         int `json:"not_eligible"`
-		AfterAsOf           int `json:"after_as_of"`
-		SeenVisits          int `json:"seen_visits"`
-		TimelyVisits        int `json:"timely_visits"`
-		PendingVisits       int `json:"pending_visits"`
-		PatientsInNumerator int `json:"patients_in_numerator"`
-	}
-	wireStatus struct {
-		Status string `json:"status"`
-		Count  int    `json:"count"`
-		Seen   bool   `json:"seen"`
-		Known  bool   `json:"known"`
-	}
-	wireFinding struct {
-		Code     string `json:"code"`
-		Severity string `json:"severity"`
-		TIN      string `json:"tin"`
-		NPI      string `json:"npi"`
-		Message  string `json:"message"`
-	}
-)
+// absent marks a required count the report did not give (a JSON null or no key
+// leaves it as it is); no report gives it, a negative count being refused anyway.
+const absent = math.MinInt
 
 // decode reads the top-level object key by key.
 func decode(r io.Reader, patients bool) (*Report, error) {
@@ -152,9 +104,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 		case "as_of":
 			err = dec.Decode(&asOf)
 		case "as_of_local":
-			var zs []struct {
-				Zone string `json:"zone"`
-			}
+			var zs []wire.LocalAsOf
 			if err = dec.Decode(&zs); err == nil {
 				for _, z := range zs {
 					rep.Zones = append(rep.Zones, z.Zone)
@@ -186,16 +136,16 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 		case "combined":
 			return nil, errors.New("is itself a combined report: combine the reports it was made from instead, so that no figure is counted twice")
 		case "counts":
-			var c wireCounts
+			var c wire.Counts
 			err = dec.Decode(&c)
 			rep.Counts = measure.Counts(c)
 		case "entities":
 			err = eachElem(dec, key, func(i int) error {
-				var e wireEntity
+				e := wire.Entity{Denominator: absent, Numerator: absent, NumeratorIfNotesLocked: absent}
 				if err := dec.Decode(&e); err != nil {
 					return err
 				}
-				en, err := e.entity(i)
+				en, err := entity(&e, i)
 				if err != nil {
 					return err
 				}
@@ -204,7 +154,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 			})
 		case "statuses":
 			err = eachElem(dec, key, func(int) error {
-				var s wireStatus
+				var s wire.Status
 				if err := dec.Decode(&s); err != nil {
 					return err
 				}
@@ -213,7 +163,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 			})
 		case "findings":
 			err = eachElem(dec, key, func(int) error {
-				var f wireFinding
+				var f wire.Finding
 				if err := dec.Decode(&f); err != nil {
 					return err
 				}
@@ -228,7 +178,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 				break
 			}
 			err = eachElem(dec, key, func(i int) error {
-				var p wirePatient
+				var p wire.Patient
 				if err := dec.Decode(&p); err != nil {
 					return err
 				}
@@ -298,7 +248,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 }
 
 // entity turns a wire entity row into a measure entity, refusing what cannot be one.
-func (e wireEntity) entity(i int) (measure.EntityResult, error) {
+func entity(e *wire.Entity, i int) (measure.EntityResult, error) {
 	where := fmt.Sprintf("entities[%d]", i)
 	lv := measure.Level(e.Level)
 	switch lv {
@@ -314,20 +264,17 @@ func (e wireEntity) entity(i int) (measure.EntityResult, error) {
 	if lv == measure.Individual && e.NPI == "" {
 		return measure.EntityResult{}, fmt.Errorf("%s: individual row for TIN %s has no npi", where, e.TIN)
 	}
-	if e.Denominator == nil || e.Numerator == nil {
+	if e.Denominator == absent || e.Numerator == absent {
 		return measure.EntityResult{}, fmt.Errorf("%s: no numerator or denominator", where)
 	}
 	en := measure.EntityResult{
 		Entity:      measure.Entity{Level: lv, TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician, PracticeName: e.PracticeName},
-		Denominator: *e.Denominator, Numerator: *e.Numerator, Pending: e.Pending,
-		NumeratorIfNotesLocked: *e.Numerator,
+		Denominator: e.Denominator, Numerator: e.Numerator, Pending: e.Pending, Rate: float64(e.Rate),
+		NumeratorIfNotesLocked: e.NumeratorIfNotesLocked,
 		SeenVisits:             e.SeenVisits, TimelyVisits: e.TimelyVisits, PendingVisits: e.PendingVisits,
 	}
-	if e.NumeratorIfNotesLocked != nil {
-		en.NumeratorIfNotesLocked = *e.NumeratorIfNotesLocked
-	}
-	if e.Rate != nil {
-		en.Rate = *e.Rate
+	if en.NumeratorIfNotesLocked == absent {
+		en.NumeratorIfNotesLocked = e.Numerator
 	}
 	return en, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 // CSVTables are the tables CSV can write, in the order `--table` documents them.
@@ -78,15 +79,15 @@ func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
 		e := h.Entity
 		score, weighted, reasons := "", "", ""
 		if h.Est != nil {
-			score, weighted = decimal(h.Est.Score, 2), decimal(h.Est.Weighted, 2)
+			score, weighted = wire.Decimal(h.Est.Score, 2), wire.Decimal(h.Est.Weighted, 2)
 			reasons = strings.Join(reasonCodes(h.Est.ZeroReasons), ";")
 		}
 		row := []string{
 			string(e.Level), sanitize.CSVCell(e.TIN), sanitize.CSVCell(e.NPI), sanitize.CSVCell(e.Clinician), itoa(e.Denominator),
-			itoa(e.Numerator), decimal(e.Rate, 4), itoa(e.Pending), decimal(e.Points, 2),
+			itoa(e.Numerator), wire.Decimal(e.Rate, 4), itoa(e.Pending), wire.Decimal(e.Points, 2),
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
-			decimal(h.PEA.Points, 2), decimal(h.PEA.MaxPoints, 2), decimal(h.PEA.BestReachableRate, 4),
-			decimal(h.PEA.BestReachablePoints, 2), score, weighted, reasons,
+			wire.Decimal(h.PEA.Points, 2), wire.Decimal(h.PEA.MaxPoints, 2), wire.Decimal(h.PEA.BestReachableRate, 4),
+			wire.Decimal(h.PEA.BestReachablePoints, 2), score, weighted, reasons,
 			sanitize.CSVCell(e.PracticeName),
 		}
 		if o.Combined != nil {

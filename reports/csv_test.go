@@ -11,6 +11,7 @@ import (
 	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 func TestSafe(t *testing.T) {
@@ -112,7 +113,7 @@ func TestCSVFigures(t *testing.T) {
 	}
 	for _, e := range r.Entities {
 		want = append(want, []string{string(e.Level), e.TIN, e.NPI, e.Clinician, itoa(e.Denominator),
-			itoa(e.Numerator), decimal(e.Rate, 4), itoa(e.Pending)})
+			itoa(e.Numerator), wire.Decimal(e.Rate, 4), itoa(e.Pending)})
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("entities (-want +got):\n%s", diff)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 // SheetEvidence is the workbook sheet of the patient API evidence (present only with
@@ -64,34 +65,15 @@ func tableEvidence(e *errWriter, ev *measure.APIEvidence) {
 	_ = tw.Flush()
 }
 
-// jsonEvidence is the "api_evidence" object of the JSON report.
-type jsonEvidence struct {
-	File string            `json:"file"`
-	TINs []jsonEvidenceTIN `json:"tins"`
-}
-
-type jsonEvidenceTIN struct {
-	TIN                string `json:"tin"`
-	ObservedFrom       string `json:"observed_from"`
-	ObservedTo         string `json:"observed_to"`
-	Probes             int    `json:"probes"`
-	Passing            int    `json:"passing"`
-	Uptime             num4   `json:"uptime"`
-	LongestGapSeconds  int64  `json:"longest_without_pass_seconds"`
-	LongestGapFrom     string `json:"longest_without_pass_from"`
-	LongestGapTo       string `json:"longest_without_pass_to"`
-	FailedWhileEnabled int    `json:"failed_while_enabled"`
-}
-
-func jsonEvidenceOf(ev *measure.APIEvidence) *jsonEvidence {
+func jsonEvidenceOf(ev *measure.APIEvidence) *wire.Evidence {
 	if ev == nil {
 		return nil
 	}
-	out := &jsonEvidence{File: ev.Source, TINs: []jsonEvidenceTIN{}}
+	out := &wire.Evidence{File: ev.Source, TINs: []wire.EvidenceTIN{}}
 	for _, t := range ev.TINs {
-		out.TINs = append(out.TINs, jsonEvidenceTIN{
+		out.TINs = append(out.TINs, wire.EvidenceTIN{
 			TIN: t.TIN, ObservedFrom: instant(t.From), ObservedTo: instant(t.To),
-			Probes: t.Probes, Passing: t.Passing, Uptime: num4(t.Uptime),
+			Probes: t.Probes, Passing: t.Passing, Uptime: wire.Dec4(t.Uptime),
 			LongestGapSeconds: int64(t.LongestGap / time.Second),
 			LongestGapFrom:    instant(t.GapFrom), LongestGapTo: instant(t.GapTo),
 			FailedWhileEnabled: t.FailedWhileEnabled,
@@ -179,7 +161,7 @@ func csvEvidence(cw *csv.Writer, ev *measure.APIEvidence) error {
 	}
 	for _, t := range ev.TINs {
 		if err := cw.Write([]string{sanitize.CSVCell(t.TIN), instant(t.From), instant(t.To), itoa(t.Probes), itoa(t.Passing),
-			decimal(t.Uptime, 4), strconv.FormatInt(int64(t.LongestGap/time.Second), 10),
+			wire.Decimal(t.Uptime, 4), strconv.FormatInt(int64(t.LongestGap/time.Second), 10),
 			instant(t.GapFrom), instant(t.GapTo), itoa(t.FailedWhileEnabled)}); err != nil {
 			return err
 		}

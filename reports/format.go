@@ -13,24 +13,6 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// decimal prints x with at most places decimals and no trailing zeros ("0.7778", "1", "0").
-func decimal(x float64, places int) string {
-	x = measure.Round(x, places)
-	if x == 0 {
-		x = 0 // no "-0"
-	}
-	return strconv.FormatFloat(x, 'f', -1, 64)
-}
-
-// num4 and num2 are JSON numbers printed with at most 4 (rates) or 2 (points) decimals.
-type (
-	num4 float64
-	num2 float64
-)
-
-func (n num4) MarshalJSON() ([]byte, error) { return []byte(decimal(float64(n), 4)), nil }
-func (n num2) MarshalJSON() ([]byte, error) { return []byte(decimal(float64(n), 2)), nil }
-
 // pct prints a rate (0..1, 4 decimals) as a percentage with two decimals: "77.78%".
 func pct(rate float64) string {
 	return strconv.FormatFloat(measure.Round(rate*100, 2), 'f', 2, 64) + "%"

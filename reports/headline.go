@@ -17,6 +17,7 @@ import (
 	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 // headline is one entity's leading figures.
@@ -103,8 +104,8 @@ func (h headline) row(max, practice int) hlRow {
 		Points:  points(f.Points) + " of " + points(f.MaxPoints),
 		Best:    pct(f.BestReachableRate) + " = " + points(f.BestReachablePoints),
 		Pending: gain(f.PendingGain), Next: gain(f.NextPercentGain),
-		RateValue: decimal(e.Rate, 4), PointsValue: points(f.Points), MaxValue: points(f.MaxPoints),
-		BestValue: decimal(f.BestReachableRate, 4), BestPointsValue: points(f.BestReachablePoints),
+		RateValue: wire.Decimal(e.Rate, 4), PointsValue: points(f.Points), MaxValue: points(f.MaxPoints),
+		BestValue: wire.Decimal(f.BestReachableRate, 4), BestPointsValue: points(f.BestReachablePoints),
 		PendingValue: points(f.PendingGain), NextValue: points(f.NextPercentGain)}
 	switch e.Level {
 	case measure.Group:

@@ -22,6 +22,7 @@ import (
 
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 //go:embed html.tmpl
@@ -354,7 +355,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 		t.Rows = append(t.Rows, htmlEntity{
 			Level: string(e.Level), Group: e.Level == measure.Group,
 			TIN: sanitize.Display(e.TIN, htmlNameWidth), NPI: sanitize.Display(e.NPI, htmlNameWidth), Clinician: sanitize.Display(e.Clinician, htmlNameWidth),
-			Numerator: e.Numerator, Denom: e.Denominator, Rate: decimal(e.Rate, 4), RatePct: pct(e.Rate),
+			Numerator: e.Numerator, Denom: e.Denominator, Rate: wire.Decimal(e.Rate, 4), RatePct: pct(e.Rate),
 			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
 			Points:     strconv.FormatFloat(measure.Round(e.Points, 2), 'f', 2, 64),
 			SeenVisits: e.SeenVisits, Timely: e.TimelyVisits, PendVisits: e.PendingVisits,
@@ -404,7 +405,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	for _, wc := range wl.Clinicians {
 		hw := htmlWorklist{
 			ID: worklistID(wc.TIN, wc.NPI), TIN: sanitize.Display(wc.TIN, htmlNameWidth), NPI: sanitize.Display(wc.NPI, htmlNameWidth),
-			Clinician: sanitize.Display(wc.Clinician, htmlNameWidth), RatePct: pct(wc.RateNow), Rate: decimal(wc.RateNow, 4),
+			Clinician: sanitize.Display(wc.Clinician, htmlNameWidth), RatePct: pct(wc.RateNow), Rate: wire.Decimal(wc.RateNow, 4),
 			Fixable: wc.FixableNotes, WhatIf: whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked),
 			IfLockPct: pct(wc.RateIfLocked), ItemsCount: wc.Notes,
 		}
@@ -470,7 +471,7 @@ func ratio(n, d int) float64 {
 }
 
 // coord prints an SVG coordinate or length with at most one decimal.
-func coord(x float64) string { return decimal(x, 1) }
+func coord(x float64) string { return wire.Decimal(x, 1) }
 
 // Rate chart geometry, in SVG user units (the chart scales to the page width).
 const (
@@ -532,7 +533,7 @@ func rateChart(r *measure.Result) *htmlRateChart {
 		best := e.BestReachableRate()
 		ch.Bars = append(ch.Bars, htmlBar{
 			TIN: sanitize.Display(e.TIN, htmlNameWidth), NPI: sanitize.Display(e.NPI, htmlNameWidth), Clinician: name,
-			Name: sanitize.Display(name, htmlLabelWidth), Full: name, Rate: decimal(e.Rate, 4),
+			Name: sanitize.Display(name, htmlLabelWidth), Full: name, Rate: wire.Decimal(e.Rate, 4),
 			Y: y + (rcRowH-rcBarH)/2, H: rcBarH, TextY: y + rcRowH/2 + 4,
 			W: coord(float64(rcBarW) * e.Rate), BestW: coord(float64(rcBarW) * best), TrackW: rcBarW,
 			Value: fmt.Sprintf("%s  %d/%d", pct(e.Rate), e.Numerator, e.Denominator),

@@ -3,6 +3,8 @@ package reports
 import (
 	"encoding/json"
 	"strconv"
+
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 // appendIssueJSON appends j as encoding/json would write it inside the report's
@@ -10,7 +12,7 @@ import (
 // and escaping, without reflection or a second indenting pass. Issue rows are most of a
 // large report; TestAppendIssueJSONMatchesEncodingJSON holds it to encoding/json,
 // field by field.
-func appendIssueJSON(dst []byte, j *jsonIssue, prefix string) []byte {
+func appendIssueJSON(dst []byte, j *wire.Issue, prefix string) []byte {
 	first := true
 	key := func(k string) {
 		if first {

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/mipspi/mipspi/reports/wire"
 	"reflect"
 	"strconv"
 	"testing"
@@ -16,31 +17,31 @@ func TestAppendIssueJSONMatchesEncodingJSON(t *testing.T) {
 	visit, deadline := "2025-03-03", "2025-03-07"
 	tests := []struct {
 		name string
-		j    jsonIssue
+		j    wire.Issue
 	}{
-		{"empty row", jsonIssue{}},
-		{"visit row", jsonIssue{Code: "NOTE_LOCKED_LATE", Severity: "error", TIN: "123456789", NPI: "1234567893",
+		{"empty row", wire.Issue{}},
+		{"visit row", wire.Issue{Code: "NOTE_LOCKED_LATE", Severity: "error", TIN: "123456789", NPI: "1234567893",
 			Clinician: "Dr. Ann O'Neil", PatientID: &id, MRN: "M-1", AppointmentID: &appt, VisitDate: &visit,
 			Deadline: &deadline, Fixable: true, Detail: "note locked 2025-03-10, 1 business day late",
 			EventDate: "2025-03-10", BusinessDays: &days, CountsIfLocked: true}},
-		{"not invited with email flag", jsonIssue{Code: "NOT_INVITED", Severity: "error", PatientID: &id,
+		{"not invited with email flag", wire.Issue{Code: "NOT_INVITED", Severity: "error", PatientID: &id,
 			AppointmentID: &appt, VisitDate: &visit, Deadline: &deadline, BusinessDays: &neg, HasEmail: &no}},
-		{"invited late, recipient and channel", jsonIssue{Code: "INVITED_LATE", HasEmail: &yes,
+		{"invited late, recipient and channel", wire.Issue{Code: "INVITED_LATE", HasEmail: &yes,
 			Recipient: "proxy", Channel: "sms"}},
-		{"strings needing escapes", jsonIssue{Code: "INVALID_EMAIL", Detail: "quote \" backslash \\ tab \t nl \n",
+		{"strings needing escapes", wire.Issue{Code: "INVALID_EMAIL", Detail: "quote \" backslash \\ tab \t nl \n",
 			Text: "<script>&amp;</script>", MRN: "é ünïcode", Clinician: "bad \xff utf8", TIN: "\u2028sep\u2029",
 			NPI: "ctl \x01\x1f del \x7f"}},
 	}
 	tests = append(tests, struct {
 		name string
-		j    jsonIssue
-	}{"every field set (a field added to jsonIssue must be added to appendIssueJSON)", everyFieldSet(t)})
+		j    wire.Issue
+	}{"every field set (a field added to wire.Issue must be added to appendIssueJSON)", everyFieldSet(t)})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			// What encoding/json writes for the row as an element of the report's issues array.
 			doc := struct {
-				Issues []jsonIssue `json:"issues"`
-			}{[]jsonIssue{tc.j}}
+				Issues []wire.Issue `json:"issues"`
+			}{[]wire.Issue{tc.j}}
 			var want bytes.Buffer
 			enc := json.NewEncoder(&want)
 			enc.SetIndent("", "  ")
@@ -55,10 +56,10 @@ func TestAppendIssueJSONMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// everyFieldSet returns a jsonIssue with every field non-zero, found by reflection.
-func everyFieldSet(t *testing.T) jsonIssue {
+// everyFieldSet returns a wire.Issue with every field non-zero, found by reflection.
+func everyFieldSet(t *testing.T) wire.Issue {
 	t.Helper()
-	var j jsonIssue
+	var j wire.Issue
 	v := reflect.ValueOf(&j).Elem()
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Field(i)
@@ -79,11 +80,11 @@ func everyFieldSet(t *testing.T) jsonIssue {
 			case reflect.Int, reflect.Int64:
 				p.Elem().SetInt(int64(100 + i))
 			default:
-				t.Fatalf("jsonIssue.%s: pointer to %s not handled by this test", v.Type().Field(i).Name, p.Elem().Kind())
+				t.Fatalf("wire.Issue.%s: pointer to %s not handled by this test", v.Type().Field(i).Name, p.Elem().Kind())
 			}
 			f.Set(p)
 		default:
-			t.Fatalf("jsonIssue.%s: kind %s not handled by this test", v.Type().Field(i).Name, f.Kind())
+			t.Fatalf("wire.Issue.%s: kind %s not handled by this test", v.Type().Field(i).Name, f.Kind())
 		}
 	}
 	return j

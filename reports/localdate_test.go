@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 // Dates shown to people are local dates (issue 17). The as-of instant 22:30 on 31
@@ -72,9 +73,9 @@ func TestDatesShownAreLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc struct {
-		AsOf      string          `json:"as_of"`
-		AsOfLocal []jsonLocalAsOf `json:"as_of_local"`
-		Trend     []jsonTrendRow  `json:"trend"`
+		AsOf      string           `json:"as_of"`
+		AsOfLocal []wire.LocalAsOf `json:"as_of_local"`
+		Trend     []wire.TrendRow  `json:"trend"`
 		Entities  []struct {
 			Numerator, Denominator int
 		} `json:"entities"`
@@ -85,7 +86,7 @@ func TestDatesShownAreLocal(t *testing.T) {
 	if doc.AsOf != "2025-02-01T03:30:00Z" {
 		t.Errorf("as_of %q, want the UTC instant", doc.AsOf)
 	}
-	if diff := cmp.Diff([]jsonLocalAsOf{{Zone: "America/New_York", Date: "2025-01-31", Time: "2025-01-31T22:30:00-05:00"}}, doc.AsOfLocal); diff != "" {
+	if diff := cmp.Diff([]wire.LocalAsOf{{Zone: "America/New_York", Date: "2025-01-31", Time: "2025-01-31T22:30:00-05:00"}}, doc.AsOfLocal); diff != "" {
 		t.Errorf("as_of_local (-want +got):\n%s", diff)
 	}
 	if len(doc.Trend) != 2 { // Adams, then the group: one point each
@@ -102,8 +103,8 @@ func TestDatesShownAreLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wdoc struct {
-		AsOf      string          `json:"as_of"`
-		AsOfLocal []jsonLocalAsOf `json:"as_of_local"`
+		AsOf      string           `json:"as_of"`
+		AsOfLocal []wire.LocalAsOf `json:"as_of_local"`
 	}
 	if err := json.Unmarshal(wj.Bytes(), &wdoc); err != nil {
 		t.Fatal(err)

@@ -13,19 +13,8 @@ import (
 
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
-
-// jsonTrendRow is one entity at one cutoff. Rows come entity by entity (in the order
-// of "entities"), each in date order.
-type jsonTrendRow struct {
-	Date        string `json:"date"`
-	Level       string `json:"level"`
-	TIN         string `json:"tin"`
-	NPI         string `json:"npi,omitempty"`
-	Numerator   int    `json:"numerator"`
-	Denominator int    `json:"denominator"`
-	Rate        num4   `json:"rate"`
-}
 
 var trendColumns = []string{"date", "level", "tin", "npi", "clinician", "numerator", "denominator", "rate"}
 
@@ -39,16 +28,16 @@ func trendOf(r *measure.Result) *measure.Trend {
 	return t
 }
 
-func jsonTrend(r *measure.Result) []jsonTrendRow {
+func jsonTrend(r *measure.Result) []wire.TrendRow {
 	t := trendOf(r)
 	if t == nil {
 		return nil
 	}
-	rows := make([]jsonTrendRow, 0, len(r.Entities)*len(t.Cutoffs))
+	rows := make([]wire.TrendRow, 0, len(r.Entities)*len(t.Cutoffs))
 	for i, e := range r.Entities {
 		for k, p := range t.Points[i] {
-			rows = append(rows, jsonTrendRow{Date: t.Date(i, k).String(), Level: string(e.Level), TIN: e.TIN, NPI: e.NPI,
-				Numerator: p.Numerator, Denominator: p.Denominator, Rate: num4(p.Rate)})
+			rows = append(rows, wire.TrendRow{Date: t.Date(i, k).String(), Level: string(e.Level), TIN: e.TIN, NPI: e.NPI,
+				Numerator: p.Numerator, Denominator: p.Denominator, Rate: wire.Dec4(p.Rate)})
 		}
 	}
 	return rows
@@ -65,7 +54,7 @@ func csvTrend(cw *csv.Writer, r *measure.Result) error {
 	for i, e := range r.Entities {
 		for k, p := range t.Points[i] {
 			if err := cw.Write([]string{t.Date(i, k).String(), string(e.Level), sanitize.CSVCell(e.TIN), sanitize.CSVCell(e.NPI), sanitize.CSVCell(e.Clinician),
-				itoa(p.Numerator), itoa(p.Denominator), decimal(p.Rate, 4)}); err != nil {
+				itoa(p.Numerator), itoa(p.Denominator), wire.Decimal(p.Rate, 4)}); err != nil {
 				return err
 			}
 		}
@@ -145,7 +134,7 @@ func trendChart(r *measure.Result) *htmlTrendChart {
 			}
 			pts = append(pts, coord(x(k))+","+coord(y(p.Rate))...)
 			l.Dots = append(l.Dots, htmlTrendDot{X: coord(x(k)), Y: coord(y(p.Rate)), Date: t.Date(i, k).String(),
-				Rate: decimal(p.Rate, 4), Num: p.Numerator, Den: p.Denominator,
+				Rate: wire.Decimal(p.Rate, 4), Num: p.Numerator, Den: p.Denominator,
 				Tooltip: label + ", as of " + t.Date(i, k).String() + ": " + pct(p.Rate) + " (" + itoa(p.Numerator) + " of " + itoa(p.Denominator) + " patients)"})
 		}
 		l.Points = string(pts)

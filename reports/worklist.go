@@ -15,6 +15,7 @@ import (
 
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 // daysLeft is the worklist's "business days left" cell: the days left until the lock-by
@@ -136,8 +137,8 @@ func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options)
 				sanitize.CSVCell(wc.TIN), sanitize.CSVCell(wc.NPI), sanitize.CSVCell(wc.Clinician), lockBy(is).String(), left, late,
 				is.VisitDate.String(), idOrEmpty(is.PatientID), sanitize.CSVCell(is.MRN), idOrEmpty(is.AppointmentID),
 				sanitize.CSVCell(string(is.Code)), sanitize.CSVCell(problem(is)), strconv.FormatBool(is.Fixable),
-				strconv.FormatBool(canStillCount(is)), itoa(wc.FixableNotes), decimal(wc.RateNow, 4),
-				decimal(wc.RateIfLocked, 4),
+				strconv.FormatBool(canStillCount(is)), itoa(wc.FixableNotes), wire.Decimal(wc.RateNow, 4),
+				wire.Decimal(wc.RateIfLocked, 4),
 			}); err != nil {
 				return fmt.Errorf("write worklist CSV: %w", err)
 			}
@@ -151,14 +152,14 @@ func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options)
 }
 
 type jsonWorklist struct {
-	MeasureID        string          `json:"measure_id"`
-	PerformanceStart string          `json:"performance_start"`
-	PerformanceEnd   string          `json:"performance_end"`
-	AsOf             string          `json:"as_of"`
-	AsOfLocal        []jsonLocalAsOf `json:"as_of_local,omitempty"` // as in the report (json.go)
-	Version          string          `json:"version,omitempty"`
-	Clinicians       []jsonClinician `json:"clinicians"`
-	Groups           []string        `json:"group_what_if,omitempty"`
+	MeasureID        string           `json:"measure_id"`
+	PerformanceStart string           `json:"performance_start"`
+	PerformanceEnd   string           `json:"performance_end"`
+	AsOf             string           `json:"as_of"`
+	AsOfLocal        []wire.LocalAsOf `json:"as_of_local,omitempty"` // as in the report (json.go)
+	Version          string           `json:"version,omitempty"`
+	Clinicians       []jsonClinician  `json:"clinicians"`
+	Groups           []string         `json:"group_what_if,omitempty"`
 }
 
 type jsonClinician struct {
@@ -166,8 +167,8 @@ type jsonClinician struct {
 	NPI                    string     `json:"npi"`
 	Clinician              string     `json:"clinician"`
 	FixableNotes           int        `json:"fixable_notes"`
-	RateNow                num4       `json:"rate_now"`
-	RateIfLocked           num4       `json:"rate_if_locked"`
+	RateNow                wire.Dec4  `json:"rate_now"`
+	RateIfLocked           wire.Dec4  `json:"rate_if_locked"`
 	Denominator            int        `json:"denominator"`
 	Numerator              int        `json:"numerator"`
 	NumeratorIfNotesLocked int        `json:"numerator_if_notes_locked"`
@@ -204,7 +205,7 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 	for _, wc := range wl.Clinicians {
 		jc := jsonClinician{
 			TIN: wc.TIN, NPI: wc.NPI, Clinician: wc.Clinician, FixableNotes: wc.FixableNotes,
-			RateNow: num4(wc.RateNow), RateIfLocked: num4(wc.RateIfLocked),
+			RateNow: wire.Dec4(wc.RateNow), RateIfLocked: wire.Dec4(wc.RateIfLocked),
 			WhatIf: whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked), Items: make([]jsonItem, 0, wc.Notes),
 		}
 		if wc.Entity >= 0 && wc.Entity < len(r.Entities) {
