@@ -75,7 +75,7 @@ func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
 	if err := cw.Write(cols); err != nil {
 		return err
 	}
-	for _, h := range headlines(r, o) {
+	for _, h := range newModel(r, o).heads {
 		e := h.Entity
 		score, weighted, reasons := "", "", ""
 		if h.Est != nil {

@@ -167,15 +167,3 @@ func seenStatuses(r *measure.Result) []string {
 	}
 	return r.Config.SeenStatuses
 }
-
-// measureID falls back to the measure's own id for hand-made results.
-func measureID(r *measure.Result) string {
-	if r.MeasureID == "" {
-		return measure.MeasureID
-	}
-	return r.MeasureID
-}
-
-// cfg returns the configuration with SPEC defaults filled, so that a report never prints
-// an empty policy.
-func cfg(r *measure.Result) measure.Config { return r.Config.WithDefaults() }

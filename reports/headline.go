@@ -246,8 +246,8 @@ func unverifiedOnce(hs []headline) []string {
 // tableHeadline writes the headline of the terminal report: one table row per entity,
 // the groups first, what is missing for the PI category said once above it and each
 // zero reason once under it.
-func tableHeadline(e *errWriter, r *measure.Result, o Options) {
-	hs := headlineOrder(headlines(r, o))
+func tableHeadline(e *errWriter, m *model) {
+	hs, o := m.ordered, m.o
 	if len(hs) == 0 {
 		return
 	}

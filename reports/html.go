@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -252,7 +253,7 @@ func HTML(w io.Writer, r *measure.Result, o Options) error {
 	if r == nil {
 		return errors.New("write HTML report: no result")
 	}
-	p, err := htmlPageOf(r, o)
+	p, err := htmlPageOf(newModel(r, o))
 	if err != nil {
 		return fmt.Errorf("write HTML report: %w", err)
 	}
@@ -266,16 +267,15 @@ func HTML(w io.Writer, r *measure.Result, o Options) error {
 	return nil
 }
 
-func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
-	c := cfg(r)
-	ci := calendarOf(r)
+func htmlPageOf(m *model) (htmlPage, error) {
+	r, o, c, ci := m.r, m.o, m.cfg, m.cal
 	p := htmlPage{
-		MeasureID:   sanitize.Display(measureID(r), htmlNameWidth),
+		MeasureID:   sanitize.Display(m.id, htmlNameWidth),
 		MeasureName: "Provide Patients Electronic Access to Their Health Information",
 		Start:       c.Start.String(),
 		End:         c.End.String(),
 		Year:        c.Start.Year(),
-		AsOf:        asOfLocal(r, c.AsOf),
+		AsOf:        m.asOf,
 		Policy:      string(c.Policy),
 		Release:     "note " + string(c.Release),
 		Actions:     "within the " + strings.ReplaceAll(string(c.NumeratorActions), "-", " "),
@@ -294,7 +294,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 		}
 	}
 	p.Title = fmt.Sprintf("%s %s to %s", p.MeasureID, p.Start, p.End)
-	hs := headlineOrder(headlines(r, o))
+	hs := m.ordered
 	for _, h := range hs {
 		p.Headlines = append(p.Headlines, h.row(htmlNameWidth, 2*htmlNameWidth))
 	}
@@ -309,8 +309,8 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	if !o.Generated.IsZero() {
 		p.Generated = instant(o.Generated)
 	}
-	seen := make([]string, 0, len(seenStatuses(r)))
-	for _, s := range seenStatuses(r) {
+	seen := make([]string, 0, len(m.seen))
+	for _, s := range m.seen {
 		seen = append(seen, sanitize.Display(s, htmlNameWidth))
 	}
 	p.Seen = strings.Join(seen, ", ")
@@ -339,7 +339,7 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	}
 	p.Filter = strings.Join(f, ", ")
 
-	wl, err := r.Worklist("")
+	wl, err := m.worklist()
 	if err != nil {
 		return htmlPage{}, err
 	}
@@ -366,10 +366,11 @@ func htmlPageOf(r *measure.Result, o Options) (htmlPage, error) {
 	p.Trend = trendChart(r)
 	p.Lag = lagChart(r)
 
-	counts, err := countByCode(r)
+	counts, err := m.codeCounts()
 	if err != nil {
 		return htmlPage{}, err
 	}
+	counts = slices.Clone(counts) // by rows, most first, here only
 	sort.SliceStable(counts, func(a, b int) bool { return counts[a].rows > counts[b].rows })
 	top := 0
 	if len(counts) > 0 {

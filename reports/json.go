@@ -44,15 +44,15 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	if r == nil {
 		return fmt.Errorf("write JSON report: no result")
 	}
-	c := cfg(r)
-	ci := calendarOf(r)
+	m := newModel(r, o)
+	c, ci := m.cfg, m.cal
 	rep := wire.Report{
-		MeasureID:        measureID(r),
+		MeasureID:        m.id,
 		PerformanceYear:  r.PerformanceYear,
 		PerformanceStart: c.Start.String(),
 		PerformanceEnd:   c.End.String(),
 		AsOf:             instant(c.AsOf),
-		AsOfLocal:        jsonAsOfLocal(r, c.AsOf),
+		AsOfLocal:        m.asOfZones,
 		Policy:           string(c.Policy),
 		Release:          string(c.Release),
 		NumeratorActions: string(c.NumeratorActions),
@@ -85,7 +85,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, d := range ci.Closures {
 		rep.Closures = append(rep.Closures, d.String())
 	}
-	for _, h := range headlines(r, o) {
+	for _, h := range m.heads {
 		e := h.Entity
 		rep.Entities = append(rep.Entities, wire.Entity{
 			Level: string(e.Level), TIN: e.TIN, PracticeName: e.PracticeName, NPI: e.NPI, Clinician: e.Clinician,

@@ -31,8 +31,9 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 		return errors.New("write table report: no result")
 	}
 	ew := &errWriter{w: w}
-	tableHeader(ew, r, o)
-	tableHeadline(ew, r, o)
+	m := newModel(r, o)
+	tableHeader(ew, m)
+	tableHeadline(ew, m)
 	tableEntities(ew, r)
 	tableFindings(ew, r)
 	tableEvidence(ew, o.Evidence)
@@ -40,7 +41,7 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 		// SPEC §7: only figures travel; each site's report keeps its own issue rows.
 		ew.printf("\nIssues: listed in each source report (mipspi report --format csv --table issues at each site)\n")
 	} else {
-		tableIssueCounts(ew, r)
+		tableIssueCounts(ew, m)
 	}
 	if ew.err != nil {
 		return fmt.Errorf("write table report: %w", ew.err)
@@ -68,12 +69,12 @@ func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, 
 // tab returns a tabwriter over e; callers Flush it (errors land in e).
 func tab(e *errWriter) *tabwriter.Writer { return tabwriter.NewWriter(e, 0, 0, 2, ' ', 0) }
 
-func tableHeader(e *errWriter, r *measure.Result, o Options) {
-	c := cfg(r)
-	e.printf("%s  Provide Patients Electronic Access to Their Health Information\n", measureID(r))
+func tableHeader(e *errWriter, m *model) {
+	r, o, c := m.r, m.o, m.cfg
+	e.printf("%s  Provide Patients Electronic Access to Their Health Information\n", m.id)
 	tw := tab(e)
 	fmt.Fprintf(tw, "Period\t%s to %s (performance year %d)\n", c.Start, c.End, c.Start.Year())
-	fmt.Fprintf(tw, "As of\t%s\n", asOfLocal(r, c.AsOf))
+	fmt.Fprintf(tw, "As of\t%s\n", m.asOf)
 	fmt.Fprintf(tw, "Policy\t%s; information released on note %s; numerator actions within the %s\n",
 		c.Policy, c.Release, strings.ReplaceAll(string(c.NumeratorActions), "-", " "))
 	if c.TIN != "" || c.NPI != "" {
@@ -206,12 +207,12 @@ func countByCode(r *measure.Result) ([]codeCount, error) {
 	return out, nil
 }
 
-func tableIssueCounts(e *errWriter, r *measure.Result) {
-	if r.IssueCount() == 0 {
+func tableIssueCounts(e *errWriter, m *model) {
+	if m.r.IssueCount() == 0 {
 		e.printf("\nIssues: none\n")
 		return
 	}
-	counts, err := countByCode(r)
+	counts, err := m.codeCounts()
 	if err != nil {
 		if e.err == nil {
 			e.err = err

@@ -243,7 +243,7 @@ func (wb *workbook) trendSheet() error {
 	if err := wb.f.AddChart(sh, cellName(1, at), &excelize.Chart{
 		Type:      excelize.Line,
 		Series:    series,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: measureID(r) + " period-to-date rate"}}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: wb.m.id + " period-to-date rate"}}},
 		Legend:    excelize.ChartLegend{Position: "right"},
 		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 		XAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mmm d"}},

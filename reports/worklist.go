@@ -69,8 +69,8 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 		return errors.New("write worklist table: no result")
 	}
 	e := &errWriter{w: w}
-	c := cfg(r)
-	e.printf("Notes worklist for %s to %s, as of %s\n", c.Start, c.End, asOfLocal(r, wl.AsOf))
+	m := newModel(r, o)
+	e.printf("Notes worklist for %s to %s, as of %s\n", m.cfg.Start, m.cfg.End, m.asOf)
 	e.printf("A note must be locked by its lock-by date (4 business days after the visit, and no later than the end of the period) for the visit to count.\n")
 	if len(wl.Clinicians) == 0 {
 		e.printf("\nNo notes to fix.\n")
@@ -196,10 +196,11 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 	if r == nil {
 		return errors.New("write worklist JSON: no result")
 	}
-	c := cfg(r)
+	m := newModel(r, o)
+	c := m.cfg
 	out := jsonWorklist{
-		MeasureID: measureID(r), PerformanceStart: c.Start.String(), PerformanceEnd: c.End.String(),
-		AsOf: instant(wl.AsOf), AsOfLocal: jsonAsOfLocal(r, wl.AsOf), Version: o.Version, Clinicians: make([]jsonClinician, 0, len(wl.Clinicians)),
+		MeasureID: m.id, PerformanceStart: c.Start.String(), PerformanceEnd: c.End.String(),
+		AsOf: instant(wl.AsOf), AsOfLocal: m.asOfZones, Version: o.Version, Clinicians: make([]jsonClinician, 0, len(wl.Clinicians)),
 		Groups: groupWhatIf(r, wl),
 	}
 	for _, wc := range wl.Clinicians {

@@ -152,11 +152,12 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	if err != nil {
 		return fmt.Errorf("write workbook: styles: %w", err)
 	}
-	wl, err := r.Worklist("")
+	m := newModel(r, o)
+	wl, err := m.worklist()
 	if err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
-	wb := &workbook{f: f, st: st, r: r, o: o, wl: wl}
+	wb := &workbook{f: f, st: st, m: m, r: r, o: o, wl: wl}
 	wb.issueSheets = sheetNames(SheetIssues, r.IssueCount(), 0)
 	wb.patientSheets = sheetNames(SheetPatients, max(r.OutcomeCount(), 1), 0)
 	items := 0
@@ -349,8 +350,9 @@ func (z *sizingZip) Close() error {
 type workbook struct {
 	f                                          *excelize.File
 	st                                         styles
-	r                                          *measure.Result
-	o                                          Options
+	m                                          *model
+	r                                          *measure.Result // m.r
+	o                                          Options         // m.o
 	wl                                         measure.Worklist
 	issueSheets, patientSheets, worklistSheets []string
 	parts                                      map[string]*sheetPart // big sheets' data rows by part path (xlsxrows.go)
@@ -418,14 +420,15 @@ func headerCells(names []string) []any {
 // clinician's rate.
 func (wb *workbook) summary() error {
 	r, st, sh := wb.r, wb.st, SheetSummary
-	c := cfg(r)
-	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.title, Value: measureID(r) + " — Provide Patients Electronic Access to Their Health Information"}); err != nil {
+	m := wb.m
+	c := m.cfg
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.title, Value: m.id + " — Provide Patients Electronic Access to Their Health Information"}); err != nil {
 		return err
 	}
 	if err := wb.setRow(sh, 2, wb.bold("Period"), st.excelDate(c.Start), st.excelDate(c.End)); err != nil {
 		return err
 	}
-	if err := wb.setRow(sh, 3, wb.bold("As of"), asOfLocal(r, c.AsOf)); err != nil {
+	if err := wb.setRow(sh, 3, wb.bold("As of"), m.asOf); err != nil {
 		return err
 	}
 	if err := wb.setRow(sh, 4, wb.bold("Policy"), string(c.Policy)); err != nil {
@@ -446,7 +449,7 @@ func (wb *workbook) summary() error {
 		return err
 	}
 	row := head
-	hs := headlines(r, wb.o)
+	hs := m.heads
 	for i, e := range r.Entities {
 		h := hs[i]
 		var score, weighted, reasons any
@@ -560,7 +563,7 @@ func (wb *workbook) chart(at int) error {
 			Categories: fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, labelCol, first, labelCol, last),
 			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, valueCol, first, valueCol, last),
 		}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: measureID(r) + " rate by clinician"}}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: wb.m.id + " rate by clinician"}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true},
 		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
@@ -660,7 +663,7 @@ const clinicianHead = 2
 // notes, the rate now and if they were locked.
 func (wb *workbook) clinicians() error {
 	st, wl, sh := wb.st, wb.wl, SheetClinicians
-	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + asOfLocal(wb.r, wl.AsOf) + " (lock by = the 4th business day after the visit)"}); err != nil {
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + wb.m.asOf + " (lock by = the 4th business day after the visit)"}); err != nil {
 		return err
 	}
 	hdr := make([]any, len(worklistSummaryHeader))
@@ -743,8 +746,7 @@ func (wb *workbook) worklist() error {
 // where the big sheets continue, version and source.
 func (wb *workbook) run() error {
 	r, st, sh, o := wb.r, wb.st, SheetRun, wb.o
-	c := cfg(r)
-	ci := calendarOf(r)
+	c, ci := wb.m.cfg, wb.m.cal
 	row := 0
 	line := func(values ...any) error {
 		row++
@@ -788,11 +790,11 @@ func (wb *workbook) run() error {
 	}
 	steps := []func() error{
 		func() error { return line(excelize.Cell{StyleID: st.title, Value: "Run"}) },
-		func() error { return line(wb.bold("Measure"), measureID(r)) },
+		func() error { return line(wb.bold("Measure"), wb.m.id) },
 		func() error { return line(wb.bold("Performance year"), r.PerformanceYear) },
 		func() error { return line(wb.bold("Period start"), st.excelDate(c.Start)) },
 		func() error { return line(wb.bold("Period end"), st.excelDate(c.End)) },
-		func() error { return line(wb.bold("As of"), asOfLocal(r, c.AsOf)) },
+		func() error { return line(wb.bold("As of"), wb.m.asOf) },
 		func() error { return line(wb.bold("As of (UTC)"), st.excelInstant(c.AsOf), instant(c.AsOf)) },
 		func() error { return line(wb.bold("Policy"), string(c.Policy)) },
 		func() error { return line(wb.bold("Release"), string(c.Release)) },
@@ -919,14 +921,14 @@ func (wb *workbook) printSettings() error {
 
 // props sets the document properties Excel shows under File > Info.
 func (wb *workbook) props() error {
-	r, o := wb.r, wb.o
-	c := cfg(r)
+	o := wb.o
+	c, id := wb.m.cfg, wb.m.id
 	dp := &excelize.DocProperties{
-		Title:       fmt.Sprintf("%s report %s to %s", measureID(r), c.Start, c.End),
+		Title:       fmt.Sprintf("%s report %s to %s", id, c.Start, c.End),
 		Subject:     "MIPS Promoting Interoperability: Provide Patients Electronic Access to Their Health Information",
 		Creator:     "mipspi",
-		Description: fmt.Sprintf("as of %s, policy %s", asOfLocal(r, c.AsOf), c.Policy),
-		Keywords:    "MIPS, " + measureID(r),
+		Description: fmt.Sprintf("as of %s, policy %s", wb.m.asOf, c.Policy),
+		Keywords:    "MIPS, " + id,
 		Category:    "report",
 		Language:    "en-US",
 	}
@@ -982,7 +984,7 @@ func (wb *workbook) runCategory(section func(string, ...string) error, line func
 	if wb.o.Registry == nil {
 		return nil
 	}
-	hs := headlines(wb.r, wb.o)
+	hs := wb.m.heads
 	if err := section("Why the PI category would score 0", "Code", "Message", "Entities"); err != nil {
 		return err
 	}
