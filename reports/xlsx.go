@@ -15,8 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"math"
 	"strings"
 	"time"
 
@@ -210,140 +208,23 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 	return nil
 }
 
-// zip64Threshold is the uncompressed size of a part above which the archive needs ZIP64.
-// A variable so tests can exercise the buffered fallback without a 4 GiB sheet.
-var zip64Threshold int64 = math.MaxUint32
-
-// writeArchive writes the zip archive of f to w as it is compressed. excelize's own
-// Write (WriteTo → WriteToBuffer) assembles the whole compressed archive in a
-// bytes.Buffer before copying it out — 74 MB of workbook held (in a 128 MB buffer, plus
-// the copies made while it grows) at 1M appointments, most of the peak at 5M — so the
-// archive goes straight to w through excelize's ZipWriter hook instead.
-//
-// The one thing the buffer is for: a part over 4 GiB uncompressed needs ZIP64, and
-// Excel then insists on version 4.5 in the part's local header, which excelize patches
-// into the buffer afterwards (Go's archive/zip writes 2.0 there). A first pass counts
-// each part's uncompressed size without compressing (the sheets are re-read from
-// excelize's stream files); only a workbook with such a part takes the buffered path.
-//
-// The big sheets' data rows are written into their parts on the way (xlsxrows.go), in
-// both passes; the second reports progress.
+// writeArchive writes the zip archive of f to w as it is compressed, through excelize's
+// ZipWriter hook: excelize's own Write assembles the whole compressed archive in a
+// bytes.Buffer first (74 MB of workbook held at 1M appointments). The big sheets' parts
+// are mipspi's own (xlsxrows.go): excelize hands over the frame of each, mipspi writes
+// the whole part, rows included, after excelize's other parts.
 func (wb *workbook) writeArchive(w io.Writer) error {
-	f := wb.f
-	sizes := &sizingZip{}
-	inject := &injectingZip{wb: wb}
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { inject.zw = sizes; return inject })
-	if _, err := f.WriteToBuffer(); err != nil {
-		return fmt.Errorf("size the parts: %w", err)
+	z := &partZip{wb: wb, zw: fastZip(w)}
+	wb.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return z })
+	if wb.o.Progress != nil {
+		wb.o.Progress(0, wb.bigRows)
 	}
-	if err := inject.finish(); err != nil {
-		return fmt.Errorf("size the parts: %w", err)
-	}
-	write := &injectingZip{wb: wb, progress: wb.o.Progress}
-	if write.progress != nil {
-		write.progress(0, wb.bigRows)
-	}
-	if sizes.largest > zip64Threshold {
-		f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { write.zw = fastZip(w); return write })
-		if err := f.Write(w); err != nil {
-			return err
-		}
-		return write.finish()
-	}
-	write.zw = fastZip(w)
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return write })
-	if _, err := f.WriteToBuffer(); err != nil { // writes through zw to w; the returned buffer stays empty
+	if _, err := wb.f.WriteToBuffer(); err != nil { // writes through z to w; the returned buffer stays empty
 		return err
 	}
-	if err := write.finish(); err != nil {
-		return err
+	if wb.o.Progress != nil {
+		wb.o.Progress(wb.bigRows, wb.bigRows)
 	}
-	if write.progress != nil {
-		write.progress(wb.bigRows, wb.bigRows)
-	}
-	return nil
-}
-
-// injectingZip is an excelize.ZipWriter over zw that writes the big sheets' data rows
-// into their parts.
-type injectingZip struct {
-	wb       *workbook
-	zw       excelize.ZipWriter
-	progress func(done, total int)
-	open     *injectWriter
-	done     int
-}
-
-func (z *injectingZip) Create(name string) (io.Writer, error) {
-	if err := z.closePart(); err != nil {
-		return nil, err
-	}
-	w, err := z.zw.Create(name)
-	if err != nil {
-		return nil, err
-	}
-	part, ok := z.wb.parts[name]
-	if !ok {
-		return w, nil
-	}
-	var report func(int)
-	if z.progress != nil {
-		report = func(n int) { z.progress(n, z.wb.bigRows) }
-	}
-	z.open = &injectWriter{w: w, rows: func(w io.Writer) error { return part.writeRows(w, report, &z.done) }}
-	return z.open, nil
-}
-
-func (z *injectingZip) closePart() error {
-	if z.open == nil {
-		return nil
-	}
-	err := z.open.finish()
-	z.open = nil
-	return err
-}
-
-func (z *injectingZip) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
-
-func (z *injectingZip) Close() error {
-	if err := z.closePart(); err != nil {
-		return err
-	}
-	return z.zw.Close()
-}
-
-// finish reports a part that was never completed (excelize closes the writer itself).
-func (z *injectingZip) finish() error { return z.closePart() }
-
-// sizingZip is an excelize.ZipWriter that only measures the largest part.
-type sizingZip struct {
-	largest int64
-	cur     *countingWriter
-}
-
-type countingWriter struct{ n int64 }
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	c.n += int64(len(p))
-	return len(p), nil
-}
-
-func (z *sizingZip) Create(string) (io.Writer, error) {
-	z.done()
-	z.cur = &countingWriter{}
-	return z.cur, nil
-}
-
-func (z *sizingZip) done() {
-	if z.cur != nil {
-		z.largest = max(z.largest, z.cur.n)
-	}
-}
-
-func (z *sizingZip) AddFS(fs.FS) error { return errors.New("AddFS is not used") }
-
-func (z *sizingZip) Close() error {
-	z.done()
 	return nil
 }
 
@@ -355,10 +236,10 @@ type workbook struct {
 	o                                          Options         // m.o
 	wl                                         measure.Worklist
 	issueSheets, patientSheets, worklistSheets []string
-	parts                                      map[string]*sheetPart // big sheets' data rows by part path (xlsxrows.go)
-	bigRows                                    int                   // data rows of the big sheets, for progress
-	summaryRows                                int                   // last row of the Summary's entity table
-	chartRows                                  int                   // rows the Summary chart covers below it (0: none)
+	tables                                     []*bigTable // the big sheets (xlsxrows.go)
+	bigRows                                    int         // data rows of the big sheets, for progress
+	summaryRows                                int         // last row of the Summary's entity table
+	chartRows                                  int         // rows the Summary chart covers below it (0: none)
 }
 
 // setCell writes one value (an excelize.Cell carries its style) at col, row.
@@ -578,15 +459,11 @@ func (wb *workbook) issues() error {
 	return wb.writeBig(&bigTable{sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
 		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60},
 		count:  r.IssueCount(),
-		src: func(from int, yield func([]any) bool) error {
+		rows: func(yield func([]any) bool) error {
 			row := make([]any, len(issueHeader))
 			for is, err := range r.AllIssues() {
 				if err != nil {
 					return err
-				}
-				if from > 0 { // a row of an earlier sheet
-					from--
-					continue
 				}
 				var appt, visit, deadline, days, hasEmail any
 				if aboutVisit(is) {
@@ -620,26 +497,16 @@ func (wb *workbook) patients() error {
 	if r.OutcomeCount() == 0 {
 		t.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
 	}
-	// Entities are checked before any row is written: a row source cannot fail.
-	for p, err := range r.AllOutcomes() {
-		if err == nil {
-			_, err = outcomeEntity(r, p)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	t.src = func(from int, yield func([]any) bool) error {
+	t.rows = func(yield func([]any) bool) error {
 		row := make([]any, len(patientHeader))
 		for p, err := range r.AllOutcomes() {
 			if err != nil {
 				return err
 			}
-			if from > 0 { // a row of an earlier sheet
-				from--
-				continue
+			e, err := outcomeEntity(r, p)
+			if err != nil {
+				return err
 			}
-			e := &r.Entities[p.Entity]
 			var npi any
 			if e.NPI != "" {
 				npi = e.NPI
@@ -706,22 +573,12 @@ func (wb *workbook) worklist() error {
 	return wb.writeBig(&bigTable{sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
 		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12},
 		count:  n,
-		src: func(from int, yield func([]any) bool) error {
+		rows: func(yield func([]any) bool) error {
 			row := make([]any, len(worklistHeader))
 			for _, c := range wl.Clinicians {
-				if from >= c.Notes { // rows of an earlier sheet
-					from -= c.Notes
-					continue
-				}
-				skip := from
-				from = 0
 				for is, err := range c.Items() {
 					if err != nil {
 						return err
-					}
-					if skip > 0 {
-						skip--
-						continue
 					}
 					var left, late any
 					if is.Fixable {

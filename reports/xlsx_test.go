@@ -3,8 +3,10 @@ package reports
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -380,16 +382,54 @@ func TestXLSXArchivePaths(t *testing.T) {
 		return out
 	}
 	r := testResult()
-	streamed, _ := writeXLSX(t, r)
+	plain, _ := writeXLSX(t, r)
 	defer func(n int64) { zip64Threshold = n }(zip64Threshold)
-	zip64Threshold = 0 // every workbook has a part over 0 bytes: the buffered path
-	buffered, _ := writeXLSX(t, r)
-	want := parts(buffered)
+	zip64Threshold = 0 // every big sheet's part counts as one over 4 GiB
+	big, _ := writeXLSX(t, r)
+	want := parts(plain)
 	if len(want) < 10 {
-		t.Fatalf("buffered archive has only %d parts", len(want))
+		t.Fatalf("archive has only %d parts", len(want))
 	}
-	if diff := cmp.Diff(want, parts(streamed)); diff != "" {
-		t.Errorf("streamed archive differs from excelize's buffered one (-buffered +streamed):\n%s", diff)
+	if diff := cmp.Diff(want, parts(big)); diff != "" {
+		t.Errorf("the parts differ with ZIP64 headers (-plain +zip64):\n%s", diff)
+	}
+	// The big sheets' local headers say version 4.5 (Excel wants it for ZIP64), the
+	// others 2.0; without the threshold, every one says 2.0.
+	versions := func(data []byte) map[string]uint16 {
+		out := map[string]uint16{}
+		for i := 0; i+30 < len(data); {
+			j := bytes.Index(data[i:], []byte("PK\x03\x04"))
+			if j < 0 {
+				break
+			}
+			h := data[i+j:]
+			n := int(binary.LittleEndian.Uint16(h[26:28]))
+			out[string(h[30:30+n])] = binary.LittleEndian.Uint16(h[4:6])
+			i += j + 30 + n
+		}
+		return out
+	}
+	// The big sheets' parts, by name: workbook.xml names each sheet's relationship id,
+	// its relationships file the part.
+	sheetOf := map[string]string{}
+	pb := parts(big)
+	ids := map[string]string{}
+	for _, m := range regexp.MustCompile(`<sheet name="([^"]+)" sheetId="\d+" r:id="([^"]+)"`).FindAllStringSubmatch(pb["xl/workbook.xml"], -1) {
+		ids[m[2]] = m[1]
+	}
+	for _, m := range regexp.MustCompile(`Id="([^"]+)"[^>]*Target="(worksheets/[^"]+)"`).FindAllStringSubmatch(pb["xl/_rels/workbook.xml.rels"], -1) {
+		if name := ids[m[1]]; strings.HasPrefix(name, SheetIssues) || strings.HasPrefix(name, SheetPatients) || strings.HasPrefix(name, SheetWorklist) {
+			sheetOf["xl/"+m[2]] = "big"
+		}
+	}
+	vb, vp := versions(big), versions(plain)
+	if len(vb) != len(want) || len(sheetOf) < 3 {
+		t.Fatalf("read %d local headers of %d parts, %d big sheets", len(vb), len(want), len(sheetOf))
+	}
+	for name, v := range vb {
+		if wantV := map[bool]uint16{true: 45, false: 20}[sheetOf[name] == "big"]; v != wantV || vp[name] != 20 {
+			t.Errorf("%s: local header version %d (%d without ZIP64), want %d (20)", name, v, vp[name], wantV)
+		}
 	}
 }
 

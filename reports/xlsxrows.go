@@ -1,12 +1,19 @@
 package reports
 
-// The workbook's big sheets (Issues, Patients, Worklist) written as sheet XML by mipspi
-// itself (issue 17). excelize builds each sheet's frame — column widths, frozen header,
-// page setup, the header row and the Excel table over the whole range — through its
-// StreamWriter; the data rows are then written straight into the sheet's part as the
-// archive is written (writeArchive), from the result, without excelize's per-cell work
-// (cell structs, inline-string trimming, cell names) or its temporary files. At 1M
-// appointments that per-cell work was most of the workbook's time (BENCHMARKS.md).
+// The workbook's big sheets (Issues, Patients, Worklist) are parts mipspi writes itself.
+// excelize builds each sheet's frame through its StreamWriter — column widths, frozen
+// header, page setup, the header row, the Excel table over the whole range — with one
+// marker row where the data rows go. Through excelize's ZipWriter hook, partZip writes
+// excelize's other parts as they come, keeps the frames (a few hundred bytes each,
+// recognised by their marker, not by excelize's part names), and once excelize is done
+// writes each big sheet's whole part: the frame with the data rows in place of the
+// marker, made from the result in one pass over its rows, table by table and sheet by
+// sheet in order, without excelize's per-cell work or its temporary files.
+//
+// A part is deflated into a temporary file first, so that its uncompressed size is
+// known when its header is written: a part over 4 GiB needs ZIP64, and Excel then wants
+// version 4.5 in the part's local header, which a streamed zip cannot put there after
+// the fact.
 //
 // A cell is written as excelize would write it: numbers as numbers, booleans as
 // booleans, strings as inline strings (escaped for XML, cut at Excel's 32,767
@@ -14,10 +21,16 @@ package reports
 // its value with its style.
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
+	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
+	"io/fs"
 	"math"
 	"regexp"
 	"slices"
@@ -25,20 +38,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/mipspi/mipspi/internal/rowstore"
 )
 
-// rowSource yields the data rows of one big table, in order, from the from-th on: a
-// continuation sheet starts after the rows of the sheets before it.
-type rowSource func(from int, yield func(values []any) bool) error
-
-// sheetPart is the data rows one sheet part gets: rows [lo, hi) of src, the first at
-// sheet row first.
-type sheetPart struct {
-	src    rowSource
-	lo, hi int
-	first  int
-	cols   []string // column letters, A…
-}
+// rowSource yields the data rows of one big table, in order; it may reuse values
+// between rows. It returns a row that could not be read.
+type rowSource func(yield func(values []any) bool) error
 
 // bigTable is one big sheet's table over one or more sheets.
 type bigTable struct {
@@ -48,11 +54,27 @@ type bigTable struct {
 	prelude     [][]any // rows above the first sheet's header
 	headerStyle int
 	count       int // data rows
-	src         rowSource
+	rows        rowSource
+	parts       []*sheetPart // one per sheet, filled by writeBig
 }
 
-// writeBig writes the frame of every sheet of t through excelize and registers the
-// data rows to be written into each sheet's part by writeArchive.
+// sheetPart is one sheet of a big table: rows [lo, hi) of the table, the first at
+// sheet row first, and the frame excelize wrote around them.
+type sheetPart struct {
+	name       string // archive path, from excelize
+	lo, hi     int
+	first      int
+	cols       []string // column letters, A…
+	head, tail []byte   // the frame before and after the data rows
+}
+
+// rowsMarker is the text of the marker row of big part i.
+func rowsMarker(i int) string { return fmt.Sprintf("mipspi-rows-%d", i) }
+
+var markerRe = regexp.MustCompile(`mipspi-rows-(\d+)`)
+
+// writeBig writes the frame of every sheet of t through excelize, a marker row in the
+// place of its data rows, and keeps t for partZip.
 func (wb *workbook) writeBig(t *bigTable) error {
 	lo := 0
 	for i, name := range t.sheets {
@@ -88,6 +110,10 @@ func (wb *workbook) writeBig(t *bigTable) error {
 		if err := sw.SetRow(cellName(1, head), headerCells(t.header), excelize.RowOpts{StyleID: t.headerStyle}); err != nil {
 			return err
 		}
+		index := wb.partCount() + len(t.parts)
+		if err := sw.SetRow(cellName(1, head+1), []any{rowsMarker(index)}); err != nil {
+			return err
+		}
 		// An Excel table needs at least one data row, empty if need be.
 		last := head + max(hi-lo, 1)
 		if err := sw.AddTable(&excelize.Table{
@@ -103,140 +129,220 @@ func (wb *workbook) writeBig(t *bigTable) error {
 		for c := range cols {
 			cols[c], _ = excelize.ColumnNumberToName(c + 1)
 		}
-		path, err := wb.sheetPath(name)
-		if err != nil {
-			return err
-		}
-		if wb.parts == nil {
-			wb.parts = map[string]*sheetPart{}
-		}
-		wb.parts[path] = &sheetPart{src: t.src, lo: lo, hi: hi, first: head + 1, cols: cols}
+		t.parts = append(t.parts, &sheetPart{lo: lo, hi: hi, first: head + 1, cols: cols})
 		wb.bigRows += hi - lo
 		lo = hi
 	}
 	if lo < t.count {
 		return fmt.Errorf("more rows than the sheets planned for %s", t.sheets[0])
 	}
+	wb.tables = append(wb.tables, t)
 	return nil
 }
 
-// sheetPath is the archive path of a sheet's XML part.
-func (wb *workbook) sheetPath(name string) (string, error) {
-	for id, n := range wb.f.GetSheetMap() {
-		if n == name {
-			return fmt.Sprintf("xl/worksheets/sheet%d.xml", id), nil
-		}
+// partCount is the number of big parts so far.
+func (wb *workbook) partCount() int {
+	n := 0
+	for _, t := range wb.tables {
+		n += len(t.parts)
 	}
-	return "", fmt.Errorf("no sheet %q", name)
+	return n
 }
 
-// sheetDataEnd is where the data rows go in a sheet part excelize wrote.
-var sheetDataEnd = []byte("</sheetData>")
-
-// injectWriter passes a sheet part through and writes the data rows just before its
-// </sheetData>.
-type injectWriter struct {
-	w      io.Writer
-	rows   func(io.Writer) error
-	carry  []byte // a tail that may be the start of </sheetData>
-	done   bool
-	failed error
-}
-
-func (iw *injectWriter) Write(p []byte) (int, error) {
-	if iw.failed != nil {
-		return 0, iw.failed
-	}
-	if iw.done {
-		return iw.w.Write(p)
-	}
-	buf := append(iw.carry, p...)
-	if i := bytes.Index(buf, sheetDataEnd); i >= 0 {
-		if _, err := iw.w.Write(buf[:i]); err != nil {
-			iw.failed = err
-			return 0, err
+// part is big part i.
+func (wb *workbook) part(i int) *sheetPart {
+	for _, t := range wb.tables {
+		if i < len(t.parts) {
+			return t.parts[i]
 		}
-		if err := iw.rows(iw.w); err != nil {
-			iw.failed = err
-			return 0, err
-		}
-		iw.done, iw.carry = true, nil
-		if _, err := iw.w.Write(buf[i:]); err != nil {
-			iw.failed = err
-			return 0, err
-		}
-		return len(p), nil
-	}
-	keep := min(len(buf), len(sheetDataEnd)-1)
-	if _, err := iw.w.Write(buf[:len(buf)-keep]); err != nil {
-		iw.failed = err
-		return 0, err
-	}
-	iw.carry = append([]byte(nil), buf[len(buf)-keep:]...)
-	return len(p), nil
-}
-
-// finish flushes a tail that never became </sheetData> (cannot happen for a part
-// excelize wrote) and reports a part that never reached it.
-func (iw *injectWriter) finish() error {
-	if iw.failed != nil {
-		return iw.failed
-	}
-	if !iw.done {
-		return fmt.Errorf("sheet part without </sheetData>")
+		i -= len(t.parts)
 	}
 	return nil
+}
+
+// partZip is the excelize.ZipWriter of the workbook: excelize's parts go to zw as they
+// come, but the big sheets' frames are kept for Close, which writes those parts whole.
+type partZip struct {
+	wb   *workbook
+	zw   *zip.Writer
+	name string       // the part being written by excelize
+	buf  bytes.Buffer // its bytes
+	open bool
+	done int // big-sheet rows written, for progress
+}
+
+func (z *partZip) Create(name string) (io.Writer, error) {
+	if err := z.flush(); err != nil {
+		return nil, err
+	}
+	z.name, z.open = name, true
+	z.buf.Reset()
+	return &z.buf, nil
+}
+
+// flush writes the part excelize has just written, or keeps it when it is a big
+// sheet's frame.
+func (z *partZip) flush() error {
+	if !z.open {
+		return nil
+	}
+	z.open = false
+	b := z.buf.Bytes()
+	if m := markerRe.FindSubmatchIndex(b); m != nil {
+		i, _ := strconv.Atoi(string(b[m[2]:m[3]]))
+		p := z.wb.part(i)
+		start := bytes.LastIndex(b[:m[0]], []byte("<row "))
+		end := bytes.Index(b[m[1]:], []byte("</row>"))
+		if p == nil || p.name != "" || start < 0 || end < 0 {
+			return fmt.Errorf("sheet part %s: a frame mipspi cannot read", z.name)
+		}
+		end += m[1] + len("</row>")
+		p.name, p.head, p.tail = z.name, slices.Clone(b[:start]), slices.Clone(b[end:])
+		return nil
+	}
+	w, err := z.zw.Create(z.name)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func (z *partZip) AddFS(fs.FS) error {
+	return errors.New("write workbook: excelize added a file system")
+}
+
+// Close writes the big sheets' parts, then the archive's directory.
+func (z *partZip) Close() error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	for _, t := range z.wb.tables {
+		if err := z.writeTable(t); err != nil {
+			return fmt.Errorf("%s sheet: %w", t.sheets[0], err)
+		}
+	}
+	return z.zw.Close()
 }
 
 // progressEvery is how many rows pass between two progress reports.
 const progressEvery = 20000
 
-// writeRows writes the part's rows as <row> elements to w. progress, when not nil,
-// is told the rows written so far (of every big sheet) every progressEvery rows. The
-// rows are made into XML on the other cores while this goroutine writes (and the
-// archive compresses) those already made, in order (ahead.go).
-func (p *sheetPart) writeRows(w io.Writer, progress func(int), done *int) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
+// writeTable writes the parts of t, its rows read once. The rows are made into XML on
+// the other cores while this goroutine writes (and deflates) those already made, in
+// order (ahead.go).
+func (z *partZip) writeTable(t *bigTable) error {
 	type numbered struct {
-		row    int
+		part   *sheetPart
+		k      int // the row's number in the table
 		values []any
 	}
 	rows := func(yield func(numbered, error) bool) {
-		i := p.lo
-		err := p.src(p.lo, func(values []any) bool {
-			if i >= p.hi {
+		k, p := 0, 0
+		err := t.rows(func(values []any) bool {
+			for p < len(t.parts) && k >= t.parts[p].hi {
+				p++
+			}
+			if p == len(t.parts) {
 				return false
 			}
-			i++
+			k++
 			// The source reuses its slice; the row waits for a worker.
-			return yield(numbered{row: p.first + i - 1 - p.lo, values: slices.Clone(values)}, nil)
+			return yield(numbered{part: t.parts[p], k: k - 1, values: slices.Clone(values)}, nil)
 		})
 		if err != nil {
 			yield(numbered{}, err)
 		}
 	}
-	a := encodeAhead(rows, func(dst []byte, r *numbered) []byte { return appendRow(dst, r.row, p.cols, r.values) })
+	a := encodeAhead(rows, func(dst []byte, r *numbered) []byte {
+		return appendRow(dst, r.part.first+r.k-r.part.lo, r.part.cols, r.values)
+	})
 	defer a.stop()
-	var buf []byte
-	for i := p.lo; i < p.hi; i++ {
+	for _, p := range t.parts {
+		if p.name == "" {
+			return errors.New("excelize wrote no frame for one of its sheets")
+		}
+		if err := z.writePart(p, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePart writes part p whole, its data rows taken from a.
+func (z *partZip) writePart(p *sheetPart, a interface {
+	next([]byte) ([]byte, bool, error)
+}) error {
+	tmp := rowstore.NewFile("") // rows of patients: 0600, nameless
+	defer tmp.Close()
+	cw := &crcWriter{crc: crc32.NewIEEE()}
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	fw, err := flate.NewWriter(bw, flate.BestSpeed)
+	if err != nil {
+		return err
+	}
+	cw.w = fw
+	bufw := bufio.NewWriterSize(cw, 64<<10)
+	if _, err := bufw.Write(p.head); err != nil {
+		return err
+	}
+	var row []byte
+	for k := p.lo; k < p.hi; k++ {
 		var ok bool
-		var err error
-		if buf, ok, err = a.next(buf[:0]); err != nil {
+		if row, ok, err = a.next(row[:0]); err != nil {
 			return err
 		} else if !ok {
-			return fmt.Errorf("rows ended at %d, %d planned", i, p.hi)
+			return fmt.Errorf("rows ended at %d, %d planned", k, p.hi)
 		}
-		if _, err := bw.Write(buf); err != nil {
+		if _, err := bufw.Write(row); err != nil {
 			return err
 		}
-		if progress != nil {
-			*done++
-			if *done%progressEvery == 0 {
-				progress(*done)
+		if progress := z.wb.o.Progress; progress != nil {
+			if z.done++; z.done%progressEvery == 0 {
+				progress(z.done, z.wb.bigRows)
 			}
 		}
 	}
-	return bw.Flush()
+	if _, err := bufw.Write(p.tail); err != nil {
+		return err
+	}
+	if err := bufw.Flush(); err != nil {
+		return err
+	}
+	if err := fw.Close(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	fh := &zip.FileHeader{Name: p.name, Method: zip.Deflate, Flags: 0x8, CreatorVersion: 20, ReaderVersion: 20,
+		CRC32: cw.crc.Sum32(), CompressedSize64: uint64(tmp.Size()), UncompressedSize64: uint64(cw.n)}
+	if cw.n > zip64Threshold || tmp.Size() > zip64Threshold {
+		fh.CreatorVersion, fh.ReaderVersion = 45, 45 // ZIP64: Excel wants 4.5 in the local header
+	}
+	w, err := z.zw.CreateRaw(fh)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, io.NewSectionReader(tmp, 0, tmp.Size()))
+	return err
+}
+
+// zip64Threshold is the size of a part above which it needs ZIP64. A variable so tests
+// can exercise it without a 4 GiB sheet.
+var zip64Threshold int64 = math.MaxUint32
+
+// crcWriter counts and checksums what it passes on.
+type crcWriter struct {
+	w   io.Writer
+	crc hash.Hash32
+	n   int64
+}
+
+func (c *crcWriter) Write(p []byte) (int, error) {
+	c.crc.Write(p)
+	c.n += int64(len(p))
+	return c.w.Write(p)
 }
 
 // appendRow appends one <row> element.
