@@ -9,7 +9,11 @@
 //
 // Where the rules live: one judgement per seen visit, judge in verdict.go, returns its
 // Verdict (timely, pending or failed; access instant; deadline; fix-by date; every
-// reason), and everything else reads it. Each rule is one named function:
+// reason), and everything else reads it. Evaluator.Add judges each seen visit, folds
+// the verdict into the patient's entities and publishes it to the observers, each in
+// its own file: the issue rows (issuerows.go), the data-quality rows (quality.go), the
+// drill-down (outcomes.go), the trend (trend.go) and the release-lag histogram
+// (releaselag.go). Each rule is one named function:
 //
 //	R1  seenVisit, inPeriod, countedAsOf   seen.go, asof.go
 //	R2  individualSlot, groupSlot          attribution.go
@@ -20,7 +24,7 @@
 //	R7  accessInstant, inTime, actionBound access.go
 //	R8  standing                           policy.go
 //	R9  fixBy, stillReachable, lateness    asof.go, deadline.go; BestReachableRate in reachable.go
-//	R10 runRules.reasons, visitRows        issues.go, evaluator.go; the rows' store in store.go
+//	R10 runRules.reasons, issueRows        issues.go, issuerows.go, quality.go
 //	R11 CheckPeriod, MinPeriodDays         period.go
 //
 // The indexing machinery (index.go, zone.go, status.go, the slots in attribution.go)

@@ -1,7 +1,7 @@
 package measure
 
-// This file builds R10's itemised rows: one error row per reason a seen visit is not
-// timely, and the data-quality warnings, which never change a figure.
+// R10's reasons a seen visit is not timely (on its verdict), the sentence each issue
+// row reads as, and the checks of a patient's email the rows rely on.
 
 import (
 	"fmt"

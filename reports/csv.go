@@ -134,14 +134,11 @@ func csvPatients(cw *csv.Writer, r *measure.Result) error {
 	if err := cw.Write(patientColumns); err != nil {
 		return err
 	}
-	for p, err := range r.AllOutcomes() {
+	for p, err := range outcomes(r) {
 		if err != nil {
 			return err
 		}
-		e, err := outcomeEntity(r, p)
-		if err != nil {
-			return err
-		}
+		e := p.e
 		if err := cw.Write([]string{
 			string(e.Level), sanitize.CSVCell(e.TIN), sanitize.CSVCell(e.NPI), sanitize.CSVCell(e.Clinician), i64toa(p.PatientID),
 			sanitize.CSVCell(p.MRN), sanitize.CSVCell(p.LastName), sanitize.CSVCell(p.FirstName), optDate(p.BirthDate, p.HasBirthDate),

@@ -5,9 +5,13 @@
 // shares: WriteFile (atomic, mode 0600) and Deidentify (keyed hashes instead of patient
 // names, MRNs and birth dates).
 //
-// Every encoder takes a Result and an io.Writer and writes; none queries the database,
-// reads the clock or time.Local (the generation time comes in Options), or logs. The same
-// Result always gives byte-identical table, JSON, CSV and HTML output.
+// Every encoder takes a Result and an io.Writer and renders one report model computed
+// once (report.go: run facts, headline and category estimate, worklist, issue counts);
+// none queries the database, reads the clock or time.Local (the generation time comes
+// in Options), or logs. The same Result always gives byte-identical table, JSON, CSV and
+// HTML output. The JSON report's wire types are in reports/wire, shared with combine.
 //
-// It imports measure and calendar, never ehr or cmd.
+// It imports measure, calendar, category, internal/sanitize (every data string that
+// reaches a screen or a CSV cell) and internal/rowstore (the workbook's big parts wait
+// in its temporary files), never ehr or cmd.
 package reports

@@ -107,10 +107,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	for _, s := range r.Statuses {
 		rep.Statuses = append(rep.Statuses, wire.Status{Status: s.Status, Count: s.Count, Seen: s.Seen, Known: s.Known})
 	}
-	for p, err := range r.AllOutcomes() {
-		if err == nil {
-			_, err = outcomeEntity(r, p)
-		}
+	for _, err := range outcomes(r) { // a report with a dangling row is not started
 		if err != nil {
 			return fmt.Errorf("write JSON report: %w", err)
 		}
@@ -123,7 +120,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 	// them in order, always with the same prefix.
 	var issues *ahead[measure.Issue]
 	defer func() { issues.stop() }()
-	nextOutcome, stopOutcomes := iter.Pull2(r.AllOutcomes())
+	nextOutcome, stopOutcomes := iter.Pull2(outcomes(r))
 	defer stopOutcomes()
 	streams := map[string]jsonStream{
 		"issues": {n: r.IssueCount(), appendElem: func(dst []byte, _ int, prefix string) ([]byte, error) {
@@ -147,7 +144,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 			if err != nil {
 				return nil, err
 			}
-			e := r.Entities[p.Entity] // checked above
+			e := p.e
 			return wire.Patient{
 				Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, PatientID: p.PatientID, MRN: p.MRN,
 				FirstName: p.FirstName, LastName: p.LastName, BirthDate: optDate(p.BirthDate, p.HasBirthDate),
@@ -208,10 +205,27 @@ func issueJSON(is measure.Issue) wire.Issue {
 	return j
 }
 
-// outcomeEntity resolves an outcome's entity index, refusing a dangling one.
-func outcomeEntity(r *measure.Result, p measure.Outcome) (measure.EntityResult, error) {
-	if p.Entity < 0 || p.Entity >= len(r.Entities) {
-		return measure.EntityResult{}, fmt.Errorf("patient %d: entity index %d out of range (%d entities)", p.PatientID, p.Entity, len(r.Entities))
+// entityOutcome is a drill-down row with its entity.
+type entityOutcome struct {
+	measure.Outcome
+	e *measure.EntityResult
+}
+
+// outcomes yields the drill-down rows with their entities; a row that cannot be read,
+// or whose entity index points at nothing, is yielded as an error and ends them.
+func outcomes(r *measure.Result) iter.Seq2[entityOutcome, error] {
+	return func(yield func(entityOutcome, error) bool) {
+		for p, err := range r.AllOutcomes() {
+			if err == nil && (p.Entity < 0 || p.Entity >= len(r.Entities)) {
+				err = fmt.Errorf("patient %d: entity index %d out of range (%d entities)", p.PatientID, p.Entity, len(r.Entities))
+			}
+			if err != nil {
+				yield(entityOutcome{}, err)
+				return
+			}
+			if !yield(entityOutcome{p, &r.Entities[p.Entity]}, nil) {
+				return
+			}
+		}
 	}
-	return r.Entities[p.Entity], nil
 }

@@ -499,14 +499,11 @@ func (wb *workbook) patients() error {
 	}
 	t.rows = func(yield func([]any) bool) error {
 		row := make([]any, len(patientHeader))
-		for p, err := range r.AllOutcomes() {
+		for p, err := range outcomes(r) {
 			if err != nil {
 				return err
 			}
-			e, err := outcomeEntity(r, p)
-			if err != nil {
-				return err
-			}
+			e := p.e
 			var npi any
 			if e.NPI != "" {
 				npi = e.NPI
