@@ -3,12 +3,13 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/mipspi/mipspi/reports/wire"
 	"reflect"
 	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 func TestAppendIssueJSONMatchesEncodingJSON(t *testing.T) {
