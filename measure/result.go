@@ -218,33 +218,13 @@ type Result struct {
 }
 
 // IssueCount is the number of issue rows.
-func (r *Result) IssueCount() int {
-	if r.Issues == nil {
-		return 0
-	}
-	return r.Issues.Len()
-}
+func (r *Result) IssueCount() int { return orNone(r.Issues).Len() }
 
 // AllIssues yields the issue rows (Issues; none when nil).
-func (r *Result) AllIssues() iter.Seq2[Issue, error] {
-	if r.Issues == nil {
-		return noRows[Issue]().All()
-	}
-	return r.Issues.All()
-}
+func (r *Result) AllIssues() iter.Seq2[Issue, error] { return orNone(r.Issues).All() }
 
 // OutcomeCount is the number of drill-down rows (0 unless Config.KeepPatients).
-func (r *Result) OutcomeCount() int {
-	if r.Outcomes == nil {
-		return 0
-	}
-	return r.Outcomes.Len()
-}
+func (r *Result) OutcomeCount() int { return orNone(r.Outcomes).Len() }
 
 // AllOutcomes yields the drill-down (Outcomes; none when nil).
-func (r *Result) AllOutcomes() iter.Seq2[Outcome, error] {
-	if r.Outcomes == nil {
-		return noRows[Outcome]().All()
-	}
-	return r.Outcomes.All()
-}
+func (r *Result) AllOutcomes() iter.Seq2[Outcome, error] { return orNone(r.Outcomes).All() }

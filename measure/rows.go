@@ -80,4 +80,12 @@ func (s *sliceRows[T]) At(pos int64) (T, error) {
 // noRows are the rows of a result that has none.
 func noRows[T any]() Rows[T] { return RowsOf[T](nil) }
 
+// orNone is rows, or no rows when nil (a result made by hand).
+func orNone[T any](rows Rows[T]) Rows[T] {
+	if rows == nil {
+		return noRows[T]()
+	}
+	return rows
+}
+
 func errNoRow(pos int64, n int) error { return fmt.Errorf("no row at %d (%d rows)", pos, n) }

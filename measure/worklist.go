@@ -82,10 +82,7 @@ func (r *Result) Worklist(npi string) (Worklist, error) {
 	for j, wc := range w.Clinicians {
 		at[key{wc.TIN, wc.NPI}] = int32(j)
 	}
-	rows := r.Issues
-	if rows == nil {
-		rows = noRows[Issue]()
-	}
+	rows := orNone(r.Issues)
 	var keys []workKey
 	err := rows.Scan(func(pos int64, is *Issue) error {
 		if !noteCode(is.Code) {
