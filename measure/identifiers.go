@@ -76,3 +76,27 @@ func UsableEmail(s string) bool {
 	domain := s[at+1:]
 	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
+
+// NormalTIN reads a TIN the way clerks write it (SPEC §3: "36-1234567", "36 1234567"
+// and "361234567" are one TIN): without hyphens and spaces when that leaves exactly 9
+// digits, else s trimmed (it then matches no office, and ValidTIN says why).
+func NormalTIN(s string) string { return digitsOnly(s, 9) }
+
+// NormalNPI is NormalTIN for a 10-digit NPI ("1234 567 893").
+func NormalNPI(s string) string { return digitsOnly(s, 10) }
+
+// digitsOnly returns s without hyphens and spaces when that leaves exactly n digits,
+// else s trimmed.
+func digitsOnly(s string, n int) string {
+	s = strings.TrimSpace(s)
+	d := strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return -1
+		}
+		return r
+	}, s)
+	if len(d) == n && strings.Trim(d, "0123456789") == "" {
+		return d
+	}
+	return s
+}
