@@ -90,7 +90,7 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 	}
 	ps = append(ps, validateCEHRTIDs(cfg, ents)...)
 	ps = append(ps, validateMeasures(cfg, ents, year)...)
-	ps = append(ps, unmatchedKeys(r, cfg)...)
+	ps = append(ps, UnmatchedKeys(r, cfg)...)
 
 	// Entities.
 	if len(ents) == 0 {
@@ -380,10 +380,10 @@ func notOwnCounts(cfg Config, e measure.EntityResult, year int) (Problem, bool) 
 		strings.Join(ids, ", "), verb, strings.Join(from, " and "), tin, npi)}, true
 }
 
-// unmatchedKeys warns of each key of registry.tins and of its npis that matches no
-// entity of the result (SPEC §4): its answers would go into no file. Keys outside the
-// run's --tin/--npi filter are not looked at.
-func unmatchedKeys(r *measure.Result, cfg Config) []Problem {
+// UnmatchedKeys warns of each key of registry.tins and of its npis that matches no
+// entity of the result (SPEC §4): its answers would go into no file and no estimate.
+// Keys outside the run's --tin/--npi filter are not looked at.
+func UnmatchedKeys(r *measure.Result, cfg Config) []Problem {
 	var ps []Problem
 	line := func(n int) string {
 		if n > 0 {
