@@ -343,6 +343,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 	for _, wc := range wl.Clinicians {
 		anchor[wc.Entity] = worklistID(wc.TIN, wc.NPI)
 	}
+	inOrder := headlines(r, o)
 	for i, e := range r.Entities {
 		if len(p.TINs) == 0 || p.TINs[len(p.TINs)-1].TIN != text(e.TIN, htmlNameWidth) {
 			p.TINs = append(p.TINs, htmlTIN{TIN: text(e.TIN, htmlNameWidth), Name: text(e.PracticeName, 2*htmlNameWidth)})
@@ -353,7 +354,7 @@ func htmlPageOf(r *measure.Result, o Options) htmlPage {
 			TIN: text(e.TIN, htmlNameWidth), NPI: text(e.NPI, htmlNameWidth), Clinician: text(e.Clinician, htmlNameWidth),
 			Numerator: e.Numerator, Denom: e.Denominator, Rate: decimal(e.Rate, 4), RatePct: pct(e.Rate),
 			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
-			Points:     strconv.FormatFloat(round(e.Points, 2), 'f', 2, 64),
+			Points:     points(inOrder[i].PEA.Points), // the whole points CMS awards (SPEC §5)
 			SeenVisits: e.SeenVisits, Timely: e.TimelyVisits, PendVisits: e.PendingVisits,
 			Worklist: anchor[i],
 		})

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -32,7 +31,7 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 	ew := &errWriter{w: w}
 	tableHeader(ew, r, o)
 	tableHeadline(ew, r, o)
-	tableEntities(ew, r)
+	tableEntities(ew, r, o)
 	tableFindings(ew, r)
 	tableEvidence(ew, o.Evidence)
 	if o.Combined != nil {
@@ -110,13 +109,16 @@ func tableHeader(e *errWriter, r *measure.Result, o Options) {
 	_ = tw.Flush()
 }
 
-func tableEntities(e *errWriter, r *measure.Result) {
+// tableEntities writes each TIN's figures; PEA POINTS are the whole PI_PEA_1 points CMS
+// awards of the maximum, the headline's (SPEC §5), never the unrounded rate × maximum.
+func tableEntities(e *errWriter, r *measure.Result, o Options) {
 	if len(r.Entities) == 0 {
 		e.printf("\nNo entity has a seen visit in the period.\n")
 		return
 	}
 	var tw *tabwriter.Writer
 	tin := ""
+	hs := headlines(r, o)
 	for i, en := range r.Entities {
 		if en.Level == measure.APMEntity { // SPEC §7: every TIN added together
 			if tw != nil {
@@ -124,9 +126,9 @@ func tableEntities(e *errWriter, r *measure.Result) {
 			}
 			e.printf("\nAPM Entity %s (all TINs)\n", terminal(en.Clinician, nameWidth))
 			tw = tab(e)
-			fmt.Fprintln(tw, "  \tNAME\tNUM/DEN\tRATE\tPENDING\tPOINTS")
+			fmt.Fprintln(tw, "  \tNAME\tNUM/DEN\tRATE\tPENDING\tPEA POINTS")
 			fmt.Fprintf(tw, "  entity\t%s\t%d/%d\t%s\t%d\t%s\n", terminal(en.Clinician, nameWidth), en.Numerator, en.Denominator,
-				pct(en.Rate), en.Pending, strconv.FormatFloat(round(en.Points, 2), 'f', 2, 64))
+				pct(en.Rate), en.Pending, points(hs[i].PEA.Points)+" of "+points(hs[i].PEA.MaxPoints))
 			tin = "\x00apm"
 			continue
 		}
@@ -141,14 +143,14 @@ func tableEntities(e *errWriter, r *measure.Result) {
 				e.printf("\nTIN %s\n", terminal(tin, nameWidth))
 			}
 			tw = tab(e)
-			fmt.Fprintln(tw, "  NPI\tCLINICIAN\tNUM/DEN\tRATE\tPENDING\tPOINTS")
+			fmt.Fprintln(tw, "  NPI\tCLINICIAN\tNUM/DEN\tRATE\tPENDING\tPEA POINTS")
 		}
 		npi, name := terminal(en.NPI, nameWidth), terminal(en.Clinician, nameWidth)
 		if en.Level == measure.Group {
 			npi, name = "group", "(all clinicians)"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%d\t%s\n", npi, name, en.Numerator, en.Denominator,
-			pct(en.Rate), en.Pending, strconv.FormatFloat(round(en.Points, 2), 'f', 2, 64))
+			pct(en.Rate), en.Pending, points(hs[i].PEA.Points)+" of "+points(hs[i].PEA.MaxPoints))
 	}
 	_ = tw.Flush()
 }
