@@ -246,7 +246,7 @@ func TestExportWarnings(t *testing.T) {
 		"warning: registry.tins.123456789 (line " + line + ") matches no TIN in the report: its answers go into no file",
 	}
 	for _, npi := range []string{"1088264514 (Reyes, Logan)", "1177483926 (Moreau, Kendall)", "1458390261 (Yamamoto, Harper)", "1633904754 (Patel, Jordan)"} {
-		want = append(want, "warning: TIN 742345678 NPI "+npi+": PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own count but the one in registry.tins.742345678.measures: set the clinician's under registry.tins.742345678.npis."+npi[:10]+".measures")
+		want = append(want, "warning: TIN 742345678 NPI "+npi+": PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.tins.742345678.measures: set the clinician's under registry.tins.742345678.npis."+npi[:10]+".measures")
 	}
 	if diff := cmp.Diff(want, m.Validation); diff != "" {
 		t.Errorf("manifest validation (-want +got):\n%s", diff)

@@ -187,9 +187,9 @@ func validateCEHRTIDs(cfg Config, ents []measure.EntityResult) []Problem {
 	return ps
 }
 
-// validateMeasures checks the configured answers the exported entities take against
-// the year's PI measures: each answer once where it is configured (known id, answer
-// type matching metricType, proportion rules, not an example count from the
+// validateMeasures checks the configured answers the exported files carry against the
+// year's PI measures: each answer once where it is configured (known id, answer type
+// matching metricType, proportion rules, not an example count from the
 // documentation), then each entity's own set for a measure sent with its exclusion or
 // substitute. Which required measures are missing is category's rule (see Gates).
 func validateMeasures(cfg Config, ents []measure.EntityResult, year int) []Problem {
@@ -198,17 +198,35 @@ func validateMeasures(cfg Config, ents []measure.EntityResult, year int) []Probl
 	if ym == nil {
 		ps = append(ps, Problem{Severity: SeverityError, Message: fmt.Sprintf("performance year %d: no CMS PI measure data embedded (have %s)", year, yearsText())})
 	}
-	ps = append(ps, checkAnswers("registry.measures", cfg.Measures, ym, year)...)
-	for _, tin := range usedTINs(cfg, ents) {
+	// Only the answers some exported file carries: one that every file overrides (or a
+	// TIN's outside --tin) is sent nowhere.
+	sent := map[string]bool{} // "path id"
+	for _, e := range ents {
+		_, res := cfg.For(e)
+		for id, o := range res.From {
+			sent[o.Path()+".measures "+id] = true
+		}
+	}
+	carried := func(path string, ms map[string]Answer) map[string]Answer {
+		if len(ents) == 0 {
+			return ms
+		}
+		out := map[string]Answer{}
+		for id, a := range ms {
+			if sent[path+" "+id] {
+				out[id] = a
+			}
+		}
+		return out
+	}
+	ps = append(ps, checkAnswers("registry.measures", carried("registry.measures", cfg.Measures), ym, year)...)
+	for _, tin := range sortedKeys(cfg.TINs) {
 		t := cfg.TINs[tin]
 		path := "registry.tins." + tin
-		ps = append(ps, checkAnswers(path+".measures", t.Measures, ym, year)...)
+		ps = append(ps, checkAnswers(path+".measures", carried(path+".measures", t.Measures), ym, year)...)
 		for _, npi := range sortedKeys(t.NPIs) {
-			if slices.ContainsFunc(ents, func(e measure.EntityResult) bool {
-				return e.Level == measure.Individual && measure.NormalTIN(e.TIN) == tin && measure.NormalNPI(e.NPI) == npi
-			}) {
-				ps = append(ps, checkAnswers(path+".npis."+npi+".measures", t.NPIs[npi].Measures, ym, year)...)
-			}
+			at := path + ".npis." + npi + ".measures"
+			ps = append(ps, checkAnswers(at, carried(at, t.NPIs[npi].Measures), ym, year)...)
 		}
 	}
 	if ym == nil {
@@ -330,17 +348,6 @@ func conflicts(ms map[string]Answer, ym *category.YearMeasures) []string {
 	return out
 }
 
-// usedTINs are the keys of cfg.TINs that an exported entity takes answers from, sorted.
-func usedTINs(cfg Config, ents []measure.EntityResult) []string {
-	var out []string
-	for _, tin := range sortedKeys(cfg.TINs) {
-		if slices.ContainsFunc(ents, func(e measure.EntityResult) bool { return measure.NormalTIN(e.TIN) == tin }) {
-			out = append(out, tin)
-		}
-	}
-	return out
-}
-
 // notOwnCounts is the warning for an individual entity whose proportion answers are
 // not its clinician's own but the TIN's or the practice's (SPEC §4): an individual
 // file would report the group's counts as the clinician's.
@@ -370,14 +377,14 @@ func notOwnCounts(cfg Config, e measure.EntityResult, year int) (Problem, bool) 
 	if e.Clinician != "" {
 		who += " (" + e.Clinician + ")"
 	}
-	verb := "is"
+	what := "is not the clinician's own count but the one"
 	if len(ids) > 1 {
-		verb = "are"
+		what = "are not the clinician's own counts but those"
 	}
 	tin, npi := measure.NormalTIN(e.TIN), measure.NormalNPI(e.NPI)
 	return Problem{Severity: SeverityWarning, Entity: who, Message: fmt.Sprintf(
-		"%s %s not the clinician's own count but the one in %s: set the clinician's under registry.tins.%s.npis.%s.measures",
-		strings.Join(ids, ", "), verb, strings.Join(from, " and "), tin, npi)}, true
+		"%s %s in %s: set the clinician's under registry.tins.%s.npis.%s.measures",
+		strings.Join(ids, ", "), what, strings.Join(from, " and "), tin, npi)}, true
 }
 
 // UnmatchedKeys warns of each key of registry.tins and of its npis that matches no

@@ -83,7 +83,7 @@ func TestValidate(t *testing.T) {
 			want: []Problem{
 				warnAt("", "registry.tins.123456789.npis.1234567893 matches no clinician of TIN 123456789 in the report: its answers go into no file"),
 				errAt("TIN 123456789 NPI 123456789", `NPI "123456789" is not 10 digits`),
-				warnAt("TIN 123456789 NPI 123456789 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own count but the one in registry.measures: set the clinician's under registry.tins.123456789.npis.123456789.measures"),
+				warnAt("TIN 123456789 NPI 123456789 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.measures: set the clinician's under registry.tins.123456789.npis.123456789.measures"),
 			},
 		},
 		{
@@ -92,7 +92,7 @@ func TestValidate(t *testing.T) {
 			want: []Problem{
 				warnAt("", "registry.tins.123456789.npis.1234567893 matches no clinician of TIN 123456789 in the report: its answers go into no file"),
 				errAt("TIN 123456789 NPI 1234567890", "NPI 1234567890 fails the check digit (Luhn over 80840 + the first 9 digits): the last digit should be 3"),
-				warnAt("TIN 123456789 NPI 1234567890 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own count but the one in registry.measures: set the clinician's under registry.tins.123456789.npis.1234567890.measures"),
+				warnAt("TIN 123456789 NPI 1234567890 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.measures: set the clinician's under registry.tins.123456789.npis.1234567890.measures"),
 			},
 		},
 		{
@@ -291,7 +291,7 @@ func TestValidate(t *testing.T) {
 			name:   "a clinician without counts of their own takes the practice's",
 			mutate: tin("123456789", func(t *TINConfig) { delete(t.NPIs, "2345678900") }),
 			want: []Problem{warnAt(`TIN 123456789 NPI 2345678900 (O'Brien & <Sons>, "Ann")`,
-				"PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own count but the one in registry.measures: set the clinician's under registry.tins.123456789.npis.2345678900.measures")},
+				"PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.measures: set the clinician's under registry.tins.123456789.npis.2345678900.measures")},
 		},
 		{
 			name: "a clinician with one count of their own takes the others from the TIN and the practice",
@@ -300,13 +300,18 @@ func TestValidate(t *testing.T) {
 				t.NPIs["3456789015"] = NPIConfig{Measures: map[string]Answer{"PI_HIE_1": Ratio(1, 2)}}
 			}),
 			want: []Problem{warnAt("TIN 987654321 NPI 3456789015 (=Cmd, Eve)",
-				"PI_EP_1, PI_HIE_4 are not the clinician's own count but the one in registry.tins.987654321.measures and registry.measures: set the clinician's under registry.tins.987654321.npis.3456789015.measures")},
+				"PI_EP_1, PI_HIE_4 are not the clinician's own counts but those in registry.tins.987654321.measures and registry.measures: set the clinician's under registry.tins.987654321.npis.3456789015.measures")},
 		},
 		{
 			name:   "a TIN's exclusion beside the practice's measure",
 			mutate: tin("987654321", func(t *TINConfig) { t.Measures = map[string]Answer{"PI_LVPP_1": Attest(true)} }),
 			want: []Problem{errAt("TIN 987654321 NPI 3456789015, TIN 987654321 (group)",
 				"registry.measures: PI_EP_1 and its exclusion PI_LVPP_1 are both configured: CMS accepts one or the other")},
+		},
+		{
+			name:   "an answer no exported file carries is not checked",
+			filter: Individuals, // every clinician has their own PI_EP_1
+			mutate: answer("PI_EP_1", Ratio(9, 8)),
 		},
 		{
 			name: "keys that match nothing",
@@ -338,7 +343,7 @@ func TestValidate(t *testing.T) {
 				errAt("", "registry.cehrt_id is missing: set it to the practice's 15-character CMS EHR Certification ID from CHPL"),
 				warnAt("", "registry.tins.123456789.npis.1234567893 matches no clinician of TIN 123456789 in the report: its answers go into no file"),
 				errAt("TIN 123456789 NPI 1234567890", "NPI 1234567890 fails the check digit (Luhn over 80840 + the first 9 digits): the last digit should be 3"),
-				warnAt("TIN 123456789 NPI 1234567890 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own count but the one in registry.measures: set the clinician's under registry.tins.123456789.npis.1234567890.measures"),
+				warnAt("TIN 123456789 NPI 1234567890 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.measures: set the clinician's under registry.tins.123456789.npis.1234567890.measures"),
 				errAt(group, "PI_PEA_1 numerator 900 is greater than denominator 806"),
 			},
 		},
