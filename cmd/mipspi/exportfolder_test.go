@@ -275,7 +275,7 @@ func TestExportManifest(t *testing.T) {
 	}
 	wantSettings := manifestSettings{Policy: "every-visit", Release: "lock", NumeratorActions: "period",
 		SeenStatuses: []string{"Arrived", "Checked In", "Checked In Online", "In Room", "In Session", "Complete"},
-		Holidays: "federal", Closures: []string{}}
+		Holidays:     "federal", Closures: []string{}}
 	if diff := cmp.Diff(wantSettings, m.Settings); diff != "" {
 		t.Errorf("settings (-want +got):\n%s", diff)
 	}
