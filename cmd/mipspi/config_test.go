@@ -167,6 +167,8 @@ func TestParseConfigErrors(t *testing.T) {
 			`config c.yaml:4: registry.tins: "36-1234567" and "361234567" (line 3) are the same TIN, 361234567`},
 		{"TIN key twice as written", "registry:\n  tins:\n    361234567: {}\n    361234567: {}\n",
 			`config c.yaml:4: registry.tins: 361234567 repeated (first set on line 3)`},
+		{"TIN not a mapping", "registry:\n  tins:\n    361234567: [a]\n",
+			`config c.yaml:3: registry.tins.361234567: want a mapping (cehrt_id, measures, npis), got a list`},
 		{"TIN unknown key", "registry:\n  tins:\n    361234567:\n      npi: {}\n",
 			`config c.yaml:4: registry.tins.361234567: unknown key "npi" (known keys: cehrt_id, measures, npis)`},
 		{"TIN answer", "registry:\n  tins:\n    361234567:\n      measures: {PI_EP_1: yes}\n",

@@ -38,12 +38,6 @@ func parseRegistry(name string, line int, v *yaml.Node) (*registryBlock, error) 
 	p := registryParser{file: name}
 	rb := &registryBlock{Line: line}
 	rb.Config.Measures = map[string]registry.Answer{}
-	if isNull(v) {
-		return rb, nil
-	}
-	if v.Kind != yaml.MappingNode {
-		return nil, p.fail(v.Line, "registry: want a mapping (cehrt_id, measures, tins), got %s", describe(v))
-	}
 	err := p.mapping("registry", v, []string{"cehrt_id", "measures", "tins"}, func(key string, k, val *yaml.Node) error {
 		var err error
 		switch key {
@@ -63,8 +57,15 @@ func parseRegistry(name string, line int, v *yaml.Node) (*registryBlock, error) 
 }
 
 // mapping calls f for each key of the mapping v at path, in order, refusing a key that
-// is not a plain word, a key given twice and a key not in known.
+// is not a plain word, a key given twice and a key not in known. A null v is an empty
+// mapping; anything else that is not a mapping is refused.
 func (p registryParser) mapping(path string, v *yaml.Node, known []string, f func(key string, k, val *yaml.Node) error) error {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		return p.fail(v.Line, "%s: want a mapping (%s), got %s", path, strings.Join(known, ", "), describe(v))
+	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, val := deref(v.Content[i]), deref(v.Content[i+1])
@@ -165,13 +166,6 @@ func (p registryParser) tins(val *yaml.Node) (map[string]registry.TINConfig, err
 	err := p.idKeys("registry.tins", "TIN", 9, val, measure.NormalTIN, measure.ValidTIN, func(tin string, k, v *yaml.Node) error {
 		path := "registry.tins." + tin
 		t := registry.TINConfig{Line: k.Line}
-		if isNull(v) {
-			out[tin] = t
-			return nil
-		}
-		if v.Kind != yaml.MappingNode {
-			return p.fail(v.Line, "%s: want a mapping (cehrt_id, measures, npis), got %s", path, describe(v))
-		}
 		err := p.mapping(path, v, []string{"cehrt_id", "measures", "npis"}, func(key string, _, val *yaml.Node) error {
 			var err error
 			switch key {
@@ -196,13 +190,6 @@ func (p registryParser) npis(path string, val *yaml.Node) (map[string]registry.N
 	err := p.idKeys(path, "NPI", 10, val, measure.NormalNPI, validNPI, func(npi string, k, v *yaml.Node) error {
 		at := path + "." + npi
 		n := registry.NPIConfig{Line: k.Line}
-		if isNull(v) {
-			out[npi] = n
-			return nil
-		}
-		if v.Kind != yaml.MappingNode {
-			return p.fail(v.Line, "%s: want a mapping with the clinician's measures, got %s", at, describe(v))
-		}
 		err := p.mapping(at, v, []string{"measures"}, func(_ string, _, val *yaml.Node) error {
 			var err error
 			n.Measures, err = p.measures(at+".measures", val)
