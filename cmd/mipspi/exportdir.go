@@ -10,8 +10,9 @@ package main
 // manifest; then the staging folder and DIR swap names in one step (Linux renameat2
 // RENAME_EXCHANGE; elsewhere DIR is moved aside as .DIR.mipspi-old-NNN and the staging
 // folder moved in), and the old set, now under the staging name, is removed. A kill
-// at any point leaves DIR holding the old set or the new one, whole, and at most a
-// leftover folder beside it, which the next export removes once it has checked that
+// at any point leaves DIR holding the old set or the new one, whole (without the
+// exchange, a kill between the two moves leaves the old set aside and no DIR), and at
+// most a leftover folder beside it, which the next export removes once it has checked that
 // the folder is mipspi's: named so, holding only files mipspi writes, and not locked
 // by a running export (each holds a lock on its staging folder while it works).
 
@@ -102,6 +103,9 @@ var exportCommitHook func(step string)
 
 var errNoExchange = errors.New("the file system cannot exchange two names")
 
+// exchange is exchangeDirs; tests stand in a file system that cannot.
+var exchange = exchangeDirs
+
 // exportTarget returns the folder --out names with symlinks followed, so that the swap
 // replaces the folder and not a link to it. The current directory and its parents are
 // refused: a swap would delete the folder a shell stands in.
@@ -155,8 +159,8 @@ func checkExportDir(shown, dir string) error {
 	var foreign, changed []string
 	for _, e := range entries {
 		name := e.Name()
-		if name == manifestName {
-			continue
+		if name == manifestName || probeName.MatchString(name) {
+			continue // a probe file of checkOutDir whose run was killed goes with the set
 		}
 		sum, ok := listed[name]
 		if !ok || !e.Type().IsRegular() {
@@ -177,6 +181,9 @@ func checkExportDir(shown, dir string) error {
 	}
 	return nil
 }
+
+// probeName matches the empty file probeWritable makes and removes at once.
+var probeName = regexp.MustCompile(`^\.mipspi-probe-[0-9]+$`)
 
 // nameList names files for a message: "a.txt", "a.txt and b.txt", at most five then
 // "and N more".
@@ -420,7 +427,7 @@ func commitExport(shown, staging, dir string) error {
 		}
 		return nil
 	}
-	err := exchangeDirs(staging, dir)
+	err := exchange(staging, dir)
 	if err == nil {
 		if exportCommitHook != nil {
 			exportCommitHook("swapped")

@@ -353,6 +353,38 @@ func TestExportReplacesFolder(t *testing.T) {
 	}
 }
 
+// TestExportReplacesWithoutExchange: where the file system cannot exchange two names,
+// the earlier set is moved aside, the new one moved in and the earlier one removed, with
+// the same result; a probe file a killed run left in the folder goes with the old set.
+func TestExportReplacesWithoutExchange(t *testing.T) {
+	exchange = func(a, b string) error { return errNoExchange }
+	defer func() { exchange = exchangeDirs }()
+	steps := 0
+	exportCommitHook = func(step string) {
+		if step == "swapped" {
+			steps++
+			if l := leftovers(t); len(l) != 1 || !strings.Contains(l[0], ".mipspi-old-") {
+				t.Errorf("while swapping: %v, want the old set aside", l)
+			}
+		}
+	}
+	defer func() { exportCommitHook = nil }()
+	dsn, cfg := demoDB(t)
+	run := func(entity string) {
+		t.Helper()
+		mustRun(t, args([]string{"export", "--to", "qpp", "--entity", entity, "--db", dsn, "--config", cfg, "--out", "reg", "-q"}, demoPeriod)...)
+	}
+	run("all")
+	writeFile(t, filepath.Join("reg", ".mipspi-probe-123"), "")
+	run("group")
+	if diff := cmp.Diff([]string{manifestName, "qpp-361234567-group.json", "qpp-742345678-group.json"}, dirNames(t, "reg")); diff != "" || steps != 1 {
+		t.Errorf("after %d swaps (-want +got):\n%s", steps, diff)
+	}
+	if l := leftovers(t); len(l) > 0 {
+		t.Errorf("left %v", l)
+	}
+}
+
 // TestExportLeftovers: a killed export's leftovers beside --out are removed by the next
 // export once it has checked they are mipspi's; a folder that holds anything else, or
 // that a running export holds locked, is left alone.
