@@ -152,7 +152,17 @@ func toCategory(ms map[string]Answer) map[string]category.Answer {
 // came from (SPEC §4: a group file its TIN's, an individual file its clinician's, each
 // falling back to the TIN's and then to the practice's; category.Answers.For).
 func (c Config) For(e measure.EntityResult) (Config, category.Resolved) {
-	res := c.Answers().For(e.Entity)
+	// Only the entity's TIN and clinician are converted: category decides the fallback.
+	a := category.Answers{CEHRTID: c.CEHRTID, Measures: toCategory(c.Measures)}
+	tin := measure.NormalTIN(e.TIN)
+	if t, ok := c.TINs[tin]; ok {
+		ta := category.TINAnswers{CEHRTID: t.CEHRTID, Measures: toCategory(t.Measures)}
+		if n, ok := t.NPIs[measure.NormalNPI(e.NPI)]; ok {
+			ta.NPIs = map[string]map[string]category.Answer{measure.NormalNPI(e.NPI): toCategory(n.Measures)}
+		}
+		a.TINs = map[string]category.TINAnswers{tin: ta}
+	}
+	res := a.For(e.Entity)
 	out := Config{CEHRTID: res.CEHRTID, Measures: make(map[string]Answer, len(res.Measures))}
 	for id, a := range res.Measures {
 		out.Measures[id] = Answer(a)
