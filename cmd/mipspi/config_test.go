@@ -202,6 +202,7 @@ func TestParseConfigErrors(t *testing.T) {
 func FuzzLoadConfig(f *testing.F) {
 	f.Add([]byte("holidays: federal\nclosures: [2025-12-26]\n"))
 	f.Add([]byte("registry:\n  cehrt_id: 0015C8BCD1234XY\n  measures:\n    PI_EP_1: {numerator: 1, denominator: 2}\n"))
+	f.Add([]byte("registry:\n  tins:\n    36-1234567:\n      cehrt_id: X\n      npis: {\"1088 264 514\": {measures: {PI_EP_1: {numerator: 1, denominator: 2}}}}\n"))
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("policy: !!binary aGVsbG8=\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
