@@ -525,3 +525,63 @@ func TestExportKilled(t *testing.T) {
 		})
 	}
 }
+
+// TestExportAnswersOnDisk: the files export writes carry each entity's own answers
+// (SPEC §4), read back from disk in every format: a clinician's own counts, a group's
+// TIN counts, each TIN's CEHRT ID.
+func TestExportAnswersOnDisk(t *testing.T) {
+	dsn, cfg := demoDB(t)
+	for _, format := range []string{"qpp", "qrda3", "csv"} {
+		mustRun(t, args([]string{"export", "--to", format, "--db", dsn, "--config", cfg, "--out", format, "-q"}, demoPeriod)...)
+	}
+	read := func(path string) string {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, tc := range []struct {
+		file, cehrt string
+		ep          [2]string
+	}{
+		{"742345678-1088264514", "0015CFRONTRANGE", [2]string{"98", "113"}},
+		{"742345678-group", "0015CFRONTRANGE", [2]string{"377", "431"}},
+		{"361234567-1458390261", "0015CLAKESIDE01", [2]string{"122", "139"}},
+		{"361234567-group", "0015CLAKESIDE01", [2]string{"611", "702"}},
+	} {
+		q := read(filepath.Join("qpp", "qpp-"+tc.file+".json"))
+		if !strings.Contains(q, `"cehrtId": "`+tc.cehrt+`"`) ||
+			!strings.Contains(q, "\"measureId\": \"PI_EP_1\",\n          \"value\": {\n            \"numerator\": "+tc.ep[0]+",\n            \"denominator\": "+tc.ep[1]+"\n") {
+			t.Errorf("qpp-%s.json lacks CEHRT ID %s or PI_EP_1 %s/%s:\n%s", tc.file, tc.cehrt, tc.ep[0], tc.ep[1], q)
+		}
+		x := read(filepath.Join("qrda3", "qrda3-"+tc.file+".xml"))
+		if !strings.Contains(x, `extension="`+tc.cehrt+`"`) || !strings.Contains(x, "<td>PI_EP_1</td>") ||
+			!strings.Contains(x, "numerator "+tc.ep[0]+", denominator "+tc.ep[1]) {
+			t.Errorf("qrda3-%s.xml lacks CEHRT ID %s or PI_EP_1 %s/%s", tc.file, tc.cehrt, tc.ep[0], tc.ep[1])
+		}
+	}
+	rows, err := csv.NewReader(strings.NewReader(read(filepath.Join("csv", "registry.csv")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	got := map[string]string{}
+	for _, r := range rows[1:] {
+		who := r[col["tin"]] + "-" + r[col["npi"]]
+		got[who] = r[col["cehrt_id"]] + " " + r[col["PI_EP_1_numerator"]] + "/" + r[col["PI_EP_1_denominator"]] + " " + r[col["PI_PPHI_1"]]
+	}
+	for who, want := range map[string]string{
+		"742345678-1088264514": "0015CFRONTRANGE 98/113 yes", "742345678-": "0015CFRONTRANGE 377/431 yes",
+		"361234567-1458390261": "0015CLAKESIDE01 122/139 yes", "361234567-": "0015CLAKESIDE01 611/702 yes",
+		"742345678-1458390261": "0015CFRONTRANGE 99/112 yes",
+	} {
+		if got[who] != want {
+			t.Errorf("registry.csv %s: %q, want %q", who, got[who], want)
+		}
+	}
+}
