@@ -64,6 +64,9 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 	if timeout <= 0 {
 		return usagef("--timeout must be positive, e.g. --timeout 10s")
 	}
+	if err := checkRecord(c, c.String("record")); err != nil { // the same guard as --out
+		return err
+	}
 	var roots *x509.CertPool
 	if path := c.String("ca"); path != "" {
 		if roots, err = loadCA(path); err != nil {
@@ -73,9 +76,6 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 	// Open the evidence store before probing, so a wrong --record is refused up front.
 	var store *fhirapi.Evidence
 	if path := c.String("record"); path != "" {
-		if err := checkRecord(c, path); err != nil { // the same guard as --out
-			return err
-		}
 		store, err = fhirapi.OpenForAppend(ctx, path)
 		var ne *fhirapi.NotEvidenceError
 		var pe *os.PathError
@@ -140,11 +140,22 @@ func (l *lineWriter) printf(format string, args ...any) {
 	}
 }
 
+// maxCASize bounds --ca: a bundle of every public root is about 200 KB.
+const maxCASize = 4 << 20
+
 // loadCA reads PEM certificates for --ca.
 func loadCA(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
+	f, err := openInput(path)
 	if err != nil {
 		return nil, unwrapPathError(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxCASize+1))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if len(b) > maxCASize {
+		return nil, fmt.Errorf("larger than %d MiB, not a PEM file of certificate authorities", maxCASize>>20)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(b) {
