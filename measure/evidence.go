@@ -61,6 +61,7 @@ type TINEvidence struct {
 // passes the probes (any order), the practice the result was computed from, and the result.
 func SummarizeAPIEvidence(probes []Probe, p Practice, r *Result) APIEvidence {
 	cfg := r.Config
+	p = p.WithNormalTINs() // SPEC §3
 	var out APIEvidence
 	zones := map[string]*time.Location{}
 	for _, o := range sortedOffices(p.Offices) {

@@ -56,9 +56,9 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 	if err != nil {
 		return usagef("--fhir-base: %v", err)
 	}
-	tin := strings.TrimSpace(c.String("tin"))
+	tin := normalizeTIN(c.String("tin")) // 36-1234567 is 361234567 (SPEC §3)
 	if c.IsSet("tin") && !measure.ValidTIN(tin) {
-		return usagef("--tin %q: a TIN is 9 digits", tin)
+		return usagef("--tin %q: a TIN is 9 digits (hyphens and spaces are read past)", tin)
 	}
 	timeout := c.Duration(flagTimeout)
 	if timeout <= 0 {
