@@ -29,7 +29,8 @@ func apiCommand(s *streams) *cli.Command {
 			Usage: "probe the patient API's public discovery documents (no credential, no patient data)",
 			UsageText: "mipspi api check --fhir-base URL [--tin TIN] [--record FILE] [--ca PEM] [--timeout D]\n\n" +
 				"Sends two GET requests, {base}/.well-known/smart-configuration and {base}/metadata, and prints\n" +
-				"one line per check. Exit 0: the API is live and conformant; 1: it is not; 2: usage error.",
+				"one line per check (pass, warn, fail, skip). Exit 0: the API is live (warnings are deviations a\n" +
+				"patient's app reads past); 1: it is not; 2: usage error.",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "fhir-base", Usage: "the patient API's FHIR base `URL`, e.g. https://ehr.example.com/fhir/r4"},
 				&cli.StringFlag{Name: "tin", Usage: "the practice `TIN` this API serves (recorded with the probe; default: every TIN)"},
@@ -106,7 +107,7 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 		fmt.Fprintf(s.stderr, "mipspi: recorded in %s\n", c.String("record"))
 	}
 	if !r.OK() {
-		return fmt.Errorf("the patient API at %s is not live and conformant: %d checks failed", oneLine(base), len(r.Failed()))
+		return fmt.Errorf("the patient API at %s is not live: a patient's app could not reach it (%d checks failed)", oneLine(base), len(r.Failed()))
 	}
 	return nil
 }
@@ -121,10 +122,14 @@ func printProbe(w io.Writer, r *fhirapi.Result) error {
 		counts[ch.Status]++
 		ew.printf("%-4s  %-30s  %s\n", strings.ToUpper(string(ch.Status)), ch.Name, oneLine(ch.Detail))
 	}
-	if r.OK() {
+	// SPEC §6: live unless a check failed; warnings are deviations an app reads past.
+	switch {
+	case !r.OK():
+		ew.printf("NOT live: %d checks failed, %d warned, %d passed, %d not checked\n", counts[fhirapi.Fail], counts[fhirapi.Warn], counts[fhirapi.Pass], counts[fhirapi.Skip])
+	case counts[fhirapi.Warn] > 0:
+		ew.printf("LIVE, with %d warnings (deviations a patient's app reads past): %d checks passed, %d not applicable\n", counts[fhirapi.Warn], counts[fhirapi.Pass], counts[fhirapi.Skip])
+	default:
 		ew.printf("LIVE and conformant: %d checks passed, %d not applicable\n", counts[fhirapi.Pass], counts[fhirapi.Skip])
-	} else {
-		ew.printf("NOT live and conformant: %d checks failed, %d passed, %d not checked\n", counts[fhirapi.Fail], counts[fhirapi.Pass], counts[fhirapi.Skip])
 	}
 	return ew.err
 }
