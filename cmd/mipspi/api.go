@@ -187,8 +187,13 @@ func evidenceOption(c *cli.Context, o *evalOptions) (func(context.Context, *meas
 		return none, nil
 	}
 	store, err := fhirapi.OpenForReading(c.Context, path)
-	if err != nil {
+	var ne *fhirapi.NotEvidenceError
+	var pe *os.PathError
+	switch {
+	case errors.As(err, &ne), errors.As(err, &pe):
 		return nil, usagef("--evidence %v", unwrapPathError(err))
+	case err != nil:
+		return nil, err // a store that cannot be read now (a hot journal): exit 1, with advice
 	}
 	store.Close()
 	var practice measure.Practice
@@ -207,8 +212,16 @@ func evidenceOption(c *cli.Context, o *evalOptions) (func(context.Context, *meas
 		if err != nil {
 			return nil, err
 		}
+		// The whole store's own check (SPEC §6): its chain, every row and trigger.
+		chain, err := store.Verify(ctx)
+		if err != nil {
+			return nil, err
+		}
 		ev := measure.SummarizeAPIEvidence(probes, practice, r)
-		ev.Source = path
+		ev.Source, ev.Chain = path, &chain
+		if f := measure.ChainFinding(chain, path); f != nil {
+			ev.Findings = append([]measure.Finding{*f}, ev.Findings...)
+		}
 		r.Findings = append(r.Findings, ev.Findings...)
 		return &ev, nil
 	}, nil

@@ -7,10 +7,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun/driver/sqliteshim"
+	"github.com/xuri/excelize/v2"
 )
 
 // recordedStore makes an evidence store in the current directory with one probe of a
@@ -128,4 +138,190 @@ func TestFIFOInputsRefusedAtOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// evidenceJSON is the api_evidence part of a JSON report.
+type evidenceJSON struct {
+	APIEvidence struct {
+		TINs []struct {
+			Probes, Passing int
+		} `json:"tins"`
+		Chain struct {
+			Rows       int      `json:"rows"`
+			Unchained  int      `json:"unchained"`
+			HeadRow    int64    `json:"head_row"`
+			HeadAt     string   `json:"head_at"`
+			HeadSHA256 string   `json:"head_sha256"`
+			Problems   int      `json:"problems"`
+			Named      []string `json:"named"`
+		} `json:"chain"`
+	} `json:"api_evidence"`
+	Findings []struct {
+		Code, Severity, Message string
+	} `json:"findings"`
+}
+
+// TestReportEvidenceChain: report --evidence verifies the store's chain and prints its
+// head in every format, without changing the store; a forged store is named
+// (API_EVIDENCE_BROKEN) with the break.
+func TestReportEvidenceChain(t *testing.T) {
+	dsn, unchangedEHR := guardFiles(t)
+	ehr := newTestEHR(t, "smart-v2-openid.json", "capability-r4.json")
+	for range 3 {
+		mustRun(t, "api", "check", "--fhir-base", ehr.URL+"/fhir", "--ca", ehr.ca, "--tin", "12-3456789", "--record", "ev.db")
+	}
+	before, _ := os.ReadFile("ev.db")
+	period := []string{"--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2025-07-09T00:00:00Z"}
+	o := mustRun(t, args([]string{"report", "--db", dsn, "--evidence", "ev.db", "-f", "json"}, period)...)
+	var rep evidenceJSON
+	if err := json.Unmarshal([]byte(o.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	ch := rep.APIEvidence.Chain
+	if ch.Rows != 3 || ch.Problems != 0 || ch.HeadRow != 3 || len(ch.HeadSHA256) != 64 || ch.HeadAt != "2025-07-08T17:00:00Z" {
+		t.Fatalf("chain: %+v", ch)
+	}
+	// The TIN recorded as 12-3456789 is the report's 123456789 (SPEC §3).
+	if tins := rep.APIEvidence.TINs; len(tins) != 1 || tins[0].Probes != 3 {
+		t.Errorf("evidence TINs: %+v", tins)
+	}
+	head := "row 3, 2025-07-08T17:00:00Z, sha256 " + ch.HeadSHA256
+	for _, f := range []struct {
+		format string
+		want   []string
+	}{
+		{"table", []string{"  Chain: holds; 3 rows\n", "  Chain head (keep it with this report): " + head + "\n"}},
+		{"html", []string{`<p class="chain">Chain holds; 3 rows.</p>`, "Chain head (keep it with this report): <code>" + head + "</code>"}},
+	} {
+		o := mustRun(t, args([]string{"report", "--db", dsn, "--evidence", "ev.db", "-f", f.format}, period)...)
+		for _, w := range f.want {
+			if !strings.Contains(o.stdout, w) {
+				t.Errorf("%s lacks %q", f.format, w)
+			}
+		}
+	}
+	o = mustRun(t, args([]string{"report", "--db", dsn, "--evidence", "ev.db", "-f", "csv", "--table", "evidence"}, period)...)
+	if !strings.HasSuffix(strings.TrimSpace(o.stdout), ",3,0,3,2025-07-08T17:00:00Z,"+ch.HeadSHA256) {
+		t.Errorf("csv evidence:\n%s", o.stdout)
+	}
+	mustRun(t, args([]string{"report", "--db", dsn, "--evidence", "ev.db", "-f", "xlsx", "-o", "r.xlsx"}, period)...)
+	wb, err := excelize.OpenFile("r.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := wb.GetCellValue("API evidence", "A3"); v != "Chain holds; 3 rows. Head (keep it with this report): "+head {
+		t.Errorf("workbook A3 = %q", v)
+	}
+	wb.Close()
+	if after, _ := os.ReadFile("ev.db"); !bytes.Equal(after, before) {
+		t.Error("report --evidence changed the evidence store")
+	}
+
+	// A failing probe flipped to a pass after dropping the trigger: named, exit 0, the
+	// report still written, nothing else changed.
+	rawSQL(t, "ev.db", `DROP TRIGGER probes_no_update`, `UPDATE probes SET ok = 0, failed = 'x' WHERE id = 2`)
+	forged, _ := os.ReadFile("ev.db")
+	o = mipspi(t, args([]string{"report", "--db", dsn, "--evidence", "ev.db", "-f", "json"}, period)...)
+	if o.code != 0 {
+		t.Fatalf("exit %d: %s", o.code, o.stderr)
+	}
+	rep = evidenceJSON{}
+	if err := json.Unmarshal([]byte(o.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	wantNamed := []string{
+		"the append-only trigger probes_no_update is missing: rows could be changed or deleted without an error",
+		"row 2 (2025-07-08T17:00:00.000Z) does not match its chain link: changed, inserted or moved after it was written",
+	}
+	if got := rep.APIEvidence.Chain; got.Problems != 2 || strings.Join(got.Named, "\n") != strings.Join(wantNamed, "\n") {
+		t.Errorf("chain: %+v", got)
+	}
+	wantMsg := "the evidence store ev.db fails its check (2 problems), so its probes cannot be trusted as they stand: " + strings.Join(wantNamed, "; ")
+	found := false
+	for _, f := range rep.Findings {
+		if f.Code == "API_EVIDENCE_BROKEN" {
+			found = f.Severity == "error" && f.Message == wantMsg
+		}
+	}
+	if !found {
+		t.Errorf("findings: %+v\nwant API_EVIDENCE_BROKEN (error): %s", rep.Findings, wantMsg)
+	}
+	if !strings.Contains(o.stderr, "API_EVIDENCE_BROKEN") {
+		t.Errorf("stderr lacks the finding: %s", o.stderr)
+	}
+	o = mustRun(t, args([]string{"report", "--db", dsn, "--evidence", "ev.db"}, period)...)
+	if !strings.Contains(o.stdout, "  Chain: BROKEN: 2 problems (API_EVIDENCE_BROKEN); 3 rows\n    the append-only trigger probes_no_update is missing") {
+		t.Errorf("table:\n%s", o.stdout)
+	}
+	if after, _ := os.ReadFile("ev.db"); !bytes.Equal(after, forged) {
+		t.Error("report --evidence changed the evidence store")
+	}
+	unchangedEHR("report --evidence")
+}
+
+// rawSQL changes a SQLite file as anyone with sqlite3 could, outside mipspi.
+func rawSQL(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open(sqliteshim.ShimName, "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+// TestAPICheckRecordsControlCharacters: a NUL or escape sequence in what the server sends
+// (software.name, a grant type) no longer stops the probe from being recorded (SPEC §6):
+// the probe is stored, with the characters replaced, and the report counts it.
+func TestAPICheckRecordsControlCharacters(t *testing.T) {
+	dsn, unchangedEHR := guardFiles(t)
+	smart, _ := os.ReadFile(filepath.Join(fhirTestdata, "smart-v2.json"))
+	capb, _ := os.ReadFile(filepath.Join(fhirTestdata, "capability-r4.json"))
+	smartDoc := strings.Replace(string(smart), `"authorization_code"`, `"authorization_code", "\u0000'); DROP TABLE probes; --"`, 1)
+	capDoc := strings.Replace(string(capb), `"name": "Example EHR FHIR Server"`, `"name": "Acme\u0000EHR\u001b[2J"`, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/fhir/.well-known/smart-configuration":
+			w.Write([]byte(smartDoc))
+		case "/fhir/metadata":
+			w.Write([]byte(capDoc))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	srv.StartTLS()
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
+
+	o := mipspi(t, "api", "check", "--fhir-base", srv.URL+"/fhir", "--ca", ca, "--tin", "123456789", "--record", "ev.db")
+	if o.code != 0 || o.stderr != "mipspi: recorded in ev.db\n" {
+		t.Fatalf("exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	if !strings.Contains(o.stdout, "Example EHR") && !strings.Contains(o.stdout, "Acme\uFFFDEHR\uFFFD[2J") {
+		t.Errorf("stdout:\n%s", o.stdout)
+	}
+	db, err := sql.Open(sqliteshim.ShimName, "file:ev.db?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var software, checks string
+	if err := db.QueryRow(`SELECT software, checks FROM probe_checks`).Scan(&software, &checks); err != nil {
+		t.Fatal(err)
+	}
+	if software != "Acme\uFFFDEHR\uFFFD[2J" || strings.ContainsRune(checks, 0) {
+		t.Errorf("stored software %q", software)
+	}
+	o = mustRun(t, args([]string{"report", "--db", dsn, "--evidence", "ev.db", "-f", "json"}, []string{"--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2025-07-09T00:00:00Z"})...)
+	var rep evidenceJSON
+	if err := json.Unmarshal([]byte(o.stdout), &rep); err != nil || len(rep.APIEvidence.TINs) != 1 || rep.APIEvidence.TINs[0].Probes != 1 || rep.APIEvidence.Chain.Problems != 0 {
+		t.Errorf("report: %+v %v", rep.APIEvidence, err)
+	}
+	unchangedEHR("api check with control characters")
 }
