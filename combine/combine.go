@@ -94,6 +94,7 @@ type Combiner struct {
 	lastAsOf  time.Time
 	zones     []string // every report's office zones, for showing the as-of locally
 	unnamed   []string // files without a source fingerprint
+	apmDen    int      // Σ group denominators so far (overflow.go)
 }
 
 type sourceUse struct{ file, tinFilter string }
@@ -121,6 +122,9 @@ func (c *Combiner) NeedsPatients() bool { return c.opt.Match == MatchPatients }
 // error names the file and the reason.
 func (c *Combiner) Add(file string, rep *Report) error {
 	if err := c.admit(file, rep); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if err := c.checkSums(rep); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	var drill map[entityKey][]Patient
@@ -184,6 +188,9 @@ func (c *Combiner) Add(file string, rep *Report) error {
 			s.clinician = e.Clinician
 		}
 		c.names[e.TIN] = joinNames(c.names[e.TIN], e.PracticeName) // a TIN is named by all its offices
+		if e.Level == measure.Group {
+			c.apmDen += e.Denominator
+		}
 		s.den += e.Denominator
 		s.num += e.Numerator
 		s.pending += e.Pending
