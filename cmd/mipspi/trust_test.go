@@ -325,3 +325,44 @@ func TestAPICheckRecordsControlCharacters(t *testing.T) {
 	}
 	unchangedEHR("api check with control characters")
 }
+
+// TestReportRemovesKilledRunLeftover: kill -9 during report -o F leaves .F.tmp-DIGITS
+// (mode 0600, unlocked: its writer is gone); the next report -o F removes it, and only
+// it: a file of the same look but another mode, name or owner's lock stays.
+func TestReportRemovesKilledRunLeftover(t *testing.T) {
+	dsn, unchanged := guardFiles(t)
+	for name, mode := range map[string]os.FileMode{".r.csv.tmp-2718281828": 0o600, ".r.csv.tmp-31415": 0o644, ".r.csv.tmp-1x": 0o600, ".other.csv.tmp-1": 0o600} {
+		if err := os.WriteFile(name, []byte("patient data of a killed run"), mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(name, mode)
+	}
+	o := mipspi(t, args([]string{"report", "--db", dsn, "-f", "csv", "-o", "r.csv", "--quiet"}, smallPeriod)...)
+	checkOutcome(t, "report -o r.csv", o, exitOK, "")
+	left, _ := filepath.Glob(".*.tmp-*")
+	want := []string{".other.csv.tmp-1", ".r.csv.tmp-1x", ".r.csv.tmp-31415"}
+	if strings.Join(left, " ") != strings.Join(want, " ") {
+		t.Errorf("left %v, want %v", left, want)
+	}
+	if fi, err := os.Stat("r.csv"); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("r.csv: %v %v", fi, err)
+	}
+	unchanged("report -o r.csv")
+}
+
+// TestFHIRBaseNeverEchoesPassword: the reproduction and its neighbours, exit 2,
+// the exact message, no password.
+func TestFHIRBaseNeverEchoesPassword(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, c := range []struct{ base, want string }{
+		{"ftp://alice:S3cretPW@host/x", "mipspi: --fhir-base: the URL carries a user name or password; the probe never sends credentials, so leave them out\n"},
+		{"https://alice:S3cretPW/x", "mipspi: --fhir-base: not a URL that can be read (e.g. https://ehr.example.com/fhir/r4)\n"},
+		{"alice:S3cretPW@ehr.example.com/fhir", "mipspi: --fhir-base: want an https:// URL, not one of scheme \"alice\" (e.g. https://ehr.example.com/fhir/r4)\n"},
+	} {
+		o := mipspi(t, "api", "check", "--fhir-base", c.base)
+		checkOutcome(t, c.base, o, exitUsage, c.want)
+	}
+	if _, err := os.Stat("ev.db"); err == nil {
+		t.Error("something was written")
+	}
+}

@@ -111,7 +111,7 @@ func ParseBase(s string) (string, error) {
 	case u.Scheme == "":
 		return "", errors.New("want an https:// URL" + example)
 	case u.Scheme != "https" && u.Scheme != "http":
-		return "", fmt.Errorf("want an https:// URL, got a %s: URL%s", clip(storable(u.Scheme, 20), 20), example)
+		return "", fmt.Errorf("want an https:// URL, not one of scheme %q%s", clip(storable(u.Scheme, 20), 20), example)
 	case u.Host == "":
 		return "", errors.New("no host in the URL" + example)
 	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?"):

@@ -678,10 +678,10 @@ func TestProbeRedirectRefusals(t *testing.T) {
 func TestParseBaseNeverEchoesPassword(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"ftp://alice:S3cretPW@host/x", "the URL carries a user name or password; the probe never sends credentials, so leave them out"},
-		{"ftp://host/x", "want an https:// URL, got a ftp: URL (e.g. https://ehr.example.com/fhir/r4)"},
+		{"ftp://host/x", "want an https:// URL, not one of scheme \"ftp\" (e.g. https://ehr.example.com/fhir/r4)"},
 		{"https://alice:S3cretPW/x", "not a URL that can be read (e.g. https://ehr.example.com/fhir/r4)"},
 		{"https://alice:S3cret PW@host/x", "not a URL that can be read (e.g. https://ehr.example.com/fhir/r4)"},
-		{"alice:S3cretPW@host/fhir", "want an https:// URL, got a alice: URL (e.g. https://ehr.example.com/fhir/r4)"},
+		{"alice:S3cretPW@host/fhir", "want an https:// URL, not one of scheme \"alice\" (e.g. https://ehr.example.com/fhir/r4)"},
 		{"//alice:S3cretPW@host/fhir", "the URL carries a user name or password; the probe never sends credentials, so leave them out"},
 		{"https://host/fhir?key=S3cretPW", "the URL has a query or fragment; give the FHIR base only (e.g. https://ehr.example.com/fhir/r4)"},
 		{"host/S3cretPW", "want an https:// URL (e.g. https://ehr.example.com/fhir/r4)"},
