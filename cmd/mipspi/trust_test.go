@@ -366,3 +366,24 @@ func TestFHIRBaseNeverEchoesPassword(t *testing.T) {
 		t.Error("something was written")
 	}
 }
+
+// TestREADMEExampleKeysRefused: the pseudonymisation keys the README once printed are
+// refused (anyone could recompute their pseudonyms, and the report's key id shows them),
+// and the README prints none any more.
+func TestREADMEExampleKeysRefused(t *testing.T) {
+	dsn, unchanged := guardFiles(t)
+	for _, k := range documentedKeys {
+		o := mipspi(t, args([]string{"report", "--db", dsn, "--pseudonymize", "--pseudonymize-key", k, "-o", "prev.csv"}, smallPeriod)...)
+		checkOutcome(t, k, o, exitUsage, "mipspi: --pseudonymize-key is an example printed in mipspi's README: anyone can recompute its pseudonyms, and the key id in the report shows it was used; make a key of your own (openssl rand -base64 32) and share it privately\n")
+		unchanged(k)
+	}
+	readme, err := os.ReadFile(filepath.Join(testdataDir, "..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range documentedKeys {
+		if strings.Contains(string(readme), "'"+k+"'") {
+			t.Errorf("the README still prints the key %q as an example", k)
+		}
+	}
+}
