@@ -56,8 +56,12 @@ func ChainFinding(c EvidenceChain, file string) *Finding {
 	if c.Problems == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("the evidence store %s fails its check (%d problems), so its probes cannot be trusted as they stand: %s",
-		file, c.Problems, strings.Join(c.Named, "; "))
+	problems := "problems"
+	if c.Problems == 1 {
+		problems = "problem"
+	}
+	msg := fmt.Sprintf("the evidence store %s fails its check (%d %s), so its probes cannot be trusted as they stand: %s",
+		file, c.Problems, problems, strings.Join(c.Named, "; "))
 	if c.Problems > len(c.Named) {
 		msg += fmt.Sprintf("; and %d more", c.Problems-len(c.Named))
 	}

@@ -50,13 +50,20 @@ func chainHead(c *measure.EvidenceChain) string {
 func chainState(c *measure.EvidenceChain) string {
 	s := "holds"
 	if c.Problems > 0 {
-		s = fmt.Sprintf("BROKEN: %d problems (API_EVIDENCE_BROKEN)", c.Problems)
+		s = fmt.Sprintf("BROKEN: %d %s (API_EVIDENCE_BROKEN)", c.Problems, plural(c.Problems, "problem", "problems"))
 	}
 	s += fmt.Sprintf("; %d rows", c.Rows)
 	if c.Unchained > 0 {
 		s += fmt.Sprintf(", %d written before the chain (sealed by the first link, not checked one by one)", c.Unchained)
 	}
 	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func uptimeText(t measure.TINEvidence) string {

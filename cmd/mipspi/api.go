@@ -127,7 +127,11 @@ func printProbe(w io.Writer, r *fhirapi.Result) error {
 	case !r.OK():
 		ew.printf("NOT live: %d checks failed, %d warned, %d passed, %d not checked\n", counts[fhirapi.Fail], counts[fhirapi.Warn], counts[fhirapi.Pass], counts[fhirapi.Skip])
 	case counts[fhirapi.Warn] > 0:
-		ew.printf("LIVE, with %d warnings (deviations a patient's app reads past): %d checks passed, %d not applicable\n", counts[fhirapi.Warn], counts[fhirapi.Pass], counts[fhirapi.Skip])
+		w := "1 warning"
+		if n := counts[fhirapi.Warn]; n != 1 {
+			w = fmt.Sprintf("%d warnings", n)
+		}
+		ew.printf("LIVE, with %s (deviations a patient's app reads past): %d checks passed, %d not applicable\n", w, counts[fhirapi.Pass], counts[fhirapi.Skip])
 	default:
 		ew.printf("LIVE and conformant: %d checks passed, %d not applicable\n", counts[fhirapi.Pass], counts[fhirapi.Skip])
 	}
