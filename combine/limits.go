@@ -19,7 +19,9 @@ package combine
 // keys; Go's decoder matches struct fields ignoring case. mipspi never writes a key
 // twice, nor in another case, so rather than pick a reading it refuses both clearly: two
 // equal keys in one object (after unescaping), and a key that differs only in case from
-// a field mipspi reads (Go would take "Numerator" for "numerator"; jq would not).
+// a field mipspi reads (Go would take "Numerator" for "numerator"; jq would not). Inside
+// the fields decode reads past (the issue rows, anything unknown) keys are not compared:
+// nothing reads them, and they are most of a large report's bytes.
 
 import (
 	"bytes"
@@ -103,7 +105,10 @@ type guard struct {
 	space            int   // white space in a row
 	elemStart        int64 // where the current element of a top-level field's value began
 	topKey           string
-	seed             maphash.Seed
+	// skipped: the current top-level field is one decode reads past (issues, anything
+	// unknown); keys inside it are not compared, since no reader of mipspi's uses them.
+	skipped bool
+	seed    maphash.Seed
 }
 
 // Counts of the arrays decode keeps (SPEC §7: bounded memory): generous for any practice
@@ -199,7 +204,7 @@ func (g *guard) scan(b []byte) error {
 			g.scalar = 0
 			g.inString, g.strLen = true, 0
 			top := g.top()
-			g.isKey = top != nil && top.obj && top.expectKey
+			g.isKey = top != nil && top.obj && top.expectKey && !(g.skipped && len(g.stack) > 1)
 			if g.isKey {
 				g.key, g.keyEscaped = g.key[:0], false
 			}
@@ -282,6 +287,7 @@ func (g *guard) endKey(at int) error {
 	}
 	if len(g.stack) == 1 {
 		g.topKey = clipKey(string(key))
+		g.skipped = !readTopLevel(key)
 	}
 	if top.n >= maxKeys {
 		return g.fail(at, "an object with more than %d keys, which no mipspi report has", maxKeys)
@@ -323,11 +329,22 @@ func caseVariant(key []byte) (string, bool) {
 	return "", false
 }
 
+// readTopLevel reports whether decode reads the top-level field key (rather than
+// skipping it: issues, holidays_applied, anything a later version adds).
+func readTopLevel(key []byte) bool {
+	for _, k := range topLevelKeys {
+		if string(key) == k {
+			return true
+		}
+	}
+	return false
+}
+
 // topLevelKeys are the report's top-level fields decode reads.
 var topLevelKeys = []string{"measure_id", "performance_year", "performance_start", "performance_end", "as_of",
 	"as_of_local", "zone", "policy", "release", "numerator_actions", "seen_statuses", "holidays", "closures",
 	"tin_filter", "npi_filter", "version", "source", "pseudonym_key_id", "combined", "counts", "entities",
-	"statuses", "findings", "patients", "issues"}
+	"statuses", "findings", "patients"}
 
 // readFields are every key decode reads: the top-level ones and the JSON names of the
 // wire types' fields.

@@ -24,7 +24,7 @@ func TestReadLimits(t *testing.T) {
 			"r.json: nests deeper than 32 levels, which no mipspi report does (at byte 270)"},
 		{"large element", withIssues(`{"x": [` + strings.Repeat("1,", 600_000) + `1]}`),
 			`r.json: an element of "issues" is larger than 1 MiB, which no row of a mipspi report comes near (at byte`},
-		{"many keys", withIssues(`{` + manyKeys(5000) + `}`),
+		{"many keys", report(`, "counts": {`+manyKeys(5000)+`}`, okRows),
 			"r.json: an object with more than 4096 keys, which no mipspi report has (at byte"},
 		{"too many statuses", report(`, "statuses": [`+strings.Repeat(`{"status": "x", "count": 1},`, 10_000)+`{"status": "y"}]`, okRows),
 			`r.json: field "statuses": has more than 10000 elements, which no mipspi report has`},
