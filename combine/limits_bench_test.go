@@ -1,15 +1,11 @@
 package combine
 
 import (
-	"bytes"
-	"fmt"
 	"io"
-	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/mipspi/mipspi/internal/memwatch"
 )
 
 // genReader streams head, then unit repeated until size bytes in all, then tail: a large
@@ -50,39 +46,6 @@ func (g *genReader) Read(p []byte) (int, error) {
 	return out, nil
 }
 
-// peakHeap runs f and returns the highest live heap seen while it ran, above the heap
-// before it, sampled every 200 µs.
-func peakHeap(f func()) uint64 {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	var peak atomic.Uint64
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		for {
-			metrics.Read(s)
-			if v := s[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(200 * time.Microsecond):
-			}
-		}
-	}()
-	f()
-	close(stop)
-	<-done
-	if p := peak.Load(); p > base {
-		return p - base
-	}
-	return 0
-}
-
 const reportHead = `{"measure_id": "PI_PEA_1", "performance_year": 2025, "performance_start": "2025-01-01",
 "performance_end": "2025-12-31", "as_of": "2026-01-15T12:00:00Z", "policy": "every-visit",
 "release": "lock", "numerator_actions": "period", "entities": [` + okRows + `], `
@@ -113,7 +76,7 @@ func BenchmarkReadHostile(b *testing.B) {
 			var worst uint64
 			var err error
 			for range b.N {
-				worst = max(worst, peakHeap(func() { _, err = Read("r.json", tc.gen(), false) }))
+				worst = max(worst, memwatch.Peak(func() { _, err = Read("r.json", tc.gen(), false) }))
 			}
 			b.ReportMetric(float64(worst)/(1<<20), "peak-MB")
 			b.ReportMetric(float64(gib)/b.Elapsed().Seconds()*float64(b.N)/(1<<20), "MB/s")
@@ -124,5 +87,16 @@ func BenchmarkReadHostile(b *testing.B) {
 	}
 }
 
-var _ = bytes.MinRead
-var _ = fmt.Sprint
+// BenchmarkReadIssueRows: Read over 256 MiB of issue rows, what most of a large practice's
+// report is: the guard's cost on the common case (BENCHMARKS.md compares it with the
+// reader before the guard).
+//
+//	go test ./combine -run '^$' -bench BenchmarkReadIssueRows -benchtime 2x
+func BenchmarkReadIssueRows(b *testing.B) {
+	for range b.N {
+		if _, err := Read("r.json", newGen(reportHead+`"issues": [`, strings.Repeat(issueRow, 64), `{}]}`, 256<<20), false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(256 << 20)
+}

@@ -48,6 +48,17 @@ func NormalTIN(s string) string {
 	if ValidTIN(s) {
 		return s
 	}
+	return writtenDigits(s, 9)
+}
+
+// NormalNPI reads an NPI as people type it ("1234 567 893", "1234-567-893") for the --npi
+// filter; anything that is not 10 digits once spaces and hyphens are dropped is returned
+// trimmed. (NPIs in the data are read as stored: R10 INVALID_NPI names a malformed one.)
+func NormalNPI(s string) string { return writtenDigits(s, 10) }
+
+// writtenDigits is s without spaces and hyphens when that leaves exactly n digits, else
+// s trimmed.
+func writtenDigits(s string, n int) string {
 	s = strings.TrimSpace(s)
 	d := strings.Map(func(r rune) rune {
 		if r == '-' || r == ' ' {
@@ -55,7 +66,7 @@ func NormalTIN(s string) string {
 		}
 		return r
 	}, s)
-	if ValidTIN(d) {
+	if len(d) == n && strings.Trim(d, "0123456789") == "" {
 		return d
 	}
 	return s

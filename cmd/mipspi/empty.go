@@ -24,23 +24,7 @@ import (
 func normalizeTIN(s string) string { return measure.NormalTIN(s) }
 
 // normalizeNPI drops spaces and hyphens from a 10-digit NPI ("1234 567 893").
-func normalizeNPI(s string) string { return digitsOnly(s, 10) }
-
-// digitsOnly returns s without hyphens and spaces when that leaves exactly n digits,
-// else s trimmed.
-func digitsOnly(s string, n int) string {
-	s = strings.TrimSpace(s)
-	d := strings.Map(func(r rune) rune {
-		if r == '-' || r == ' ' {
-			return -1
-		}
-		return r
-	}, s)
-	if len(d) == n && strings.Trim(d, "0123456789") == "" {
-		return d
-	}
-	return s
-}
+func normalizeNPI(s string) string { return measure.NormalNPI(s) }
 
 // checkAsOfBeforePeriod refuses an as-of instant before the period has started in any
 // US time zone (its local date is before --from everywhere from UTC-12 to UTC+14):

@@ -2,12 +2,11 @@ package fhirapi
 
 import (
 	"net/http"
-	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mipspi/mipspi/internal/memwatch"
 )
 
 // worstBodies are 4 MiB CapabilityStatements (just under MaxBody) built to make a parser
@@ -41,40 +40,6 @@ func worstBodies() map[string][]byte {
 	}
 }
 
-// peakHeap runs f and returns the highest live heap seen while it ran, above the heap
-// before it, sampled every 100 µs.
-func peakHeap(f func()) uint64 {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		for {
-			metrics.Read(s)
-			if v := s[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(100 * time.Microsecond):
-			}
-		}
-	}()
-	f()
-	close(stop)
-	<-done
-	if p := peak.Load(); p > base {
-		return p - base
-	}
-	return 0
-}
-
 // BenchmarkProbeWorstCapability: one probe of a server whose metadata is each worst
 // body; reports the peak live heap above the start (SPEC §6: bounded memory; target
 // ≤ 64 MB). The server's own copy of the body is made before the measurement.
@@ -95,7 +60,7 @@ func BenchmarkProbeWorstCapability(b *testing.B) {
 			b.ResetTimer()
 			for range b.N {
 				var r *Result
-				p := peakHeap(func() { r = probe(&testing.T{}, f, f.roots(), 30*time.Second) })
+				p := memwatch.Peak(func() { r = probe(&testing.T{}, f, f.roots(), 30*time.Second) })
 				worst = max(worst, p)
 				if c := checkOf(&testing.T{}, r, "metadata.capability_statement"); c.Status == Fail && !strings.Contains(c.Detail, "nests deeper") {
 					b.Fatalf("%s: %s", name, c.Detail)

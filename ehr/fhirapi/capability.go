@@ -101,11 +101,8 @@ func readCapability(d Document) (*capability, error) {
 		}
 		return err
 	})
-	if err == nil {
-		err = w.end()
-	}
-	if err != nil {
-		return nil, walkError(err)
+	if err := w.finish(err); err != nil {
+		return nil, err
 	}
 	if c.software == "" {
 		c.software = c.implementation
@@ -127,6 +124,7 @@ func (c *capability) readRest(w *walker) error {
 			mode, _, err = w.str("rest.mode", "a code (string)")
 		case "resource":
 			_, err = w.array("rest.resource", "an array", func(int) error {
+				n++
 				_, err := w.object("rest.resource", "an object", func(k string) error {
 					var err error
 					switch k {
@@ -134,7 +132,6 @@ func (c *capability) readRest(w *walker) error {
 						var t string
 						var ok bool
 						if t, ok, err = w.str("rest.resource.type", "a code (string)"); ok {
-							n++
 							if _, us := c.types.has[t]; us {
 								types[t] = true
 							}

@@ -209,15 +209,17 @@ func (w *walker) strings(path, want string, into *stringSet) (ok bool, err error
 	})
 }
 
-// end checks that nothing but white space follows the document.
-func (w *walker) end() error {
-	if _, err := w.dec.Token(); err != io.EOF {
-		if err == nil {
+// finish ends a walk that returned err: nil when the document was whole and nothing but
+// white space follows it, else the reason in plain words.
+func (w *walker) finish(err error) error {
+	if err == nil {
+		if _, err = w.dec.Token(); err == io.EOF {
+			return nil
+		} else if err == nil {
 			err = errors.New("more data after the document's closing brace")
 		}
-		return err
 	}
-	return nil
+	return walkError(err)
 }
 
 // stringSet keeps what a check needs of a list of strings however long it is: whether

@@ -70,11 +70,8 @@ func readSMART(d Document) (*smartConfig, error) {
 		}
 		return err
 	})
-	if err == nil {
-		err = w.end()
-	}
-	if err != nil {
-		return nil, walkError(err)
+	if err := w.finish(err); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -29,12 +29,7 @@ import (
 // the disk or the rename — the temporary file is removed and path is left as it was.
 // Leftovers of killed runs for the same path are removed first (RemoveStale).
 func Write(path string, write func(io.Writer) error) (err error) {
-	dir, base, err := split(path)
-	if err != nil {
-		return err
-	}
-	RemoveStale(path)
-	tmp, err := createTemp(dir, base)
+	dir, tmp, err := begin(path)
 	if err != nil {
 		return err
 	}
@@ -72,12 +67,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 // run created it first) the result wraps fs.ErrExist and the temporary file is removed,
 // so a killed or concurrent first run never leaves a half-made file at path.
 func Create(path string, fill func(tmp string) error) (err error) {
-	dir, base, err := split(path)
-	if err != nil {
-		return err
-	}
-	RemoveStale(path)
-	tmp, err := createTemp(dir, base)
+	dir, tmp, err := begin(path)
 	if err != nil {
 		return err
 	}
@@ -110,6 +100,17 @@ func SyncDir(dir string) {
 		_ = d.Sync()
 		_ = d.Close()
 	}
+}
+
+// begin removes path's dead leftovers and makes its locked temporary file.
+func begin(path string) (dir string, tmp *os.File, err error) {
+	dir, base, err := split(path)
+	if err != nil {
+		return "", nil, err
+	}
+	RemoveStale(path)
+	tmp, err = createTemp(dir, base)
+	return dir, tmp, err
 }
 
 func split(path string) (dir, base string, err error) {
