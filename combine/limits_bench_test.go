@@ -79,9 +79,10 @@ func BenchmarkReadHostile(b *testing.B) {
 				worst = max(worst, memwatch.Peak(func() { _, err = Read("r.json", tc.gen(), false) }))
 			}
 			b.ReportMetric(float64(worst)/(1<<20), "peak-MB")
-			b.ReportMetric(float64(gib)/b.Elapsed().Seconds()*float64(b.N)/(1<<20), "MB/s")
 			if err != nil {
 				b.Logf("%s: refused: %v", tc.name, err)
+			} else {
+				b.ReportMetric(float64(gib)/b.Elapsed().Seconds()*float64(b.N)/(1<<20), "MB/s")
 			}
 		})
 	}
