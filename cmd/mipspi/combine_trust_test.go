@@ -157,3 +157,33 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// TestCombineRefusesWhatReadersReadDifferently: a report with a key twice (jq and Python
+// keep the last, mipspi would have added both arrays) or a key in another case is refused,
+// exit 1, naming the key and the byte; so is white space no report has. Nothing written.
+func TestCombineRefusesWhatReadersReadDifferently(t *testing.T) {
+	t.Chdir(t.TempDir())
+	siteReport(t, siteDB(t, "site-z"), "z.json")
+	z := string(must(os.ReadFile("z.json")))
+	os.WriteFile("out.csv", []byte(previousOutput), 0o600)
+	for _, c := range []struct{ name, edit, want string }{
+		{"entities twice", strings.Replace(z, `"entities": [`, `"entities": [], "entities": [`, 1),
+			`mipspi: bad.json: the key "entities" appears twice in one object: mipspi never writes a key twice, and readers disagree on which to keep (jq and Python keep the last), so the report is refused (at byte `},
+		{"Numerator", strings.Replace(z, `"numerator": 1,`, `"numerator": 1, "Numerator": 0,`, 1),
+			`mipspi: bad.json: the key "Numerator" differs only in case from "numerator": mipspi writes keys in lower case and reads them exactly, as jq and Python do, so the report is refused rather than read one way or the other (at byte `},
+		{"white space", strings.Replace(z, `"entities": [`, `"entities": [`+strings.Repeat("\n", 70_000), 1),
+			`mipspi: bad.json: more than 64 KiB of white space in a row, which no mipspi report has (at byte `},
+	} {
+		if c.edit == z {
+			t.Fatalf("%s: test edit did not apply", c.name)
+		}
+		os.WriteFile("bad.json", []byte(c.edit), 0o600)
+		o := mipspi(t, "combine", "-f", "csv", "-o", "out.csv", "z.json", "bad.json")
+		if o.code != exitFail || !strings.HasPrefix(o.stderr, c.want) || strings.Count(o.stderr, "\n") != 1 || o.stdout != "" {
+			t.Errorf("%s: exit %d\n%s\nwant exit 1 and %s…", c.name, o.code, o.stderr, c.want)
+		}
+		if b, _ := os.ReadFile("out.csv"); string(b) != previousOutput {
+			t.Errorf("%s: the previous output changed", c.name)
+		}
+	}
+}
