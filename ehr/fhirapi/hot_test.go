@@ -100,8 +100,10 @@ func TestEvidenceCreationAtomic(t *testing.T) {
 	path := filepath.Join(dir, "ev.db")
 	// What a first run killed while making the schema leaves: a temporary file, unlocked.
 	left := filepath.Join(dir, ".ev.db.tmp-123456")
-	if err := os.WriteFile(left, []byte("SQLite format 3\x00half"), 0o600); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{left, left + "-journal"} {
+		if err := os.WriteFile(f, []byte("SQLite format 3\x00half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, 6)

@@ -191,6 +191,12 @@ func RemoveStale(path string) []string {
 		name := filepath.Join(dir, n)
 		if removeIfDead(name) {
 			removed = append(removed, name)
+			// A file filled as an SQLite database (Create) may have left its journal.
+			for _, side := range []string{"-journal", "-wal", "-shm"} {
+				if fi, err := os.Lstat(name + side); err == nil && fi.Mode().IsRegular() && ownedByMe(fi) {
+					_ = os.Remove(name + side)
+				}
+			}
 		}
 	}
 	return removed
