@@ -49,7 +49,7 @@ var configKeys = []string{"holidays", "closures", "seen_statuses", "policy", "re
 
 // loadConfig reads and parses the configuration file at path.
 func loadConfig(path string) (*fileConfig, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, unwrapPathError(err))
 	}

@@ -18,9 +18,9 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// normalizeTIN reads a TIN the way clerks write it: "36-1234567" and "36 1234567" are
-// 361234567. Anything that is not 9 digits once hyphens and spaces are removed is kept
-// as typed (it then simply matches no office and the error lists the TINs there are).
+// normalizeTIN reads a TIN the way clerks write it, as measure.NormalTIN does for the
+// data (SPEC §3). Anything that is not 9 digits once hyphens and spaces are removed is
+// kept as typed (it then simply matches no office and the error lists the TINs there are).
 func normalizeTIN(s string) string { return measure.NormalTIN(s) }
 
 // normalizeNPI drops spaces and hyphens from a 10-digit NPI ("1234 567 893").
