@@ -13,20 +13,6 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// Answer is one PI measure's answer from the configuration: a yes/no attestation (Bool
-// set) or a proportion (Numerator and Denominator set). reports/registry decodes the
-// YAML into the same shape.
-type Answer struct {
-	Bool                   *bool
-	Numerator, Denominator *int
-}
-
-// Answers are the practice's answers: the `registry` block of the configuration.
-type Answers struct {
-	CEHRTID  string
-	Measures map[string]Answer
-}
-
 // Period is the performance period as the gates need it.
 type Period struct {
 	Year     int    // performance year
@@ -316,8 +302,10 @@ func exclusionText(ex []string) string {
 	}
 }
 
-// Compute returns the category estimate of one entity (SPEC §5).
+// Compute returns the category estimate of one entity (SPEC §5), from the entity's own
+// answers (Answers.For: the clinician's, the TIN's, then the practice's, SPEC §4).
 func Compute(p Period, e measure.EntityResult, a Answers) Estimate {
+	a = a.For(e.Entity).Answers
 	est := Estimate{Year: p.Year, Weight: weight}
 	pts := pointsFor(p.Year)
 	est.PEA = PEA(e, pts.points[PEA1])

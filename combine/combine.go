@@ -30,12 +30,12 @@ const (
 // Method sentences, written in every output (SPEC §7).
 const (
 	MethodSummed  = "summed across sources; patients de-duplicated within each source"
-	MethodMatched = "summed across sources; patients de-duplicated across them (matched by a shared pseudonym of name and birth date)"
+	MethodMatched = "summed across sources; patients de-duplicated across them (matched by a shared pseudonym of name and birth date; each source's own counts stand)"
 )
 
 // Options configure a combination.
 type Options struct {
-	Name  string // the APM Entity's name, for its row; "" → "APM Entity"
+	Name  string // the APM Entity's name, for its row; "" → its TINs' practice names
 	Match Match  // "" → MatchNone
 }
 
@@ -59,6 +59,9 @@ type Combined struct {
 	Sources []Source
 	// Warnings are sentences for stderr: what could not be checked.
 	Warnings []string
+	// Matched is, with MatchPatients, how many patients were matched across reports
+	// (-1 without matching).
+	Matched int
 }
 
 type entityKey struct {
@@ -94,6 +97,12 @@ type Combiner struct {
 	lastAsOf  time.Time
 	zones     []string // every report's office zones, for showing the as-of locally
 	unnamed   []string // files without a source fingerprint
+	apmDen    int      // Σ group denominators so far (overflow.go)
+	// MatchPatients (match.go): in how many reports each pseudonym names one patient, and
+	// how many pseudonyms named two or more patients within one report.
+	seenIn       map[string]int
+	unmatchable  int
+	siteFindings []measure.Finding // every report's run warnings, with the report named
 }
 
 type sourceUse struct{ file, tinFilter string }
@@ -103,14 +112,11 @@ func New(o Options) *Combiner {
 	if o.Match == "" {
 		o.Match = MatchNone
 	}
-	if o.Name == "" {
-		o.Name = "APM Entity"
-	}
 	return &Combiner{
 		opt: o, bySource: map[string][]sourceUse{}, byDigest: map[[32]byte]string{},
 		ents: map[entityKey]*sums{}, names: map[string]string{}, statuses: map[string]*measure.StatusCount{},
 		closures: map[calendar.Date]bool{}, federal: true,
-		patients: map[entityKey]map[string]uint8{},
+		patients: map[entityKey]map[string]uint8{}, seenIn: map[string]int{},
 	}
 }
 
@@ -121,6 +127,9 @@ func (c *Combiner) NeedsPatients() bool { return c.opt.Match == MatchPatients }
 // error names the file and the reason.
 func (c *Combiner) Add(file string, rep *Report) error {
 	if err := c.admit(file, rep); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if err := c.checkSums(rep); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	var drill map[entityKey][]Patient
@@ -143,6 +152,7 @@ func (c *Combiner) Add(file string, rep *Report) error {
 	} else if !slices.Equal(c.seenSet, rep.SeenStatuses) {
 		c.seenSet = union(c.seenSet, rep.SeenStatuses)
 	}
+	c.siteFindings = append(c.siteFindings, siteFindings(file, rep.Findings)...)
 	c.byDigest[rep.Digest] = file
 	if rep.Source != nil {
 		s := rep.Source.String()
@@ -184,6 +194,9 @@ func (c *Combiner) Add(file string, rep *Report) error {
 			s.clinician = e.Clinician
 		}
 		c.names[e.TIN] = joinNames(c.names[e.TIN], e.PracticeName) // a TIN is named by all its offices
+		if e.Level == measure.Group {
+			c.apmDen += e.Denominator
+		}
 		s.den += e.Denominator
 		s.num += e.Numerator
 		s.pending += e.Pending
@@ -265,8 +278,12 @@ func (c *Combiner) Result() (*Combined, error) {
 		}
 		return a.npi < b.npi
 	})
+	name := c.opt.Name
+	if name == "" {
+		name = c.defaultName(keys)
+	}
 	// The APM Entity sums every TIN's group row (SPEC §7).
-	apm := sums{clinician: c.opt.Name}
+	apm := sums{clinician: name}
 	for _, k := range keys {
 		if s := c.ents[k]; k.level == measure.Group {
 			apm.den += s.den
@@ -287,7 +304,7 @@ func (c *Combiner) Result() (*Combined, error) {
 		r.Entities = append(r.Entities, c.entity(measure.Entity{Level: k.level, TIN: k.tin, NPI: k.npi, Clinician: s.clinician, PracticeName: c.names[k.tin]}, s))
 	}
 	if len(keys) > 0 {
-		r.Entities = append(r.Entities, c.entity(measure.Entity{Level: measure.APMEntity, Clinician: c.opt.Name}, &apm))
+		r.Entities = append(r.Entities, c.entity(measure.Entity{Level: measure.APMEntity, Clinician: name}, &apm))
 	}
 	for _, s := range c.statuses {
 		r.Statuses = append(r.Statuses, *s)
@@ -301,15 +318,18 @@ func (c *Combiner) Result() (*Combined, error) {
 	})
 	r.Findings = append(r.Findings, c.findings...)
 	r.Findings = append(r.Findings, numeratorZero(r.Entities)...)
+	r.Findings = append(r.Findings, c.siteFindings...)
 	method := MethodSummed
+	matched := -1
 	if c.opt.Match == MatchPatients {
-		method = MethodMatched
+		matched = c.matchedAcross()
+		method = matchedMethod(matched, c.unmatchable)
 	}
 	var warn []string
 	for _, f := range c.unnamed {
 		warn = append(warn, fmt.Sprintf("%s names no source database (written by an older mipspi): it could not be checked against the other reports for the same source", f))
 	}
-	return &Combined{Result: r, Name: c.opt.Name, Match: c.opt.Match, Method: method, Sources: c.sources, Warnings: warn}, nil
+	return &Combined{Result: r, Name: name, Match: c.opt.Match, Method: method, Sources: c.sources, Warnings: warn, Matched: matched}, nil
 }
 
 // entity finishes one combined row: rate and points as the measure computes them (R2:

@@ -79,12 +79,39 @@ func levelWord(e measure.Entity) string {
 
 // addPatients merges one report's drill-down (source index src) into the patient sets;
 // group rows also feed the APM Entity's set.
+//
+// A report's own de-duplication stands (SPEC §7): within one report a patient is its
+// patient id, so two patients the report counted apart are never merged, even when
+// their pseudonyms are equal (two people with one name and birth date). Across reports
+// a patient is matched by pseudonym only where the pseudonym names one patient in each
+// report that has it; a pseudonym held by two patients of one report is not matched at
+// all in that report (there is no telling which of them is the other report's patient).
 func (c *Combiner) addPatients(src int, byEnt map[entityKey][]Patient) {
+	// The patient ids behind each pseudonym in this report.
+	ids := map[string]int64{}
+	shared := map[string]bool{}
+	for _, rows := range byEnt {
+		for _, p := range rows {
+			if p.Key == "" {
+				continue
+			}
+			if id, ok := ids[p.Key]; ok && id != p.PatientID {
+				shared[p.Key] = true
+			}
+			ids[p.Key] = p.PatientID
+		}
+	}
+	c.unmatchable += len(shared)
+	for key := range ids {
+		if !shared[key] {
+			c.seenIn[key]++ // the reports where this pseudonym names one patient
+		}
+	}
 	apm := entityKey{level: measure.APMEntity}
 	for k, rows := range byEnt {
 		for _, p := range rows {
 			id := p.Key
-			if id == "" { // never matched: unique to this report (but one person within it)
+			if id == "" || shared[id] { // matched within this report only, by its own id
 				id = fmt.Sprintf("\x00%d/%d", src, p.PatientID)
 			}
 			merge(c.patients, k, id, p)
@@ -93,6 +120,17 @@ func (c *Combiner) addPatients(src int, byEnt map[entityKey][]Patient) {
 			}
 		}
 	}
+}
+
+// matchedAcross counts the pseudonyms matched across two or more reports.
+func (c *Combiner) matchedAcross() int {
+	n := 0
+	for _, times := range c.seenIn {
+		if times >= 2 {
+			n++
+		}
+	}
+	return n
 }
 
 func merge(sets map[entityKey]map[string]uint8, k entityKey, id string, p Patient) {

@@ -60,7 +60,8 @@ type Patient struct {
 // Every error starts with name and says what is wrong.
 func Read(name string, r io.Reader, patients bool) (*Report, error) {
 	h := sha256.New()
-	rep, err := decode(io.TeeReader(r, h), patients)
+	// The digest is of the bytes as they are; the guard (limits.go) watches them on the way.
+	rep, err := decode(newGuard(io.TeeReader(r, h)), patients)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -104,12 +105,13 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 		case "as_of":
 			err = dec.Decode(&asOf)
 		case "as_of_local":
-			var zs []wire.LocalAsOf
-			if err = dec.Decode(&zs); err == nil {
-				for _, z := range zs {
-					rep.Zones = append(rep.Zones, z.Zone)
-				}
-			}
+			rep.Zones = nil
+			err = eachElemMax(dec, key, maxListed, func(int) error {
+				var z wire.LocalAsOf
+				err := dec.Decode(&z)
+				rep.Zones = append(rep.Zones, z.Zone)
+				return err
+			})
 		case "policy":
 			err = dec.Decode(&policy)
 		case "release":
@@ -117,13 +119,14 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 		case "numerator_actions":
 			err = dec.Decode(&actions)
 		case "seen_statuses":
-			err = dec.Decode(&rep.SeenStatuses)
+			err = decodeList(dec, key, &rep.SeenStatuses)
 		case "holidays":
 			err = dec.Decode(&holidays)
 		case "closures":
-			err = dec.Decode(&closures)
+			err = decodeList(dec, key, &closures)
 		case "tin_filter":
 			err = dec.Decode(&rep.TINFilter)
+			rep.TINFilter = measure.NormalTIN(rep.TINFilter)
 		case "npi_filter":
 			err = dec.Decode(&rep.NPIFilter)
 		case "version":
@@ -140,7 +143,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 			err = dec.Decode(&c)
 			rep.Counts = measure.Counts(c)
 		case "entities":
-			err = eachElem(dec, key, func(i int) error {
+			err = eachElemMax(dec, key, maxEntities, func(i int) error {
 				e := wire.Entity{Denominator: absent, Numerator: absent, NumeratorIfNotesLocked: absent}
 				if err := dec.Decode(&e); err != nil {
 					return err
@@ -153,7 +156,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 				return nil
 			})
 		case "statuses":
-			err = eachElem(dec, key, func(int) error {
+			err = eachElemMax(dec, key, maxListed, func(int) error {
 				var s wire.Status
 				if err := dec.Decode(&s); err != nil {
 					return err
@@ -162,13 +165,14 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 				return nil
 			})
 		case "findings":
-			err = eachElem(dec, key, func(int) error {
+			err = eachElemMax(dec, key, maxListed, func(int) error {
 				var f wire.Finding
 				if err := dec.Decode(&f); err != nil {
 					return err
 				}
 				rep.Findings = append(rep.Findings, measure.Finding{
-					Code: measure.Code(f.Code), Severity: measure.Severity(f.Severity), TIN: f.TIN, NPI: f.NPI, Message: f.Message,
+					Code: measure.Code(f.Code), Severity: measure.Severity(f.Severity), TIN: measure.NormalTIN(f.TIN), NPI: f.NPI,
+					Status: f.Status, Count: f.Count, Message: f.Message,
 				})
 				return nil
 			})
@@ -187,7 +191,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 					return fmt.Errorf("patients[%d]: level %q is not individual or group", i, p.Level)
 				}
 				rep.Patients = append(rep.Patients, Patient{
-					Level: lv, TIN: p.TIN, NPI: p.NPI, PatientID: p.PatientID, Key: p.PatientKey,
+					Level: lv, TIN: measure.NormalTIN(p.TIN), NPI: p.NPI, PatientID: p.PatientID, Key: p.PatientKey,
 					InNumerator: p.InNumerator, Pending: p.Pending,
 				})
 				return nil
@@ -268,7 +272,8 @@ func entity(e *wire.Entity, i int) (measure.EntityResult, error) {
 		return measure.EntityResult{}, fmt.Errorf("%s: no numerator or denominator", where)
 	}
 	en := measure.EntityResult{
-		Entity:      measure.Entity{Level: lv, TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician, PracticeName: e.PracticeName},
+		// SPEC §3: 36-1234567 in one report and 361234567 in another are one TIN.
+		Entity:      measure.Entity{Level: lv, TIN: measure.NormalTIN(e.TIN), NPI: e.NPI, Clinician: e.Clinician, PracticeName: e.PracticeName},
 		Denominator: e.Denominator, Numerator: e.Numerator, Pending: e.Pending, Rate: float64(e.Rate),
 		NumeratorIfNotesLocked: e.NumeratorIfNotesLocked,
 		SeenVisits:             e.SeenVisits, TimelyVisits: e.TimelyVisits, PendingVisits: e.PendingVisits,
@@ -293,6 +298,12 @@ func expectDelim(dec *json.Decoder, d json.Delim) error {
 
 // eachElem calls f for each element of the array that comes next; f decodes it.
 func eachElem(dec *json.Decoder, key string, f func(i int) error) error {
+	return eachElemMax(dec, key, -1, f)
+}
+
+// eachElemMax is eachElem refusing more than max elements (max < 0: no limit), so that a
+// kept list stays bounded however large the file (limits.go).
+func eachElemMax(dec *json.Decoder, key string, max int, f func(i int) error) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -304,12 +315,26 @@ func eachElem(dec *json.Decoder, key string, f func(i int) error) error {
 		return fmt.Errorf("is not an array")
 	}
 	for i := 0; dec.More(); i++ {
+		if max >= 0 && i == max {
+			return fmt.Errorf("has more than %d elements, which no mipspi report has", max)
+		}
 		if err := f(i); err != nil {
 			return err
 		}
 	}
 	_, err = dec.Token()
 	return err
+}
+
+// decodeList reads an array of strings, at most maxListed.
+func decodeList(dec *json.Decoder, key string, into *[]string) error {
+	*into = nil
+	return eachElemMax(dec, key, maxListed, func(int) error {
+		var s string
+		err := dec.Decode(&s)
+		*into = append(*into, s)
+		return err
+	})
 }
 
 // skipValue reads the next value without keeping it: arrays and objects element by
@@ -340,6 +365,10 @@ func skipValue(dec *json.Decoder) error {
 
 // notReport words a JSON syntax error or early end as a truncated or invalid file.
 func notReport(err error) error {
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le
+	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return errors.New("truncated: the file ends before the report does")
 	}
@@ -351,7 +380,8 @@ func notReport(err error) error {
 }
 
 func fieldError(key string, err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	var le *LimitError
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &le) {
 		return notReport(err)
 	}
 	var se *json.SyntaxError
@@ -394,6 +424,9 @@ func (rep *Report) check() error {
 	if rep.End < rep.Start {
 		return fmt.Errorf("performance_end %s is before performance_start %s", rep.End, rep.Start)
 	}
+	if err := rep.checkCounts(); err != nil {
+		return err
+	}
 	type key struct{ tin, npi string }
 	seen := map[key]bool{}
 	type tinSums struct {
@@ -426,6 +459,9 @@ func (rep *Report) check() error {
 			{"timely_visits", e.TimelyVisits}, {"pending_visits", e.PendingVisits}} {
 			if v.n < 0 {
 				return fmt.Errorf("%s: %s %d is negative", who, v.name, v.n)
+			}
+			if v.n > maxCount {
+				return overLimit(who, v.name, v.n)
 			}
 		}
 		if e.Numerator > e.Denominator {

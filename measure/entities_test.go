@@ -220,7 +220,7 @@ func quote(s string) string { return `"` + s + `"` }
 func TestDataQuality(t *testing.T) {
 	visit := ny("2025-03-03 10:00:00")
 	lock := lockedAt(ny("2025-03-04 09:00:00"))
-	const badTIN = "12-3456789"
+	const badTIN = "12-345678" // 8 digits: not a TIN however it is read (SPEC §3)
 	badNPI := "12345\x1b[31m"
 	p := testPractice()
 	p.Offices = append(p.Offices, Office{ID: 5, TIN: badTIN, Name: "Odd", Zone: nyZ})

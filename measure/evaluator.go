@@ -135,6 +135,7 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("new evaluator: %w", err)
 	}
+	p = p.WithNormalTINs() // SPEC §3: one TIN however it is written
 	e := &Evaluator{
 		cfg:    cfg,
 		cal:    calendar.New(cfg.FederalHolidays, cfg.Closures),

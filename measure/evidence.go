@@ -8,6 +8,7 @@ package measure
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -15,6 +16,9 @@ import (
 const (
 	APIProbeFailed Code = "API_PROBE_FAILED" // a probe failed while api_windows says the API was enabled
 	APINotProbed   Code = "API_NOT_PROBED"   // a reported TIN has no probe in the period
+	// APIEvidenceBroken: the evidence store fails its own check (a chain break, rows
+	// missing, time running backwards, a missing trigger): its uptime cannot be trusted.
+	APIEvidenceBroken Code = "API_EVIDENCE_BROKEN"
 )
 
 // Probe is one recorded check of the patient API (mipspi api check --record).
@@ -32,6 +36,36 @@ type APIEvidence struct {
 	Source   string // the evidence file, for the report (set by the caller)
 	TINs     []TINEvidence
 	Findings []Finding
+	Chain    *EvidenceChain // the store's own check; nil when not verified
+}
+
+// EvidenceChain is what verifying the evidence store's chain found (SPEC §6): every
+// report with --evidence shows it, head included, so the head can be kept with the report.
+type EvidenceChain struct {
+	Rows      int   // probe rows in the store, every period
+	Unchained int   // rows written before the store had a chain (sealed by the first link)
+	HeadID    int64 // the last row
+	HeadAt    time.Time
+	Head      string   // its link (hex SHA-256), or the seal of the rows when none is linked
+	Problems  int      // breaks, missing rows, time running backwards, missing triggers
+	Named     []string // the first problems, one sentence each
+}
+
+// ChainFinding is API_EVIDENCE_BROKEN for a chain with problems (nil when it holds).
+func ChainFinding(c EvidenceChain, file string) *Finding {
+	if c.Problems == 0 {
+		return nil
+	}
+	problems := "problems"
+	if c.Problems == 1 {
+		problems = "problem"
+	}
+	msg := fmt.Sprintf("the evidence store %s fails its check (%d %s), so its probes cannot be trusted as they stand: %s",
+		file, c.Problems, problems, strings.Join(c.Named, "; "))
+	if c.Problems > len(c.Named) {
+		msg += fmt.Sprintf("; and %d more", c.Problems-len(c.Named))
+	}
+	return &Finding{Code: APIEvidenceBroken, Severity: SeverityError, Count: c.Problems, Message: msg}
 }
 
 // TINEvidence is one TIN's probes over the observed part of the period.
@@ -61,6 +95,7 @@ type TINEvidence struct {
 // passes the probes (any order), the practice the result was computed from, and the result.
 func SummarizeAPIEvidence(probes []Probe, p Practice, r *Result) APIEvidence {
 	cfg := r.Config
+	p = p.WithNormalTINs() // SPEC §3
 	var out APIEvidence
 	zones := map[string]*time.Location{}
 	for _, o := range sortedOffices(p.Offices) {

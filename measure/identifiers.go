@@ -41,8 +41,63 @@ func NPICheckDigit(stem string) byte {
 	return byte('0' + (10-sum%10)%10)
 }
 
-// ValidTIN reports whether tin is 9 digits (R10 INVALID_TIN). Hyphens are not accepted:
-// registries want the bare digits.
+// NormalTIN is a TIN as its 9 digits (SPEC §3): "36-1234567", "36 1234567" and
+// "361234567" are one TIN everywhere. A value that is not 9 digits once spaces and
+// hyphens are dropped is returned trimmed, as written, for INVALID_TIN to name.
+func NormalTIN(s string) string {
+	if ValidTIN(s) {
+		return s
+	}
+	return writtenDigits(s, 9)
+}
+
+// NormalNPI reads an NPI as people type it ("1234 567 893", "1234-567-893") for the --npi
+// filter; anything that is not 10 digits once spaces and hyphens are dropped is returned
+// trimmed. (NPIs in the data are read as stored: R10 INVALID_NPI names a malformed one.)
+func NormalNPI(s string) string { return writtenDigits(s, 10) }
+
+// writtenDigits is s without spaces and hyphens when that leaves exactly n digits, else
+// s trimmed.
+func writtenDigits(s string, n int) string {
+	s = strings.TrimSpace(s)
+	d := strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return -1
+		}
+		return r
+	}, s)
+	if len(d) == n && strings.Trim(d, "0123456789") == "" {
+		return d
+	}
+	return s
+}
+
+// WithNormalTINs is p with every office's and API window's TIN in NormalTIN's form; the
+// slices are copied only when a TIN changes.
+func (p Practice) WithNormalTINs() Practice {
+	for i, o := range p.Offices {
+		if t := NormalTIN(o.TIN); t != o.TIN {
+			p.Offices = append([]Office(nil), p.Offices...)
+			for j := i; j < len(p.Offices); j++ {
+				p.Offices[j].TIN = NormalTIN(p.Offices[j].TIN)
+			}
+			break
+		}
+	}
+	for i, w := range p.APIWindows {
+		if t := NormalTIN(w.TIN); t != w.TIN {
+			p.APIWindows = append([]APIWindow(nil), p.APIWindows...)
+			for j := i; j < len(p.APIWindows); j++ {
+				p.APIWindows[j].TIN = NormalTIN(p.APIWindows[j].TIN)
+			}
+			break
+		}
+	}
+	return p
+}
+
+// ValidTIN reports whether tin is 9 digits (R10 INVALID_TIN); NormalTIN reads the
+// hyphenated and spaced forms first.
 func ValidTIN(tin string) bool {
 	if len(tin) != 9 {
 		return false

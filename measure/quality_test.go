@@ -15,7 +15,7 @@ func TestQualityObserver(t *testing.T) {
 	mon := ny("2025-03-03 10:00:00")
 	p := Practice{Offices: testPractice().Offices, APIWindows: testPractice().APIWindows,
 		Clinicians: []Clinician{{ID: clinAnn, NPI: "123", FirstName: "Ann", Eligible: true}, {ID: clinBob, NPI: npiBob, Eligible: true}}}
-	p.Offices[2].TIN = "98-7654321" // offB
+	p.Offices[2].TIN = "98-765432" // offB: 8 digits (a hyphenated 9 is a valid TIN, SPEC §3)
 	e, err := NewEvaluator(testConfig(), p)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestQualityObserver(t *testing.T) {
 		{Code: PossibleDuplicatePatient, Severity: SeverityWarning, PatientID: 50, MRN: mrn(50), Text: "same name and birth date as patient 40"},
 		{Code: InvalidEmail, Severity: SeverityWarning, PatientID: 3, MRN: mrn(3), Text: `email on file is not a usable address: "a@b@c"`},
 		{Code: InvalidNPI, Severity: SeverityWarning, NPI: "123", Text: "123"},
-		{Code: InvalidTIN, Severity: SeverityWarning, TIN: "98-7654321", Text: "98-7654321"},
+		{Code: InvalidTIN, Severity: SeverityWarning, TIN: "98-765432", Text: "98-765432"},
 	}
 	if diff := cmp.Diff(want, rowsOf(t, rows.All())); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

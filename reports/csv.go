@@ -22,8 +22,9 @@ var CSVTables = []string{"entities", "issues", "patients", "evidence", "trend"}
 
 var (
 	entityColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "rate",
-		"pending", "points", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits",
-		// the headline (SPEC §5); the pi_ columns are empty without a registry block
+		"pending", "numerator_if_notes_locked", "seen_visits", "timely_visits", "pending_visits",
+		// the headline (SPEC §5): pea_points are the whole points CMS awards; the pi_
+		// columns are empty without a registry block
 		"pea_points", "pea_max_points", "best_reachable_rate", "best_reachable_points",
 		"pi_estimated_score", "pi_weighted_score", "pi_zero_reasons",
 		"practice_name"} // offices.name of the TIN (issue 17)
@@ -84,7 +85,7 @@ func csvEntities(cw *csv.Writer, r *measure.Result, o Options) error {
 		}
 		row := []string{
 			string(e.Level), sanitize.CSVCell(e.TIN), sanitize.CSVCell(e.NPI), sanitize.CSVCell(e.Clinician), itoa(e.Denominator),
-			itoa(e.Numerator), wire.Decimal(e.Rate, 4), itoa(e.Pending), wire.Decimal(e.Points, 2),
+			itoa(e.Numerator), wire.Decimal(e.Rate, 4), itoa(e.Pending),
 			itoa(e.NumeratorIfNotesLocked), itoa(e.SeenVisits), itoa(e.TimelyVisits), itoa(e.PendingVisits),
 			wire.Decimal(h.PEA.Points, 2), wire.Decimal(h.PEA.MaxPoints, 2), wire.Decimal(h.PEA.BestReachableRate, 4),
 			wire.Decimal(h.PEA.BestReachablePoints, 2), score, weighted, reasons,

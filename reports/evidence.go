@@ -39,6 +39,35 @@ func duration(d time.Duration) string {
 	}
 }
 
+// chainHead is the line to keep with the report (SPEC §6): the store's last row and its
+// link. A head kept elsewhere lets an auditor see later that the store was not rewritten.
+func chainHead(c *measure.EvidenceChain) string {
+	if c.Rows == 0 {
+		return "the store holds no probe"
+	}
+	return fmt.Sprintf("row %d, %s, sha256 %s", c.HeadID, instant(c.HeadAt), c.Head)
+}
+
+// chainState says whether the chain holds, in a few words.
+func chainState(c *measure.EvidenceChain) string {
+	s := "holds"
+	if c.Problems > 0 {
+		s = fmt.Sprintf("BROKEN: %d %s (API_EVIDENCE_BROKEN)", c.Problems, plural(c.Problems, "problem", "problems"))
+	}
+	s += fmt.Sprintf("; %d rows", c.Rows)
+	if c.Unchained > 0 {
+		s += fmt.Sprintf(", %d written before the chain (sealed by the first link, not checked one by one)", c.Unchained)
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 func uptimeText(t measure.TINEvidence) string {
 	if t.Probes == 0 {
 		return "no probe"
@@ -63,13 +92,38 @@ func tableEvidence(e *errWriter, ev *measure.APIEvidence) {
 			uptimeText(t), duration(t.LongestGap), instant(t.GapFrom), instant(t.GapTo), t.FailedWhileEnabled)
 	}
 	_ = tw.Flush()
+	tableChain(e, ev.Chain)
+}
+
+// tableChain writes the store's own check and the head to keep.
+func tableChain(e *errWriter, c *measure.EvidenceChain) {
+	if c == nil {
+		return
+	}
+	e.printf("  Chain: %s\n", chainState(c))
+	for _, p := range c.Named {
+		e.printf("    %s\n", sanitize.Display(p, 300))
+	}
+	if c.Problems > len(c.Named) {
+		e.printf("    and %d more\n", c.Problems-len(c.Named))
+	}
+	e.printf("  Chain head (keep it with this report): %s\n", chainHead(c))
+}
+
+// jsonChainOf is the store's own check and the head to keep, as the JSON report has it.
+func jsonChainOf(c *measure.EvidenceChain) *wire.EvidenceChain {
+	if c == nil {
+		return nil
+	}
+	return &wire.EvidenceChain{Rows: c.Rows, Unchained: c.Unchained, HeadRow: c.HeadID, HeadAt: instant(c.HeadAt),
+		HeadSHA256: c.Head, Problems: c.Problems, Named: append([]string{}, c.Named...)}
 }
 
 func jsonEvidenceOf(ev *measure.APIEvidence) *wire.Evidence {
 	if ev == nil {
 		return nil
 	}
-	out := &wire.Evidence{File: ev.Source, TINs: []wire.EvidenceTIN{}}
+	out := &wire.Evidence{File: ev.Source, TINs: []wire.EvidenceTIN{}, Chain: jsonChainOf(ev.Chain)}
 	for _, t := range ev.TINs {
 		out.TINs = append(out.TINs, wire.EvidenceTIN{
 			TIN: t.TIN, ObservedFrom: instant(t.From), ObservedTo: instant(t.To),
@@ -95,6 +149,16 @@ func (wb *workbook) evidence() error {
 	if err := wb.setRow(sh, 2, "Recorded by mipspi api check --record. The figures still follow api_windows; findings are on the Run sheet."); err != nil {
 		return err
 	}
+	if c := ev.Chain; c != nil {
+		if err := wb.setRow(sh, 3, wb.bold("Chain "+chainState(c)+". Head (keep it with this report): "+chainHead(c))); err != nil {
+			return err
+		}
+		for i, p := range c.Named {
+			if err := wb.setRow(sh, 6+len(ev.TINs)+i, p); err != nil {
+				return err
+			}
+		}
+	}
 	if err := wb.setRow(sh, 4, headerCells(evidenceHeader)...); err != nil {
 		return err
 	}
@@ -114,8 +178,15 @@ func (wb *workbook) evidence() error {
 
 // htmlEvidence is the page's evidence section.
 type htmlEvidence struct {
-	File string
-	TINs []htmlEvidenceTIN
+	File  string
+	TINs  []htmlEvidenceTIN
+	Chain *htmlChain
+}
+
+type htmlChain struct {
+	State, Head string
+	Broken      bool
+	Named       []string
 }
 
 type htmlEvidenceTIN struct {
@@ -135,6 +206,12 @@ func htmlEvidenceOf(ev *measure.APIEvidence) *htmlEvidence {
 		return nil
 	}
 	out := &htmlEvidence{File: sanitize.Display(ev.Source, htmlNameWidth)}
+	if c := ev.Chain; c != nil {
+		out.Chain = &htmlChain{State: chainState(c), Head: chainHead(c), Broken: c.Problems > 0}
+		for _, p := range c.Named {
+			out.Chain.Named = append(out.Chain.Named, sanitize.Display(p, 300))
+		}
+	}
 	for _, t := range ev.TINs {
 		out.TINs = append(out.TINs, htmlEvidenceTIN{
 			TIN: sanitize.Display(t.TIN, htmlNameWidth), From: instant(t.From), To: instant(t.To),
@@ -148,7 +225,8 @@ func htmlEvidenceOf(ev *measure.APIEvidence) *htmlEvidence {
 }
 
 var evidenceColumns = []string{"tin", "observed_from", "observed_to", "probes", "passing", "uptime",
-	"longest_without_pass_seconds", "longest_without_pass_from", "longest_without_pass_to", "failed_while_enabled"}
+	"longest_without_pass_seconds", "longest_without_pass_from", "longest_without_pass_to", "failed_while_enabled",
+	"chain_rows", "chain_problems", "chain_head_row", "chain_head_at", "chain_head_sha256"}
 
 // csvEvidence writes the evidence table (mipspi report --format csv --table evidence);
 // without evidence, the header alone.
@@ -160,9 +238,15 @@ func csvEvidence(cw *csv.Writer, ev *measure.APIEvidence) error {
 		return nil
 	}
 	for _, t := range ev.TINs {
-		if err := cw.Write([]string{sanitize.CSVCell(t.TIN), instant(t.From), instant(t.To), itoa(t.Probes), itoa(t.Passing),
+		row := []string{sanitize.CSVCell(t.TIN), instant(t.From), instant(t.To), itoa(t.Probes), itoa(t.Passing),
 			wire.Decimal(t.Uptime, 4), strconv.FormatInt(int64(t.LongestGap/time.Second), 10),
-			instant(t.GapFrom), instant(t.GapTo), itoa(t.FailedWhileEnabled)}); err != nil {
+			instant(t.GapFrom), instant(t.GapTo), itoa(t.FailedWhileEnabled)}
+		if c := ev.Chain; c != nil { // the store's check, the same on every row
+			row = append(row, itoa(c.Rows), itoa(c.Problems), strconv.FormatInt(c.HeadID, 10), instant(c.HeadAt), c.Head)
+		} else {
+			row = append(row, "", "", "", "", "")
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

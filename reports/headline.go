@@ -45,6 +45,11 @@ func headlines(r *measure.Result, o Options) []headline {
 // points prints a point figure: "12", "12.5".
 func points(x float64) string { return strconv.FormatFloat(measure.Round(x, 2), 'f', -1, 64) }
 
+// pointsOfMax prints PI_PEA_1's whole points of its maximum, "14 of 25" (SPEC §5).
+func (h headline) pointsOfMax() string {
+	return points(h.PEA.Points) + " of " + points(h.PEA.MaxPoints)
+}
+
 // who names the entity in a zero reason's list: "TIN 123456789 NPI 1234567893 Lee,
 // Ann", "TIN 123456789 group" or "APM Entity X".
 func (h headline) who(max int) string {
@@ -101,7 +106,7 @@ func (h headline) row(max, practice int) hlRow {
 	e, f := h.Entity, h.PEA
 	r := hlRow{Level: string(e.Level), TIN: sanitize.Display(e.TIN, max), NPI: sanitize.Display(e.NPI, max),
 		Rate:    fmt.Sprintf("%s (%d/%d)", pct(e.Rate), e.Numerator, e.Denominator),
-		Points:  points(f.Points) + " of " + points(f.MaxPoints),
+		Points:  h.pointsOfMax(),
 		Best:    pct(f.BestReachableRate) + " = " + points(f.BestReachablePoints),
 		Pending: gain(f.PendingGain), Next: gain(f.NextPercentGain),
 		RateValue: wire.Decimal(e.Rate, 4), PointsValue: points(f.Points), MaxValue: points(f.MaxPoints),

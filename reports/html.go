@@ -357,7 +357,7 @@ func htmlPageOf(m *model) (htmlPage, error) {
 			TIN: sanitize.Display(e.TIN, htmlNameWidth), NPI: sanitize.Display(e.NPI, htmlNameWidth), Clinician: sanitize.Display(e.Clinician, htmlNameWidth),
 			Numerator: e.Numerator, Denom: e.Denominator, Rate: wire.Decimal(e.Rate, 4), RatePct: pct(e.Rate),
 			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
-			Points:     strconv.FormatFloat(measure.Round(e.Points, 2), 'f', 2, 64),
+			Points:     points(m.heads[i].PEA.Points), // the whole points CMS awards (SPEC §5)
 			SeenVisits: e.SeenVisits, Timely: e.TimelyVisits, PendVisits: e.PendingVisits,
 			Worklist: anchor[i],
 		})

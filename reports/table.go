@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -34,7 +33,7 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 	m := newModel(r, o)
 	tableHeader(ew, m)
 	tableHeadline(ew, m)
-	tableEntities(ew, r)
+	tableEntities(ew, m)
 	tableFindings(ew, r)
 	tableEvidence(ew, o.Evidence)
 	if o.Combined != nil {
@@ -112,7 +111,10 @@ func tableHeader(e *errWriter, m *model) {
 	_ = tw.Flush()
 }
 
-func tableEntities(e *errWriter, r *measure.Result) {
+// tableEntities writes each TIN's figures; PEA POINTS are the whole PI_PEA_1 points CMS
+// awards of the maximum, the headline's (SPEC §5), never the unrounded rate × maximum.
+func tableEntities(e *errWriter, m *model) {
+	r := m.r
 	if len(r.Entities) == 0 {
 		e.printf("\nNo entity has a seen visit in the period.\n")
 		return
@@ -126,9 +128,9 @@ func tableEntities(e *errWriter, r *measure.Result) {
 			}
 			e.printf("\nAPM Entity %s (all TINs)\n", sanitize.Display(en.Clinician, nameWidth))
 			tw = tab(e)
-			fmt.Fprintln(tw, "  \tNAME\tNUM/DEN\tRATE\tPENDING\tPOINTS")
+			fmt.Fprintln(tw, "  \tNAME\tNUM/DEN\tRATE\tPENDING\tPEA POINTS")
 			fmt.Fprintf(tw, "  entity\t%s\t%d/%d\t%s\t%d\t%s\n", sanitize.Display(en.Clinician, nameWidth), en.Numerator, en.Denominator,
-				pct(en.Rate), en.Pending, strconv.FormatFloat(measure.Round(en.Points, 2), 'f', 2, 64))
+				pct(en.Rate), en.Pending, m.heads[i].pointsOfMax())
 			tin = "\x00apm"
 			continue
 		}
@@ -143,14 +145,14 @@ func tableEntities(e *errWriter, r *measure.Result) {
 				e.printf("\nTIN %s\n", sanitize.Display(tin, nameWidth))
 			}
 			tw = tab(e)
-			fmt.Fprintln(tw, "  NPI\tCLINICIAN\tNUM/DEN\tRATE\tPENDING\tPOINTS")
+			fmt.Fprintln(tw, "  NPI\tCLINICIAN\tNUM/DEN\tRATE\tPENDING\tPEA POINTS")
 		}
 		npi, name := sanitize.Display(en.NPI, nameWidth), sanitize.Display(en.Clinician, nameWidth)
 		if en.Level == measure.Group {
 			npi, name = "group", "(all clinicians)"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%d\t%s\n", npi, name, en.Numerator, en.Denominator,
-			pct(en.Rate), en.Pending, strconv.FormatFloat(measure.Round(en.Points, 2), 'f', 2, 64))
+			pct(en.Rate), en.Pending, m.heads[i].pointsOfMax())
 	}
 	_ = tw.Flush()
 }

@@ -42,9 +42,10 @@ const (
 
 var (
 	summaryColumns = []string{"Level", "TIN", "NPI", "Clinician", "Denominator", "Numerator", "Rate",
-		"Pending", "Best reachable rate", "Points", "Numerator if notes locked", "Seen visits",
+		"Pending", "Best reachable rate", "Numerator if notes locked", "Seen visits",
 		"Timely visits", "Pending visits",
-		// the headline (SPEC §5); the PI columns are empty without a registry block
+		// the headline (SPEC §5): PEA points are the whole points CMS awards; the PI
+		// columns are empty without a registry block
 		"PEA points", "PEA max points", "Best reachable points", "PI category estimate",
 		"PI weighted score", "PI zero reasons",
 		"Practice"} // offices.name of the TIN (issue 17)
@@ -62,8 +63,8 @@ var (
 )
 
 type styles struct {
-	bold, date, datetime, percent, points, title int
-	header                                       int // wrapped, so a narrow column prints its whole name
+	bold, date, datetime, percent, title int
+	header                               int // wrapped, so a narrow column prints its whole name
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -83,7 +84,6 @@ func newStyles(f *excelize.File) (styles, error) {
 	s.date = mk(&excelize.Style{CustomNumFmt: &dateFmt})
 	s.datetime = mk(&excelize.Style{CustomNumFmt: &dtFmt})
 	s.percent = mk(&excelize.Style{NumFmt: 10}) // 0.00%
-	s.points = mk(&excelize.Style{NumFmt: 2})   // 0.00
 	s.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	return s, err
 }
@@ -346,7 +346,7 @@ func (wb *workbook) summary() error {
 		}
 		if err := wb.setRow(sh, row, string(e.Level), e.TIN, npi, name, e.Denominator, e.Numerator,
 			excelize.Cell{StyleID: st.percent, Value: e.Rate}, e.Pending,
-			excelize.Cell{StyleID: st.percent, Value: best}, excelize.Cell{StyleID: st.points, Value: e.Points},
+			excelize.Cell{StyleID: st.percent, Value: best},
 			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits,
 			h.PEA.Points, h.PEA.MaxPoints, h.PEA.BestReachablePoints, score, weighted, reasons, e.PracticeName); err != nil {
 			return err

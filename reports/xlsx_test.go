@@ -77,10 +77,15 @@ func TestXLSX(t *testing.T) {
 				}
 				return x
 			}
-			got = append(got, fig{row[0], row[1], row[2], int(num(4)), int(num(5)), int(num(7)), num(6), num(9)})
+			got = append(got, fig{row[0], row[1], row[2], int(num(4)), int(num(5)), int(num(7)), num(6), num(13)})
 		}
-		for _, e := range r.Entities {
-			want = append(want, fig{string(e.Level), e.TIN, e.NPI, e.Denominator, e.Numerator, e.Pending, e.Rate, e.Points})
+		// Points: the whole PI_PEA_1 points CMS awards, the headline's (SPEC §5).
+		hs := headlines(r, testOptions)
+		for i, e := range r.Entities {
+			want = append(want, fig{string(e.Level), e.TIN, e.NPI, e.Denominator, e.Numerator, e.Pending, e.Rate, hs[i].PEA.Points})
+		}
+		if summaryColumns[13] != "PEA points" || slices.Contains(summaryColumns, "Points") {
+			t.Errorf("summary columns %v: want PEA points and no unrounded Points", summaryColumns)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Summary figures (-want +got):\n%s", diff)
@@ -90,8 +95,8 @@ func TestXLSX(t *testing.T) {
 			t.Errorf("G7 shows %q, want %q", got, pct(r.Entities[0].Rate))
 		}
 		tables, err := f.GetTables(SheetSummary)
-		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:U12" {
-			t.Errorf("Summary tables = %+v, %v; want Entities on A6:U12", tables, err)
+		if err != nil || len(tables) != 1 || tables[0].Name != "Entities" || tables[0].Range != "A6:T12" {
+			t.Errorf("Summary tables = %+v, %v; want Entities on A6:T12", tables, err)
 		}
 	})
 

@@ -29,7 +29,8 @@ func apiCommand(s *streams) *cli.Command {
 			Usage: "probe the patient API's public discovery documents (no credential, no patient data)",
 			UsageText: "mipspi api check --fhir-base URL [--tin TIN] [--record FILE] [--ca PEM] [--timeout D]\n\n" +
 				"Sends two GET requests, {base}/.well-known/smart-configuration and {base}/metadata, and prints\n" +
-				"one line per check. Exit 0: the API is live and conformant; 1: it is not; 2: usage error.",
+				"one line per check (pass, warn, fail, skip). Exit 0: the API is live (warnings are deviations a\n" +
+				"patient's app reads past); 1: it is not; 2: usage error.",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "fhir-base", Usage: "the patient API's FHIR base `URL`, e.g. https://ehr.example.com/fhir/r4"},
 				&cli.StringFlag{Name: "tin", Usage: "the practice `TIN` this API serves (recorded with the probe; default: every TIN)"},
@@ -56,13 +57,16 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 	if err != nil {
 		return usagef("--fhir-base: %v", err)
 	}
-	tin := strings.TrimSpace(c.String("tin"))
+	tin := normalizeTIN(c.String("tin")) // 36-1234567 is 361234567 (SPEC §3)
 	if c.IsSet("tin") && !measure.ValidTIN(tin) {
-		return usagef("--tin %q: a TIN is 9 digits", tin)
+		return usagef("--tin %q: a TIN is 9 digits (hyphens and spaces are read past)", tin)
 	}
 	timeout := c.Duration(flagTimeout)
 	if timeout <= 0 {
 		return usagef("--timeout must be positive, e.g. --timeout 10s")
+	}
+	if err := checkRecord(c, c.String("record")); err != nil { // the same guard as --out
+		return err
 	}
 	var roots *x509.CertPool
 	if path := c.String("ca"); path != "" {
@@ -73,9 +77,6 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 	// Open the evidence store before probing, so a wrong --record is refused up front.
 	var store *fhirapi.Evidence
 	if path := c.String("record"); path != "" {
-		if err := checkRecord(c, path); err != nil { // the same guard as --out
-			return err
-		}
 		store, err = fhirapi.OpenForAppend(ctx, path)
 		var ne *fhirapi.NotEvidenceError
 		var pe *os.PathError
@@ -106,7 +107,7 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 		fmt.Fprintf(s.stderr, "mipspi: recorded in %s\n", c.String("record"))
 	}
 	if !r.OK() {
-		return fmt.Errorf("the patient API at %s is not live and conformant: %d checks failed", oneLine(base), len(r.Failed()))
+		return fmt.Errorf("the patient API at %s is not live: a patient's app could not reach it (%d checks failed)", oneLine(base), len(r.Failed()))
 	}
 	return nil
 }
@@ -121,10 +122,18 @@ func printProbe(w io.Writer, r *fhirapi.Result) error {
 		counts[ch.Status]++
 		ew.printf("%-4s  %-30s  %s\n", strings.ToUpper(string(ch.Status)), ch.Name, oneLine(ch.Detail))
 	}
-	if r.OK() {
+	// SPEC §6: live unless a check failed; warnings are deviations an app reads past.
+	switch {
+	case !r.OK():
+		ew.printf("NOT live: %d checks failed, %d warned, %d passed, %d not checked\n", counts[fhirapi.Fail], counts[fhirapi.Warn], counts[fhirapi.Pass], counts[fhirapi.Skip])
+	case counts[fhirapi.Warn] > 0:
+		w := "1 warning"
+		if n := counts[fhirapi.Warn]; n != 1 {
+			w = fmt.Sprintf("%d warnings", n)
+		}
+		ew.printf("LIVE, with %s (deviations a patient's app reads past): %d checks passed, %d not applicable\n", w, counts[fhirapi.Pass], counts[fhirapi.Skip])
+	default:
 		ew.printf("LIVE and conformant: %d checks passed, %d not applicable\n", counts[fhirapi.Pass], counts[fhirapi.Skip])
-	} else {
-		ew.printf("NOT live and conformant: %d checks failed, %d passed, %d not checked\n", counts[fhirapi.Fail], counts[fhirapi.Pass], counts[fhirapi.Skip])
 	}
 	return ew.err
 }
@@ -140,11 +149,22 @@ func (l *lineWriter) printf(format string, args ...any) {
 	}
 }
 
+// maxCASize bounds --ca: a bundle of every public root is about 200 KB.
+const maxCASize = 4 << 20
+
 // loadCA reads PEM certificates for --ca.
 func loadCA(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
+	f, err := openInput(path)
 	if err != nil {
 		return nil, unwrapPathError(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxCASize+1))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if len(b) > maxCASize {
+		return nil, fmt.Errorf("larger than %d MiB, not a PEM file of certificate authorities", maxCASize>>20)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(b) {
@@ -171,8 +191,13 @@ func evidenceOption(c *cli.Context, o *evalOptions) (func(context.Context, *meas
 		return none, nil
 	}
 	store, err := fhirapi.OpenForReading(c.Context, path)
-	if err != nil {
+	var ne *fhirapi.NotEvidenceError
+	var pe *os.PathError
+	switch {
+	case errors.As(err, &ne), errors.As(err, &pe):
 		return nil, usagef("--evidence %v", unwrapPathError(err))
+	case err != nil:
+		return nil, err // a store that cannot be read now (a hot journal): exit 1, with advice
 	}
 	store.Close()
 	var practice measure.Practice
@@ -191,8 +216,16 @@ func evidenceOption(c *cli.Context, o *evalOptions) (func(context.Context, *meas
 		if err != nil {
 			return nil, err
 		}
+		// The whole store's own check (SPEC §6): its chain, every row and trigger.
+		chain, err := store.Verify(ctx)
+		if err != nil {
+			return nil, err
+		}
 		ev := measure.SummarizeAPIEvidence(probes, practice, r)
-		ev.Source = path
+		ev.Source, ev.Chain = path, &chain
+		if f := measure.ChainFinding(chain, path); f != nil {
+			ev.Findings = append([]measure.Finding{*f}, ev.Findings...)
+		}
 		r.Findings = append(r.Findings, ev.Findings...)
 		return &ev, nil
 	}, nil

@@ -85,7 +85,7 @@ func TestAPICheckLiveAndRecorded(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", out.code, out.stdout, out.stderr)
 	}
 	for _, want := range []string{"PASS  smart.configuration", "PASS  smart.v2.openid", "PASS  metadata.resources", "PASS  tls",
-		"LIVE and conformant: 11 checks passed, 0 not applicable"} {
+		"LIVE and conformant: 12 checks passed, 0 not applicable"} {
 		if !strings.Contains(out.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out.stdout)
 		}
@@ -111,12 +111,12 @@ func TestAPICheckLiveAndRecorded(t *testing.T) {
 		t.Fatalf("SMART v1-only server: exit %d, want 1\n%s%s", out.code, out.stdout, out.stderr)
 	}
 	for _, want := range []string{"FAIL  smart.configuration", "only SMART v1", "authorize https://fhir.example-ehr.test/oauth2/authorize",
-		"NOT live and conformant: 1 checks failed"} {
+		"NOT live: 1 checks failed, 0 warned, 6 passed, 5 not checked"} {
 		if !strings.Contains(out.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out.stdout)
 		}
 	}
-	if !strings.Contains(out.stderr, "is not live and conformant") || !strings.Contains(out.stderr, "recorded in") {
+	if !strings.Contains(out.stderr, "is not live: a patient's app could not reach it (1 checks failed)") || !strings.Contains(out.stderr, "recorded in") {
 		t.Errorf("stderr: %s", out.stderr)
 	}
 

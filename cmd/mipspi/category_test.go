@@ -79,8 +79,8 @@ func TestExportWithoutAnswers(t *testing.T) {
 }
 
 // TestReadmeConfigurationPassesGates holds the README's configuration example to what
-// the README says of it: the export of the demo with it writes the files and the
-// report's estimate has no zero reason.
+// the README says of it: the report's estimate of the demo with it has no zero reason,
+// and export refuses its example CEHRT ID unless --force, which writes the files.
 func TestReadmeConfigurationPassesGates(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
@@ -96,7 +96,13 @@ func TestReadmeConfigurationPassesGates(t *testing.T) {
 	block = block[:strings.Index(block, "```")]
 	dsn, _ := demoDB(t)
 	writeFile(t, "readme.yaml", block)
-	mustRun(t, args([]string{"export", "--to", "qpp", "--db", dsn, "--config", "readme.yaml", "--out", "reg", "--quiet"}, demoPeriod)...)
+	export := args([]string{"export", "--to", "qpp", "--db", dsn, "--config", "readme.yaml", "--out", "reg", "--quiet"}, demoPeriod)
+	o := mipspi(t, export...)
+	checkOutcome(t, "README example", o, exitFail, "mipspi: error: registry.cehrt_id 0015C8BCD1234XY is the example in mipspi's documentation, not the practice's CMS EHR Certification ID: copy the practice's own from CHPL\n"+
+		"mipspi: export: 1 validation error(s) above; nothing written (--force writes anyway)\n")
+	if o := mipspi(t, append(export, "--force")...); o.code != exitWarned {
+		t.Errorf("--force: exit %d, want 3\n%s", o.code, o.stderr)
+	}
 	if n := len(dirNames(t, "reg")); n != 13 {
 		t.Errorf("wrote %d files, want 12 and the manifest", n)
 	}

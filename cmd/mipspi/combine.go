@@ -101,14 +101,11 @@ func runCombine(ctx context.Context, c *cli.Context, s *streams) error {
 
 // addFile reads one report as a stream and adds it.
 func addFile(cb *combine.Combiner, name string) error {
-	f, err := os.Open(name)
+	f, err := openInput(name)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, unwrapPathError(err))
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s: is a directory, not a JSON report", name)
-	}
 	rep, err := combine.Read(name, bufio.NewReaderSize(f, 64<<10), cb.NeedsPatients())
 	if err != nil {
 		return err

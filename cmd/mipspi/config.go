@@ -9,6 +9,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +23,6 @@ import (
 	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
-	"github.com/mipspi/mipspi/reports/registry"
 )
 
 // maxConfigSize bounds what is read from a configuration file: a practice's settings
@@ -30,7 +31,8 @@ const maxConfigSize = 1 << 20
 
 // fileConfig is the content of a configuration file. Zero values mean "not set".
 type fileConfig struct {
-	Name string // the file as named on the command line, for messages
+	Name   string // the file as named on the command line, for messages
+	SHA256 string // hex SHA-256 of the file's bytes as read ("" when not read from a file), for export's manifest
 
 	Holidays         string          // "federal", "none" or "" (not set → federal)
 	Closures         []calendar.Date // practice closures (R3)
@@ -42,19 +44,12 @@ type fileConfig struct {
 	Registry *registryBlock // nil when the file has no registry block
 }
 
-// registryBlock is the registry section (issue 5), decoded by reports/registry's own
-// Answer type so that attestation vs numerator/denominator is judged in one place.
-type registryBlock struct {
-	Line   int // line of the registry key, for messages
-	Config registry.Config
-}
-
 // configKeys are the top-level keys, in the order the README documents them.
 var configKeys = []string{"holidays", "closures", "seen_statuses", "policy", "release", "numerator_actions", "registry"}
 
 // loadConfig reads and parses the configuration file at path.
 func loadConfig(path string) (*fileConfig, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, unwrapPathError(err))
 	}
@@ -66,7 +61,13 @@ func loadConfig(path string) (*fileConfig, error) {
 	if len(data) > maxConfigSize {
 		return nil, fmt.Errorf("config %s: larger than %d bytes, not a configuration file", path, maxConfigSize)
 	}
-	return parseConfig(path, data)
+	cfg, err := parseConfig(path, data)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	cfg.SHA256 = hex.EncodeToString(sum[:])
+	return cfg, nil
 }
 
 // unwrapPathError drops the path that *fs.PathError repeats, since messages name it first.
@@ -222,64 +223,6 @@ func parseConfig(name string, data []byte) (*fileConfig, error) {
 	return cfg, nil
 }
 
-func parseRegistry(name string, line int, v *yaml.Node) (*registryBlock, error) {
-	fail := func(line int, format string, args ...any) (*registryBlock, error) {
-		return nil, &configError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
-	}
-	rb := &registryBlock{Line: line}
-	rb.Config.Measures = map[string]registry.Answer{}
-	if isNull(v) {
-		return rb, nil
-	}
-	if v.Kind != yaml.MappingNode {
-		return fail(v.Line, "registry: want a mapping (cehrt_id, measures), got %s", describe(v))
-	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, val := deref(v.Content[i]), deref(v.Content[i+1])
-		if k.Kind != yaml.ScalarNode {
-			return fail(k.Line, "registry: a key must be a plain word, got %s", describe(k))
-		}
-		if prev, dup := seen[k.Value]; dup {
-			return fail(k.Line, "registry: key %q repeated (first set on line %d)", k.Value, prev)
-		}
-		seen[k.Value] = k.Line
-		switch k.Value {
-		case "cehrt_id":
-			if val.Kind != yaml.ScalarNode || isNull(val) {
-				return fail(val.Line, "registry.cehrt_id: want the CMS EHR Certification ID, got %s", describe(val))
-			}
-			rb.Config.CEHRTID = val.Value // raw text: an all-digit ID keeps its leading zeros
-		case "measures":
-			if isNull(val) {
-				continue
-			}
-			if val.Kind != yaml.MappingNode {
-				return fail(val.Line, "registry.measures: want a mapping of measure IDs to answers, got %s", describe(val))
-			}
-			ids := map[string]int{}
-			for j := 0; j+1 < len(val.Content); j += 2 {
-				mk, mv := deref(val.Content[j]), deref(val.Content[j+1])
-				if mk.Kind != yaml.ScalarNode || isNull(mk) {
-					return fail(mk.Line, "registry.measures: a key must be a measure ID, got %s", describe(mk))
-				}
-				if prev, dup := ids[mk.Value]; dup {
-					return fail(mk.Line, "registry.measures: %s repeated (first set on line %d)", mk.Value, prev)
-				}
-				ids[mk.Value] = mk.Line
-				ans, err := decodeAnswer(mv)
-				if err != nil {
-					return fail(mv.Line, "registry.measures.%s: %s", mk.Value, err)
-				}
-				rb.Config.Measures[mk.Value] = ans
-			}
-		default:
-			return fail(k.Line, "registry: unknown key %q (known keys: cehrt_id, measures)", k.Value)
-		}
-	}
-	return rb, nil
-}
-
 // safeDecode is dec.Decode with a guard: the YAML parser is third-party code fed with
 // whatever file a user names, and a parser bug must be an error, not a crash.
 func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
@@ -289,22 +232,6 @@ func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
 		}
 	}()
 	return dec.Decode(n)
-}
-
-var answerLine = regexp.MustCompile(`^line \d+: `)
-
-// decodeAnswer decodes one PI measure answer with registry.Answer's rules; its message
-// loses the "line N:" prefix, which the caller puts in front of the file name.
-func decodeAnswer(n *yaml.Node) (ans registry.Answer, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("cannot decode: %v", p)
-		}
-	}()
-	if err := n.Decode(&ans); err != nil {
-		return ans, errors.New(answerLine.ReplaceAllString(oneLine(err.Error()), ""))
-	}
-	return ans, nil
 }
 
 // enumValue reads a scalar that must be one of want.

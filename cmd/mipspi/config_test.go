@@ -67,6 +67,31 @@ registry:
 			want: &fileConfig{Name: "c.yaml", Closures: []calendar.Date{calendar.MustParseDate("2025-01-02")}, SeenStatuses: []string{"Arrived"}},
 		},
 		{name: "null closures", yaml: "closures:\n", want: &fileConfig{Name: "c.yaml"}},
+		{
+			name: "answers per TIN and per clinician, keys read as text and normalised",
+			yaml: `registry:
+  cehrt_id: 0015CPRACTICE01
+  tins:
+    36-1234567:
+      cehrt_id: 0015CLAKESIDE01
+      measures: {PI_EP_1: {numerator: 80, denominator: 95}}
+      npis:
+        "1088 264 514": {measures: {PI_EP_1: {numerator: 30, denominator: 31}}}
+    012345678:
+    742345678: {npis: {1177483926: }}
+`,
+			want: &fileConfig{Name: "c.yaml", Registry: &registryBlock{Line: 1, Config: registry.Config{
+				CEHRTID: "0015CPRACTICE01", Measures: map[string]registry.Answer{},
+				TINs: map[string]registry.TINConfig{
+					"361234567": {Line: 4, CEHRTID: "0015CLAKESIDE01",
+						Measures: map[string]registry.Answer{"PI_EP_1": {Numerator: ok(80), Denominator: ok(95)}},
+						NPIs: map[string]registry.NPIConfig{"1088264514": {Line: 8,
+							Measures: map[string]registry.Answer{"PI_EP_1": {Numerator: ok(30), Denominator: ok(31)}}}}},
+					"012345678": {Line: 9},
+					"742345678": {Line: 10, NPIs: map[string]registry.NPIConfig{"1177483926": {Line: 10}}},
+				},
+			}}},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,15 +143,42 @@ func TestParseConfigErrors(t *testing.T) {
 		{"two documents", "policy: any-visit\n---\npolicy: every-visit\n",
 			`config c.yaml:3: more than one YAML document; a configuration file holds one`},
 		{"registry unknown key", "registry:\n  cehrtid: X\n",
-			`config c.yaml:2: registry: unknown key "cehrtid" (known keys: cehrt_id, measures)`},
+			`config c.yaml:2: registry: unknown key "cehrtid" (known keys: cehrt_id, measures, tins)`},
 		{"registry a string", "registry: yes\n",
-			`config c.yaml:1: registry: want a mapping (cehrt_id, measures), got a string "yes"`},
+			`config c.yaml:1: registry: want a mapping (cehrt_id, measures, tins), got a string "yes"`},
 		{"answer a quoted boolean", "registry:\n  measures:\n    PI_PPHI_1: \"true\"\n",
 			`config c.yaml:3: registry.measures.PI_PPHI_1: got "true": want true, false or {numerator: N, denominator: D}`},
 		{"answer numerator not a number", "registry:\n  measures:\n    PI_EP_1: {numerator: many, denominator: 2}\n",
 			`config c.yaml:3: registry.measures.PI_EP_1: numerator "many" is not a whole number`},
 		{"measure repeated", "registry:\n  measures:\n    PI_PPHI_1: true\n    PI_PPHI_1: false\n",
 			`config c.yaml:4: registry.measures: PI_PPHI_1 repeated (first set on line 3)`},
+		{"answer with no value", "registry:\n  measures:\n    PI_PPHI_1:\n",
+			`config c.yaml:3: registry.measures.PI_PPHI_1: no answer: want true, false or {numerator: N, denominator: D}`},
+		{"fractional count", "registry:\n  measures:\n    PI_EP_1: {numerator: 1.5, denominator: 2}\n",
+			`config c.yaml:3: registry.measures.PI_EP_1: numerator "1.5" is not a whole number`},
+		{"missing denominator", "registry:\n  measures:\n    PI_EP_1: {numerator: 1}\n",
+			`config c.yaml:3: registry.measures.PI_EP_1: want both numerator and denominator`},
+		// SPEC §4: keys naming TINs and NPIs are text, normalised like --tin and --npi.
+		{"TIN key not 9 digits", "registry:\n  tins:\n    \"36123456\": {cehrt_id: X}\n",
+			`config c.yaml:3: registry.tins: "36123456" is not a TIN (9 digits)`},
+		{"TIN key with letters", "registry:\n  tins:\n    36-123456X: {}\n",
+			`config c.yaml:3: registry.tins: "36-123456X" is not a TIN (9 digits)`},
+		{"TIN key twice after normalising", "registry:\n  tins:\n    \"361234567\": {}\n    36-1234567: {}\n",
+			`config c.yaml:4: registry.tins: "36-1234567" and "361234567" (line 3) are the same TIN, 361234567`},
+		{"TIN key twice as written", "registry:\n  tins:\n    361234567: {}\n    361234567: {}\n",
+			`config c.yaml:4: registry.tins: 361234567 repeated (first set on line 3)`},
+		{"TIN not a mapping", "registry:\n  tins:\n    361234567: [a]\n",
+			`config c.yaml:3: registry.tins.361234567: want a mapping (cehrt_id, measures, npis), got a list`},
+		{"TIN unknown key", "registry:\n  tins:\n    361234567:\n      npi: {}\n",
+			`config c.yaml:4: registry.tins.361234567: unknown key "npi" (known keys: cehrt_id, measures, npis)`},
+		{"TIN answer", "registry:\n  tins:\n    361234567:\n      measures: {PI_EP_1: yes}\n",
+			`config c.yaml:4: registry.tins.361234567.measures.PI_EP_1: got "yes": want true, false or {numerator: N, denominator: D}`},
+		{"NPI key not 10 digits", "registry:\n  tins:\n    361234567:\n      npis:\n        108826451: {}\n",
+			`config c.yaml:5: registry.tins.361234567.npis: "108826451" is not an NPI (10 digits)`},
+		{"NPI key twice after normalising", "registry:\n  tins:\n    361234567:\n      npis:\n        1088264514: {}\n        \"1088 264 514\": {}\n",
+			`config c.yaml:6: registry.tins.361234567.npis: "1088 264 514" and "1088264514" (line 5) are the same NPI, 1088264514`},
+		{"NPI CEHRT ID", "registry:\n  tins:\n    361234567:\n      npis:\n        1088264514: {cehrt_id: X}\n",
+			`config c.yaml:5: registry.tins.361234567.npis.1088264514: unknown key "cehrt_id" (known keys: measures)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,6 +202,7 @@ func TestParseConfigErrors(t *testing.T) {
 func FuzzLoadConfig(f *testing.F) {
 	f.Add([]byte("holidays: federal\nclosures: [2025-12-26]\n"))
 	f.Add([]byte("registry:\n  cehrt_id: 0015C8BCD1234XY\n  measures:\n    PI_EP_1: {numerator: 1, denominator: 2}\n"))
+	f.Add([]byte("registry:\n  tins:\n    36-1234567:\n      cehrt_id: X\n      npis: {\"1088 264 514\": {measures: {PI_EP_1: {numerator: 1, denominator: 2}}}}\n"))
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("policy: !!binary aGVsbG8=\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -28,8 +28,9 @@ const (
 )
 
 // demoConfig is the sample configuration the demo writes beside its database: the
-// registry answers make `mipspi export` work on the demo out of the box. The CEHRT ID
-// is an example of the CMS format, not a real certification.
+// registry answers give the demo's report its PI category estimate. The CEHRT ID and
+// the counts are examples (reports/registry's lists): `mipspi export` refuses the ID
+// unless --force, and warns of the counts, so that a copied sample never reaches CMS.
 const demoConfig = `# mipspi configuration (written by mipspi demo). Every key is optional.
 holidays: federal            # federal | none
 closures: []                 # practice closures, YYYY-MM-DD
@@ -38,7 +39,7 @@ policy: every-visit          # every-visit | any-visit
 release: lock                # lock | sign
 numerator_actions: period    # period | calendar-year
 registry:
-  cehrt_id: 0015C8BCD1234XY  # example only: use your practice's CMS EHR Certification ID
+  cehrt_id: 0015C8BCD1234XY  # example only (export refuses it): use your practice's CMS EHR Certification ID
   measures:
     PI_INFBLO_1: true
     PI_ONCDIR_1: true
@@ -149,7 +150,8 @@ func demoNextSteps(dbPath, xlsxPath, configPath, exportDir string) string {
 	fmt.Fprintf(&b, "  mipspi report --db %s %s --format csv --table issues\n", db, period)
 	fmt.Fprintf(&b, "  mipspi report --db %s %s --format html --out %s\n", db, period, shellQuote(filepath.Join(filepath.Dir(dbPath), "mipspi-demo.html")))
 	fmt.Fprintf(&b, "  mipspi notes  --db %s %s\n", db, period)
-	fmt.Fprintf(&b, "  mipspi export --to qpp --db %s %s --config %s --out %s\n", db, period, shellQuote(configPath), shellQuote(exportDir))
+	fmt.Fprintf(&b, "  mipspi export --to qpp --db %s %s --config %s --out %s --force\n", db, period, shellQuote(configPath), shellQuote(exportDir))
+	fmt.Fprintf(&b, "    (--force: export refuses the sample configuration's example CEHRT ID; put your practice's own in %s)\n", configPath)
 	b.WriteString("Then point --db (or $MIPSPI_DB) at your own EHR database: postgres://USER@HOST:PORT/DB\n")
 	return b.String()
 }

@@ -62,6 +62,15 @@ func TestDemo(t *testing.T) {
 	}
 	for _, c := range cmds {
 		r := mipspi(t, c...)
+		if c[0] == "export" {
+			// The sample configuration's CEHRT ID is the documentation's example: export
+			// writes the demo's files only under --force, with exit 3 (SPEC §4).
+			const refused = "mipspi: error: registry.cehrt_id 0015C8BCD1234XY is the example in mipspi's documentation"
+			if r.code != exitWarned || !strings.Contains(r.stderr, refused) {
+				t.Errorf("suggested command mipspi %s: exit %d, want 3 with the example CEHRT ID refused\n%s", strings.Join(c, " "), r.code, r.stderr)
+			}
+			continue
+		}
 		if r.code != 0 {
 			t.Errorf("suggested command mipspi %s: exit %d\n%s", strings.Join(c, " "), r.code, r.stderr)
 		}

@@ -18,29 +18,13 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// normalizeTIN reads a TIN the way clerks write it: "36-1234567" and "36 1234567" are
-// 361234567. Anything that is not 9 digits once hyphens and spaces are removed is kept
-// as typed (it then simply matches no office and the error lists the TINs there are).
-func normalizeTIN(s string) string { return digitsOnly(s, 9) }
+// normalizeTIN reads a TIN the way clerks write it, as measure.NormalTIN does for the
+// data (SPEC §3). Anything that is not 9 digits once hyphens and spaces are removed is
+// kept as typed (it then simply matches no office and the error lists the TINs there are).
+func normalizeTIN(s string) string { return measure.NormalTIN(s) }
 
 // normalizeNPI drops spaces and hyphens from a 10-digit NPI ("1234 567 893").
-func normalizeNPI(s string) string { return digitsOnly(s, 10) }
-
-// digitsOnly returns s without hyphens and spaces when that leaves exactly n digits,
-// else s trimmed.
-func digitsOnly(s string, n int) string {
-	s = strings.TrimSpace(s)
-	d := strings.Map(func(r rune) rune {
-		if r == '-' || r == ' ' {
-			return -1
-		}
-		return r
-	}, s)
-	if len(d) == n && strings.Trim(d, "0123456789") == "" {
-		return d
-	}
-	return s
-}
+func normalizeNPI(s string) string { return measure.NormalNPI(s) }
 
 // checkAsOfBeforePeriod refuses an as-of instant before the period has started in any
 // US time zone (its local date is before --from everywhere from UTC-12 to UTC+14):

@@ -32,6 +32,7 @@ type evalSink struct {
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
+	p = p.WithNormalTINs() // SPEC §3: the evaluation and every later use see one form
 	ev, err := measure.NewEvaluator(s.cfg, p)
 	if err != nil {
 		return fmt.Errorf("start evaluation: %w", err)

@@ -9,6 +9,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,14 @@ func exportCommand(s *streams) *cli.Command {
 			if err := checkOutDir(c, dir); err != nil {
 				return err
 			}
+			target, err := exportTarget(dir)
+			if err != nil {
+				return err
+			}
+			// A folder holds one export (SPEC §4): said before the database is read.
+			if err := checkExportDir(dir, target); err != nil {
+				return err
+			}
 			o, err := evalFlags(c, to)
 			if err != nil {
 				return err
@@ -71,6 +80,7 @@ func exportCommand(s *streams) *cli.Command {
 			if !o.Quiet {
 				printFindings(s.stderr, r)
 			}
+			force := c.Bool("force")
 			filter := registry.EntityFilter(entity)
 			problems := registry.Validate(r, rc, filter)
 			// SPEC §5: a submission whose PI category would score 0 is refused before
@@ -81,13 +91,9 @@ func exportCommand(s *streams) *cli.Command {
 				return fmt.Errorf("export: %w", err)
 			}
 			// Said even with -q: a zero-scoring submission is never a mere warning.
-			zero := printGates(s.stderr, gates, o.File != nil && o.File.Registry != nil, c.Bool("force"))
-			man := &exportManifest{
-				Tool: "mipspi", Version: version, Generated: now().Format(time.RFC3339), Source: source,
-				Format: string(format), Entity: entity,
-				PerformanceStart: o.Config.Start.String(), PerformanceEnd: o.Config.End.String(),
-				AsOf: o.Config.AsOf.Format(time.RFC3339), Validation: []string{}, Warnings: findingLines(r),
-			}
+			zero := printGates(s.stderr, gates, o.File != nil && o.File.Registry != nil, force)
+			status := registry.StatusOf(r)
+			man := newExportManifest(o, source, string(format), entity, status, r)
 			for _, g := range gates {
 				man.Validation = append(man.Validation, "category scores 0: "+oneLine(g.String()))
 			}
@@ -107,22 +113,39 @@ func exportCommand(s *streams) *cli.Command {
 					fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(p.String()))
 				}
 			}
-			if (zero || errs > 0) && !c.Bool("force") {
-				if zero {
-					other := ""
-					if errs > 0 {
-						other = fmt.Sprintf(" and %d other validation error(s)", errs)
-					}
-					return fmt.Errorf("export: refused: the PI category would score 0 (%d reason(s) above)%s; nothing written (--force writes anyway)", len(gates), other)
+			// SPEC §4, R9: figures that can still change are refused, or written marked.
+			// Said even with -q, like the zero score.
+			if status.Provisional {
+				if force {
+					fmt.Fprintf(s.stderr, "mipspi: WARNING: --force: writing PROVISIONAL figures: %s\n", provisionalWhy(status))
+				} else {
+					fmt.Fprintf(s.stderr, "mipspi: the figures are PROVISIONAL: %s\n", provisionalWhy(status))
 				}
-				return fmt.Errorf("export: %d validation error(s) above; nothing written (--force writes anyway)", errs)
 			}
-			man.Forced = zero || errs > 0
+			if (zero || errs > 0 || status.Provisional) && !force {
+				return refusal(zero, len(gates), errs, status)
+			}
+			man.Forced = zero || errs > 0 || status.Provisional
 			files, err := registry.Files(r, rc, format, filter)
 			if err != nil {
 				return fmt.Errorf("export %s: %w", format, err)
 			}
-			if err := writeExportDir(c.Context, dir, files, man, protectedFiles(c)); err != nil {
+			ents, err := registry.Entries(r, rc, format, filter)
+			if err != nil {
+				return fmt.Errorf("export %s: %w", format, err)
+			}
+			for _, en := range ents {
+				i := slices.IndexFunc(man.Files, func(f manifestFile) bool { return f.Name == en.File })
+				if i < 0 {
+					man.Files = append(man.Files, manifestFile{Name: en.File})
+					i = len(man.Files) - 1
+				}
+				man.Files[i].Entities = append(man.Files[i].Entities, en)
+			}
+			for _, note := range cleanExportLeftovers(target) {
+				fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(note))
+			}
+			if err := writeExportDir(c.Context, dir, target, files, man, protectedFiles(c)); err != nil {
 				return err
 			}
 			if warnings > 0 || man.Forced {
@@ -131,8 +154,12 @@ func exportCommand(s *streams) *cli.Command {
 				if zero {
 					forced = fmt.Sprintf("%d reason(s) the category would score 0 and ", len(gates))
 				}
-				return &warnedError{quiet: o.Quiet, msg: fmt.Sprintf("wrote %d %s file(s) to %s with %s%d validation error(s) (--force) and %d warning(s); they are listed in %s",
-					len(files)-1, format, dir, forced, errs, warnings, filepath.Join(dir, manifestName))}
+				prov := ""
+				if status.Provisional {
+					prov = " " + status.String()
+				}
+				return &warnedError{quiet: o.Quiet, msg: fmt.Sprintf("wrote %d %s file(s)%s to %s with %s%d validation error(s) (--force) and %d warning(s); they are listed in %s",
+					len(files)-1, format, prov, dir, forced, errs, warnings, filepath.Join(dir, manifestName))}
 			}
 			if !o.Quiet {
 				fmt.Fprintf(s.stderr, "mipspi: wrote %d %s file(s) and %s to %s\n", len(files)-1, format, manifestName, dir)
@@ -140,6 +167,68 @@ func exportCommand(s *streams) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// provisionalWhy says why figures are provisional (SPEC §4, R9).
+func provisionalWhy(st registry.Status) string {
+	return fmt.Sprintf("%s, a visit can still become timely until %s, so every figure can still change", strings.Replace(st.String(), "PROVISIONAL as", "as", 1), st.Bound)
+}
+
+// refusal is the error of an export refused without --force: every reason, one line.
+func refusal(zero bool, gates, errs int, st registry.Status) error {
+	var why []string
+	if st.Provisional {
+		why = append(why, "the figures are "+st.String())
+	}
+	if zero {
+		why = append(why, fmt.Sprintf("the PI category would score 0 (%d reason(s) above)", gates))
+	}
+	if errs > 0 {
+		other := ""
+		if zero {
+			other = "other "
+		}
+		why = append(why, fmt.Sprintf("%d %svalidation error(s) above", errs, other))
+	}
+	if len(why) == 1 && errs > 0 {
+		return fmt.Errorf("export: %d validation error(s) above; nothing written (--force writes anyway)", errs)
+	}
+	if len(why) == 1 && st.Provisional {
+		return fmt.Errorf("export: refused: the figures are %s; nothing written (--force writes them marked PROVISIONAL)", st)
+	}
+	last := why[len(why)-1]
+	if len(why) > 1 {
+		last = strings.Join(why[:len(why)-1], ", ") + " and " + last
+	}
+	return fmt.Errorf("export: refused: %s; nothing written (--force writes anyway)", last)
+}
+
+// newExportManifest starts the manifest of an export: what, from where, with which
+// filters, configuration and settings (SPEC §4).
+func newExportManifest(o *evalOptions, source, format, entity string, st registry.Status, r *measure.Result) *exportManifest {
+	c := o.Config
+	m := &exportManifest{
+		Tool: "mipspi", Version: version, Generated: now().Format(time.RFC3339), Source: source,
+		Format: format, Entity: entity,
+		PerformanceStart: c.Start.String(), PerformanceEnd: c.End.String(),
+		AsOf: c.AsOf.Format(time.RFC3339), Status: st.String(), Provisional: st.Provisional,
+		Validation: []string{}, Warnings: findingLines(r), Files: []manifestFile{},
+	}
+	m.Filters.TIN, m.Filters.NPI = c.TIN, c.NPI
+	if o.File != nil && o.File.Name != "" {
+		m.Config = &manifestConfig{File: o.File.Name, SHA256: o.File.SHA256}
+	}
+	m.Settings = manifestSettings{
+		Policy: string(c.Policy), Release: string(c.Release), NumeratorActions: string(c.NumeratorActions),
+		SeenStatuses: slices.Clone(c.SeenStatuses), Holidays: "federal", Closures: []string{},
+	}
+	if !c.FederalHolidays {
+		m.Settings.Holidays = "none"
+	}
+	for _, d := range c.Closures {
+		m.Settings.Closures = append(m.Settings.Closures, d.String())
+	}
+	return m
 }
 
 // findingLines are the run's findings and data-quality warning counts, as printFindings

@@ -13,13 +13,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// demoDB builds the demo practice and its sample configuration in a temp dir (chdir'd).
+// demoDB builds the demo practice and its sample configuration in a temp dir (chdir'd)
+// and returns its DSN and practiceConfig, answers a practice would give for it.
 func demoDB(t *testing.T) (dsn, config string) {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	mustRun(t, "demo", "--dir", ".", "--quiet")
-	return "sqlite:" + demoDBName, demoConfigName
+	return "sqlite:" + demoDBName, practiceConfig
 }
+
+// practiceConfig answers for the demo practice per TIN and per clinician with values
+// no documentation shows: an export with it is clean. (The demo's own sample
+// configuration holds the documentation's examples, which export refuses.)
+var practiceConfig = filepath.Join(testdataDir, "registry", "practice.yaml")
 
 var demoPeriod = []string{"--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-01-15T12:00:00Z"}
 

@@ -4,10 +4,11 @@ package main
 // is read (issue 13), and of api check's --record before probing. An output path never
 // replaces
 //
-//   - the EHR database file (or its SQLite -journal, -wal, -shm companions) or the
-//     configuration file, however it is spelled (./ehr.db, ../x/ehr.db, a symlink, a
-//     hard link): compared with os.SameFile, for a path that does not exist yet through
-//     its directory;
+//   - an input of the same command: the EHR database file (or its SQLite -journal,
+//     -wal, -shm companions), the configuration file, report's evidence store (and its
+//     companions) or api check's --ca file, however it is spelled (./ehr.db,
+//     ../x/ehr.db, a symlink, a hard link): compared with os.SameFile, for a path that
+//     does not exist yet through its directory;
 //   - anything that is not a regular file (a FIFO, a device such as /dev/null, a
 //     socket): mipspi writes by renaming a temporary file over the path, which would
 //     replace the device itself. To write to stdout, leave --out out.
@@ -53,6 +54,17 @@ func protectedFiles(c *cli.Context) []protectedFile {
 	}
 	if cfg != "" {
 		ps = append(ps, protectedFile{"the configuration file", cfg})
+	}
+	// The other inputs a command reads: report's evidence store (an SQLite file, with
+	// its companions) and api check's certificate authorities.
+	if ev := c.String("evidence"); ev != "" {
+		ps = append(ps, protectedFile{"the evidence store (--evidence)", ev})
+		for _, suffix := range []string{"-journal", "-wal", "-shm"} {
+			ps = append(ps, protectedFile{"the evidence store's " + suffix[1:] + " file", ev + suffix})
+		}
+	}
+	if ca := c.String("ca"); ca != "" {
+		ps = append(ps, protectedFile{"the certificate authority file (--ca)", ca})
 	}
 	return ps
 }

@@ -328,21 +328,9 @@ func TestExportAllOrNothing(t *testing.T) {
 // lists them; -q then keeps only the zero-score block that --force must always say.
 func TestExportQuiet(t *testing.T) {
 	dsn, cfg := demoDB(t)
-	readManifest := func(dir string) exportManifest {
-		t.Helper()
-		data, err := os.ReadFile(filepath.Join(dir, manifestName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m exportManifest
-		if err := json.Unmarshal(data, &m); err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
 	o := mipspi(t, args([]string{"export", "--to", "csv", "--db", dsn, "--config", cfg, "--out", "reg", "-q"}, demoPeriod)...)
 	checkOutcome(t, "export -q", o, exitOK, "")
-	m := readManifest("reg")
+	m := readManifestFile(t, "reg")
 	if w := strings.Join(m.Warnings, "\n"); !strings.Contains(w, `unknown status`) && !strings.Contains(w, "UNKNOWN_STATUS") {
 		t.Errorf("manifest warnings %q", m.Warnings)
 	}
@@ -362,7 +350,7 @@ func TestExportQuiet(t *testing.T) {
 	if o.code != exitWarned || strings.Contains(o.stderr, "UNKNOWN_STATUS") || strings.Contains(o.stderr, "mipspi: warning") || strings.Contains(o.stderr, "wrote") {
 		t.Errorf("--force -q: exit %d, stderr\n%s", o.code, o.stderr)
 	}
-	m = readManifest("forced")
+	m = readManifestFile(t, "forced")
 	if !m.Forced || len(m.Validation) == 0 || !strings.HasPrefix(m.Validation[0], "category scores 0: ") {
 		t.Errorf("manifest %+v", m)
 	}

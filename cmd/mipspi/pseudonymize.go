@@ -60,5 +60,14 @@ func pseudonymizeKey(c *cli.Context) ([]byte, error) {
 	if len(k) < 16 {
 		return nil, usagef("--pseudonymize-key is too short: use at least 16 characters so the hashes cannot be guessed")
 	}
+	for _, ex := range documentedKeys {
+		if k == ex {
+			return nil, usagef("--pseudonymize-key is an example printed in mipspi's README: anyone can recompute its pseudonyms, and the key id in the report shows it was used; make a key of your own (openssl rand -base64 32) and share it privately")
+		}
+	}
 	return []byte(k), nil
 }
+
+// documentedKeys are pseudonymisation keys the README once printed as examples; the
+// README now shows how to make a key instead of one.
+var documentedKeys = []string{"one secret shared by every site"} // the other, "one long secret", is too short anyway

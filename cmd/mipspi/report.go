@@ -13,6 +13,7 @@ import (
 
 	"github.com/mipspi/mipspi/measure"
 	"github.com/mipspi/mipspi/reports"
+	"github.com/mipspi/mipspi/reports/registry"
 )
 
 // reportFormats are the --format choices of mipspi report.
@@ -101,6 +102,11 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		printFindings(s.stderr, r)
 	}
 	opts.Registry = registryAnswers(o.File) // the PI category estimate (SPEC §5)
+	if !o.Quiet && o.File.Registry != nil {
+		for _, p := range registry.UnmatchedKeys(r, o.File.Registry.Config) { // SPEC §4
+			fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(p.String()))
+		}
+	}
 	// What `mipspi combine` needs to add this report to others (SPEC §7).
 	opts.Fingerprint = fingerprint(o.DSN)
 	if out.Key != nil {

@@ -1,23 +1,15 @@
 package fhirapi
 
-// The FHIR CapabilityStatement, {base}/metadata (SPEC §6): FHIR R4 (fhirVersion 4.0.1),
-// JSON, Patient and at least one other US Core resource.
-//
-// It is read into the R4 types of github.com/samply/golang-fhir-models. The first
-// library tried, github.com/google/fhir/go (protobuf R4 and its jsonformat), was
-// measured on this project's 2-core build machine: a program that only unmarshals a
-// CapabilityStatement through it is a 36 MB binary and took 65 s to build cold,
-// against 3.3 MB and 7 s with samply's plain structs; the whole mipspi binary is 29 MB.
-// Both read the same R4 JSON; the plain structs fit a tool a practice runs hourly.
+// The FHIR CapabilityStatement, {base}/metadata (SPEC §6): FHIR R4, JSON, Patient and at
+// least one other US Core resource. It is read in one pass (jsonwalk.go) that keeps only
+// what the checks read, so a hostile 4 MiB statement costs a few MB, never a tree of
+// millions of structs; the fields read are held to their R4 JSON types, and a field in an
+// older FHIR form or of another type (node-fhir-server-core writes rest.resource.profile
+// as an STU3 Reference object) is a warning: an app reads past it.
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
-
-	"github.com/samply/golang-fhir-models/fhir-models/fhir"
 )
 
 // oauthURIs is the SMART v1 extension on CapabilityStatement.rest.security that names
@@ -37,106 +29,219 @@ var usCoreResources = []string{
 type capability struct {
 	resourceType    string
 	fhirVersion     string
-	r4              *fhir.CapabilityStatement // nil when the document is not valid R4
-	r4Err           error
 	software        string
 	softwareVersion string
-	oauthAuthorize  string // SMART v1 oauth-uris, when present
+	implementation  string     // implementation.description, the software's name when software is absent
+	format          *stringSet // nil when absent
+	jsonFormat      string     // the first format naming JSON
+	resources       int        // resources of rest entries in server mode
+	types           *stringSet // their types, watching the US Core ones
+	oauthAuthorize  string     // SMART v1 oauth-uris, when present
 	oauthToken      string
+	wrong           []deviation // fields of another JSON type than R4's
+	wrongN          int
 }
 
-// readCapability parses the metadata document. A first, lenient read takes resourceType
-// and fhirVersion so that an STU3 server is told its version rather than a parse error;
-// the strict R4 read follows.
+// readCapability parses the metadata document once.
 func readCapability(d Document) (*capability, error) {
 	if why := jsonDocument(d); why != "" {
 		return nil, fmt.Errorf("%s", why)
 	}
-	if !json.Valid(d.Body) {
-		var v any
-		err := json.Unmarshal(d.Body, &v)
-		return nil, fmt.Errorf("invalid JSON: %v", err)
+	c := &capability{types: newStringSet(usCoreResources...)}
+	w := newWalker(d.Body)
+	_, err := w.object("the document", "an object", func(key string) error {
+		var err error
+		switch key {
+		case "resourceType":
+			c.resourceType, _, err = w.str(key, "a string")
+		case "fhirVersion":
+			c.fhirVersion, _, err = w.str(key, "a code (string)")
+		case "software":
+			_, err = w.object(key, "an object", func(k string) error {
+				var err error
+				switch k {
+				case "name":
+					c.software, _, err = w.str("software.name", "a string")
+				case "version":
+					c.softwareVersion, _, err = w.str("software.version", "a string")
+				default:
+					err = w.skip()
+				}
+				return err
+			})
+		case "implementation":
+			_, err = w.object(key, "an object", func(k string) error {
+				if k == "description" {
+					var err error
+					c.implementation, _, err = w.str("implementation.description", "a string")
+					return err
+				}
+				return w.skip()
+			})
+		case "format":
+			set := newStringSet()
+			var ok bool
+			ok, err = w.array(key, "an array", func(int) error {
+				f, isStr, err := w.str("format[]", "a code (string)")
+				if isStr {
+					set.add(f)
+					if c.jsonFormat == "" && strings.Contains(f, "json") {
+						c.jsonFormat = clip(f, 80)
+					}
+				}
+				return err
+			})
+			if ok {
+				c.format = set
+			}
+		case "rest":
+			_, err = w.array(key, "an array", func(int) error { return c.readRest(w) })
+		default:
+			err = w.skip()
+		}
+		return err
+	})
+	if err := w.finish(err); err != nil {
+		return nil, err
 	}
-	// Each lenient read takes one part, so that a wrong shape elsewhere does not hide it.
-	var head struct {
-		ResourceType string `json:"resourceType"`
-		FHIRVersion  string `json:"fhirVersion"`
+	if c.software == "" {
+		c.software = c.implementation
 	}
-	_ = json.Unmarshal(d.Body, &head)
-	var software struct {
-		Software struct {
-			Name    string `json:"name"`
-			Version string `json:"version"`
-		} `json:"software"`
-	}
-	_ = json.Unmarshal(d.Body, &software)
-	c := &capability{resourceType: head.ResourceType, fhirVersion: head.FHIRVersion,
-		software: software.Software.Name, softwareVersion: software.Software.Version}
-	if head.ResourceType != "CapabilityStatement" {
-		return c, nil
-	}
-	c.oauthAuthorize, c.oauthToken = smartV1URIs(d.Body)
-	cs, err := fhir.UnmarshalCapabilityStatement(d.Body)
-	if err != nil {
-		c.r4Err = r4Problem(err)
-		return c, nil
-	}
-	c.r4 = &cs
-	if cs.Software == nil && cs.Implementation != nil {
-		c.software = cs.Implementation.Description
-	}
+	c.wrong, c.wrongN = w.wrong, w.wrongN
 	return c, nil
 }
 
-// smartV1URIs reads the authorize and token URIs of the SMART v1 oauth-uris extension on
-// rest.security, leniently (whatever else the document gets wrong).
-func smartV1URIs(body []byte) (authorize, token string) {
-	type ext struct {
-		URL       string `json:"url"`
-		ValueURI  string `json:"valueUri"`
-		Extension []struct {
-			URL      string `json:"url"`
-			ValueURI string `json:"valueUri"`
-		} `json:"extension"`
-	}
-	var doc struct {
-		Rest []struct {
-			Security struct {
-				Extension []ext `json:"extension"`
-			} `json:"security"`
-		} `json:"rest"`
-	}
-	_ = json.Unmarshal(body, &doc)
-	for _, r := range doc.Rest {
-		for _, e := range r.Security.Extension {
-			if e.URL != oauthURIs {
-				continue
-			}
-			for _, sub := range e.Extension {
-				switch sub.URL {
-				case "authorize":
-					authorize = sub.ValueURI
-				case "token":
-					token = sub.ValueURI
+// readRest reads one rest entry: its mode, resources and security.
+func (c *capability) readRest(w *walker) error {
+	mode := ""
+	types := map[string]bool{} // this entry's US Core types, kept once the mode is known
+	n := 0
+	var authorize, token string
+	_, err := w.object("rest", "an object", func(key string) error {
+		var err error
+		switch key {
+		case "mode":
+			mode, _, err = w.str("rest.mode", "a code (string)")
+		case "resource":
+			_, err = w.array("rest.resource", "an array", func(int) error {
+				n++
+				_, err := w.object("rest.resource", "an object", func(k string) error {
+					var err error
+					switch k {
+					case "type":
+						var t string
+						var ok bool
+						if t, ok, err = w.str("rest.resource.type", "a code (string)"); ok {
+							if _, us := c.types.has[t]; us {
+								types[t] = true
+							}
+						}
+					case "profile":
+						_, _, err = w.str("rest.resource.profile", "a canonical (string)")
+					case "supportedProfile":
+						_, err = w.array("rest.resource.supportedProfile", "an array", func(int) error {
+							_, _, err := w.str("rest.resource.supportedProfile[]", "a canonical (string)")
+							return err
+						})
+					default:
+						err = w.skip()
+					}
+					return err
+				})
+				return err
+			})
+		case "security":
+			_, err = w.object("rest.security", "an object", func(k string) error {
+				if k != "extension" {
+					return w.skip()
 				}
+				_, err := w.array("rest.security.extension", "an array", func(int) error {
+					a, t, err := readOAuthURIs(w)
+					if a != "" {
+						authorize = a
+					}
+					if t != "" {
+						token = t
+					}
+					return err
+				})
+				return err
+			})
+		default:
+			err = w.skip()
+		}
+		return err
+	})
+	if mode == "server" {
+		c.resources += n
+		for _, t := range usCoreResources {
+			if types[t] {
+				c.types.add(t)
 			}
 		}
 	}
-	return authorize, token
-}
-
-// r4Problem says in FHIR terms why the R4 types refused the document.
-func r4Problem(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return fmt.Errorf("%s is a JSON %s where FHIR R4 has a %s", te.Field, te.Value, te.Type)
+	if authorize != "" {
+		c.oauthAuthorize = authorize
+	}
+	if token != "" {
+		c.oauthToken = token
 	}
 	return err
 }
 
-// capabilityChecks judges the CapabilityStatement.
+// readOAuthURIs reads one security extension; for the SMART v1 oauth-uris extension it
+// returns the authorize and token URIs, leniently (whatever else the document gets wrong).
+func readOAuthURIs(w *walker) (authorize, token string, err error) {
+	url := ""
+	var sub [][2]string
+	_, err = w.object("rest.security.extension", "an object", func(k string) error {
+		var err error
+		switch k {
+		case "url":
+			url, _, err = w.str("rest.security.extension.url", "a uri (string)")
+		case "extension":
+			_, err = w.array("rest.security.extension.extension", "an array", func(int) error {
+				var u, v string
+				_, err := w.object("rest.security.extension.extension", "an object", func(k string) error {
+					var err error
+					switch k {
+					case "url":
+						u, _, err = w.str("rest.security.extension.extension.url", "a uri (string)")
+					case "valueUri":
+						v, _, err = w.str("rest.security.extension.extension.valueUri", "a uri (string)")
+					default:
+						err = w.skip()
+					}
+					return err
+				})
+				if (u == "authorize" || u == "token") && len(sub) < 8 {
+					sub = append(sub, [2]string{u, v})
+				}
+				return err
+			})
+		default:
+			err = w.skip()
+		}
+		return err
+	})
+	if url != oauthURIs {
+		return "", "", err
+	}
+	for _, s := range sub {
+		if s[0] == "authorize" {
+			authorize = s[1]
+		} else {
+			token = s[1]
+		}
+	}
+	return clip(authorize, 200), clip(token, 200), err
+}
+
+// capabilityChecks judges the CapabilityStatement (SPEC §6's table): not a
+// CapabilityStatement, not FHIR 4.0.x or no Patient fail; fhirVersion 4.0.0, no JSON
+// format, no other US Core resource and fields in another form warn.
 func capabilityChecks(d Document, c *capability, readErr error) []Check {
-	rest := []string{"metadata.fhir_version", "metadata.format", "metadata.resources"}
+	rest := []string{"metadata.fhir_version", "metadata.format", "metadata.resources", "metadata.r4_fields"}
 	skipRest := func(why string) []Check {
 		var out []Check
 		for _, n := range rest {
@@ -150,56 +255,43 @@ func capabilityChecks(d Document, c *capability, readErr error) []Check {
 		return append([]Check{doc}, skipRest("no CapabilityStatement")...)
 	}
 	if c.resourceType != "CapabilityStatement" {
-		doc.Status, doc.Detail = Fail, fmt.Sprintf("%s: resourceType %q, want CapabilityStatement", d.URL, c.resourceType)
+		doc.Status, doc.Detail = Fail, fmt.Sprintf("%s: resourceType %q, want CapabilityStatement", d.URL, clip(c.resourceType, 80))
 		return append([]Check{doc}, skipRest("no CapabilityStatement")...)
 	}
-	ver := Check{Name: "metadata.fhir_version", Status: Pass, Detail: "4.0.1 (FHIR R4)"}
-	if c.fhirVersion != "4.0.1" {
-		ver.Status, ver.Detail = Fail, fmt.Sprintf("fhirVersion %s%s, want 4.0.1 (FHIR R4)", orMissing(c.fhirVersion), release(c.fhirVersion))
-	}
-	if c.r4 == nil {
-		doc.Status, doc.Detail = Fail, fmt.Sprintf("%s: not a valid FHIR R4 CapabilityStatement: %v", d.URL, c.r4Err)
-		out := []Check{doc, ver}
-		for _, n := range rest[1:] {
-			out = append(out, Check{Name: n, Status: Skip, Detail: "not checked: not a valid R4 CapabilityStatement"})
-		}
-		return out
-	}
-	doc.Status = Pass
-	doc.Detail = fetchDetail(d)
+	soft := ""
 	if c.software != "" {
-		doc.Detail += ", " + strings.TrimSpace(c.software+" "+c.softwareVersion)
+		soft = clip(strings.TrimSpace(c.software+" "+c.softwareVersion), 200)
+	}
+	doc.Status, doc.Detail = documentStatus(d, soft)
+
+	ver := Check{Name: "metadata.fhir_version", Status: Pass, Detail: "4.0.1 (FHIR R4)"}
+	switch {
+	case c.fhirVersion == "4.0.1":
+	case c.fhirVersion == "4.0.0":
+		ver.Status, ver.Detail = Warn, "fhirVersion 4.0.0 (the FHIR R4 ballot; apps read it as R4), want 4.0.1"
+	case strings.HasPrefix(c.fhirVersion, "4.0."):
+		ver.Status, ver.Detail = Warn, fmt.Sprintf("fhirVersion %s (FHIR R4), want 4.0.1", clip(c.fhirVersion, 40))
+	default:
+		ver.Status, ver.Detail = Fail, fmt.Sprintf("fhirVersion %s%s, want 4.0.1 (FHIR R4)", orMissing(clip(c.fhirVersion, 40)), release(c.fhirVersion))
 	}
 
-	fm := Check{Name: "metadata.format", Status: Fail, Detail: fmt.Sprintf("format %s lists no JSON", list(c.r4.Format))}
-	for _, f := range c.r4.Format {
-		if f == "json" || strings.Contains(f, "json") {
-			fm.Status, fm.Detail = Pass, "JSON ("+f+")"
-			break
-		}
+	fm := Check{Name: "metadata.format", Status: Warn, Detail: fmt.Sprintf("format %s lists no JSON (apps ask for JSON anyway)", c.format.list())}
+	if c.jsonFormat != "" {
+		fm.Status, fm.Detail = Pass, "JSON ("+c.jsonFormat+")"
 	}
 
 	res := Check{Name: "metadata.resources"}
-	var types []string
-	for _, r := range c.r4.Rest {
-		if r.Mode != fhir.RestfulCapabilityModeServer {
-			continue
-		}
-		for _, rr := range r.Resource {
-			types = append(types, rr.Type.Code())
-		}
-	}
 	var usCore []string
 	for _, t := range usCoreResources {
-		if t != "Patient" && slices.Contains(types, t) {
+		if t != "Patient" && c.types.contains(t) {
 			usCore = append(usCore, t)
 		}
 	}
 	switch {
-	case !slices.Contains(types, "Patient"):
-		res.Status, res.Detail = Fail, fmt.Sprintf("no Patient resource among the server's %d resources", len(types))
+	case !c.types.contains("Patient"):
+		res.Status, res.Detail = Fail, fmt.Sprintf("no Patient resource among the server's %d resources", c.resources)
 	case len(usCore) == 0:
-		res.Status, res.Detail = Fail, "Patient only; no other US Core resource (Condition, Observation, AllergyIntolerance…)"
+		res.Status, res.Detail = Warn, "Patient only; no other US Core resource (Condition, Observation, AllergyIntolerance…)"
 	default:
 		res.Status = Pass
 		shown := usCore
@@ -209,7 +301,22 @@ func capabilityChecks(d Document, c *capability, readErr error) []Check {
 		}
 		res.Detail = "Patient, " + strings.Join(shown, ", ") + more
 	}
-	return []Check{doc, ver, fm, res}
+
+	shape := Check{Name: "metadata.r4_fields", Status: Pass, Detail: "every field read has its FHIR R4 form"}
+	if c.wrongN > 0 {
+		var shown []string
+		n := 0
+		for _, d := range c.wrong[:min(len(c.wrong), 3)] {
+			shown = append(shown, d.String())
+			n += d.times
+		}
+		shape.Status, shape.Detail = Warn, strings.Join(shown, "; ")
+		if c.wrongN > n {
+			shape.Detail += fmt.Sprintf("; and %d more", c.wrongN-n)
+		}
+		shape.Detail += " (an older FHIR form or another type; apps read past it)"
+	}
+	return []Check{doc, ver, fm, res, shape}
 }
 
 // release names the FHIR release of a few well-known versions.

@@ -3,6 +3,7 @@ package fhirapi
 // The probe (SPEC §6): two unauthenticated GETs and the checks over what they returned.
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -18,7 +19,8 @@ type Status string
 
 const (
 	Pass Status = "pass"
-	Fail Status = "fail"
+	Warn Status = "warn" // a deviation a patient's app reads past: the API stays live (SPEC §6)
+	Fail Status = "fail" // what stops a patient's app from reaching the data
 	Skip Status = "skip" // not applicable, or not checkable because a document is missing
 )
 
@@ -43,7 +45,7 @@ type Result struct {
 	FHIRVersion     string
 }
 
-// OK reports whether the API is live and conformant: no check failed.
+// OK reports whether the API is live: no check failed (warnings leave it live, SPEC §6).
 func (r *Result) OK() bool {
 	for _, c := range r.Checks {
 		if c.Status == Fail {
@@ -54,10 +56,15 @@ func (r *Result) OK() bool {
 }
 
 // Failed returns the failing checks.
-func (r *Result) Failed() []Check {
+func (r *Result) Failed() []Check { return r.with(Fail) }
+
+// Warned returns the checks that warn.
+func (r *Result) Warned() []Check { return r.with(Warn) }
+
+func (r *Result) with(st Status) []Check {
 	var out []Check
 	for _, c := range r.Checks {
-		if c.Status == Fail {
+		if c.Status == st {
 			out = append(out, c)
 		}
 	}
@@ -90,21 +97,25 @@ type Options struct {
 const DefaultTimeout = 10 * time.Second
 
 // ParseBase checks a FHIR base URL given by a person and returns it without a trailing
-// slash: http or https, a host, no user or password, no query or fragment.
+// slash: http or https, a host, no user or password, no query or fragment. Its errors
+// never repeat what was given: a malformed URL may carry a password anywhere.
 func ParseBase(s string) (string, error) {
+	const example = " (e.g. https://ehr.example.com/fhir/r4)"
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil {
-		return "", fmt.Errorf("not a URL: %v", errors.Unwrap(err))
+		return "", errors.New("not a URL that can be read" + example)
 	}
 	switch {
-	case u.Scheme != "https" && u.Scheme != "http":
-		return "", fmt.Errorf("want an https:// URL, got %q", s)
-	case u.Host == "":
-		return "", fmt.Errorf("no host in %q", s)
 	case u.User != nil:
 		return "", errors.New("the URL carries a user name or password; the probe never sends credentials, so leave them out")
+	case u.Scheme == "":
+		return "", errors.New("want an https:// URL" + example)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", fmt.Errorf("want an https:// URL, not one of scheme %q%s", clip(storable(u.Scheme, 20), 20), example)
+	case u.Host == "":
+		return "", errors.New("no host in the URL" + example)
 	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?"):
-		return "", errors.New("the URL has a query or fragment; give the FHIR base only (e.g. https://ehr.example.com/fhir/r4)")
+		return "", errors.New("the URL has a query or fragment; give the FHIR base only" + example)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
@@ -139,6 +150,7 @@ func Probe(ctx context.Context, o Options) *Result {
 	r.Checks = append(r.Checks, smartChecks(r.SMART, smart, smartErr, cs)...)
 	r.Checks = append(r.Checks, capabilityChecks(r.Metadata, cs, csErr)...)
 	r.Checks = append(r.Checks, tlsCheck(r))
+	cleanResult(r)
 	return r
 }
 
@@ -183,15 +195,15 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-// jsonDocument checks that d is a 200 response with a JSON object body; it returns the
-// reason when it is not ("" when it is).
+// jsonDocument checks that d is a 200 response whose body is a JSON object; it returns
+// the reason when it is not ("" when it is). The body decides, not the Content-Type: a
+// JSON body under another type is a warning (documentStatus), a login page a failure.
 func jsonDocument(d Document) string {
 	if d.Err != "" {
 		return d.Err
 	}
-	ct := strings.ToLower(d.ContentType)
-	body := strings.TrimLeft(string(d.Body[:min(len(d.Body), 512)]), " \t\r\n\ufeff")
-	looksHTML := strings.Contains(ct, "html") || strings.HasPrefix(body, "<")
+	body := jsonBody(d.Body)
+	looksHTML := bytes.HasPrefix(body, []byte("<"))
 	if d.Status != 200 {
 		msg := fmt.Sprintf("HTTP %d", d.Status)
 		switch {
@@ -207,10 +219,32 @@ func jsonDocument(d Document) string {
 	if looksHTML {
 		return fmt.Sprintf("HTTP 200 but the body is an HTML page, not JSON (Content-Type %q): a login page or a proxy's page?", d.ContentType)
 	}
-	if !strings.HasPrefix(body, "{") {
+	if !bytes.HasPrefix(body, []byte("{")) {
 		return fmt.Sprintf("HTTP 200 but the body is not a JSON object (Content-Type %q, %d bytes)", d.ContentType, len(d.Body))
 	}
 	return ""
+}
+
+// documentStatus judges a document that was read as JSON: pass, or warn when the
+// Content-Type does not say JSON (SPEC §6: apps read the body anyway). extra follows the
+// fetch details ("SMART v2", the server's software).
+func documentStatus(d Document, extra string) (Status, string) {
+	detail := fetchDetail(d)
+	if extra != "" {
+		detail += ", " + extra
+	}
+	if !jsonType(d.ContentType) {
+		return Warn, detail + "; the body is JSON but the Content-Type is " + orNone(d.ContentType) + ", not application/json or application/fhir+json"
+	}
+	return Pass, detail
+}
+
+// jsonType reports whether a Content-Type names JSON (application/json, application/fhir+json,
+// any +json type), whatever its parameters.
+func jsonType(ct string) bool {
+	mt, _, _ := strings.Cut(strings.ToLower(ct), ";")
+	mt = strings.TrimSpace(mt)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "text/json"
 }
 
 // fetchDetail describes a document that was read. The latency is not in it (it is

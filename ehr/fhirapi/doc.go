@@ -8,13 +8,17 @@
 // than 1.2 fails the handshake, so a hostile or broken endpoint ends as a failed check
 // with a reason, never a hang.
 //
-// The CapabilityStatement is read into the FHIR R4 types of
-// github.com/samply/golang-fhir-models (plain Go structs generated from the R4 4.0.1
-// definitions); the SMART configuration is plain JSON.
+// Each document is read once, token by token (jsonwalk.go), keeping only the fields the
+// checks read, so even a hostile 4 MiB answer is judged in a few MB. The checks judge
+// as a patient's app would (SPEC §6): a check fails only for what stops an app from
+// reaching the patient's data, and a deviation an app reads past warns and leaves the
+// API live. Text the server sends is made storable (text.go) before anyone sees it.
 //
 // The evidence store (evidence.go) is an embedded SQLite file written through bun,
-// append-only, mode 0600, never an EHR database. Storage shapes stay in this package:
-// callers read probes as measure.Probe values.
+// append-only, mode 0600, never an EHR database, each row linked to the one before by a
+// hash chain (chain.go) that report --evidence verifies. Storage shapes stay in this
+// package: callers read probes as measure.Probe values and the check as
+// measure.EvidenceChain.
 //
 // The package must not import reports/ or cmd/.
 package fhirapi

@@ -1,9 +1,17 @@
 package fhirapi
 
-// The evidence store (SPEC §6): an embedded SQLite file, written only by mipspi through
-// bun, one row per probe, append-only (triggers refuse UPDATE and DELETE), mode 0600.
-// It is never the EHR: the file carries its own SQLite application_id, and a file that
-// lacks it — an EHR database above all — is refused before anything is written.
+// The evidence store (SPEC §6): an embedded SQLite file, written only by mipspi api check
+// --record through bun, one row per probe, mode 0600. Three layers keep it honest:
+//
+//   - it is never the EHR: the file carries its own SQLite application_id, and a file
+//     that lacks it — an EHR database above all — is refused before anything is written;
+//   - triggers refuse UPDATE and DELETE, against mistakes;
+//   - each probe row carries a link: the SHA-256 of the previous row's link and of the
+//     row itself (chain.go), so a row inserted, changed, deleted or moved by anything but
+//     mipspi shows as a break when mipspi report --evidence verifies the chain.
+//
+// It is created whole or not at all (internal/atomicfile): a killed or concurrent first
+// run never leaves a file that blocks later runs.
 
 import (
 	"bytes"
@@ -16,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -25,6 +34,7 @@ import (
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/driver/sqliteshim"
 
+	"github.com/mipspi/mipspi/internal/atomicfile"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -32,8 +42,10 @@ import (
 // evidence), in the header's application_id field (offset 68).
 const applicationID = 0x4d504145
 
-// schemaVersion is PRAGMA user_version of the current layout.
-const schemaVersion = 1
+// schemaVersion is PRAGMA user_version of the current layout: 2 added the warnings and
+// the chain link; a version-1 store is upgraded on its next append, its rows counted as
+// written before the chain.
+const schemaVersion = 2
 
 // atLayout stores instants as fixed-width UTC text, so text order is time order.
 const atLayout = "2006-01-02T15:04:05.000Z"
@@ -62,6 +74,9 @@ type probeRow struct {
 	SoftwareVersion   string `bun:"software_version,notnull"`
 	FHIRVersion       string `bun:"fhir_version,notnull"`
 	MipspiVersion     string `bun:"mipspi_version,notnull"`
+	Warnings          int    `bun:"warnings,notnull,default:0"` // checks that warn (SPEC §6)
+	Warned            string `bun:"warned,notnull,default:''"`  // first warning: "name: reason"
+	Link              string `bun:"link,notnull,default:''"`    // chain.go; "" before the chain
 }
 
 // checkSetRow is one distinct list of checks, as compact JSON.
@@ -82,8 +97,9 @@ type storedCheck struct {
 
 // Evidence is an open evidence store.
 type Evidence struct {
-	db   *bun.DB
-	path string
+	db      *bun.DB
+	path    string
+	version int // PRAGMA user_version when opened
 }
 
 // ehrRelations are the relations of an EHR database (SPEC §3): a file holding any of
@@ -100,17 +116,21 @@ func (e *NotEvidenceError) Error() string {
 }
 
 // OpenForAppend opens the evidence store at path for recording, creating it (mode 0600,
-// with its schema) when the file does not exist. A file that is not a mipspi evidence
-// store — an EHR database, any other file — is refused with *NotEvidenceError and left
-// untouched.
+// with its schema, atomically) when the file does not exist, and upgrading a store of an
+// earlier layout. A file that is not a mipspi evidence store — an EHR database, any other
+// file — is refused with *NotEvidenceError and left untouched.
 func OpenForAppend(ctx context.Context, path string) (*Evidence, error) {
-	fresh := false
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	err := atomicfile.Create(path, func(tmp string) error {
+		e, err := open(ctx, tmp, false)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		return e.init(ctx)
+	})
 	switch {
 	case err == nil:
-		f.Close()
-		fresh = true
-	case errors.Is(err, os.ErrExist):
+	case errors.Is(err, fs.ErrExist): // there already, or another run made it first
 		if err := identify(ctx, path); err != nil {
 			return nil, err
 		}
@@ -119,17 +139,11 @@ func OpenForAppend(ctx context.Context, path string) (*Evidence, error) {
 	}
 	e, err := open(ctx, path, false)
 	if err != nil {
-		if fresh {
-			os.Remove(path)
-		}
 		return nil, err
 	}
-	if fresh {
-		if err := e.init(ctx); err != nil {
-			e.Close()
-			os.Remove(path)
-			return nil, err
-		}
+	if err := e.upgrade(ctx); err != nil {
+		e.Close()
+		return nil, err
 	}
 	// Keep the file private even if something widened it.
 	if err := os.Chmod(path, 0o600); err != nil {
@@ -168,7 +182,7 @@ func identify(ctx context.Context, path string) error {
 	head := make([]byte, 100)
 	n, err := io.ReadFull(f, head)
 	if n == 0 && fi.Size() == 0 {
-		return &NotEvidenceError{Path: path, Why: "is an empty file mipspi did not create"}
+		return &NotEvidenceError{Path: path, Why: "is an empty file, not an evidence store (an interrupted first run of an older mipspi left such files: it holds no evidence, remove it and run again)"}
 	}
 	if err != nil || !bytes.HasPrefix(head, []byte("SQLite format 3\x00")) {
 		return &NotEvidenceError{Path: path, Why: "is not an SQLite database"}
@@ -222,17 +236,41 @@ func open(ctx context.Context, path string, readOnly bool) (*Evidence, error) {
 	q := "_pragma=busy_timeout(10000)"
 	if readOnly {
 		q += "&mode=ro"
+	} else {
+		// Writers take the write lock when their transaction begins: two runs appending
+		// at once then link their rows one after the other, never to the same parent.
+		q += "&_txlock=immediate"
 	}
 	sqldb, err := sql.Open(sqliteshim.ShimName, "file:"+uriPath(path)+"?"+q)
 	if err != nil {
 		return nil, fmt.Errorf("open evidence store %s: %w", path, err)
 	}
 	sqldb.SetMaxOpenConns(1)
+	e := &Evidence{db: bun.NewDB(sqldb, sqlitedialect.New()), path: path}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("open evidence store %s: %w", path, err)
+		return nil, e.wrap("open", err)
 	}
-	return &Evidence{db: bun.NewDB(sqldb, sqlitedialect.New()), path: path}, nil
+	// Reading the schema is the first real read: a hot journal shows here.
+	if err := sqldb.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&e.version); err != nil {
+		sqldb.Close()
+		return nil, e.wrap("open", err)
+	}
+	return e, nil
+}
+
+// wrap words a store error; "attempt to write a readonly database" gets its cause and
+// what to do (SPEC §6: a clear reason).
+func (e *Evidence) wrap(doing string, err error) error {
+	if strings.Contains(err.Error(), "readonly database") || strings.Contains(err.Error(), "read-only") {
+		if _, jerr := os.Stat(e.path + "-journal"); jerr == nil {
+			return fmt.Errorf("%s evidence store %s: %w: %s-journal holds a write that a killed mipspi api check --record did not finish (a hot journal), and reading for a report may not roll it back; the next mipspi api check … --record %s rolls it back (run it as the user who owns the store, with write access to its directory), then the report can read the store",
+				doing, e.path, err, e.path, e.path)
+		}
+		return fmt.Errorf("%s evidence store %s: %w: the file or its directory cannot be written by this user; api check --record needs write access to both (SQLite writes a journal beside the file)",
+			doing, e.path, err)
+	}
+	return fmt.Errorf("%s evidence store %s: %w", doing, e.path, err)
 }
 
 // init creates the schema of a new store in one transaction.
@@ -247,13 +285,7 @@ func (e *Evidence) init(ctx context.Context) error {
 			`CREATE INDEX probes_at ON probes (at)`,
 			`CREATE VIEW probe_checks AS SELECT p.*, c.checks FROM probes p JOIN check_sets c ON c.id = p.check_set_id`,
 		}
-		for _, t := range []string{"probes", "check_sets"} {
-			// Append-only: evidence is never edited or removed by mipspi.
-			for _, op := range []string{"UPDATE", "DELETE"} {
-				stmts = append(stmts, fmt.Sprintf(`CREATE TRIGGER %s_no_%s BEFORE %s ON %s BEGIN SELECT RAISE(ABORT, 'the evidence store is append-only'); END`,
-					t, strings.ToLower(op), op, t))
-			}
-		}
+		stmts = append(stmts, appendOnlyTriggers()...)
 		for _, stmt := range append(stmts,
 			fmt.Sprintf(`PRAGMA application_id = %d`, applicationID),
 			fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion),
@@ -270,6 +302,51 @@ func (e *Evidence) init(ctx context.Context) error {
 	return nil
 }
 
+// appendOnlyTriggers are the statements of the triggers that refuse UPDATE and DELETE;
+// Verify checks they are all there as written.
+func appendOnlyTriggers() []string {
+	var out []string
+	for _, t := range []string{"probes", "check_sets"} {
+		// Append-only: evidence is never edited or removed by mipspi.
+		for _, op := range []string{"UPDATE", "DELETE"} {
+			out = append(out, fmt.Sprintf(`CREATE TRIGGER %s_no_%s BEFORE %s ON %s BEGIN SELECT RAISE(ABORT, 'the evidence store is append-only'); END`,
+				t, strings.ToLower(op), op, t))
+		}
+	}
+	return out
+}
+
+// upgrade brings a store of an earlier layout to schemaVersion: version 1 lacks the
+// warnings and the link, which are added empty (its rows stay unchained).
+func (e *Evidence) upgrade(ctx context.Context) error {
+	switch v := e.version; {
+	case v == 0: // mipspi always sets it, from the first layout on
+		return fmt.Errorf("evidence store %s has no layout version: not made by mipspi", e.path)
+	case v == schemaVersion:
+		return nil
+	case v > schemaVersion:
+		return fmt.Errorf("evidence store %s has layout %d, newer than this mipspi knows (%d): record with the newer mipspi", e.path, v, schemaVersion)
+	}
+	err := e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, stmt := range []string{
+			`ALTER TABLE probes ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0`,
+			`ALTER TABLE probes ADD COLUMN warned VARCHAR NOT NULL DEFAULT ''`,
+			`ALTER TABLE probes ADD COLUMN link VARCHAR NOT NULL DEFAULT ''`,
+			fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion),
+		} {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return e.wrap("upgrade", err)
+	}
+	e.version = schemaVersion
+	return nil
+}
+
 // Close closes the store.
 func (e *Evidence) Close() error { return e.db.Close() }
 
@@ -279,7 +356,7 @@ func (e *Evidence) Append(ctx context.Context, r *Result, mipspiVersion string) 
 		return appendProbe(ctx, tx, r, mipspiVersion)
 	})
 	if err != nil {
-		return fmt.Errorf("record probe in %s: %w", e.path, err)
+		return e.wrap("record probe in", err)
 	}
 	return nil
 }
@@ -311,6 +388,17 @@ func appendProbe(ctx context.Context, db bun.IDB, r *Result, mipspiVersion strin
 	if f := r.Failed(); len(f) > 0 {
 		row.Failed = f[0].Name + ": " + f[0].Detail
 	}
+	if w := r.Warned(); len(w) > 0 {
+		row.Warnings, row.Warned = len(w), w[0].Name+": "+w[0].Detail
+	}
+	// The row's id and link: after the last row, inside this transaction (which holds
+	// the write lock), so no other run can slip a row in between.
+	last, err := lastLink(ctx, db)
+	if err != nil {
+		return err
+	}
+	row.ID = last.id + 1
+	row.Link = link(last.link, row, set.SHA256) // set.SHA256 is the digest of set.Checks
 	_, err = db.NewInsert().Model(row).Exec(ctx)
 	return err
 }

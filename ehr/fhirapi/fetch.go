@@ -58,22 +58,33 @@ func newClient(roots *x509.CertPool, timeout time.Duration) *http.Client {
 		IdleConnTimeout:       5 * time.Second,
 	}
 	return &http.Client{
-		Transport: tr,
-		Timeout:   timeout,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			first := via[0].URL
-			if !strings.EqualFold(req.URL.Host, first.Host) {
-				return &redirectError{fmt.Sprintf("redirected to another host (%s): discovery documents must be served by the FHIR server itself", req.URL.Host)}
-			}
-			if first.Scheme == "https" && req.URL.Scheme != "https" {
-				return &redirectError{"redirected from https to plain http"}
-			}
-			if len(via) > maxRedirects {
-				return &redirectError{fmt.Sprintf("more than %d redirects", maxRedirects)}
-			}
-			return nil
-		},
+		Transport:     tr,
+		Timeout:       timeout,
+		CheckRedirect: checkRedirect,
 	}
+}
+
+// checkRedirect follows a redirect only to the same host and scheme (SPEC §6: a redirect
+// to another host or scheme fails). A Location carrying a user name or password is not
+// followed either: Go's client would send it as Basic credentials, and the probe never
+// sends a credential, so the check fails there and says why (without the password).
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	first, to := via[0].URL, req.URL
+	switch {
+	case to.Scheme != "http" && to.Scheme != "https":
+		return &redirectError{fmt.Sprintf("redirected to a %s: URL (%s): discovery documents must be served over https by the FHIR server itself",
+			clip(to.Scheme, 20), clip(to.Redacted(), 200))}
+	case to.User != nil:
+		return &redirectError{fmt.Sprintf("redirected to a URL with a user name or password (%s): not followed, the probe never sends credentials and discovery documents must be public",
+			clip(to.Redacted(), 200))}
+	case !strings.EqualFold(to.Host, first.Host):
+		return &redirectError{fmt.Sprintf("redirected to another host (%s): discovery documents must be served by the FHIR server itself", clip(to.Host, 200))}
+	case first.Scheme == "https" && to.Scheme != "https":
+		return &redirectError{"redirected from https to plain http"}
+	case len(via) > maxRedirects:
+		return &redirectError{fmt.Sprintf("more than %d redirects", maxRedirects)}
+	}
+	return nil
 }
 
 // get fetches u with one GET. The request carries an Accept header and mipspi's

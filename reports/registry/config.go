@@ -7,14 +7,36 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mipspi/mipspi/category"
+	"github.com/mipspi/mipspi/measure"
 )
 
 // Config is the `registry:` block of the mipspi YAML config (SPEC §4): the practice's
 // CMS EHR Certification ID and its answers for the PI measures other than PI_PEA_1,
-// keyed by CMS measure id.
+// keyed by CMS measure id, with the TINs' and clinicians' own answers beside them.
+// The command line reads it from the configuration file (cmd/mipspi), so that every
+// complaint names the file and the line.
 type Config struct {
-	CEHRTID  string            `yaml:"cehrt_id"`
-	Measures map[string]Answer `yaml:"measures"`
+	CEHRTID  string
+	Measures map[string]Answer
+	// TINs are the answers of one TIN, keyed by its 9 digits (measure.NormalTIN): its
+	// group file and its clinicians' files take them over the practice's.
+	TINs map[string]TINConfig
+}
+
+// TINConfig is one entry of `registry.tins`.
+type TINConfig struct {
+	Line     int    // the key's line in the configuration file (0 when unknown), for messages
+	CEHRTID  string // "" = the practice's
+	Measures map[string]Answer
+	// NPIs are the clinicians' own answers, keyed by the 10-digit NPI
+	// (measure.NormalNPI): their individual files take them over the TIN's.
+	NPIs map[string]NPIConfig
+}
+
+// NPIConfig is one entry of `registry.tins.TIN.npis`.
+type NPIConfig struct {
+	Line     int // the key's line in the configuration file (0 when unknown)
+	Measures map[string]Answer
 }
 
 // Answer is one PI measure's answer: a boolean attestation (Bool set) or a proportion
@@ -99,61 +121,51 @@ func (a *Answer) UnmarshalYAML(n *yaml.Node) error {
 	}
 }
 
-// UnmarshalYAML implements yaml.Unmarshaler for the `registry:` block so that an
-// answer's error names its measure id, a measure given twice is refused, and a
-// misspelt key (cehrtid) is an error rather than a silently missing CEHRT ID.
-func (c *Config) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("registry: line %d: want a mapping with cehrt_id and measures", n.Line)
-	}
-	var out Config
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch k.Value {
-		case "cehrt_id":
-			if v.Kind != yaml.ScalarNode {
-				return fmt.Errorf("registry.cehrt_id: line %d: want a string", v.Line)
-			}
-			out.CEHRTID = v.Value
-		case "measures":
-			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
-				continue
-			}
-			if v.Kind != yaml.MappingNode {
-				return fmt.Errorf("registry.measures: line %d: want a mapping of measure id to answer", v.Line)
-			}
-			out.Measures = make(map[string]Answer, len(v.Content)/2)
-			seen := make(map[string]int)
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				mk, mv := v.Content[j], v.Content[j+1]
-				id := mk.Value
-				if line, dup := seen[id]; dup {
-					return fmt.Errorf("registry.measures.%s: given twice (lines %d and %d)", id, line, mk.Line)
-				}
-				seen[id] = mk.Line
-				if mv.Kind == yaml.ScalarNode && mv.ShortTag() == "!!null" {
-					// yaml.v3 never calls UnmarshalYAML for a null; refuse it here.
-					return fmt.Errorf("registry.measures.%s: line %d: no answer: want true, false or {numerator: N, denominator: D}", id, mk.Line)
-				}
-				var ans Answer
-				if err := mv.Decode(&ans); err != nil {
-					return fmt.Errorf("registry.measures.%s: %w", id, err)
-				}
-				out.Measures[id] = ans
-			}
-		default:
-			return fmt.Errorf("registry: line %d: unknown key %q: want cehrt_id or measures", k.Line, k.Value)
-		}
-	}
-	*c = out
-	return nil
-}
-
 // Answers returns the block as the category estimate reads it (SPEC §5).
 func (c Config) Answers() category.Answers {
-	out := category.Answers{CEHRTID: c.CEHRTID, Measures: make(map[string]category.Answer, len(c.Measures))}
-	for id, a := range c.Measures {
-		out.Measures[id] = category.Answer(a)
+	out := category.Answers{CEHRTID: c.CEHRTID, Measures: toCategory(c.Measures)}
+	if len(c.TINs) > 0 {
+		out.TINs = make(map[string]category.TINAnswers, len(c.TINs))
+		for tin, t := range c.TINs {
+			ta := category.TINAnswers{CEHRTID: t.CEHRTID, Measures: toCategory(t.Measures)}
+			if len(t.NPIs) > 0 {
+				ta.NPIs = make(map[string]map[string]category.Answer, len(t.NPIs))
+				for npi, n := range t.NPIs {
+					ta.NPIs[npi] = toCategory(n.Measures)
+				}
+			}
+			out.TINs[tin] = ta
+		}
 	}
 	return out
+}
+
+func toCategory(ms map[string]Answer) map[string]category.Answer {
+	out := make(map[string]category.Answer, len(ms))
+	for id, a := range ms {
+		out[id] = category.Answer(a)
+	}
+	return out
+}
+
+// For returns the answers e's file carries, as a Config without TINs, and where each
+// came from (SPEC §4: a group file its TIN's, an individual file its clinician's, each
+// falling back to the TIN's and then to the practice's; category.Answers.For).
+func (c Config) For(e measure.EntityResult) (Config, category.Resolved) {
+	// Only the entity's TIN and clinician are converted: category decides the fallback.
+	a := category.Answers{CEHRTID: c.CEHRTID, Measures: toCategory(c.Measures)}
+	tin := measure.NormalTIN(e.TIN)
+	if t, ok := c.TINs[tin]; ok {
+		ta := category.TINAnswers{CEHRTID: t.CEHRTID, Measures: toCategory(t.Measures)}
+		if n, ok := t.NPIs[measure.NormalNPI(e.NPI)]; ok {
+			ta.NPIs = map[string]map[string]category.Answer{measure.NormalNPI(e.NPI): toCategory(n.Measures)}
+		}
+		a.TINs = map[string]category.TINAnswers{tin: ta}
+	}
+	res := a.For(e.Entity)
+	out := Config{CEHRTID: res.CEHRTID, Measures: make(map[string]Answer, len(res.Measures))}
+	for id, a := range res.Measures {
+		out.Measures[id] = Answer(a)
+	}
+	return out, res
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/mipspi/mipspi/measure"
@@ -76,6 +77,13 @@ func FileName(f Format, e measure.EntityResult) string {
 	}
 }
 
+// fileNamePattern matches every name FileName gives.
+var fileNamePattern = regexp.MustCompile(`^(qpp-[A-Za-z0-9_]+-[A-Za-z0-9_]+\.json|qrda3-[A-Za-z0-9_]+-[A-Za-z0-9_]+\.xml|registry\.csv)$`)
+
+// IsFileName reports whether name is one FileName gives in some format, so that the CLI
+// can tell its own files from anyone else's.
+func IsFileName(name string) bool { return fileNamePattern.MatchString(name) }
+
 func safe(s string) string {
 	if s == "" {
 		return "_"
@@ -105,7 +113,7 @@ func Files(r *measure.Result, cfg Config, f Format, filter EntityFilter) (map[st
 	switch f {
 	case CSV:
 		var b bytes.Buffer
-		if err := writeCSV(&b, ents); err != nil {
+		if err := writeCSV(&b, r, cfg, ents); err != nil {
 			return nil, fmt.Errorf("registry files: %w", err)
 		}
 		out[CSVName] = b.Bytes()

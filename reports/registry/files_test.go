@@ -3,6 +3,8 @@ package registry
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -10,10 +12,12 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// TestCSV: one row per entity with the keying columns; the clinician cell that a
-// spreadsheet would run as a formula is defused; quotes and commas survive.
+// TestCSV: one row per entity with the keying columns: the period, the as-of and how
+// final the figures are, the entity's CEHRT ID, PI_PEA_1's figures with the whole
+// points CMS awards, then the entity's answers; the clinician cell that a spreadsheet
+// would run as a formula is defused; quotes and commas survive.
 func TestCSV(t *testing.T) {
-	files, err := Files(twoTIN(), fullConfig(), CSV, All)
+	files, err := Files(twoTIN(), withOwnCounts(fullConfig()), CSV, All)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,13 +28,17 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	const fin = "final as of 2026-01-15,2025-01-01,2025-12-31,2026-01-15T12:00:00Z,0015CAB12CD34EF"
+	const yes = "yes,yes,yes,yes,yes,yes,yes,no"
 	want := [][]string{
-		{"tin", "npi", "clinician", "level", "numerator", "denominator", "rate", "points"},
-		{"123456789", "1234567893", "Philips, Trevor", "individual", "600", "800", "0.7500", "18.75"},
-		{"123456789", "2345678900", `O'Brien & <Sons>, "Ann"`, "individual", "7", "9", "0.7778", "19.44"},
-		{"123456789", "", "", "group", "605", "806", "0.7506", "18.77"},
-		{"987654321", "3456789015", "'=Cmd, Eve", "individual", "1", "3", "0.3333", "8.33"},
-		{"987654321", "", "", "group", "1", "3", "0.3333", "8.33"},
+		strings.Split("tin,npi,clinician,level,status,performance_start,performance_end,as_of,cehrt_id,numerator,denominator,rate,pea_points,pea_max_points,"+
+			"PI_EP_1_numerator,PI_EP_1_denominator,PI_EP_2,PI_HIE_1_numerator,PI_HIE_1_denominator,PI_HIE_4_numerator,PI_HIE_4_denominator,"+
+			"PI_INFBLO_1,PI_ONCACB_1,PI_ONCDIR_1,PI_PHCDRR_1,PI_PHCDRR_3,PI_PPHI_1,PI_PPHI_2", ","),
+		slices.Concat([]string{"123456789", "1234567893", "Philips, Trevor", "individual"}, strings.Split(fin+",600,800,0.7500,19,25,70,90,yes,20,26,3,4,"+yes[4:], ",")),
+		slices.Concat([]string{"123456789", "2345678900", `O'Brien & <Sons>, "Ann"`, "individual"}, strings.Split(fin+",7,9,0.7778,19,25,48,61,yes,20,26,2,5,"+yes[4:], ",")),
+		slices.Concat([]string{"123456789", "", "", "group"}, strings.Split(fin+",605,806,0.7506,19,25,118,151,yes,40,52,0,0,"+yes[4:], ",")),
+		slices.Concat([]string{"987654321", "3456789015", "'=Cmd, Eve", "individual"}, strings.Split(fin+",1,3,0.3333,8,25,5,7,yes,1,2,1,1,"+yes[4:], ",")),
+		slices.Concat([]string{"987654321", "", "", "group"}, strings.Split(fin+",1,3,0.3333,8,25,118,151,yes,40,52,0,0,"+yes[4:], ",")),
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)

@@ -45,13 +45,14 @@ func entity(level measure.Level, tin, npi, name string, num, den int) measure.En
 	return e
 }
 
-// fullConfig answers every PI measure a 2025 submission needs, so that the fixture
-// validates without a problem.
+// fullConfig answers every PI measure a 2025 submission needs, practice-wide, so that
+// the fixture's group files validate without a problem (withOwnCounts adds the
+// clinicians' own counts the individual files need).
 func fullConfig() Config {
 	return Config{
-		CEHRTID: "0015C8BCD1234XY",
+		CEHRTID: "0015CAB12CD34EF",
 		Measures: map[string]Answer{
-			"PI_EP_1":     Ratio(120, 150),
+			"PI_EP_1":     Ratio(118, 151),
 			"PI_EP_2":     Attest(true),
 			"PI_HIE_1":    Ratio(40, 52),
 			"PI_HIE_4":    Ratio(0, 0),
@@ -64,4 +65,26 @@ func fullConfig() Config {
 			"PI_ONCACB_1": Attest(true),
 		},
 	}
+}
+
+// withOwnCounts adds each clinician's own proportion answers of the twoTIN fixture to c
+// (SPEC §4 registry.tins.TIN.npis), so that no individual file carries the practice's.
+func withOwnCounts(c Config) Config {
+	own := func(ep, hie1, hie4 [2]int) NPIConfig {
+		return NPIConfig{Measures: map[string]Answer{
+			"PI_EP_1":  Ratio(ep[0], ep[1]),
+			"PI_HIE_1": Ratio(hie1[0], hie1[1]),
+			"PI_HIE_4": Ratio(hie4[0], hie4[1]),
+		}}
+	}
+	c.TINs = map[string]TINConfig{
+		"123456789": {NPIs: map[string]NPIConfig{
+			"1234567893": own([2]int{70, 90}, [2]int{20, 26}, [2]int{3, 4}),
+			"2345678900": own([2]int{48, 61}, [2]int{20, 26}, [2]int{2, 5}),
+		}},
+		"987654321": {NPIs: map[string]NPIConfig{
+			"3456789015": own([2]int{5, 7}, [2]int{1, 2}, [2]int{1, 1}),
+		}},
+	}
+	return c
 }

@@ -66,8 +66,10 @@ func measurements(e measure.EntityResult, cfg Config) ([]qppMeasurement, error) 
 
 // WriteQPP writes e's QPP submission as JSON: 2-space indent, fixed key order,
 // measurements sorted by id, trailing newline. The submission method is "registry"
-// (non-QRDA data, per the QPP docs).
+// (non-QRDA data, per the QPP docs). The CEHRT ID and the answers are e's own
+// (Config.For).
 func WriteQPP(w io.Writer, r *measure.Result, e measure.EntityResult, cfg Config) error {
+	cfg, _ = cfg.For(e)
 	ms, err := measurements(e, cfg)
 	if err != nil {
 		return err

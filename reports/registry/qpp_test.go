@@ -105,7 +105,7 @@ func TestQPPSchemaRejects(t *testing.T) {
 	}
 	good := files["qpp-123456789-1234567893.json"]
 	for _, tt := range []struct{ name, from, to string }{
-		{"bad cehrtId", `"0015C8BCD1234XY"`, `"0015E8BCD1234XY"`},
+		{"bad cehrtId", `"0015CAB12CD34EF"`, `"0015EAB12CD34EF"`},
 		{"bad date", `"2025-12-31"`, `"2025-12-32"`},
 		{"string value", `"value": true`, `"value": "true"`},
 		{"short TIN", `"123456789"`, `"12345678"`},
@@ -174,13 +174,4 @@ func TestQPPShape(t *testing.T) {
 			}
 		})
 	}
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

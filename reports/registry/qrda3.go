@@ -244,7 +244,9 @@ func cdaTime(t time.Time) string { return t.UTC().Format("20060102150405-0700") 
 // (proportions as numerator/denominator measures, attestations as Measure Performed
 // Y/N), in measure id order, and the Reporting Parameters Act with the period. The
 // document time is the Result's as-of instant; ids are name-based UUIDs of the inputs.
+// The CEHRT ID and the answers are e's own (Config.For).
 func WriteQRDA3(w io.Writer, r *measure.Result, e measure.EntityResult, cfg Config) error {
+	cfg, _ = cfg.For(e)
 	ms, err := measurements(e, cfg)
 	if err != nil {
 		return err

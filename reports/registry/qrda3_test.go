@@ -242,13 +242,13 @@ func TestQRDA3ReadBack(t *testing.T) {
 				Low: "20250101", High: "20251231",
 				Measures: map[string]string{
 					"PI_PEA_1": strconv.Itoa(e.Numerator) + "/" + strconv.Itoa(e.Denominator),
-					"PI_EP_1":  "120/150", "PI_HIE_1": "40/52", "PI_HIE_4": "0/0",
+					"PI_EP_1":  "118/151", "PI_HIE_1": "40/52", "PI_HIE_4": "0/0",
 					"PI_EP_2": "Y", "PI_INFBLO_1": "Y", "PI_ONCDIR_1": "Y", "PI_ONCACB_1": "Y",
 					"PI_PHCDRR_1": "Y", "PI_PHCDRR_3": "Y", "PI_PPHI_1": "Y", "PI_PPHI_2": "N",
 				},
 				Rates: map[string]string{
 					"PI_PEA_1": strconv.FormatFloat(e.Rate, 'f', -1, 64),
-					"PI_EP_1":  "0.8", "PI_HIE_1": "0.7692",
+					"PI_EP_1":  "0.7815", "PI_HIE_1": "0.7692",
 				},
 			}
 			if e.Level == measure.Group {

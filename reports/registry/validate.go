@@ -46,8 +46,10 @@ func HasErrors(ps []Problem) bool {
 }
 
 // Validate checks the submission the files would carry and returns every problem,
-// errors and warnings, in a stable order: the performance period, the CEHRT ID and
-// the configured measures first, then each exported entity in Result order.
+// errors and warnings, in a stable order: the performance period, the CEHRT IDs and the
+// configured answers the exported entities take (SPEC §4: the practice's, their TINs'
+// and their clinicians'), configuration keys that match nothing in the result, then
+// each exported entity in Result order.
 func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 	var ps []Problem
 	errorf := func(entity, format string, args ...any) {
@@ -81,25 +83,16 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 		}
 	}
 
-	// CEHRT ID.
-	switch {
-	case strings.TrimSpace(cfg.CEHRTID) == "":
-		errorf("", "registry.cehrt_id is missing: set it to the practice's 15-character CMS EHR Certification ID from CHPL")
-		ps[len(ps)-1].Code = category.CEHRTIDMissing
-	case !category.ValidCEHRTID(cfg.CEHRTID):
-		errorf("", "registry.cehrt_id %q is not a CMS EHR Certification ID: want 15 letters or digits with C as the 5th character (e.g. 0015C8BCD1234XY)", cfg.CEHRTID)
-		ps[len(ps)-1].Code = category.CEHRTIDInvalid
-	}
-
-	// Configured measures against the year's CMS measure data.
-	ps = append(ps, validateMeasures(cfg, year)...)
-
-	// Entities.
 	ents, err := selected(r, filter)
 	if err != nil {
 		errorf("", "%v", err)
 		return ps
 	}
+	ps = append(ps, validateCEHRTIDs(cfg, ents)...)
+	ps = append(ps, validateMeasures(cfg, ents, year)...)
+	ps = append(ps, UnmatchedKeys(r, cfg)...)
+
+	// Entities.
 	if len(ents) == 0 {
 		errorf("", "no %sentities in the result to export", filterWord(filter))
 	}
@@ -132,8 +125,311 @@ func Validate(r *measure.Result, cfg Config, filter EntityFilter) []Problem {
 			warnf(who, "%s numerator is 0: the PI category scores 0 without at least one patient in the numerator", measure.MeasureID)
 			ps[len(ps)-1].Code = category.NumeratorZero
 		}
+		if e.Level == measure.Individual {
+			if p, ok := notOwnCounts(cfg, e, year); ok {
+				ps = append(ps, p)
+			}
+		}
 	}
 	return ps
+}
+
+// validateCEHRTIDs checks each CEHRT ID the exported entities take, once per
+// configuration key it comes from: missing, not in CMS's form, or one of the examples
+// in mipspi's documentation (SPEC §4: refused unless --force). A key that only some
+// exported entities take names their TINs.
+func validateCEHRTIDs(cfg Config, ents []measure.EntityResult) []Problem {
+	type use struct {
+		id, key string
+		tins    []string
+		n       int
+	}
+	var uses []*use
+	byKey := map[string]*use{}
+	if len(ents) == 0 {
+		uses = append(uses, &use{id: cfg.CEHRTID, key: "registry.cehrt_id"})
+	}
+	for _, e := range ents {
+		own, res := cfg.For(e)
+		key := res.CEHRTIDFrom.Path() + ".cehrt_id"
+		u := byKey[key]
+		if u == nil {
+			u = &use{id: own.CEHRTID, key: key}
+			byKey[key] = u
+			uses = append(uses, u)
+		}
+		u.n++
+		if !slices.Contains(u.tins, e.TIN) {
+			u.tins = append(u.tins, e.TIN)
+		}
+	}
+	var ps []Problem
+	for _, u := range uses {
+		who := ""
+		if u.n < len(ents) {
+			who = "TIN " + strings.Join(u.tins, ", TIN ")
+		}
+		p := Problem{Severity: SeverityError, Entity: who}
+		switch {
+		case strings.TrimSpace(u.id) == "":
+			p.Message = u.key + " is missing: set it to the practice's 15-character CMS EHR Certification ID from CHPL"
+			p.Code = category.CEHRTIDMissing
+		case !category.ValidCEHRTID(u.id):
+			p.Message = fmt.Sprintf("%s %q is not a CMS EHR Certification ID: want 15 letters or digits with C as the 5th character (e.g. 0015C8BCD1234XY)", u.key, u.id)
+			p.Code = category.CEHRTIDInvalid
+		case IsExampleCEHRTID(u.id):
+			p.Message = fmt.Sprintf("%s %s is the example in mipspi's documentation, not the practice's CMS EHR Certification ID: copy the practice's own from CHPL", u.key, u.id)
+		default:
+			continue
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// validateMeasures checks the configured answers the exported files carry against the
+// year's PI measures: each answer once where it is configured (known id, answer type
+// matching metricType, proportion rules, not an example count from the
+// documentation), then each entity's own set for a measure sent with its exclusion or
+// substitute. Which required measures are missing is category's rule (see Gates).
+func validateMeasures(cfg Config, ents []measure.EntityResult, year int) []Problem {
+	var ps []Problem
+	ym := measuresFor(year)
+	if ym == nil {
+		ps = append(ps, Problem{Severity: SeverityError, Message: fmt.Sprintf("performance year %d: no CMS PI measure data embedded (have %s)", year, yearsText())})
+	}
+	// Only the answers some exported file carries: one that every file overrides (or a
+	// TIN's outside --tin) is sent nowhere.
+	sent := map[string]bool{} // "path id"
+	for _, e := range ents {
+		_, res := cfg.For(e)
+		for id, o := range res.From {
+			sent[o.Path()+".measures "+id] = true
+		}
+	}
+	carried := func(path string, ms map[string]Answer) map[string]Answer {
+		if len(ents) == 0 {
+			return ms
+		}
+		out := map[string]Answer{}
+		for id, a := range ms {
+			if sent[path+" "+id] {
+				out[id] = a
+			}
+		}
+		return out
+	}
+	ps = append(ps, checkAnswers("registry.measures", carried("registry.measures", cfg.Measures), ym, year)...)
+	for _, tin := range sortedKeys(cfg.TINs) {
+		t := cfg.TINs[tin]
+		path := "registry.tins." + tin
+		ps = append(ps, checkAnswers(path+".measures", carried(path+".measures", t.Measures), ym, year)...)
+		for _, npi := range sortedKeys(t.NPIs) {
+			at := path + ".npis." + npi + ".measures"
+			ps = append(ps, checkAnswers(at, carried(at, t.NPIs[npi].Measures), ym, year)...)
+		}
+	}
+	if ym == nil {
+		return ps
+	}
+
+	// Exclusions and substitutes: CMS refuses a measure sent with either, judged on each
+	// entity's own answers; a conflict every exported entity has is said once.
+	var msgs []string
+	who := map[string][]string{}
+	for _, e := range ents {
+		own, _ := cfg.For(e)
+		for _, m := range conflicts(own.Measures, ym) {
+			if _, ok := who[m]; !ok {
+				msgs = append(msgs, m)
+			}
+			who[m] = append(who[m], entityLabel(e))
+		}
+	}
+	if len(ents) == 0 {
+		msgs = conflicts(cfg.Measures, ym)
+	}
+	for _, m := range msgs {
+		p := Problem{Severity: SeverityError, Message: m, Code: category.ConflictingMeasures}
+		if len(who[m]) < len(ents) {
+			p.Entity = strings.Join(who[m], ", ")
+		}
+		ps = append(ps, p)
+	}
+
+	// Required measures are not checked here: package category alone decides which are
+	// missing, answered no or unscorable (SPEC §5), and Gates reports them as the
+	// reasons the category would score 0.
+	return ps
+}
+
+// checkAnswers checks the answers configured under one key (path, e.g.
+// "registry.tins.742345678.measures") on their own.
+func checkAnswers(path string, ms map[string]Answer, ym *category.YearMeasures, year int) []Problem {
+	var ps []Problem
+	errorf := func(format string, args ...any) {
+		ps = append(ps, Problem{Severity: SeverityError, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, id := range sortedKeys(ms) {
+		a := ms[id]
+		key := path + "." + id
+		if id == measure.MeasureID {
+			errorf("%s: %s is computed by mipspi from the EHR; remove it from the configuration", key, id)
+			continue
+		}
+		switch {
+		case a.IsBool(), a.IsRatio():
+		case a.Bool == nil && a.Numerator == nil && a.Denominator == nil:
+			errorf("%s: no value: want true, false or {numerator, denominator}", key)
+			continue
+		default:
+			errorf("%s: want either true/false or {numerator, denominator}, not a mix", key)
+			continue
+		}
+		if a.IsRatio() {
+			for _, p := range checkRatio("", id, *a.Numerator, *a.Denominator) {
+				p.Message = key + ": " + p.Message
+				ps = append(ps, p)
+			}
+			if IsExampleCount(id, a) {
+				ps = append(ps, Problem{Severity: SeverityWarning, Message: fmt.Sprintf(
+					"%s: %s is the example in mipspi's documentation: check that it is the practice's own count", key, a)})
+			}
+		}
+		if ym == nil {
+			continue
+		}
+		m, ok := ym.ByID[id]
+		if !ok {
+			errorf("%s: %s is not a PI measure in performance year %d", key, id, year)
+			continue
+		}
+		switch {
+		case m.MetricType == category.MetricProportion && a.IsBool():
+			errorf("%s: %s is a proportion measure in %d: want {numerator, denominator}, not %s", key, id, year, a)
+		case m.MetricType == category.MetricBoolean && a.IsRatio():
+			errorf("%s: %s is a boolean measure in %d: want true or false, not {numerator, denominator}", key, id, year)
+		}
+	}
+	return ps
+}
+
+// conflicts lists the measures of one answer set that CMS accepts only one of: a
+// measure with its exclusion or its substitute. PI_PEA_1 is always sent.
+func conflicts(ms map[string]Answer, ym *category.YearMeasures) []string {
+	sent := map[string]bool{measure.MeasureID: true}
+	for id := range ms {
+		sent[id] = true
+	}
+	sentIDs := make([]string, 0, len(sent))
+	for id := range sent {
+		if _, ok := ym.ByID[id]; ok {
+			sentIDs = append(sentIDs, id)
+		}
+	}
+	slices.Sort(sentIDs)
+	var out []string
+	pairs := make(map[[2]string]bool)
+	for _, id := range sentIDs {
+		m := ym.ByID[id]
+		for _, ex := range m.Exclusion {
+			if sent[ex] {
+				out = append(out, fmt.Sprintf("registry.measures: %s and its exclusion %s are both configured: CMS accepts one or the other", id, ex))
+			}
+		}
+		for _, sub := range m.Substitutes {
+			key := [2]string{min(id, sub), max(id, sub)}
+			if sent[sub] && !pairs[key] {
+				pairs[key] = true
+				out = append(out, fmt.Sprintf("registry.measures: %s and its substitute %s are both configured: CMS accepts one or the other", key[0], key[1]))
+			}
+		}
+	}
+	return out
+}
+
+// notOwnCounts is the warning for an individual entity whose proportion answers are
+// not its clinician's own but the TIN's or the practice's (SPEC §4): an individual
+// file would report the group's counts as the clinician's.
+func notOwnCounts(cfg Config, e measure.EntityResult, year int) (Problem, bool) {
+	own, res := cfg.For(e)
+	ym := measuresFor(year)
+	var ids, from []string
+	for _, id := range sortedKeys(own.Measures) {
+		a := own.Measures[id]
+		if !a.IsRatio() || id == measure.MeasureID || res.From[id].Level == category.FromNPI {
+			continue
+		}
+		if ym != nil {
+			if m, ok := ym.ByID[id]; ok && m.MetricType != category.MetricProportion {
+				continue // a wrong answer type, said once where it is configured
+			}
+		}
+		ids = append(ids, id)
+		if k := res.From[id].Path() + ".measures"; !slices.Contains(from, k) {
+			from = append(from, k)
+		}
+	}
+	if len(ids) == 0 {
+		return Problem{}, false
+	}
+	who := entityLabel(e)
+	if e.Clinician != "" {
+		who += " (" + e.Clinician + ")"
+	}
+	what := "is not the clinician's own count but the one"
+	if len(ids) > 1 {
+		what = "are not the clinician's own counts but those"
+	}
+	tin, npi := measure.NormalTIN(e.TIN), measure.NormalNPI(e.NPI)
+	return Problem{Severity: SeverityWarning, Entity: who, Message: fmt.Sprintf(
+		"%s %s in %s: set the clinician's under registry.tins.%s.npis.%s.measures",
+		strings.Join(ids, ", "), what, strings.Join(from, " and "), tin, npi)}, true
+}
+
+// UnmatchedKeys warns of each key of registry.tins and of its npis that matches no
+// entity of the result (SPEC §4): its answers would go into no file and no estimate.
+// Keys outside the run's --tin/--npi filter are not looked at.
+func UnmatchedKeys(r *measure.Result, cfg Config) []Problem {
+	var ps []Problem
+	line := func(n int) string {
+		if n > 0 {
+			return fmt.Sprintf(" (line %d)", n)
+		}
+		return ""
+	}
+	for _, tin := range sortedKeys(cfg.TINs) {
+		if f := r.Config.TIN; f != "" && measure.NormalTIN(f) != tin {
+			continue
+		}
+		t := cfg.TINs[tin]
+		if !slices.ContainsFunc(r.Entities, func(e measure.EntityResult) bool { return measure.NormalTIN(e.TIN) == tin }) {
+			ps = append(ps, Problem{Severity: SeverityWarning, Message: fmt.Sprintf(
+				"registry.tins.%s%s matches no TIN in the report: its answers go into no file", tin, line(t.Line))})
+			continue
+		}
+		for _, npi := range sortedKeys(t.NPIs) {
+			if f := r.Config.NPI; f != "" && measure.NormalNPI(f) != npi {
+				continue
+			}
+			if !slices.ContainsFunc(r.Entities, func(e measure.EntityResult) bool {
+				return e.Level == measure.Individual && measure.NormalTIN(e.TIN) == tin && measure.NormalNPI(e.NPI) == npi
+			}) {
+				ps = append(ps, Problem{Severity: SeverityWarning, Message: fmt.Sprintf(
+					"registry.tins.%s.npis.%s%s matches no clinician of TIN %s in the report: its answers go into no file", tin, npi, line(t.NPIs[npi].Line), tin)})
+			}
+		}
+	}
+	return ps
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // period returns the performance period and the performance year (the Result's, or the
@@ -163,99 +459,6 @@ func checkRatio(entity, id string, num, den int) []Problem {
 		return nil
 	}
 	return []Problem{{Severity: SeverityError, Entity: entity, Message: msg}}
-}
-
-// validateMeasures checks registry.measures against the year's PI measures: known ids,
-// answer type matching metricType, proportion rules, no measure with its exclusion or
-// substitute. Which required measures are missing is category's rule (see Gates).
-func validateMeasures(cfg Config, year int) []Problem {
-	var ps []Problem
-	errorf := func(format string, args ...any) {
-		ps = append(ps, Problem{Severity: SeverityError, Message: fmt.Sprintf(format, args...)})
-	}
-	ym := measuresFor(year)
-	if ym == nil {
-		errorf("performance year %d: no CMS PI measure data embedded (have %s)", year, yearsText())
-	}
-	ids := make([]string, 0, len(cfg.Measures))
-	for id := range cfg.Measures {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-
-	sent := map[string]bool{measure.MeasureID: true}
-	for _, id := range ids {
-		a := cfg.Measures[id]
-		if id == measure.MeasureID {
-			errorf("registry.measures.%s: %s is computed by mipspi from the EHR; remove it from the configuration", id, id)
-			continue
-		}
-		sent[id] = true
-		switch {
-		case a.IsBool(), a.IsRatio():
-		case a.Bool == nil && a.Numerator == nil && a.Denominator == nil:
-			errorf("registry.measures.%s: no value: want true, false or {numerator, denominator}", id)
-			continue
-		default:
-			errorf("registry.measures.%s: want either true/false or {numerator, denominator}, not a mix", id)
-			continue
-		}
-		if a.IsRatio() {
-			for _, p := range checkRatio("", id, *a.Numerator, *a.Denominator) {
-				p.Message = "registry.measures." + id + ": " + p.Message
-				ps = append(ps, p)
-			}
-		}
-		if ym == nil {
-			continue
-		}
-		m, ok := ym.ByID[id]
-		if !ok {
-			errorf("registry.measures.%s: %s is not a PI measure in performance year %d", id, id, year)
-			continue
-		}
-		switch {
-		case m.MetricType == category.MetricProportion && a.IsBool():
-			errorf("registry.measures.%s: %s is a proportion measure in %d: want {numerator, denominator}, not %s", id, id, year, a)
-		case m.MetricType == category.MetricBoolean && a.IsRatio():
-			errorf("registry.measures.%s: %s is a boolean measure in %d: want true or false, not {numerator, denominator}", id, id, year)
-		}
-	}
-	if ym == nil {
-		return ps
-	}
-
-	// Exclusions and substitutes: CMS refuses a measure sent with either.
-	sentIDs := make([]string, 0, len(sent))
-	for id := range sent {
-		if _, ok := ym.ByID[id]; ok {
-			sentIDs = append(sentIDs, id)
-		}
-	}
-	slices.Sort(sentIDs)
-	pairs := make(map[[2]string]bool)
-	for _, id := range sentIDs {
-		m := ym.ByID[id]
-		for _, ex := range m.Exclusion {
-			if sent[ex] {
-				errorf("registry.measures: %s and its exclusion %s are both configured: CMS accepts one or the other", id, ex)
-				ps[len(ps)-1].Code = category.ConflictingMeasures
-			}
-		}
-		for _, sub := range m.Substitutes {
-			key := [2]string{min(id, sub), max(id, sub)}
-			if sent[sub] && !pairs[key] {
-				pairs[key] = true
-				errorf("registry.measures: %s and its substitute %s are both configured: CMS accepts one or the other", key[0], key[1])
-				ps[len(ps)-1].Code = category.ConflictingMeasures
-			}
-		}
-	}
-
-	// Required measures are not checked here: package category alone decides which are
-	// missing, answered no or unscorable (SPEC §5), and Gates reports them as the
-	// reasons the category would score 0.
-	return ps
 }
 
 func yearsText() string {

@@ -35,6 +35,13 @@ func TestValidate(t *testing.T) {
 	answer := func(id string, a Answer) func(*measure.Result, *Config) {
 		return func(_ *measure.Result, c *Config) { c.Measures[id] = a }
 	}
+	tin := func(key string, f func(*TINConfig)) func(*measure.Result, *Config) {
+		return func(_ *measure.Result, c *Config) {
+			t := c.TINs[key]
+			f(&t)
+			c.TINs[key] = t
+		}
+	}
 
 	tests := []struct {
 		name   string
@@ -73,13 +80,20 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "NPI not 10 digits",
 			mutate: first(func(e *measure.EntityResult) { e.NPI = "123456789" }),
-			want:   []Problem{errAt("TIN 123456789 NPI 123456789", `NPI "123456789" is not 10 digits`)},
+			want: []Problem{
+				warnAt("", "registry.tins.123456789.npis.1234567893 matches no clinician of TIN 123456789 in the report: its answers go into no file"),
+				errAt("TIN 123456789 NPI 123456789", `NPI "123456789" is not 10 digits`),
+				warnAt("TIN 123456789 NPI 123456789 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.measures: set the clinician's under registry.tins.123456789.npis.123456789.measures"),
+			},
 		},
 		{
 			name:   "NPI check digit",
 			mutate: first(func(e *measure.EntityResult) { e.NPI = "1234567890" }),
-			want: []Problem{errAt("TIN 123456789 NPI 1234567890",
-				"NPI 1234567890 fails the check digit (Luhn over 80840 + the first 9 digits): the last digit should be 3")},
+			want: []Problem{
+				warnAt("", "registry.tins.123456789.npis.1234567893 matches no clinician of TIN 123456789 in the report: its answers go into no file"),
+				errAt("TIN 123456789 NPI 1234567890", "NPI 1234567890 fails the check digit (Luhn over 80840 + the first 9 digits): the last digit should be 3"),
+				warnAt("TIN 123456789 NPI 1234567890 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.measures: set the clinician's under registry.tins.123456789.npis.1234567890.measures"),
+			},
 		},
 		{
 			name:   "duplicate entity",
@@ -89,7 +103,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "unknown level",
 			mutate: first(func(e *measure.EntityResult) { e.Level = "practice" }),
-			want:   []Problem{errAt(who, `level "practice": want individual or group`)},
+			want:   []Problem{warnAt("", "registry.tins.123456789.npis.1234567893 matches no clinician of TIN 123456789 in the report: its answers go into no file"), errAt(who, `level "practice": want individual or group`)},
 		},
 		{
 			name:   "CEHRT ID missing",
@@ -227,12 +241,96 @@ func TestValidate(t *testing.T) {
 			mutate: func(r *measure.Result, _ *Config) {
 				r.Entities = []measure.EntityResult{r.Entities[0], r.Entities[1]}
 			},
-			want: []Problem{errAt("", "no group entities in the result to export")},
+			want: []Problem{
+				warnAt("", "registry.tins.987654321 matches no TIN in the report: its answers go into no file"),
+				errAt("", "no group entities in the result to export"),
+			},
 		},
 		{
 			name:   "filter checks only the exported entities",
 			filter: Groups,
 			mutate: first(func(e *measure.EntityResult) { e.NPI = "bad" }),
+			want:   []Problem{warnAt("", "registry.tins.123456789.npis.1234567893 matches no clinician of TIN 123456789 in the report: its answers go into no file")}, // the keys are held to the whole result
+		},
+		{
+			name:   "CEHRT ID of the documentation",
+			mutate: func(_ *measure.Result, c *Config) { c.CEHRTID = "0015C8BCD1234XY" },
+			want:   []Problem{errAt("", "registry.cehrt_id 0015C8BCD1234XY is the example in mipspi's documentation, not the practice's CMS EHR Certification ID: copy the practice's own from CHPL")},
+		},
+		{
+			name:   "count of the documentation",
+			mutate: answer("PI_EP_1", Ratio(120, 150)),
+			want:   []Problem{warnAt("", "registry.measures.PI_EP_1: {numerator: 120, denominator: 150} is the example in mipspi's documentation: check that it is the practice's own count")},
+		},
+		{
+			name:   "a TIN's own CEHRT ID is checked where it is configured",
+			mutate: tin("987654321", func(t *TINConfig) { t.CEHRTID = "0015C8BCD9876ZZ" }),
+			want:   []Problem{errAt("TIN 987654321", "registry.tins.987654321.cehrt_id 0015C8BCD9876ZZ is the example in mipspi's documentation, not the practice's CMS EHR Certification ID: copy the practice's own from CHPL")},
+		},
+		{
+			name: "the practice's CEHRT ID is missing for the TIN without its own",
+			mutate: func(r *measure.Result, c *Config) {
+				tin("987654321", func(t *TINConfig) { t.CEHRTID = "0015CAB12CD34EF" })(r, c)
+				c.CEHRTID = ""
+			},
+			want: []Problem{errAt("TIN 123456789", "registry.cehrt_id is missing: set it to the practice's 15-character CMS EHR Certification ID from CHPL")},
+		},
+		{
+			name:   "a TIN's answer is checked where it is configured",
+			mutate: tin("987654321", func(t *TINConfig) { t.Measures = map[string]Answer{"PI_EP_1": Ratio(9, 8)} }),
+			want:   []Problem{errAt("", "registry.tins.987654321.measures.PI_EP_1: PI_EP_1 numerator 9 is greater than denominator 8")},
+		},
+		{
+			name: "a clinician's answer is checked where it is configured",
+			mutate: tin("123456789", func(t *TINConfig) {
+				t.NPIs["2345678900"].Measures["PI_HIE_1"] = Ratio(40, 50)
+			}),
+			want: []Problem{warnAt("", "registry.tins.123456789.npis.2345678900.measures.PI_HIE_1: {numerator: 40, denominator: 50} is the example in mipspi's documentation: check that it is the practice's own count")},
+		},
+		{
+			name:   "a clinician without counts of their own takes the practice's",
+			mutate: tin("123456789", func(t *TINConfig) { delete(t.NPIs, "2345678900") }),
+			want: []Problem{warnAt(`TIN 123456789 NPI 2345678900 (O'Brien & <Sons>, "Ann")`,
+				"PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.measures: set the clinician's under registry.tins.123456789.npis.2345678900.measures")},
+		},
+		{
+			name: "a clinician with one count of their own takes the others from the TIN and the practice",
+			mutate: tin("987654321", func(t *TINConfig) {
+				t.Measures = map[string]Answer{"PI_EP_1": Ratio(6, 9)}
+				t.NPIs["3456789015"] = NPIConfig{Measures: map[string]Answer{"PI_HIE_1": Ratio(1, 2)}}
+			}),
+			want: []Problem{warnAt("TIN 987654321 NPI 3456789015 (=Cmd, Eve)",
+				"PI_EP_1, PI_HIE_4 are not the clinician's own counts but those in registry.tins.987654321.measures and registry.measures: set the clinician's under registry.tins.987654321.npis.3456789015.measures")},
+		},
+		{
+			name:   "a TIN's exclusion beside the practice's measure",
+			mutate: tin("987654321", func(t *TINConfig) { t.Measures = map[string]Answer{"PI_LVPP_1": Attest(true)} }),
+			want: []Problem{errAt("TIN 987654321 NPI 3456789015, TIN 987654321 (group)",
+				"registry.measures: PI_EP_1 and its exclusion PI_LVPP_1 are both configured: CMS accepts one or the other")},
+		},
+		{
+			name:   "an answer no exported file carries is not checked",
+			filter: Individuals, // every clinician has their own PI_EP_1
+			mutate: answer("PI_EP_1", Ratio(9, 8)),
+		},
+		{
+			name: "keys that match nothing",
+			mutate: func(r *measure.Result, c *Config) {
+				c.TINs["111111111"] = TINConfig{Line: 12}
+				tin("987654321", func(t *TINConfig) { t.NPIs["1234567893"] = NPIConfig{Line: 20} })(r, c)
+			},
+			want: []Problem{
+				warnAt("", "registry.tins.111111111 (line 12) matches no TIN in the report: its answers go into no file"),
+				warnAt("", "registry.tins.987654321.npis.1234567893 (line 20) matches no clinician of TIN 987654321 in the report: its answers go into no file"),
+			},
+		},
+		{
+			name: "keys outside the --tin filter are not looked at",
+			mutate: func(r *measure.Result, c *Config) {
+				c.TINs["111111111"] = TINConfig{Line: 12}
+				r.Config.TIN = "12-3456789"
+				r.Entities = r.Entities[:3]
+			},
 		},
 		{
 			name: "every problem is listed",
@@ -243,14 +341,16 @@ func TestValidate(t *testing.T) {
 			},
 			want: []Problem{
 				errAt("", "registry.cehrt_id is missing: set it to the practice's 15-character CMS EHR Certification ID from CHPL"),
+				warnAt("", "registry.tins.123456789.npis.1234567893 matches no clinician of TIN 123456789 in the report: its answers go into no file"),
 				errAt("TIN 123456789 NPI 1234567890", "NPI 1234567890 fails the check digit (Luhn over 80840 + the first 9 digits): the last digit should be 3"),
+				warnAt("TIN 123456789 NPI 1234567890 (Philips, Trevor)", "PI_EP_1, PI_HIE_1, PI_HIE_4 are not the clinician's own counts but those in registry.measures: set the clinician's under registry.tins.123456789.npis.1234567890.measures"),
 				errAt(group, "PI_PEA_1 numerator 900 is greater than denominator 806"),
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, cfg := twoTIN(), fullConfig()
+			r, cfg := twoTIN(), withOwnCounts(fullConfig())
 			tt.mutate(r, &cfg)
 			filter := tt.filter
 			if filter == "" {

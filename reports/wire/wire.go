@@ -243,8 +243,9 @@ type TrendRow struct {
 
 // Evidence is the "api_evidence" object of the JSON report.
 type Evidence struct {
-	File string        `json:"file"`
-	TINs []EvidenceTIN `json:"tins"`
+	File  string         `json:"file"`
+	TINs  []EvidenceTIN  `json:"tins"`
+	Chain *EvidenceChain `json:"chain,omitempty"`
 }
 
 // EvidenceTIN is one TIN's recorded API probes (SPEC §6).
@@ -259,4 +260,15 @@ type EvidenceTIN struct {
 	LongestGapFrom     string `json:"longest_without_pass_from"`
 	LongestGapTo       string `json:"longest_without_pass_to"`
 	FailedWhileEnabled int    `json:"failed_while_enabled"`
+}
+
+// EvidenceChain is the evidence store's own check and the head to keep (SPEC §6).
+type EvidenceChain struct {
+	Rows       int      `json:"rows"`
+	Unchained  int      `json:"unchained"`
+	HeadRow    int64    `json:"head_row"`
+	HeadAt     string   `json:"head_at"`
+	HeadSHA256 string   `json:"head_sha256"`
+	Problems   int      `json:"problems"`
+	Named      []string `json:"named"`
 }
