@@ -332,23 +332,14 @@ func (c *Combiner) Result() (*Combined, error) {
 	return &Combined{Result: r, Name: name, Match: c.opt.Match, Method: method, Sources: c.sources, Warnings: warn, Matched: matched}, nil
 }
 
-// entity finishes one combined row: rate and points as the measure computes them (R2:
-// rate = numerator/denominator to 4 decimals; points = exact rate × 40 up to 2022, × 25
-// from 2023, to 2 decimals).
+// entity finishes one combined row: rate and points as the measure computes them
+// (measure.RateAndPoints, R2).
 func (c *Combiner) entity(en measure.Entity, s *sums) measure.EntityResult {
 	er := measure.EntityResult{
 		Entity: en, Denominator: s.den, Numerator: s.num, Pending: s.pending,
 		NumeratorIfNotesLocked: min(s.ifLocked, s.den), SeenVisits: s.seen, TimelyVisits: s.timely, PendingVisits: s.pend,
 	}
-	if s.den > 0 {
-		mult := 25.0
-		if c.first.PerformanceYear <= 2022 {
-			mult = 40
-		}
-		frac := float64(s.num) / float64(s.den)
-		er.Rate = measure.Round(frac, 4)
-		er.Points = measure.Round(frac*mult, 2)
-	}
+	er.Rate, er.Points = measure.RateAndPoints(s.num, s.den, c.first.PerformanceYear)
 	return er
 }
 

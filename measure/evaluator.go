@@ -457,7 +457,7 @@ func (e *Evaluator) Result() (*Result, error) {
 			NumeratorIfNotesLocked: a.ifLocked, SeenVisits: a.seen, TimelyVisits: a.timely,
 			PendingVisits: a.pendVisits,
 		}
-		er.Rate, er.Points = rateAndPoints(a.num, a.den, e.year)
+		er.Rate, er.Points = RateAndPoints(a.num, a.den, e.year)
 		r.Entities = append(r.Entities, er)
 	}
 

@@ -46,10 +46,11 @@ func (p PeriodCheck) Err(start, end calendar.Date) error {
 	return nil
 }
 
-// rateAndPoints is an entity's performance rate (rounded to 4 decimals) and estimated
+// RateAndPoints is an entity's performance rate (rounded to 4 decimals) and estimated
 // PI points: the exact rate × 40 up to performance year 2022, × 25 from 2023 (rounded to
-// 2 decimals). Both are 0 when the denominator is 0.
-func rateAndPoints(num, den, year int) (rate, points float64) {
+// 2 decimals). Both are 0 when the denominator is 0. The engine and combine's summed
+// rows both use it (R2, SPEC §7).
+func RateAndPoints(num, den, year int) (rate, points float64) {
 	if den <= 0 {
 		return 0, 0
 	}
