@@ -13,9 +13,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
+	"github.com/mipspi/mipspi/reports/wire"
 )
 
 // csvHeader names the fixed columns of registry.csv; the answer columns follow.
@@ -105,20 +105,19 @@ func writeCSV(w io.Writer, r *measure.Result, cfg Config, ents []measure.EntityR
 	}
 	st := StatusOf(r)
 	start, end, _ := period(r)
-	p := category.PeriodOf(r)
 	asOf := r.Config.AsOf.UTC().Format(time.RFC3339)
-	answers := cfg.Answers()
+	est := estimates(r, cfg, ents)
 	for i, e := range ents {
 		npi, name := e.NPI, e.Clinician
 		if e.Level == measure.Group {
 			npi, name = "", ""
 		}
-		pea := category.Compute(p, e, answers).PEA
+		pea := est[i].PEA
 		row := []string{
 			sanitize.CSVCell(e.TIN), sanitize.CSVCell(npi), sanitize.CSVCell(name), string(e.Level),
 			st.String(), start.String(), end.String(), asOf, sanitize.CSVCell(own[i].CEHRTID),
 			strconv.Itoa(e.Numerator), strconv.Itoa(e.Denominator),
-			strconv.FormatFloat(e.Rate, 'f', 4, 64), pointsText(pea.Points), pointsText(pea.MaxPoints),
+			strconv.FormatFloat(e.Rate, 'f', 4, 64), wire.Decimal(pea.Points, 2), wire.Decimal(pea.MaxPoints, 2),
 		}
 		for _, c := range cols {
 			a, ok := own[i].Measures[c.id]
@@ -134,6 +133,3 @@ func writeCSV(w io.Writer, r *measure.Result, cfg Config, ents []measure.EntityR
 	}
 	return nil
 }
-
-// pointsText prints a point figure: "20", "12.5".
-func pointsText(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

@@ -8,7 +8,6 @@ package registry
 import (
 	"slices"
 
-	"github.com/mipspi/mipspi/category"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -47,12 +46,11 @@ func Entries(r *measure.Result, cfg Config, f Format, filter EntityFilter) ([]En
 	if err != nil {
 		return nil, err
 	}
-	p := category.PeriodOf(r)
-	answers := cfg.Answers()
+	est := estimates(r, cfg, ents)
 	out := make([]Entry, 0, len(ents))
-	for _, e := range ents {
+	for i, e := range ents {
 		own, res := cfg.For(e)
-		pea := category.Compute(p, e, answers).PEA
+		pea := est[i].PEA
 		en := Entry{
 			File: FileName(f, e), Level: string(e.Level), TIN: e.TIN, NPI: e.NPI, Clinician: e.Clinician,
 			Numerator: e.Numerator, Denominator: e.Denominator, Rate: e.Rate,

@@ -37,12 +37,11 @@ func Gates(r *measure.Result, cfg Config, filter EntityFilter) ([]Gate, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := category.PeriodOf(r)
-	a := cfg.Answers()
+	est := estimates(r, cfg, ents)
 	var out []Gate
 	idx := map[category.Reason]int{}
-	for _, e := range ents {
-		for _, z := range category.Compute(p, e, a).ZeroReasons {
+	for i, e := range ents {
+		for _, z := range est[i].ZeroReasons {
 			i, ok := idx[z]
 			if !ok {
 				i = len(out)
