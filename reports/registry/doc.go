@@ -18,7 +18,7 @@
 // measures data, embedded in package category (category/data/pi-measures.json, derived
 // from ../shared/reference/qpp-measures-pi-YEAR.json; see that package).
 //
-// The package imports measure, calendar, category, reports (the CSV cell guard), the
-// standard library, yaml.v3 and google/uuid (name-based QRDA ids); it must not import
-// ehr or cmd.
+// The package imports measure, calendar, category, internal/sanitize (the CSV cell
+// guard), reports/wire (the form of a point figure), the standard library, yaml.v3 and
+// google/uuid (name-based QRDA ids); it must not import ehr, reports or cmd.
 package registry

@@ -9,7 +9,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"time"
 
@@ -405,6 +404,5 @@ func countComponent(template, population string, count int) component {
 
 // rate4 is numerator/denominator rounded to 4 decimals, shortest form ("0.75").
 func rate4(num, den int) string {
-	r := math.Round(float64(num)/float64(den)*10000) / 10000
-	return strconv.FormatFloat(r, 'f', -1, 64)
+	return strconv.FormatFloat(measure.Round(float64(num)/float64(den), 4), 'f', -1, 64)
 }
