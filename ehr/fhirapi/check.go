@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mipspi/mipspi/internal/sanitize"
 )
 
 // Status of one check.
@@ -111,7 +113,7 @@ func ParseBase(s string) (string, error) {
 	case u.Scheme == "":
 		return "", errors.New("want an https:// URL" + example)
 	case u.Scheme != "https" && u.Scheme != "http":
-		return "", fmt.Errorf("want an https:// URL, not one of scheme %q%s", clip(storable(u.Scheme, 20), 20), example)
+		return "", fmt.Errorf("want an https:// URL, not one of scheme %q%s", sanitize.Store(u.Scheme, 20), example)
 	case u.Host == "":
 		return "", errors.New("no host in the URL" + example)
 	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?"):

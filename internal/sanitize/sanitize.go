@@ -2,9 +2,10 @@
 // it is written: one rule says which characters are unsafe (Unsafe), and one function
 // per place applies it — Echo for a value quoted in one of mipspi's own sentences,
 // Display for what people read on a terminal or a page, CSVCell for a spreadsheet cell,
-// Line for a message on stderr. A hostile value (an escape sequence, a NUL, a
-// right-to-left override that reverses what follows it) then cannot drive a terminal,
-// reorder a line or hide in a cell.
+// Line for a message on stderr; Store, for text kept to be shown later, replaces only
+// what cannot be stored on one line and leaves the rest to those. A hostile value (an
+// escape sequence, a NUL, a right-to-left override that reverses what follows it) then
+// cannot drive a terminal, reorder a line or hide in a cell.
 //
 // It imports only the standard library, so the pure packages (measure) may use it.
 package sanitize
@@ -57,7 +58,22 @@ func Echo(s string, max int) string {
 // Display is s as people read it in a terminal cell or on a page: every unsafe
 // character (tabs too, which would break a terminal table) becomes U+FFFD, and it is
 // cut to max runes with "…".
-func Display(s string, max int) string {
+func Display(s string, max int) string { return replace(s, max, Unsafe) }
+
+// Store is s as text kept to be shown later (what a FHIR server sent, in the evidence
+// store, SPEC §6): control characters (NUL included) and bytes that are not UTF-8
+// become U+FFFD, so that any value can be stored and read back on one line, and it is
+// cut to max runes with "…". The other unsafe characters (a right-to-left override) are
+// kept as sent: the record is evidence, and every place that shows it applies Line or
+// Display.
+func Store(s string, max int) string {
+	return replace(s, max, func(r rune, size int) bool {
+		return r == utf8.RuneError && size == 1 || unicode.IsControl(r)
+	})
+}
+
+// replace is s with each rune bad reports replaced by U+FFFD, cut to max runes with "…".
+func replace(s string, max int, bad func(r rune, size int) bool) string {
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(s); {
@@ -67,7 +83,7 @@ func Display(s string, max int) string {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		if Unsafe(r, size) {
+		if bad(r, size) {
 			r = unicode.ReplacementChar
 		}
 		b.WriteRune(r)

@@ -57,3 +57,23 @@ func TestPurposes(t *testing.T) {
 		t.Errorf("Line of a long line: %q", got)
 	}
 }
+
+// TestStore: what cannot be stored or read back on one line (controls, NUL, bytes that
+// are not UTF-8) becomes U+FFFD; format characters and a U+FFFD the text really holds
+// are kept; the text is cut to max runes.
+func TestStore(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"", ""},
+		{"Acme\x00EHR\u202e\u0085", "Acme\uFFFDEHR\u202e\uFFFD"},
+		{"a\tb\nc\r", "a\uFFFDb\uFFFDc\uFFFD"},
+		{"\xff, \uFFFD", "\uFFFD, \uFFFD"},
+		{"\x1b[31mred\u200d", "\uFFFD[31mred\u200d"},
+		{strings.Repeat("é", 12), strings.Repeat("é", 10) + "…"},
+		{strings.Repeat("é", 10), strings.Repeat("é", 10)},
+	} {
+		if got := Store(c.in, 10); got != c.want {
+			t.Errorf("Store(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
