@@ -49,6 +49,24 @@ func LocalDate(t time.Time, loc *time.Location) Date {
 	return DateOfCivil(t.In(loc))
 }
 
+// End returns the last instant of d in loc: an instant is on or before d in loc exactly
+// when it is not after End (R9's bare as-of date: everything stamped before the next
+// local midnight has happened, nothing later). Where a zone skips its midnight, the
+// next local day starts at the first instant that exists, and End is just before it.
+func (d Date) End(loc *time.Location) time.Time {
+	y, m, day := d.AddDays(1).Civil()
+	next := time.Date(y, m, day, 0, 0, 0, 0, loc)
+	// time.Date may resolve a skipped midnight to an instant of the day before: step
+	// forward by hours until the local date is the next day, then back to its start.
+	for LocalDate(next, loc) <= d {
+		next = next.Add(time.Hour)
+	}
+	for LocalDate(next.Add(-time.Minute), loc) > d {
+		next = next.Add(-time.Minute)
+	}
+	return next.Add(-time.Nanosecond)
+}
+
 // Time returns midnight UTC of d (for formatting and date arithmetic only).
 func (d Date) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 

@@ -214,3 +214,32 @@ func TestNewDateNormalises(t *testing.T) {
 		t.Errorf("NewDate(2025, 2, 30) (-want +got):\n%s", diff)
 	}
 }
+
+// TestDateEnd: End is the last instant of the date in the zone — its local date is the
+// date and the next nanosecond is on the next date — also where a zone skips its
+// midnight (Santiago and Havana start summer time at 00:00) or repeats an hour.
+func TestDateEnd(t *testing.T) {
+	for _, tc := range []struct{ zone, date string }{
+		{"America/New_York", "2025-11-30"},
+		{"America/Los_Angeles", "2025-03-08"}, // the night before spring forward
+		{"America/Los_Angeles", "2025-11-01"}, // the night before fall back
+		{"Pacific/Guam", "2025-12-31"},
+		{"Pacific/Kiritimati", "2025-06-30"},
+		{"America/Santiago", "2025-09-06"}, // midnight of Sep 7 does not exist
+		{"America/Havana", "2025-03-08"},   // midnight of Mar 9 does not exist
+		{"UTC", "2025-01-01"},
+	} {
+		loc, err := time.LoadLocation(tc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := calendar.MustParseDate(tc.date)
+		end := d.End(loc)
+		if got := calendar.LocalDate(end, loc); got != d {
+			t.Errorf("%s %s: End is on %s", tc.zone, tc.date, got)
+		}
+		if got := calendar.LocalDate(end.Add(time.Nanosecond), loc); got != d.AddDays(1) {
+			t.Errorf("%s %s: just after End is %s, want the next date", tc.zone, tc.date, got)
+		}
+	}
+}

@@ -44,6 +44,7 @@ type Source struct {
 	File     string
 	Source   *measure.Fingerprint
 	AsOf     time.Time
+	AsOfText string // as the report gave it (SPEC §4 as_of): a bare date or an instant
 	Version  string
 	Entities int
 }
@@ -160,7 +161,11 @@ func (c *Combiner) Add(file string, rep *Report) error {
 	} else {
 		c.unnamed = append(c.unnamed, file)
 	}
-	c.sources = append(c.sources, Source{File: file, Source: rep.Source, AsOf: rep.AsOf, Version: rep.Version, Entities: len(rep.Entities)})
+	asOfText := rep.AsOf.Format(time.RFC3339)
+	if rep.BareAsOf {
+		asOfText = rep.AsOfDate.String()
+	}
+	c.sources = append(c.sources, Source{File: file, Source: rep.Source, AsOf: rep.AsOf, AsOfText: asOfText, Version: rep.Version, Entities: len(rep.Entities)})
 	if rep.AsOf.After(c.lastAsOf) {
 		c.lastAsOf = rep.AsOf
 	}
@@ -246,6 +251,20 @@ func (c *Combiner) admit(file string, rep *Report) error {
 	return nil
 }
 
+// sameBareAsOf is the bare as-of date every report was made as of, when they all were
+// made as of the same one (R9).
+func (c *Combiner) sameBareAsOf() (calendar.Date, bool) {
+	var d calendar.Date
+	for i, s := range c.sources {
+		sd, err := calendar.ParseDate(s.AsOfText)
+		if err != nil || (i > 0 && sd != d) {
+			return 0, false
+		}
+		d = sd
+	}
+	return d, len(c.sources) > 0
+}
+
 // Result returns the combined figures. It fails when no report was added.
 func (c *Combiner) Result() (*Combined, error) {
 	if c.first == nil {
@@ -255,6 +274,10 @@ func (c *Combiner) Result() (*Combined, error) {
 	cfg := measure.Config{
 		Start: f.Start, End: f.End, AsOf: c.lastAsOf, SeenStatuses: c.seenSet,
 		FederalHolidays: c.federal, Policy: f.Policy, Release: f.Release, NumeratorActions: f.NumeratorActions,
+	}
+	if d, ok := c.sameBareAsOf(); ok { // R9: every report as of the same bare date
+		cfg = cfg.WithBareAsOf(d)
+		cfg.AsOf = c.lastAsOf
 	}
 	for d := range c.closures {
 		cfg.Closures = append(cfg.Closures, d)

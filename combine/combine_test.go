@@ -205,3 +205,48 @@ func TestSumAndOrder(t *testing.T) {
 		t.Errorf("warnings = %q, want one per report without a source", res.Warnings)
 	}
 }
+
+// TestBareAsOfDate: a report made as of a bare date (R9) keeps it as given; its as-of
+// instant is the latest end of that date among its zones. Combining reports all as of
+// the same date keeps the date; a date and an instant give the latest instant.
+func TestBareAsOfDate(t *testing.T) {
+	bare := func(tin string) string {
+		rows := strings.ReplaceAll(okRows, "111111111", tin)
+		return strings.Replace(report(`, "as_of_local": [
+{"zone": "America/New_York", "date": "2025-11-30", "time": "2025-11-30T23:59:59-05:00"},
+{"zone": "America/Los_Angeles", "date": "2025-11-30", "time": "2025-11-30T23:59:59-08:00"}]`, rows),
+			`"as_of": "2026-01-15T12:00:00Z"`, `"as_of": "2025-11-30"`, 1)
+	}
+	rep, err := Read("a.json", strings.NewReader(bare("111111111")), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.BareAsOf || rep.AsOfDate.String() != "2025-11-30" || rep.AsOf.Format("2006-01-02T15:04:05Z07:00") != "2025-12-01T07:59:59Z" {
+		t.Errorf("bare %v, date %s, as-of %v; want 2025-11-30 ending 2025-12-01T07:59:59Z (Los Angeles)", rep.BareAsOf, rep.AsOfDate, rep.AsOf)
+	}
+	combined := func(ins ...string) *Combined {
+		t.Helper()
+		c := New(Options{})
+		for i, in := range ins {
+			rep, err := Read("r.json", strings.NewReader(in), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Add(string(rune('a'+i))+".json", rep); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := c.Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := combined(bare("111111111"), bare("222222222")).Result.Config.AsOfText(); got != "2025-11-30" {
+		t.Errorf("two reports as of 2025-11-30 combine as of %q", got)
+	}
+	mixed := strings.ReplaceAll(report("", okRows), "111111111", "333333333")
+	if got := combined(bare("111111111"), mixed).Result.Config.AsOfText(); got != "2026-01-15T12:00:00Z" {
+		t.Errorf("a date and a later instant combine as of %q, want the instant", got)
+	}
+}

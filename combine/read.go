@@ -21,10 +21,13 @@ import (
 
 // Report is what combining needs of one JSON report.
 type Report struct {
-	MeasureID        string
-	PerformanceYear  int
-	Start, End       calendar.Date
-	AsOf             time.Time
+	MeasureID       string
+	PerformanceYear int
+	Start, End      calendar.Date
+	AsOf            time.Time // the latest instant the as-of stands for (R9)
+	// AsOfDate is the as-of when the report was made as of a bare date (BareAsOf, R9).
+	AsOfDate         calendar.Date
+	BareAsOf         bool
 	Zones            []string // the office zones of as_of_local (issue 17); nil in older reports
 	Policy           measure.Policy
 	Release          measure.Release
@@ -84,6 +87,7 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 	}
 	rep := &Report{}
 	var start, end, asOf, policy, release, actions, holidays string
+	var localEnd time.Time // the latest as_of_local time
 	var closures []string
 	seenKeys := map[string]bool{}
 	for dec.More() {
@@ -110,6 +114,9 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 				var z wire.LocalAsOf
 				err := dec.Decode(&z)
 				rep.Zones = append(rep.Zones, z.Zone)
+				if t, perr := time.Parse(time.RFC3339, z.Time); perr == nil && t.After(localEnd) {
+					localEnd = t // the latest local end of a bare as-of date (R9)
+				}
 				return err
 			})
 		case "policy":
@@ -224,8 +231,15 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 	if rep.End, err = calendar.ParseDate(end); err != nil {
 		return nil, fmt.Errorf("performance_end %q is not a date", end)
 	}
-	if rep.AsOf, err = time.Parse(time.RFC3339, asOf); err != nil {
-		return nil, fmt.Errorf("as_of %q is not an RFC 3339 instant", asOf)
+	if d, derr := calendar.ParseDate(asOf); derr == nil {
+		// R9: a bare date ends in each office's zone; the latest of those ends is the
+		// report's as-of instant (the end of the date in UTC for a report naming none).
+		rep.AsOfDate, rep.BareAsOf, rep.AsOf = d, true, d.End(time.UTC)
+		if !localEnd.IsZero() {
+			rep.AsOf = localEnd
+		}
+	} else if rep.AsOf, err = time.Parse(time.RFC3339, asOf); err != nil {
+		return nil, fmt.Errorf("as_of %q is neither a date nor an RFC 3339 instant", asOf)
 	}
 	rep.AsOf = rep.AsOf.UTC()
 	if rep.PerformanceYear == 0 {

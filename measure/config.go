@@ -39,10 +39,17 @@ var DefaultSeenStatuses = []string{"Arrived", "Checked In", "Checked In Online",
 
 // Config is one run's configuration.
 type Config struct {
-	Start, End       calendar.Date // performance period, both inclusive (R1)
-	AsOf             time.Time     // the report's as-of instant (R9)
-	SeenStatuses     []string      // nil → DefaultSeenStatuses; otherwise replaces it
-	FederalHolidays  bool          // observed US federal holidays are non-business days (R3)
+	Start, End calendar.Date // performance period, both inclusive (R1)
+	// AsOf is the report's as-of instant (R9). With BareAsOf it is the latest instant the
+	// bare date AsOfDate stands for (the end of that date in the westernmost office zone:
+	// NewEvaluator sets it from the offices; before that, the end of the date in UTC).
+	AsOf time.Time
+	// AsOfDate, when BareAsOf, is an as-of given as a date alone (R9): the end of that
+	// date in each office's own zone (AsOfIn).
+	AsOfDate         calendar.Date
+	BareAsOf         bool
+	SeenStatuses     []string // nil → DefaultSeenStatuses; otherwise replaces it
+	FederalHolidays  bool     // observed US federal holidays are non-business days (R3)
 	Closures         []calendar.Date
 	Policy           Policy           // "" → EveryVisit
 	Release          Release          // "" → ReleaseLock

@@ -99,7 +99,8 @@ type officeInfo struct {
 	id       int64
 	tin      int32
 	zone     *zoneDays
-	asOfDate calendar.Date // R9: the as-of instant's local date in this office
+	asOf     time.Time     // R9: the as-of instant for this office's events
+	asOfDate calendar.Date // R9: its local date in this office
 }
 
 type clinInfo struct {
@@ -142,7 +143,20 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 		year:   cfg.Start.Year(),
 		status: newStatuses(cfg.SeenStatuses),
 	}
-	e.rules = runRules{cal: e.cal, release: cfg.Release, asOf: cfg.AsOf, bound: actionBound(cfg)}
+	if cfg.BareAsOf && len(p.Offices) > 0 {
+		// R9: a bare as-of date reaches furthest in the westernmost office zone.
+		cfg.AsOf = time.Time{}
+		for _, o := range p.Offices {
+			if o.Zone != nil && cfg.AsOfIn(o.Zone).After(cfg.AsOf) {
+				cfg.AsOf = cfg.AsOfIn(o.Zone)
+			}
+		}
+		if cfg.AsOf.IsZero() {
+			cfg.AsOf = cfg.AsOfDate.End(time.UTC)
+		}
+		e.cfg = cfg
+	}
+	e.rules = runRules{cal: e.cal, release: cfg.Release, bound: actionBound(cfg)}
 	e.deadline = deadlines(e.cal, cfg.Start, cfg.End)
 
 	e.names = PracticeNames(p.Offices)
@@ -159,7 +173,8 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 		byTIN[w.TIN] = append(byTIN[w.TIN], w)
 	}
 	for i := range e.tins {
-		e.tins[i].api = newAPIWindows(byTIN[e.tins[i].tin], cfg.AsOf)
+		// R9: the API windows are a fact of the TIN as a whole.
+		e.tins[i].api = newAPIWindows(byTIN[e.tins[i].tin], cfg.tinAsOf(p.Offices, e.tins[i].tin))
 	}
 
 	// Offices: zone tables shared per zone, spanning the period with a wide margin
@@ -178,7 +193,8 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 			zones[o.Zone] = z
 		}
 		ids[i] = o.ID
-		e.offices = append(e.offices, officeInfo{id: o.ID, tin: tinIdx[o.TIN], zone: z, asOfDate: z.date(cfg.AsOf)})
+		asOf := cfg.AsOfIn(o.Zone) // R9: the office's own as-of instant
+		e.offices = append(e.offices, officeInfo{id: o.ID, tin: tinIdx[o.TIN], zone: z, asOf: asOf, asOfDate: z.date(asOf)})
 	}
 	var err error
 	if e.officeIdx, err = newIDIndex(ids); err != nil {
@@ -210,7 +226,7 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 		clins[i] = c.display
 	}
 	issues := RowsOf[Issue](nil)
-	e.issues = &issueRows{rows: issues, tins: tins, npis: e.npis, clins: clins, asOf: cfg.AsOf,
+	e.issues = &issueRows{rows: issues, tins: tins, npis: e.npis, clins: clins,
 		bound: e.rules.bound, calendarYear: cfg.NumeratorActions == ActionsCalendarYear}
 	e.quality = &qualityRows{rows: issues, tins: tins, npis: e.npis, npiSeen: make([]bool, len(e.npis))}
 	e.outcomes = &outcomeRows{keep: cfg.KeepPatients, rows: RowsOf[Outcome](nil)}
@@ -276,7 +292,6 @@ func (e *Evaluator) begin(rec *PatientRecord) error {
 	slices.SortFunc(e.order, func(a, b visitRef) int { return visitOrder(&rec.Visits[a.v], &rec.Visits[b.v]) })
 	e.counts.Patients++
 	e.counts.Appointments += len(rec.Visits)
-	e.facts.inv, e.facts.hasInv = firstInvitation(rec.FirstInvitation, e.cfg.AsOf) // R5
 	return nil
 }
 
@@ -291,8 +306,9 @@ func (e *Evaluator) visit(rec *PatientRecord, ref visitRef) {
 		return
 	}
 	f := &e.facts
-	f.zone, f.asOfDate, f.api = o.zone, o.asOfDate, &e.tins[o.tin].api
-	f.deadline = e.deadline[date-e.cfg.Start] // R3
+	f.zone, f.asOf, f.asOfDate, f.api = o.zone, o.asOf, o.asOfDate, &e.tins[o.tin].api
+	f.inv, f.hasInv = firstInvitation(rec.FirstInvitation, o.asOf) // R5, as the office knows it (R9)
+	f.deadline = e.deadline[date-e.cfg.Start]                      // R3
 	j := &e.cur
 	e.rules.judge(v, date, f, &j.verdict)
 	j.rec, j.visit, j.office, j.clin, j.npi = rec, v, o, ref.clin, e.clins[ref.clin].npi
@@ -373,6 +389,9 @@ func (e *Evaluator) asOfDates() string {
 	slices.Sort(ds)
 	switch len(ds) {
 	case 0:
+		if e.cfg.BareAsOf {
+			return e.cfg.AsOfDate.String()
+		}
 		return calendar.LocalDate(e.cfg.AsOf, time.UTC).String()
 	case 1:
 		return ds[0].String()
@@ -510,7 +529,7 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 		out = append(out, Finding{
 			Code: APINeverEnabled, Severity: SeverityError, TIN: tin,
 			Message: fmt.Sprintf("the patient API was never enabled for TIN %s as of %s: no visit under this TIN can be timely",
-				tin, e.cfg.AsOf.UTC().Format(time.RFC3339)),
+				tin, e.cfg.AsOfText()),
 		})
 	}
 	for _, s := range r.Statuses {

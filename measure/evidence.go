@@ -125,8 +125,9 @@ func SummarizeAPIEvidence(probes []Probe, p Practice, r *Result) APIEvidence {
 		y, m, d = cfg.End.AddDays(1).Civil()
 		to := time.Date(y, m, d, 0, 0, 0, 0, loc).UTC()
 		atAsOf := false // a probe at exactly To counts: To is the as-of instant
-		if !cfg.AsOf.IsZero() && cfg.AsOf.Before(to) {
-			to, atAsOf = cfg.AsOf.UTC(), true
+		// R9: probes are a fact of the TIN as a whole, as of its westernmost office.
+		if asOf := cfg.tinAsOf(p.Offices, tin); !asOf.IsZero() && asOf.Before(to) {
+			to, atAsOf = asOf.UTC(), true
 		}
 		te := TINEvidence{TIN: tin, From: from, To: to}
 		last := from

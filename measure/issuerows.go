@@ -5,17 +5,12 @@ package measure
 // The rows are published to a RowStore as they are made; the fix-by date is the one
 // judge decided (R9).
 
-import (
-	"time"
-
-	"github.com/mipspi/mipspi/calendar"
-)
+import "github.com/mipspi/mipspi/calendar"
 
 // issueRows observes the verdicts and keeps their rows.
 type issueRows struct {
 	rows              RowStore[Issue]
-	tins, npis, clins []string // names by index
-	asOf              time.Time
+	tins, npis, clins []string      // names by index
 	bound             calendar.Date // R7: the last local date for numerator actions
 	calendarYear      bool
 	email             int8  // the current patient's email: 0 not yet checked, 1 usable, 2 not
@@ -67,7 +62,7 @@ func (o *issueRows) visit(j *judged) error {
 		}
 	}
 	// R10 data quality: a lock before the visit itself.
-	if l := v.Notes.FirstLocked; v.Notes.Count > 0 && happened(l, o.asOf) && l.Before(v.ScheduledAt) {
+	if l := v.Notes.FirstLocked; v.Notes.Count > 0 && happened(l, j.office.asOf) && l.Before(v.ScheduledAt) {
 		*row = base
 		row.Code, row.Severity, row.Fixable = LockBeforeVisit, codeSeverity(LockBeforeVisit), false
 		row.EventDate, row.HasEvent = j.office.zone.date(l), true

@@ -39,7 +39,7 @@ func (r *runRules) reasons(v *Visit, f *visitFacts, out *Verdict) {
 		out.add(missing(NoteMissing))
 	case !out.HasRelease:
 		code := NoteUnsigned
-		if lock && happened(v.Notes.FirstSigned, r.asOf) {
+		if lock && happened(v.Notes.FirstSigned, f.asOf) {
 			code = NoteNotLocked
 		}
 		out.add(missing(code))

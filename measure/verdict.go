@@ -98,7 +98,6 @@ func (v *Verdict) add(r Reason) {
 type runRules struct {
 	cal     *calendar.Calendar
 	release Release
-	asOf    time.Time
 	bound   calendar.Date // R7: the last local date for numerator actions
 }
 
@@ -106,7 +105,8 @@ type runRules struct {
 // visit itself.
 type visitFacts struct {
 	zone     *zoneDays     // the office's zone: every local date (R1, R3)
-	asOfDate calendar.Date // the as-of instant's local date in that zone (R9)
+	asOf     time.Time     // the office's as-of instant (R9)
+	asOfDate calendar.Date // its local date in that zone (R9)
 	deadline calendar.Date // R3 deadline of the visit's local date
 	api      *apiWindows   // the TIN's API windows as of the report (R6)
 	inv      time.Time     // R5: the first invitation as of the report, when hasInv
@@ -117,7 +117,7 @@ type visitFacts struct {
 // its arguments. Reasons are worked out only for a visit that is not timely.
 func (r *runRules) judge(v *Visit, vd calendar.Date, f *visitFacts, out *Verdict) {
 	*out = Verdict{Visit: vd, Deadline: f.deadline, FixBy: fixBy(f.deadline, r.bound)}
-	out.Release, out.HasRelease = release(v, r.release, r.asOf)
+	out.Release, out.HasRelease = release(v, r.release, f.asOf)
 	if out.HasRelease && f.hasInv {
 		out.Access, out.HasAccess = accessInstant(f.api, out.Release, f.inv)
 		if out.HasAccess {
@@ -134,7 +134,7 @@ func (r *runRules) judge(v *Visit, vd calendar.Date, f *visitFacts, out *Verdict
 		out.State = Pending
 		// What-if of the worklist: the note released at the as-of instant.
 		if !out.HasRelease && f.hasInv {
-			if a, ok := accessInstant(f.api, r.asOf, f.inv); ok {
+			if a, ok := accessInstant(f.api, f.asOf, f.inv); ok {
 				out.IfLocked = inTime(f.zone.date(a), out.FixBy)
 			}
 		}
@@ -165,10 +165,10 @@ func (e *Evaluator) Judge(v *Visit, inv *Invitation) (Verdict, error) {
 	}
 	if !inPeriod(date, e.cfg) || seenVisit(seen, e.clins[ci].eligible, date, o.asOfDate) != seenCounted {
 		return Verdict{}, fmt.Errorf("judge appointment %d: not a counted seen visit of the period as of %s",
-			v.ID, e.cfg.AsOf.UTC().Format(time.RFC3339))
+			v.ID, e.cfg.AsOfText())
 	}
-	f := visitFacts{zone: o.zone, asOfDate: o.asOfDate, deadline: e.deadline[date-e.cfg.Start], api: &e.tins[o.tin].api}
-	f.inv, f.hasInv = firstInvitation(inv, e.cfg.AsOf)
+	f := visitFacts{zone: o.zone, asOf: o.asOf, asOfDate: o.asOfDate, deadline: e.deadline[date-e.cfg.Start], api: &e.tins[o.tin].api}
+	f.inv, f.hasInv = firstInvitation(inv, o.asOf)
 	var out Verdict
 	e.rules.judge(v, date, &f, &out)
 	return out, nil

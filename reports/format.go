@@ -21,13 +21,27 @@ func pct(rate float64) string {
 // instant prints an instant as RFC 3339 in UTC, the form of SPEC §4's as_of.
 func instant(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// asOfLocal is the as-of instant as the practice's staff read it: its local date and
-// time in each zone of the offices the report covers (Result.Zones), with the zone's
-// abbreviation and name — "2026-01-15 06:00 CST (America/Chicago)"; one per zone,
-// "; "-separated, when the offices span several. A result that names no zone (made by
-// hand, or combined from JSON reports) shows it in UTC, saying so.
-func asOfLocal(r *measure.Result, t time.Time) string {
+// asOfLocal is the as-of as the practice's staff read it (R9). An instant: its local
+// date and time in each zone of the offices the report covers (Result.Zones), with the
+// zone's abbreviation and name — "2026-01-15 06:00 CST (America/Chicago)"; one per
+// zone, "; "-separated, when the offices span several. A bare date: the date and that
+// it ends in each office's own zone — "2025-11-30, end of day in each office's time
+// zone (America/Chicago, America/New_York)". A result that names no zone (made by hand,
+// or combined from JSON reports) shows an instant in UTC, saying so.
+func asOfLocal(r *measure.Result, c measure.Config) string {
 	zones := zonesOf(r)
+	if c.BareAsOf {
+		s := c.AsOfDate.String() + ", end of day in each office's time zone"
+		if len(zones) > 0 {
+			names := make([]string, len(zones))
+			for i, z := range zones {
+				names[i] = z.String()
+			}
+			s += " (" + strings.Join(names, ", ") + ")"
+		}
+		return s
+	}
+	t := c.AsOf
 	if len(zones) == 0 {
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	}

@@ -19,10 +19,13 @@ import (
 	"github.com/mipspi/mipspi/reports/wire"
 )
 
-func jsonAsOfLocal(r *measure.Result, t time.Time) []wire.LocalAsOf {
+// jsonAsOfLocal is the as-of in each office zone (SPEC §4 as_of_local): the local date
+// and time of the instant, or, for a bare as-of date, the end of that date in the zone
+// (R9).
+func jsonAsOfLocal(r *measure.Result, c measure.Config) []wire.LocalAsOf {
 	var out []wire.LocalAsOf
 	for _, z := range zonesOf(r) {
-		lt := t.In(z)
+		lt := c.AsOfIn(z).In(z)
 		out = append(out, wire.LocalAsOf{Zone: z.String(), Date: lt.Format("2006-01-02"), Time: lt.Format(time.RFC3339)})
 	}
 	return out
@@ -51,7 +54,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 		PerformanceYear:  r.PerformanceYear,
 		PerformanceStart: c.Start.String(),
 		PerformanceEnd:   c.End.String(),
-		AsOf:             instant(c.AsOf),
+		AsOf:             c.AsOfText(), // SPEC §4: as given (R9)
 		AsOfLocal:        m.asOfZones,
 		Policy:           string(c.Policy),
 		Release:          string(c.Release),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/measure"
 	"github.com/mipspi/mipspi/reports/wire"
 )
@@ -136,22 +137,44 @@ func TestDatesShownAreLocal(t *testing.T) {
 // TestAsOfLocal: one zone, several zones (each named), and a result naming no zone
 // (made by hand or combined), which says UTC.
 func TestAsOfLocal(t *testing.T) {
-	asOf := time.Date(2026, time.January, 15, 12, 0, 0, 0, time.UTC)
+	instant := measure.Config{AsOf: time.Date(2026, time.January, 15, 12, 0, 0, 0, time.UTC)}
+	bare := measure.Config{}.WithBareAsOf(calendar.MustParseDate("2025-11-30"))
 	for _, tc := range []struct {
+		cfg   measure.Config
 		zones []string
 		want  string
 	}{
-		{nil, "2026-01-15 12:00 UTC"},
-		{[]string{"America/Chicago"}, "2026-01-15 06:00 CST (America/Chicago)"},
-		{[]string{"America/Chicago", "America/Denver"}, "2026-01-15 06:00 CST (America/Chicago); 2026-01-15 05:00 MST (America/Denver)"},
-		{[]string{"Pacific/Auckland"}, "2026-01-16 01:00 NZDT (Pacific/Auckland)"},
+		{instant, nil, "2026-01-15 12:00 UTC"},
+		{instant, []string{"America/Chicago"}, "2026-01-15 06:00 CST (America/Chicago)"},
+		{instant, []string{"America/Chicago", "America/Denver"}, "2026-01-15 06:00 CST (America/Chicago); 2026-01-15 05:00 MST (America/Denver)"},
+		{instant, []string{"Pacific/Auckland"}, "2026-01-16 01:00 NZDT (Pacific/Auckland)"},
+		// R9: a bare date is that date everywhere, ending in each office's own zone.
+		{bare, nil, "2025-11-30, end of day in each office's time zone"},
+		{bare, []string{"America/Chicago", "America/Los_Angeles"}, "2025-11-30, end of day in each office's time zone (America/Chicago, America/Los_Angeles)"},
 	} {
 		r := &measure.Result{}
 		for _, z := range tc.zones {
 			r.Zones = append(r.Zones, z)
 		}
-		if got := asOfLocal(r, asOf); got != tc.want {
+		if got := asOfLocal(r, tc.cfg); got != tc.want {
 			t.Errorf("zones %v: %q, want %q", tc.zones, got, tc.want)
 		}
+	}
+	// The JSON keeps the bare date as given, with the end of that date in each zone.
+	r := &measure.Result{Config: bare, Zones: []string{"America/Chicago", "America/Los_Angeles"}}
+	var buf bytes.Buffer
+	if err := JSON(&buf, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var rep wire.Report
+	if err := json.Unmarshal(buf.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := []wire.LocalAsOf{
+		{Zone: "America/Chicago", Date: "2025-11-30", Time: "2025-11-30T23:59:59-06:00"},
+		{Zone: "America/Los_Angeles", Date: "2025-11-30", Time: "2025-11-30T23:59:59-08:00"},
+	}
+	if rep.AsOf != "2025-11-30" || !cmp.Equal(rep.AsOfLocal, want) {
+		t.Errorf("as_of %q, as_of_local %+v; want 2025-11-30 and %+v", rep.AsOf, rep.AsOfLocal, want)
 	}
 }

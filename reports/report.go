@@ -35,8 +35,8 @@ func newModel(r *measure.Result, o Options) *model {
 	if m.id == "" {
 		m.id = measure.MeasureID
 	}
-	m.asOf = asOfLocal(r, m.cfg.AsOf)
-	m.asOfZones = jsonAsOfLocal(r, m.cfg.AsOf)
+	m.asOf = asOfLocal(r, m.cfg)
+	m.asOfZones = jsonAsOfLocal(r, m.cfg)
 	m.heads = headlines(r, o)
 	m.ordered = headlineOrder(m.heads)
 	return m

@@ -200,7 +200,7 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 	c := m.cfg
 	out := jsonWorklist{
 		MeasureID: m.id, PerformanceStart: c.Start.String(), PerformanceEnd: c.End.String(),
-		AsOf: instant(wl.AsOf), AsOfLocal: m.asOfZones, Version: o.Version, Clinicians: make([]jsonClinician, 0, len(wl.Clinicians)),
+		AsOf: c.AsOfText(), AsOfLocal: m.asOfZones, Version: o.Version, Clinicians: make([]jsonClinician, 0, len(wl.Clinicians)),
 		Groups: groupWhatIf(r, wl),
 	}
 	for _, wc := range wl.Clinicians {

@@ -649,7 +649,12 @@ func (wb *workbook) run() error {
 		func() error { return line(wb.bold("Period start"), st.excelDate(c.Start)) },
 		func() error { return line(wb.bold("Period end"), st.excelDate(c.End)) },
 		func() error { return line(wb.bold("As of"), wb.m.asOf) },
-		func() error { return line(wb.bold("As of (UTC)"), st.excelInstant(c.AsOf), instant(c.AsOf)) },
+		func() error {
+			if c.BareAsOf { // R9: a date, not one instant
+				return line(wb.bold("As of (as given)"), c.AsOfText())
+			}
+			return line(wb.bold("As of (UTC)"), st.excelInstant(c.AsOf), instant(c.AsOf))
+		},
 		func() error { return line(wb.bold("Policy"), string(c.Policy)) },
 		func() error { return line(wb.bold("Release"), string(c.Release)) },
 		func() error { return line(wb.bold("Numerator actions"), string(c.NumeratorActions)) },

@@ -103,7 +103,7 @@ func TestClerkUsageErrors(t *testing.T) {
 		{"sqlite file without scheme", []string{"report", "--db", "mipspi-demo.db", "--from", "2025-01-01", "--to", "2025-12-31"},
 			"mipspi: --db mipspi-demo.db: say which kind of database: --db sqlite:mipspi-demo.db (or postgres://USER@HOST:PORT/DB)"},
 		{"as-of before the period", []string{"report", "--db", noDB, "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2024-12-30"},
-			"mipspi: --as-of 2024-12-30T23:59:59Z is before the period starts (2025-01-01): nothing in 2025-01-01..2025-12-31 has happened yet; give a later --as-of or omit it"},
+			"mipspi: --as-of 2024-12-30 is before the period starts (2025-01-01): nothing in 2025-01-01..2025-12-31 has happened yet; give a later --as-of or omit it"},
 		{"future period, as-of now", []string{"notes", "--db", noDB, "--from", "2027-01-01", "--to", "2027-12-31"},
 			"mipspi: --as-of 2025-07-08T17:00:00Z is before the period starts (2027-01-01): nothing in 2027-01-01..2027-12-31 has happened yet; give a later --as-of or omit it"},
 		{"period across years, plain words", []string{"report", "--db", noDB, "--from", "2024-10-01", "--to", "2025-03-31"},

@@ -118,7 +118,7 @@ func combinedOptions(res *combine.Combined) reports.Options {
 	o := reportsOptions(fmt.Sprintf("%d reports combined", len(res.Sources)))
 	cmb := &reports.Combined{Name: res.Name, Match: string(res.Match), Method: res.Method}
 	for _, src := range res.Sources {
-		cs := reports.CombinedSource{File: src.File, AsOf: src.AsOf.UTC().Format("2006-01-02T15:04:05Z07:00"), Version: src.Version, Entities: src.Entities}
+		cs := reports.CombinedSource{File: src.File, AsOf: src.AsOfText, Version: src.Version, Entities: src.Entities}
 		if src.Source != nil {
 			cs.Source = src.Source
 		}

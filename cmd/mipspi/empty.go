@@ -32,7 +32,7 @@ func normalizeNPI(s string) string { return measure.NormalNPI(s) }
 func checkAsOfBeforePeriod(cfg measure.Config) error {
 	if cfg.AsOf.Add(14 * time.Hour).Before(cfg.Start.Time()) {
 		return usagef("--as-of %s is before the period starts (%s): nothing in %s..%s has happened yet; give a later --as-of or omit it",
-			cfg.AsOf.UTC().Format(time.RFC3339), cfg.Start, cfg.Start, cfg.End)
+			cfg.AsOfText(), cfg.Start, cfg.Start, cfg.End)
 	}
 	return nil
 }
@@ -76,12 +76,12 @@ func checkNotEmpty(r *measure.Result, p measure.Practice) error {
 		}
 		if r.Counts.SeenVisits > 0 {
 			return fmt.Errorf("%s has no seen visit by a MIPS-eligible clinician in %s as of %s (other entities do: run without --tin/--npi to see them); nothing written",
-				who, period, r.Config.AsOf.UTC().Format(time.RFC3339))
+				who, period, r.Config.AsOfText())
 		}
 	}
 	c := r.Counts
 	return fmt.Errorf("no seen visit in %s as of %s: %d appointments read (%d outside the period, %d without a seen status, %d by clinicians not MIPS eligible, %d with a seen status on a later date than the as-of date); nothing written. Check the period, --as-of and seen_statuses",
-		period, cfg.AsOf.UTC().Format(time.RFC3339), c.Appointments, c.OutsidePeriod, c.NotSeen, c.NotEligible, c.AfterAsOf)
+		period, cfg.AsOfText(), c.Appointments, c.OutsidePeriod, c.NotSeen, c.NotEligible, c.AfterAsOf)
 }
 
 // tinNames maps each TIN to its offices' names (distinct, sorted, joined by " / ").

@@ -211,7 +211,7 @@ func newExportManifest(o *evalOptions, source, format, entity string, st registr
 		Tool: "mipspi", Version: version, Generated: now().Format(time.RFC3339), Source: source,
 		Format: format, Entity: entity,
 		PerformanceStart: c.Start.String(), PerformanceEnd: c.End.String(),
-		AsOf: c.AsOf.Format(time.RFC3339), Status: st.String(), Provisional: st.Provisional,
+		AsOf: c.AsOfText(), Status: st.String(), Provisional: st.Provisional,
 		Validation: []string{}, Warnings: findingLines(r), Files: []manifestFile{},
 	}
 	m.Filters.TIN, m.Filters.NPI = c.TIN, c.NPI

@@ -176,7 +176,7 @@ func TestExportForced(t *testing.T) {
 	checkOutcome(t, "--force provisional", o, exitWarned,
 		"mipspi: WARNING: --force: writing PROVISIONAL figures: as of 2025-11-30, a visit can still become timely until 2025-12-31, so every figure can still change\n")
 	m := readManifestFile(t, "reg")
-	if !m.Forced || !m.Provisional || m.Status != "PROVISIONAL as of 2025-11-30" || m.AsOf != "2025-11-30T23:59:59Z" {
+	if !m.Forced || !m.Provisional || m.Status != "PROVISIONAL as of 2025-11-30" || m.AsOf != "2025-11-30" {
 		t.Errorf("manifest forced %v, provisional %v, status %q, as_of %q", m.Forced, m.Provisional, m.Status, m.AsOf)
 	}
 	data, err := os.ReadFile(filepath.Join("reg", "registry.csv"))
@@ -191,7 +191,7 @@ func TestExportForced(t *testing.T) {
 		t.Fatalf("%d rows, want the header and 12 entities", len(rows))
 	}
 	for _, row := range rows[1:] {
-		if got := strings.Join(row[4:8], ","); got != "PROVISIONAL as of 2025-11-30,2025-01-01,2025-12-31,2025-11-30T23:59:59Z" {
+		if got := strings.Join(row[4:8], ","); got != "PROVISIONAL as of 2025-11-30,2025-01-01,2025-12-31,2025-11-30" {
 			t.Errorf("row %v: status, period and as-of %q", row[:4], got)
 		}
 	}

@@ -312,7 +312,7 @@ func TestExportAllOrNothing(t *testing.T) {
 	o = mipspi(t, args([]string{"export", "--to", "qpp", "--db", dsn, "--config", cfg, "--out", "reg", "--quiet"}, demoPeriod[:4], []string{"--as-of", "2026-02-01"})...)
 	checkOutcome(t, "second export", o, exitOK, "")
 	data, _ := os.ReadFile(filepath.Join("reg", manifestName))
-	if err := json.Unmarshal(data, &m); err != nil || m.AsOf != "2026-02-01T23:59:59Z" {
+	if err := json.Unmarshal(data, &m); err != nil || m.AsOf != "2026-02-01" {
 		t.Errorf("manifest not replaced: %s", data)
 	}
 	for _, f := range m.Files {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -63,7 +64,7 @@ func periodFlags(withTo bool) []cli.Flag {
 		fs = append(fs, &cli.StringFlag{Name: flagTo, Usage: "last day of the performance period (`YYYY-MM-DD`, inclusive; same year as --from)"})
 	}
 	fs = append(fs,
-		&cli.StringFlag{Name: flagAsOf, Usage: "as-of instant (`TIME`): RFC 3339 (2026-01-15T12:00:00Z) or YYYY-MM-DD meaning 23:59:59 UTC that day (default: now)"},
+		&cli.StringFlag{Name: flagAsOf, Usage: "as of `TIME`: YYYY-MM-DD means the end of that day in each office's own time zone; or an instant with its offset, RFC 3339 (2026-01-15T12:00:00Z, 2026-01-15T07:00:00-05:00) (default: now)"},
 		configFlag(),
 		&cli.StringFlag{Name: flagPolicy, Usage: "numerator policy: every-visit or any-visit (overrides the config file; default every-visit)"},
 		&cli.StringFlag{Name: flagTIN, Usage: "report only this TIN"},
@@ -91,18 +92,33 @@ func quoteIfOdd(s string) string {
 	return s
 }
 
-// parseAsOf reads --as-of. RFC 3339 is an instant; a bare date YYYY-MM-DD means the end
-// of that day in UTC (23:59:59Z), which is still that date in every US time zone, so
-// the as-of local date (R9) of every office is the date that was typed.
-func parseAsOf(s string) (time.Time, error) {
+// localDateTime is a date and wall-clock time with no offset: "2025-11-30T18:00:00",
+// "2025-11-30 18:00".
+var localDateTime = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$`)
+
+// parseAsOf reads --as-of into cfg (R9). RFC 3339 with an offset is one instant for
+// every office; a bare date YYYY-MM-DD is the end of that date in each office's own
+// zone (measure.Config.AsOfIn). A date and time without an offset names no instant:
+// a usage error, never a guess at the zone.
+func parseAsOf(cfg *measure.Config, s string) error {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
+		cfg.AsOf = t.UTC()
+		return nil
 	}
 	if d, err := calendar.ParseDate(s); err == nil {
-		return d.Time().Add(24*time.Hour - time.Second), nil
+		*cfg = cfg.WithBareAsOf(d)
+		return nil
 	}
-	return time.Time{}, usagef("--as-of %s is not a time (want RFC 3339 like 2026-01-15T12:00:00Z, or YYYY-MM-DD)", quoteIfOdd(s))
+	if m := localDateTime.FindStringSubmatch(s); m != nil {
+		t := m[1] + "T" + m[2]
+		if len(m[2]) == 5 {
+			t += ":00"
+		}
+		return usagef("--as-of %s has no UTC offset, so it names no instant: add one (%sZ, or %s-05:00 for US Eastern standard time), or give the date alone (%s) for the end of that day in each office's time zone",
+			quoteIfOdd(s), t, t, m[1])
+	}
+	return usagef("--as-of %s is not a time (want RFC 3339 like 2026-01-15T12:00:00Z, or YYYY-MM-DD)", quoteIfOdd(s))
 }
 
 // period reads --from and --to (R11: inside one calendar year).
@@ -263,12 +279,6 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 	if err != nil {
 		return nil, err
 	}
-	asOf := now()
-	if s := c.String(flagAsOf); c.IsSet(flagAsOf) {
-		if asOf, err = parseAsOf(s); err != nil {
-			return nil, err
-		}
-	}
 	fc, err := loadConfigFlag(c)
 	if err != nil {
 		return nil, err
@@ -276,7 +286,7 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 	cfg := measure.Config{
 		Start:            start,
 		End:              end,
-		AsOf:             asOf,
+		AsOf:             now(),
 		SeenStatuses:     fc.SeenStatuses,
 		FederalHolidays:  fc.Holidays != "none",
 		Closures:         fc.Closures,
@@ -285,6 +295,11 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 		NumeratorActions: fc.NumeratorActions,
 		TIN:              normalizeTIN(c.String(flagTIN)),
 		NPI:              normalizeNPI(c.String(flagNPI)),
+	}
+	if c.IsSet(flagAsOf) {
+		if err := parseAsOf(&cfg, c.String(flagAsOf)); err != nil {
+			return nil, err
+		}
 	}
 	if c.IsSet(flagPolicy) {
 		switch p := measure.Policy(c.String(flagPolicy)); p {

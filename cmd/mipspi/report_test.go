@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mipspi/mipspi/internal/pgtest"
+	"github.com/mipspi/mipspi/measure"
 )
 
 // TestReportGoldens: the small scenario in every text format. stdout holds only the
@@ -373,8 +374,9 @@ func TestEmitInterruptedMidWrite(t *testing.T) {
 	}
 }
 
-// TestParseAsOf: RFC 3339 instants are taken as given (in UTC); a bare date is the end of
-// that day in UTC, still that date in every US zone (R9's as-of local date).
+// TestParseAsOf: RFC 3339 instants are taken as given (in UTC); a bare date is the end
+// of that date in each office's own zone (R9), kept as the date; a date-time without
+// an offset is a usage error that says how to write it.
 func TestParseAsOf(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
@@ -383,21 +385,44 @@ func TestParseAsOf(t *testing.T) {
 		{"2026-01-15T12:00:00Z", time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)},
 		{"2026-01-15T07:00:00-05:00", time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)},
 		{"2025-07-08T12:00:00.5Z", time.Date(2025, 7, 8, 12, 0, 0, 5e8, time.UTC)},
-		{"2025-07-08", time.Date(2025, 7, 8, 23, 59, 59, 0, time.UTC)},
-		{" 2025-07-08 ", time.Date(2025, 7, 8, 23, 59, 59, 0, time.UTC)},
 	} {
-		got, err := parseAsOf(tc.in)
-		if err != nil || !got.Equal(tc.want) || got.Location() != time.UTC {
-			t.Errorf("parseAsOf(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		var cfg measure.Config
+		err := parseAsOf(&cfg, tc.in)
+		if err != nil || !cfg.AsOf.Equal(tc.want) || cfg.AsOf.Location() != time.UTC || cfg.BareAsOf {
+			t.Errorf("parseAsOf(%q) = %+v, %v; want %v", tc.in, cfg, err, tc.want)
 		}
 	}
-	honolulu, _ := time.LoadLocation("Pacific/Honolulu")
-	if d, _ := parseAsOf("2025-07-08"); d.In(honolulu).Format("2006-01-02") != "2025-07-08" {
-		t.Errorf("bare date is not that date in Honolulu: %v", d.In(honolulu))
+	for _, in := range []string{"2025-07-08", " 2025-07-08 "} {
+		var cfg measure.Config
+		if err := parseAsOf(&cfg, in); err != nil || !cfg.BareAsOf || cfg.AsOfDate.String() != "2025-07-08" || cfg.AsOfText() != "2025-07-08" {
+			t.Errorf("parseAsOf(%q) = %+v, %v; want the bare date 2025-07-08", in, cfg, err)
+		}
+		for _, zone := range []string{"Pacific/Honolulu", "America/New_York", "Pacific/Guam"} {
+			loc, _ := time.LoadLocation(zone)
+			end := cfg.AsOfIn(loc)
+			if got := end.In(loc).Format("2006-01-02 15:04:05"); got != "2025-07-08 23:59:59" {
+				t.Errorf("%s: the bare date ends at %s local, want 2025-07-08 23:59:59", zone, got)
+			}
+			if next := end.Add(time.Nanosecond).In(loc).Format("2006-01-02 15:04:05"); next != "2025-07-09 00:00:00" {
+				t.Errorf("%s: just after the end is %s local, want the next midnight", zone, next)
+			}
+		}
 	}
-	for _, bad := range []string{"", "2025-02-30", "2025-07-08 12:00", "now", "2025-07-08T25:00:00Z"} {
-		if _, err := parseAsOf(bad); err == nil {
+	for _, bad := range []string{"", "2025-02-30", "now", "2025-07-08T25:00:00Z"} {
+		var cfg measure.Config
+		if err := parseAsOf(&cfg, bad); err == nil {
 			t.Errorf("parseAsOf(%q) accepted", bad)
+		}
+	}
+	for in, want := range map[string]string{
+		"2025-11-30T18:00:00": "--as-of 2025-11-30T18:00:00 has no UTC offset, so it names no instant: add one (2025-11-30T18:00:00Z, or 2025-11-30T18:00:00-05:00 for US Eastern standard time), or give the date alone (2025-11-30) for the end of that day in each office's time zone",
+		"2025-07-08 12:00":    `--as-of "2025-07-08 12:00" has no UTC offset, so it names no instant: add one (2025-07-08T12:00:00Z, or 2025-07-08T12:00:00-05:00 for US Eastern standard time), or give the date alone (2025-07-08) for the end of that day in each office's time zone`,
+	} {
+		var cfg measure.Config
+		err := parseAsOf(&cfg, in)
+		var ue *usageError
+		if !errors.As(err, &ue) || err.Error() != want {
+			t.Errorf("parseAsOf(%q) = %v\nwant usage error %s", in, err, want)
 		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
@@ -105,7 +104,7 @@ func writeCSV(w io.Writer, r *measure.Result, cfg Config, ents []measure.EntityR
 	}
 	st := StatusOf(r)
 	start, end, _ := period(r)
-	asOf := r.Config.AsOf.UTC().Format(time.RFC3339)
+	asOf := r.Config.AsOfText() // as given (R9)
 	est := estimates(r, cfg, ents)
 	for i, e := range ents {
 		npi, name := e.NPI, e.Clinician

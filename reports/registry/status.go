@@ -25,14 +25,14 @@ type Status struct {
 // StatusOf returns the status of r's figures. An export is provisional while its as-of
 // local date, in any office's zone, is on or before the action bound.
 func StatusOf(r *measure.Result) Status {
-	asOf := calendar.LocalDate(r.Config.AsOf, time.UTC)
+	asOf := calendar.LocalDate(r.Config.AsOfIn(time.UTC), time.UTC)
 	first := true
 	for _, name := range r.Zones {
 		z, err := time.LoadLocation(name)
 		if err != nil {
 			continue // the evaluation read it; a zone that no longer loads keeps UTC's date
 		}
-		if d := calendar.LocalDate(r.Config.AsOf, z); first || d < asOf {
+		if d := calendar.LocalDate(r.Config.AsOfIn(z), z); first || d < asOf { // R9: each zone's own as-of
 			asOf, first = d, false
 		}
 	}
