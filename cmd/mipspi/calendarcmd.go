@@ -7,10 +7,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/measure"
 )
 
 func calendarCommand(s *streams) *cli.Command {
@@ -20,10 +22,13 @@ func calendarCommand(s *streams) *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:      "deadline",
-				Usage:     "the deadline of a visit on DATE (the 4th business day after it) and the days skipped",
-				UsageText: "mipspi calendar deadline [--config FILE] DATE...",
+				Usage:     "the deadline of a visit on DATE (the 4th business day after it), its lock-by date (never after the period's end) and the days skipped",
+				UsageText: "mipspi calendar deadline [--config FILE] [--from YYYY-MM-DD --to YYYY-MM-DD] DATE...",
 				ArgsUsage: "DATE...",
-				Flags:     []cli.Flag{configFlag()},
+				Flags: []cli.Flag{configFlag(),
+					&cli.StringFlag{Name: flagFrom, Usage: "first day of the performance period (`YYYY-MM-DD`; default: January 1 of each visit's year)"},
+					&cli.StringFlag{Name: flagTo, Usage: "last day of the performance period (`YYYY-MM-DD`; default: December 31 of each visit's year); a lock-by date is never later (R9), nor Dec 31 with numerator_actions: calendar-year"},
+				},
 				Action: func(c *cli.Context) error {
 					if err := flagsAfterArgs(c); err != nil {
 						return err
@@ -36,13 +41,30 @@ func calendarCommand(s *streams) *cli.Command {
 						return err
 					}
 					cal := fc.businessCalendar()
+					var start, end calendar.Date
+					given := c.IsSet(flagFrom) || c.IsSet(flagTo)
+					if given {
+						if start, end, err = period(c.String(flagFrom), c.String(flagTo)); err != nil {
+							return err
+						}
+					}
 					var out strings.Builder
 					for _, a := range c.Args().Slice() {
 						d, err := calendar.ParseDate(strings.TrimSpace(a))
 						if err != nil {
 							return usagef("calendar deadline: %s is not a date (want YYYY-MM-DD, a real calendar day)", quoteIfOdd(a))
 						}
-						out.WriteString(deadlineLine(cal, d))
+						if !given { // a whole-year period, the usual one
+							start, end = calendar.NewDate(d.Year(), time.January, 1), calendar.NewDate(d.Year(), time.December, 31)
+						} else if d < start || d > end {
+							return usagef("calendar deadline: %s is outside the period %s..%s", d, start, end)
+						}
+						pc := measure.Config{Start: start, End: end, NumeratorActions: fc.NumeratorActions}.WithDefaults()
+						what := "the period's end"
+						if pc.ActionBound() != end {
+							what = "the end of the period's calendar year"
+						}
+						out.WriteString(deadlineLine(cal, d, pc.ActionBound(), what))
 						out.WriteByte('\n')
 					}
 					_, err = fmt.Fprint(s.stdout, out.String())
@@ -84,8 +106,11 @@ func calendarCommand(s *streams) *cli.Command {
 }
 
 // deadlineLine is "2025-07-03 (Thursday) → deadline 2025-07-10 (Thursday); skipped:
-// 2025-07-04 Independence Day, 2025-07-05 Saturday, 2025-07-06 Sunday".
-func deadlineLine(cal *calendar.Calendar, v calendar.Date) string {
+// 2025-07-04 Independence Day, 2025-07-05 Saturday, 2025-07-06 Sunday". When the R3
+// deadline falls after bound, the last date a numerator action counts (R7: what), the line
+// also gives the lock-by date people act on (R9's fix-by date): "→ deadline 2026-01-05
+// (Monday), lock by 2025-12-31 (Wednesday, the period's end)".
+func deadlineLine(cal *calendar.Calendar, v, bound calendar.Date, what string) string {
 	dl := cal.Deadline(v)
 	var skipped []string
 	for d := v + 1; d < dl; d++ {
@@ -94,6 +119,9 @@ func deadlineLine(cal *calendar.Calendar, v calendar.Date) string {
 		}
 	}
 	line := fmt.Sprintf("%s (%s) → deadline %s (%s)", v, v.Weekday(), dl, dl.Weekday())
+	if dl > bound {
+		line += fmt.Sprintf(", lock by %s (%s, %s)", bound, bound.Weekday(), what)
+	}
 	if len(skipped) == 0 {
 		return line + "; skipped: none"
 	}

@@ -213,6 +213,10 @@ func TestCalendarGoldens(t *testing.T) {
 	if err := os.WriteFile(none, []byte("holidays: none\nclosures: [2025-12-26]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	calendarYear := filepath.Join(dir, "calendar-year.yaml")
+	if err := os.WriteFile(calendarYear, []byte("numerator_actions: calendar-year\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -220,6 +224,10 @@ func TestCalendarGoldens(t *testing.T) {
 		{"calendar-deadline.txt", []string{"calendar", "deadline", "2025-07-03", "2025-12-24", "2025-03-03", "2025-11-26", "2025-02-14"}},
 		{"calendar-deadline-closures.txt", []string{"calendar", "deadline", "--config", cfg, "2025-07-03", "2025-12-24"}},
 		{"calendar-deadline-no-holidays.txt", []string{"calendar", "deadline", "--config", none, "2025-07-03"}},
+		// R9: the lock-by date is never after the period's end (Dec 31 by default).
+		{"calendar-deadline-cap.txt", []string{"calendar", "deadline", "2025-12-29", "2025-12-26"}},
+		{"calendar-deadline-period.txt", []string{"calendar", "deadline", "--from", "2025-01-01", "--to", "2025-06-30", "2025-06-27", "2025-06-24"}},
+		{"calendar-deadline-calendar-year.txt", []string{"calendar", "deadline", "--config", calendarYear, "--from", "2025-01-01", "--to", "2025-06-30", "2025-06-27"}},
 		{"calendar-holidays-2025.txt", []string{"calendar", "holidays", "--config", cfg, "2025"}},
 		{"calendar-holidays-2027.txt", []string{"calendar", "holidays", "2027"}},
 		{"calendar-holidays-none.txt", []string{"calendar", "holidays", "--config", none, "2025"}},
@@ -234,6 +242,10 @@ func TestCalendarGoldens(t *testing.T) {
 	want := "2025-07-03 (Thursday) → deadline 2025-07-10 (Thursday); skipped: 2025-07-04 Independence Day, 2025-07-05 Saturday, 2025-07-06 Sunday\n"
 	if o.stdout != want {
 		t.Errorf("deadline line:\n got %q\nwant %q", o.stdout, want)
+	}
+	o = mipspi(t, "calendar", "deadline", "--from", "2025-01-01", "--to", "2025-06-30", "2025-07-01")
+	if want := "mipspi: calendar deadline: 2025-07-01 is outside the period 2025-01-01..2025-06-30\n"; o.code != exitUsage || o.stderr != want {
+		t.Errorf("a visit outside the period: exit %d, stderr %q; want 2, %q", o.code, o.stderr, want)
 	}
 }
 
