@@ -29,7 +29,7 @@ var (
 		"pi_estimated_score", "pi_weighted_score", "pi_zero_reasons",
 		"practice_name"} // offices.name of the TIN (issue 17)
 	issueColumns = []string{"code", "severity", "tin", "npi", "clinician", "patient_id", "mrn",
-		"appointment_id", "visit_date", "deadline", "event_date", "business_days", "fixable",
+		"appointment_id", "visit_date", "deadline", "fix_by", "event_date", "business_days", "fixable",
 		"counts_if_locked", "has_email", "recipient", "channel", "detail"}
 	patientColumns = []string{"level", "tin", "npi", "clinician", "patient_id", "mrn", "last_name",
 		"first_name", "birth_date", "in_numerator", "pending", "reason", "seen_visits",
@@ -111,16 +111,17 @@ func csvIssues(cw *csv.Writer, r *measure.Result) error {
 			return err
 		}
 		row = row[:0]
-		var appt, visit, deadline, days, hasEmail string
+		var appt, visit, deadline, fixBy, days, hasEmail string
 		if aboutVisit(is) {
 			appt = i64toa(is.AppointmentID)
 			visit, deadline, days = is.VisitDate.String(), is.Deadline.String(), itoa(is.BusinessDays)
+			fixBy = lockBy(is).String() // R9: what people read as "lock by"
 		}
 		if is.Code == measure.NotInvited {
 			hasEmail = strconv.FormatBool(is.HasEmail)
 		}
 		row = append(row, sanitize.CSVCell(string(is.Code)), sanitize.CSVCell(string(is.Severity)), sanitize.CSVCell(is.TIN), sanitize.CSVCell(is.NPI),
-			sanitize.CSVCell(is.Clinician), idOrEmpty(is.PatientID), sanitize.CSVCell(is.MRN), appt, visit, deadline,
+			sanitize.CSVCell(is.Clinician), idOrEmpty(is.PatientID), sanitize.CSVCell(is.MRN), appt, visit, deadline, fixBy,
 			optDate(is.EventDate, is.HasEvent), days, strconv.FormatBool(is.Fixable),
 			strconv.FormatBool(is.CountsIfLocked), hasEmail, sanitize.CSVCell(is.Recipient), sanitize.CSVCell(is.Channel),
 			sanitize.CSVCell(is.Detail()))

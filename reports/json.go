@@ -197,9 +197,7 @@ func issueJSON(is measure.Issue) wire.Issue {
 		j.AppointmentID = &is.AppointmentID
 		v, d := is.VisitDate.String(), is.Deadline.String()
 		j.VisitDate, j.Deadline = &v, &d
-		if is.FixBy != 0 {
-			j.FixBy = is.FixBy.String()
-		}
+		j.FixBy = lockBy(is).String() // R9's fix-by date beside R3's deadline (SPEC §4)
 		j.BusinessDays = &is.BusinessDays
 	}
 	if is.Code == measure.NotInvited {

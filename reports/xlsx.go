@@ -50,7 +50,7 @@ var (
 		"PI weighted score", "PI zero reasons",
 		"Practice"} // offices.name of the TIN (issue 17)
 	issueHeader = []string{"Code", "Severity", "TIN", "NPI", "Clinician", "Patient ID", "MRN",
-		"Appointment ID", "Visit date", "Deadline", "Event date", "Business days", "Fixable",
+		"Appointment ID", "Visit date", "Deadline", "Fix by", "Event date", "Business days", "Fixable",
 		"Counts if locked", "Has email", "Recipient", "Channel", "Detail"}
 	patientHeader = []string{"Level", "TIN", "NPI", "Clinician", "Patient ID", "MRN", "Last name",
 		"First name", "Birth date", "In numerator", "Pending", "Reason", "Seen visits",
@@ -457,7 +457,7 @@ func (wb *workbook) chart(at int) error {
 func (wb *workbook) issues() error {
 	st, r := wb.st, wb.r
 	return wb.writeBig(&bigTable{sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
-		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60},
+		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60},
 		count:  r.IssueCount(),
 		rows: func(yield func([]any) bool) error {
 			row := make([]any, len(issueHeader))
@@ -465,20 +465,21 @@ func (wb *workbook) issues() error {
 				if err != nil {
 					return err
 				}
-				var appt, visit, deadline, days, hasEmail any
+				var appt, visit, deadline, fixBy, days, hasEmail any
 				if aboutVisit(is) {
 					appt, visit, deadline, days = is.AppointmentID, st.excelDate(is.VisitDate), st.excelDate(is.Deadline), is.BusinessDays
+					fixBy = st.excelDate(lockBy(is)) // R9
 				}
 				if is.Code == measure.NotInvited {
-					hasEmail = is.HasEmail
+					hasEmail = yesNo(is.HasEmail)
 				}
 				var patient any
 				if is.PatientID != 0 {
 					patient = is.PatientID
 				}
 				row = append(row[:0], string(is.Code), string(is.Severity), is.TIN, is.NPI, is.Clinician, patient, is.MRN,
-					appt, visit, deadline, st.optExcelDate(is.EventDate, is.HasEvent), days, is.Fixable,
-					is.CountsIfLocked, hasEmail, is.Recipient, is.Channel, is.Detail())
+					appt, visit, deadline, fixBy, st.optExcelDate(is.EventDate, is.HasEvent), days, yesNo(is.Fixable),
+					yesNo(is.CountsIfLocked), hasEmail, is.Recipient, is.Channel, is.Detail())
 				if !yield(row) {
 					return nil
 				}
@@ -509,7 +510,7 @@ func (wb *workbook) patients() error {
 				npi = e.NPI
 			}
 			row = append(row[:0], string(e.Level), e.TIN, npi, e.Clinician, p.PatientID, p.MRN, p.LastName, p.FirstName,
-				st.optExcelDate(p.BirthDate, p.HasBirthDate), p.InNumerator, p.Pending, string(p.Reason),
+				st.optExcelDate(p.BirthDate, p.HasBirthDate), yesNo(p.InNumerator), yesNo(p.Pending), string(p.Reason),
 				p.SeenVisits, p.TimelyVisits, st.excelDate(p.FirstVisit), st.excelDate(p.LastVisit))
 			if !yield(row) {
 				return nil
@@ -527,7 +528,7 @@ const clinicianHead = 2
 // notes, the rate now and if they were locked.
 func (wb *workbook) clinicians() error {
 	st, wl, sh := wb.st, wb.wl, SheetClinicians
-	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + wb.m.asOf + " (lock by = the 4th business day after the visit)"}); err != nil {
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + wb.m.asOf + " (lock by = the 4th business day after the visit, and no later than the end of the period)"}); err != nil {
 		return err
 	}
 	hdr := make([]any, len(worklistSummaryHeader))
@@ -723,7 +724,7 @@ func (wb *workbook) run() error {
 				return err
 			}
 			for _, s := range r.Statuses {
-				if err := line(s.Status, s.Count, s.Seen, s.Known); err != nil {
+				if err := line(s.Status, s.Count, yesNo(s.Seen), yesNo(s.Known)); err != nil {
 					return err
 				}
 			}

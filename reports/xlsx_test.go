@@ -179,7 +179,7 @@ func TestXLSX(t *testing.T) {
 			t.Fatalf("%d Patients rows, want %d", len(ps), len(outs)+1)
 		}
 		o := outs[0]
-		if got := ps[1][4:10]; !cmp.Equal(got, []string{strconv.FormatInt(o.PatientID, 10), o.MRN, o.LastName, o.FirstName, o.BirthDate.String(), "FALSE"}) {
+		if got := ps[1][4:10]; !cmp.Equal(got, []string{strconv.FormatInt(o.PatientID, 10), o.MRN, o.LastName, o.FirstName, o.BirthDate.String(), "no"}) {
 			t.Errorf("first patient row %q", got)
 		}
 	})
@@ -222,7 +222,7 @@ func TestXLSX(t *testing.T) {
 			"Period start|2025-01-01", "Period end|2025-03-31", "Policy|every-visit",
 			"Release|lock", "Numerator actions|period", "Holidays|federal",
 			"2025-01-20|2025-01-20|Martin Luther King Jr. Day", "2025-02-17|2025-02-17|Presidents' Day",
-			"2025-03-14|Friday", "Seen visits|29", "Left Early|3|FALSE|FALSE",
+			"2025-03-14|Friday", "Seen visits|29", "Left Early|3|no|no",
 			"API_NEVER_ENABLED|error|555000111", "mipspi version|" + testOptions.Version,
 			"Source|" + testOptions.Source, "Issues|16 rows on sheet Issues",
 		} {

@@ -27,7 +27,7 @@ func calendarCommand(s *streams) *cli.Command {
 				ArgsUsage: "DATE...",
 				Flags: []cli.Flag{configFlag(),
 					&cli.StringFlag{Name: flagFrom, Usage: "first day of the performance period (`YYYY-MM-DD`; default: January 1 of each visit's year)"},
-					&cli.StringFlag{Name: flagTo, Usage: "last day of the performance period (`YYYY-MM-DD`; default: December 31 of each visit's year); a lock-by date is never later (R9), nor Dec 31 with numerator_actions: calendar-year"},
+					&cli.StringFlag{Name: flagTo, Usage: "last day of the performance period (`YYYY-MM-DD`; default: December 31 of each visit's year); a lock-by date is never later (with numerator_actions: calendar-year, never after Dec 31)"},
 				},
 				Action: func(c *cli.Context) error {
 					if err := flagsAfterArgs(c); err != nil {
