@@ -54,23 +54,36 @@ func (c Config) tinAsOf(offices []Office, tin string) time.Time {
 // bound.
 func fixBy(deadline, bound calendar.Date) calendar.Date { return min(deadline, bound) }
 
+// Closure says what keeps a visit that is not timely from ever becoming timely (R9):
+// Open while it still can (pending), otherwise the first of the facts below that holds.
+type Closure uint8
+
+const (
+	Open               Closure = iota // pending: it can still become timely
+	ClosedByDate                      // the as-of local date is after its fix-by date
+	ClosedByRelease                   // its note was released after the fix-by date
+	ClosedByInvitation                // the patient's first invitation came after the fix-by date
+	ClosedByAccess                    // the access instant fell after the fix-by date (the API)
+)
+
 // stillReachable is R9's pending test for a visit that is not timely: the as-of local
 // date is on or before its fix-by date, and no event that has already happened rules
 // it out — a release, first invitation or access instant that fell after the fix-by
-// date cannot be undone.
-func stillReachable(v *Verdict, f *visitFacts) bool {
+// date cannot be undone. It returns Open, or what closed the visit with the local date
+// of that event (0 for ClosedByDate).
+func stillReachable(v *Verdict, f *visitFacts) (Closure, calendar.Date) {
 	z := f.zone
 	switch {
 	case f.asOfDate > v.FixBy:
-		return false
+		return ClosedByDate, 0
 	case v.HasRelease && z.date(v.Release) > v.FixBy:
-		return false
+		return ClosedByRelease, z.date(v.Release)
 	case f.hasInv && z.date(f.inv) > v.FixBy:
-		return false
+		return ClosedByInvitation, z.date(f.inv)
 	case v.HasAccess && v.AccessDate > v.FixBy:
-		return false
+		return ClosedByAccess, v.AccessDate
 	}
-	return true
+	return Open, 0
 }
 
 // countedAsOf is R1's as-of rule: a seen visit counts when its local date is on or

@@ -65,6 +65,7 @@ type Evaluator struct {
 	outcomes  *outcomeRows
 	trend     *trendAcc
 	lag       *releaseLag
+	blockers  *blockers
 	observers []observer
 
 	counts   Counts
@@ -232,7 +233,8 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 	e.outcomes = &outcomeRows{keep: cfg.KeepPatients, rows: RowsOf[Outcome](nil)}
 	e.trend = &trendAcc{policy: cfg.Policy}
 	e.lag = &releaseLag{cal: e.cal}
-	e.observers = []observer{e.issues, e.lag, e.trend, e.outcomes, e.quality}
+	e.blockers = &blockers{}
+	e.observers = []observer{e.issues, e.lag, e.trend, e.outcomes, e.quality, e.blockers}
 	return e, nil
 }
 
@@ -489,6 +491,7 @@ func (e *Evaluator) Result() (*Result, error) {
 	}
 	r.Issues = e.issues.rows
 	r.Outcomes = e.outcomes.result(entity)
+	r.work = e.blockers.facts
 
 	// Statuses by count, then spelling.
 	for _, s := range e.status.accs {

@@ -25,7 +25,7 @@ type workView struct {
 	Entity              int
 	TIN, NPI, Clinician string
 	Notes, Fixable      int
-	Items               []measure.Issue
+	Items               []measure.WorkItem
 }
 
 // evaluate runs the generated practice with some patient-level rows added (unusable

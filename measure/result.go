@@ -215,6 +215,10 @@ type Result struct {
 	// Outcomes are the drill-down (Config.KeepPatients): one per patient and entity, in
 	// stream order. Nil when it was not kept.
 	Outcomes Rows[Outcome]
+
+	// work is what the worklist knows of recent appointments beyond their issue rows
+	// (blockers.go); nil for results made by hand.
+	work map[int64]workFact
 }
 
 // IssueCount is the number of issue rows.

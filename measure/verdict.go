@@ -69,6 +69,10 @@ type Verdict struct {
 	// APINeverEnabled: the TIN's API was never enabled as of the report, so no API
 	// reason is itemised (one run-level finding replaces them, R10).
 	APINeverEnabled bool
+	// Closed is what keeps a failed visit from becoming timely (R9), Open otherwise;
+	// ClosedOn is the local date of that event (0 for ClosedByDate).
+	Closed   Closure
+	ClosedOn calendar.Date
 	reasons         [maxReasons]Reason
 	nReasons        uint8
 }
@@ -130,7 +134,7 @@ func (r *runRules) judge(v *Visit, vd calendar.Date, f *visitFacts, out *Verdict
 		return
 	}
 	out.State = Failed
-	if stillReachable(out, f) {
+	if out.Closed, out.ClosedOn = stillReachable(out, f); out.Closed == Open {
 		out.State = Pending
 		// What-if of the worklist: the note released at the as-of instant.
 		if !out.HasRelease && f.hasInv {

@@ -20,16 +20,33 @@ type Worklist struct {
 
 // WorkClinician is one clinician's (TIN+NPI) worklist.
 type WorkClinician struct {
-	Entity       int // index into Result.Entities (the individual entity)
-	TIN, NPI     string
-	Clinician    string
-	Notes        int     // note rows (Items)
-	FixableNotes int     // items that are Fixable
+	Entity    int // index into Result.Entities (the individual entity)
+	TIN, NPI  string
+	Clinician string
+	Notes     int // note rows (Items)
+	// FixableNotes are the items that can still count (WorkItem.CanCount): they come
+	// first in Items.
+	FixableNotes int
 	RateNow      float64 // the entity's Rate
 	RateIfLocked float64 // NumeratorIfNotesLocked / Denominator, rounded to 4 decimals
 
-	rows  Rows[Issue] // where Items reads the rows
-	items []workKey   // this clinician's items, in order
+	rows  Rows[Issue]        // where Items reads the rows
+	items []workKey          // this clinician's items, in order
+	facts map[int64]workFact // what the rows do not say (blockers.go)
+}
+
+// WorkItem is one note of the worklist: its issue row (R10) and whether locking it can
+// still bring the patient into the clinician's numerator.
+type WorkItem struct {
+	Issue
+	// CanCount: the visit is pending (R9) and the patient can still count in the
+	// clinician's entity under the policy (R8) — no other visit already decided it.
+	CanCount bool
+	// Blocker is why not, when !CanCount.
+	Blocker Blocker
+	// NeedsInvitation, NeedsAPI: the note can still count, but only with a portal
+	// invitation or the patient API in time as well (locking alone is not enough).
+	NeedsInvitation, NeedsAPI bool
 }
 
 // noteCode reports whether c is about the visit's note (the clinicians' worklist).
@@ -44,14 +61,16 @@ func noteCode(c Code) bool {
 // workKey is one worklist item: small and pointer-free. Items are not expanded up front:
 // at a health system's scale the expanded rows would be most of a workbook's memory.
 type workKey struct {
-	pos   int64 // where the row is kept (Rows.At)
-	appt  int64
-	fixBy calendar.Date
-	clin  int32 // index into Worklist.Clinicians
+	pos    int64 // where the row is kept (Rows.At)
+	appt   int64
+	fixBy  calendar.Date
+	clin   int32 // index into Worklist.Clinicians
+	cannot bool  // the item cannot count any more: it sorts after those that can
 }
 
 // Worklist is the clinicians' note worklist (SPEC §4 `mipspi notes`): the note rows of
-// R10 grouped per individual entity (TIN+NPI), each clinician's items sorted by fix-by
+// R10 grouped per individual entity (TIN+NPI), each clinician's items that can still
+// count first (WorkItem.CanCount), then those that cannot, each part sorted by fix-by
 // date (the lock-by date, R9) then appointment. npi "" lists every clinician of the
 // result; otherwise only that NPI (under each of its TINs). Every matching individual
 // entity is listed, also with no items, so a clinician sees their rate either way.
@@ -94,10 +113,11 @@ func (r *Result) Worklist(npi string) (Worklist, error) {
 		}
 		wc := &w.Clinicians[j]
 		wc.Notes++
-		if is.Fixable {
+		cannot := !is.Fixable || r.work[is.AppointmentID].blocker.Kind != NotBlocked
+		if !cannot {
 			wc.FixableNotes++
 		}
-		keys = append(keys, workKey{pos: pos, appt: is.AppointmentID, fixBy: is.FixBy, clin: j})
+		keys = append(keys, workKey{pos: pos, appt: is.AppointmentID, fixBy: is.FixBy, clin: j, cannot: cannot})
 		return nil
 	})
 	if err != nil {
@@ -107,6 +127,9 @@ func (r *Result) Worklist(npi string) (Worklist, error) {
 	slices.SortFunc(keys, func(a, b workKey) int {
 		if a.clin != b.clin {
 			return cmp.Compare(a.clin, b.clin)
+		}
+		if a.cannot != b.cannot {
+			return cmpBool(a.cannot, b.cannot)
 		}
 		if a.fixBy != b.fixBy {
 			return cmp.Compare(a.fixBy, b.fixBy)
@@ -119,25 +142,68 @@ func (r *Result) Worklist(npi string) (Worklist, error) {
 	lo := 0
 	for j := range w.Clinicians {
 		wc := &w.Clinicians[j]
-		wc.rows, wc.items = rows, keys[lo:lo+wc.Notes:lo+wc.Notes]
+		wc.rows, wc.items, wc.facts = rows, keys[lo:lo+wc.Notes:lo+wc.Notes], r.work
 		lo += wc.Notes
 	}
 	return w, nil
 }
 
-// Items yields the clinician's note rows, sorted by FixBy (the lock-by date, R9), then
-// appointment. A row that cannot be read back is yielded as an error, which ends them.
-func (wc WorkClinician) Items() iter.Seq2[Issue, error] {
-	return func(yield func(Issue, error) bool) {
+// Items yields the clinician's notes: those that can still count first, then the
+// others, each part sorted by FixBy (the lock-by date, R9), then appointment. A row
+// that cannot be read back is yielded as an error, which ends them.
+func (wc WorkClinician) Items() iter.Seq2[WorkItem, error] {
+	return func(yield func(WorkItem, error) bool) {
 		for _, k := range wc.items {
 			is, err := wc.rows.At(k.pos)
 			if err != nil {
-				yield(Issue{}, fmt.Errorf("the worklist of NPI %s: %w", wc.NPI, err))
+				yield(WorkItem{}, fmt.Errorf("the worklist of NPI %s: %w", wc.NPI, err))
 				return
 			}
-			if !yield(is, nil) {
+			if !yield(wc.item(is, k.cannot), nil) {
 				return
 			}
 		}
 	}
+}
+
+// OnlyFixable is the worklist with only the notes that can still count (`mipspi notes
+// --fixable`); every clinician stays, with their rates.
+func (w Worklist) OnlyFixable() Worklist {
+	out := w
+	out.Clinicians = slices.Clone(w.Clinicians)
+	for i := range out.Clinicians {
+		wc := &out.Clinicians[i]
+		wc.items = wc.items[:wc.FixableNotes:wc.FixableNotes]
+		wc.Notes = wc.FixableNotes
+	}
+	return out
+}
+
+// item is the worklist item of row is: whether it can still count and, if not, why
+// (the row's own lateness, or what blockers.go kept about its appointment).
+func (wc WorkClinician) item(is Issue, cannot bool) WorkItem {
+	it := WorkItem{Issue: is}
+	f := wc.facts[is.AppointmentID]
+	switch {
+	case !cannot:
+		it.CanCount, it.NeedsInvitation, it.NeedsAPI = true, f.needsInvitation, f.needsAPI
+	case is.Fixable || f.blocker.Kind != NotBlocked:
+		it.Blocker = f.blocker // the visit is pending, the patient's standing is decided
+	case is.HasEvent:
+		it.Blocker = Blocker{Kind: NoteLate, Date: is.EventDate}
+	default:
+		it.Blocker = Blocker{Kind: FixByPassed}
+	}
+	return it
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }

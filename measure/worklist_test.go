@@ -39,9 +39,13 @@ func TestWorklist(t *testing.T) {
 	p2 := row(NoteNotLocked, 2, 20, "2025-03-03", "2025-03-07", fixable(), countsIfLocked(), bdays(1))
 	p3 := row(NoteLockedLate, 3, 30, "2025-02-24", "2025-02-28", event("2025-03-05"), bdays(3))
 	p5 := row(NoteUnsigned, 5, 50, "2025-03-04", "2025-03-10", fixable(), bdays(2), npiOf(npiBob))
-	ann := workView{Entity: 0, TIN: tinA, NPI: npiAnn, Clinician: "Avery, Ann", Items: []Issue{p3, p2, p1},
+	// Those that can still count first, by lock-by date; then those that cannot.
+	ann := workView{Entity: 0, TIN: tinA, NPI: npiAnn, Clinician: "Avery, Ann",
+		Items: []WorkItem{{Issue: p2, CanCount: true}, {Issue: p1, CanCount: true},
+			{Issue: p3, Blocker: Blocker{Kind: NoteLate, Date: day("2025-03-05")}}},
 		Notes: 3, FixableNotes: 2, RateNow: 0.25, RateIfLocked: 0.75}
-	bob := workView{Entity: 1, TIN: tinA, NPI: npiBob, Clinician: "Brown, Bob", Items: []Issue{p5},
+	bob := workView{Entity: 1, TIN: tinA, NPI: npiBob, Clinician: "Brown, Bob",
+		Items: []WorkItem{{Issue: p5, CanCount: true, NeedsInvitation: true}},
 		Notes: 1, FixableNotes: 1, RateNow: 0, RateIfLocked: 0}
 
 	cases := []struct {
@@ -70,9 +74,9 @@ func TestWorklist(t *testing.T) {
 		details = append(details, it.Detail())
 	}
 	wantDetails := []string{
-		"note locked 2025-03-05, 3 business days late",
 		"note signed but not locked; lock by 2025-03-07 (1 business day left)",
 		"no note for this visit; lock by 2025-03-10 (2 business days left)",
+		"note locked 2025-03-05, 3 business days late",
 	}
 	if diff := cmp.Diff(wantDetails, details); diff != "" {
 		t.Errorf("details (-want +got):\n%s", diff)
@@ -339,7 +343,7 @@ func TestAddDoesNotRetain(t *testing.T) {
 type workView struct {
 	Entity                int
 	TIN, NPI, Clinician   string
-	Items                 []Issue
+	Items                 []WorkItem
 	Notes, FixableNotes   int
 	RateNow, RateIfLocked float64
 }

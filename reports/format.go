@@ -89,9 +89,9 @@ func lockBy(is measure.Issue) calendar.Date {
 	return is.Deadline
 }
 
-// canStillCount is the worklist's "can still count": the visit is pending (R9) and
-// locking its note now would make it timely with the invitation and API as they are.
-func canStillCount(is measure.Issue) bool { return is.Fixable && is.CountsIfLocked }
+// canStillCount is the worklist's "can still count": the visit is pending (R9) and its
+// patient can still enter the clinician's numerator (R8).
+func canStillCount(it measure.WorkItem) bool { return it.CanCount }
 
 // whatIf is the sentence that ends a clinician's worklist (issue 4): "locking the N
 // fixable notes on time would raise the rate from X% to Y%". When there is nothing to

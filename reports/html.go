@@ -422,7 +422,7 @@ func htmlPageOf(m *model) (htmlPage, error) {
 		hw.Hidden = wc.Notes - len(items)
 		for _, is := range items {
 			hw.Items = append(hw.Items, htmlItem{
-				LockBy: lockBy(is).String(), DaysLeft: daysLeft(is), Visit: is.VisitDate.String(),
+				LockBy: lockBy(is.Issue).String(), DaysLeft: daysLeft(is.Issue), Visit: is.VisitDate.String(),
 				Patient: idOrEmpty(is.PatientID), MRN: sanitize.Display(is.MRN, htmlNameWidth), Appt: idOrEmpty(is.AppointmentID),
 				Code: sanitize.Display(string(is.Code), htmlNameWidth), Problem: sanitize.Display(is.Detail(), 1000),
 				Fixable: is.Fixable, CanCount: canStillCount(is),

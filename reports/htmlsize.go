@@ -37,8 +37,8 @@ func htmlItemsPerClinician(n int) int {
 // make the visit count first (they are what locking now can win), then the rest, each in
 // lock-by order as the worklist gives them. All of them when they fit. items yields the
 // clinician's n items (read again on each pass, not held).
-func topItems(items iter.Seq2[measure.Issue, error], n, limit int) ([]measure.Issue, error) {
-	out := make([]measure.Issue, 0, min(n, limit))
+func topItems(items iter.Seq2[measure.WorkItem, error], n, limit int) ([]measure.WorkItem, error) {
+	out := make([]measure.WorkItem, 0, min(n, limit))
 	if n <= limit {
 		for is, err := range items {
 			if err != nil {
@@ -62,8 +62,8 @@ func topItems(items iter.Seq2[measure.Issue, error], n, limit int) ([]measure.Is
 		}
 	}
 	// Show them in lock-by order, as the full worklist does.
-	slices.SortStableFunc(out, func(a, b measure.Issue) int {
-		if la, lb := lockBy(a), lockBy(b); la != lb {
+	slices.SortStableFunc(out, func(a, b measure.WorkItem) int {
+		if la, lb := lockBy(a.Issue), lockBy(b.Issue); la != lb {
 			return int(la) - int(lb)
 		}
 		return cmp.Compare(a.AppointmentID, b.AppointmentID)

@@ -71,15 +71,15 @@ func TestHTMLSizeBounded(t *testing.T) {
 }
 
 func TestTopItems(t *testing.T) {
-	var items []measure.Issue
+	var items []measure.WorkItem
 	for i := 0; i < 10; i++ {
-		is := measure.Issue{AppointmentID: int64(i + 1), Deadline: d("2025-01-01") + calendarDays(i)}
+		is := measure.WorkItem{Issue: measure.Issue{AppointmentID: int64(i + 1), Deadline: d("2025-01-01") + calendarDays(i)}}
 		if i >= 7 { // the three latest can still count
-			is.Fixable, is.CountsIfLocked = true, true
+			is.Fixable, is.CanCount = true, true
 		}
 		items = append(items, is)
 	}
-	top := func(limit int) []measure.Issue {
+	top := func(limit int) []measure.WorkItem {
 		out, err := topItems(measure.RowsOf(items).All(), len(items), limit)
 		if err != nil {
 			t.Fatal(err)
@@ -109,9 +109,9 @@ func calendarDays(n int) calendar.Date { return calendar.Date(n) }
 // A row that cannot be read back ends the page's worklist with its error.
 func TestTopItemsError(t *testing.T) {
 	boom := fmt.Errorf("read back issue rows: row 3 of 9: damaged")
-	rows := func(yield func(measure.Issue, error) bool) {
-		if yield(measure.Issue{AppointmentID: 1}, nil) {
-			yield(measure.Issue{}, boom)
+	rows := func(yield func(measure.WorkItem, error) bool) {
+		if yield(measure.WorkItem{Issue: measure.Issue{AppointmentID: 1}}, nil) {
+			yield(measure.WorkItem{}, boom)
 		}
 	}
 	for _, limit := range []int{2, 50} {

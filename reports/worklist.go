@@ -87,9 +87,9 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 				if err != nil {
 					return fmt.Errorf("write worklist table: %w", err)
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", lockBy(is), daysLeft(is), is.VisitDate,
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", lockBy(is.Issue), daysLeft(is.Issue), is.VisitDate,
 					is.PatientID, sanitize.Display(is.MRN, nameWidth), is.AppointmentID, yesNo(canStillCount(is)),
-					sanitize.Display(problem(is), 200))
+					sanitize.Display(problem(is.Issue), 200))
 			}
 			_ = tw.Flush()
 		}
@@ -134,9 +134,9 @@ func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options)
 				late = itoa(is.BusinessDays)
 			}
 			if err := cw.Write([]string{
-				sanitize.CSVCell(wc.TIN), sanitize.CSVCell(wc.NPI), sanitize.CSVCell(wc.Clinician), lockBy(is).String(), left, late,
+				sanitize.CSVCell(wc.TIN), sanitize.CSVCell(wc.NPI), sanitize.CSVCell(wc.Clinician), lockBy(is.Issue).String(), left, late,
 				is.VisitDate.String(), idOrEmpty(is.PatientID), sanitize.CSVCell(is.MRN), idOrEmpty(is.AppointmentID),
-				sanitize.CSVCell(string(is.Code)), sanitize.CSVCell(problem(is)), strconv.FormatBool(is.Fixable),
+				sanitize.CSVCell(string(is.Code)), sanitize.CSVCell(problem(is.Issue)), strconv.FormatBool(is.Fixable),
 				strconv.FormatBool(canStillCount(is)), itoa(wc.FixableNotes), wire.Decimal(wc.RateNow, 4),
 				wire.Decimal(wc.RateIfLocked, 4),
 			}); err != nil {
@@ -219,7 +219,7 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 			}
 			days := is.BusinessDays
 			it := jsonItem{
-				LockBy: lockBy(is).String(), VisitDate: is.VisitDate.String(), PatientID: is.PatientID,
+				LockBy: lockBy(is.Issue).String(), VisitDate: is.VisitDate.String(), PatientID: is.PatientID,
 				MRN: is.MRN, AppointmentID: is.AppointmentID, Code: string(is.Code), Detail: is.Detail(),
 				Fixable: is.Fixable, CanStillCount: canStillCount(is),
 			}

@@ -584,7 +584,7 @@ func (wb *workbook) worklist() error {
 					} else {
 						late = is.BusinessDays
 					}
-					row = append(row[:0], c.TIN, c.NPI, c.Clinician, st.excelDate(lockBy(is)), left, late,
+					row = append(row[:0], c.TIN, c.NPI, c.Clinician, st.excelDate(lockBy(is.Issue)), left, late,
 						st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
 						is.Detail(), is.Fixable, canStillCount(is))
 					if !yield(row) {

@@ -1,0 +1,199 @@
+package measure
+
+// What the clinicians' worklist says beside a note that its issue row alone does not:
+// whether locking the note can still bring the patient into the clinician's numerator
+// (R8, R9), and if not, why — the visit itself can no longer be timely, or another
+// visit of the patient already decided the patient's standing ("patient already out:
+// visit 2025-03-04 not invited"); and for a note that can still count, what else the
+// visit needs in time (an invitation, the patient API).
+//
+// blockers observes the verdicts and keeps, per appointment, only what a row cannot
+// say: pending visits with a note reason, and failed ones closed by an invitation or
+// the API while their fix-by date has not passed. Both are visits of the last few
+// business days, so the map stays small at any practice size.
+
+import (
+	"fmt"
+
+	"github.com/mipspi/mipspi/calendar"
+)
+
+// BlockerKind says why a worklist item cannot count any more.
+type BlockerKind uint8
+
+const (
+	NotBlocked     BlockerKind = iota // it can still count
+	FixByPassed                       // its lock-by (fix-by) date has passed (R9)
+	NoteLate                          // the note was locked (signed) after the lock-by date
+	InvitationLate                    // the patient's first invitation came after the lock-by date
+	APILate                           // the patient API was enabled only after the lock-by date
+	PatientOut                        // every-visit (R8): another visit of the patient already failed
+	PatientIn                         // any-visit (R8): another visit of the patient is already timely
+)
+
+// Blocker is why a worklist item cannot count any more; the zero Blocker is none.
+type Blocker struct {
+	Kind BlockerKind
+	// Date is the local date of the late event, or of the other visit (PatientOut,
+	// PatientIn); Code is that visit's first reason (PatientOut).
+	Date calendar.Date
+	Code Code
+}
+
+// String is the reason as a clinician reads it in the worklist row, "" for none:
+// "patient already out: visit 2025-03-04 not invited".
+func (b Blocker) String() string {
+	switch b.Kind {
+	case FixByPassed:
+		return "lock-by date passed"
+	case NoteLate:
+		return "note locked after the lock-by date"
+	case InvitationLate:
+		return fmt.Sprintf("patient first invited %s, after the lock-by date", b.Date)
+	case APILate:
+		return fmt.Sprintf("patient API enabled only %s, after the lock-by date", b.Date)
+	case PatientOut:
+		return fmt.Sprintf("patient already out: visit %s %s", b.Date, CauseText(b.Code))
+	case PatientIn:
+		return fmt.Sprintf("patient already counts: visit %s timely", b.Date)
+	}
+	return ""
+}
+
+// CauseText is a reason code in a few plain words: "not invited", "note locked late".
+func CauseText(c Code) string {
+	switch c {
+	case NoteMissing:
+		return "no note"
+	case NoteUnsigned:
+		return "note not signed"
+	case NoteNotLocked:
+		return "note not locked"
+	case NoteLockedLate:
+		return "note locked late"
+	case NoteSignedLate:
+		return "note signed late"
+	case NotInvited:
+		return "not invited"
+	case InvitedLate:
+		return "invited late"
+	case APINotEnabled:
+		return "patient API not enabled in time"
+	case AccessAfterPeriod:
+		return "access after the period"
+	case APINeverEnabled:
+		return "patient API never enabled"
+	}
+	return string(c)
+}
+
+// workFact is what the worklist knows about one appointment beyond its issue rows.
+type workFact struct {
+	blocker                   Blocker
+	needsInvitation, needsAPI bool // pending, and locking the note alone is not enough
+}
+
+// blockers observes the verdicts for the worklist.
+type blockers struct {
+	facts map[int64]workFact // by appointment id
+	first []firstVisits      // the current patient's reported individual entities
+	wait  []pendingNote      // the current patient's pending visits with a note reason
+}
+
+// firstVisits is one patient's earliest failed and earliest timely visit in one entity.
+type firstVisits struct {
+	slot             int32
+	failed, timely   bool
+	failedOn, timeOn calendar.Date
+	failedCode       Code
+}
+
+type pendingNote struct {
+	appt int64
+	slot int32
+	fact workFact
+}
+
+func (b *blockers) visit(j *judged) error {
+	if !j.indReported {
+		return nil
+	}
+	v := &j.verdict
+	fv := b.entity(j.ind)
+	switch {
+	case v.State == Failed && !fv.failed:
+		fv.failed, fv.failedOn, fv.failedCode = true, v.Visit, v.FirstReason()
+	case v.State == Timely && !fv.timely:
+		fv.timely, fv.timeOn = true, v.Visit
+	}
+	note, missingNote := false, false
+	var f workFact
+	for _, rs := range v.Reasons() {
+		switch {
+		case noteCode(rs.Code):
+			note, missingNote = true, !rs.HasEvent
+		case rs.Code == NotInvited:
+			f.needsInvitation = true
+		case rs.Code == APINotEnabled && !rs.HasEvent:
+			f.needsAPI = true
+		}
+	}
+	switch {
+	case !note:
+	case v.State == Pending:
+		// Whether the patient can still count is known once all their visits are in.
+		b.wait = append(b.wait, pendingNote{appt: j.visit.ID, slot: j.ind, fact: f})
+	case missingNote && v.Closed == ClosedByInvitation:
+		b.keep(j.visit.ID, workFact{blocker: Blocker{Kind: InvitationLate, Date: v.ClosedOn}})
+	case missingNote && v.Closed == ClosedByAccess:
+		b.keep(j.visit.ID, workFact{blocker: Blocker{Kind: APILate, Date: v.ClosedOn}})
+	}
+	return nil
+}
+
+// patient decides, for each pending note of the patient, whether the patient can still
+// count in its entity (R8, R9: the patient is pending there) and keeps what the row
+// cannot say.
+func (b *blockers) patient(_ *PatientRecord, ents []patEnt) error {
+	for _, w := range b.wait {
+		pending := false
+		for i := range ents {
+			if ents[i].slot == w.slot {
+				pending = ents[i].pending
+				break
+			}
+		}
+		f := w.fact
+		if !pending {
+			fv := b.entity(w.slot)
+			if fv.failed {
+				f.blocker = Blocker{Kind: PatientOut, Date: fv.failedOn, Code: fv.failedCode}
+			} else {
+				f.blocker = Blocker{Kind: PatientIn, Date: fv.timeOn}
+			}
+		}
+		if f != (workFact{}) {
+			b.keep(w.appt, f)
+		}
+	}
+	b.wait, b.first = b.wait[:0], b.first[:0]
+	return nil
+}
+
+func (b *blockers) keep(appt int64, f workFact) {
+	if b.facts == nil {
+		b.facts = map[int64]workFact{}
+	}
+	b.facts[appt] = f
+}
+
+// entity is the patient's first visits in slot.
+func (b *blockers) entity(slot int32) *firstVisits {
+	for i := range b.first {
+		if b.first[i].slot == slot {
+			return &b.first[i]
+		}
+	}
+	b.first = append(b.first, firstVisits{slot: slot})
+	return &b.first[len(b.first)-1]
+}
