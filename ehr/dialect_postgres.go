@@ -393,11 +393,20 @@ func (postgresDialect) notesOutside() string {
 
 // identity is the cluster's system identifier (initdb's, kept by every copy of the
 // data directory and every physical replica) and the database's name: the same
-// whatever host name or address reaches the server (SPEC §7).
+// whatever host name or address reaches the server (SPEC §7). A server that does not
+// let the login call pg_control_system() (SQLSTATE 42501) gives none: combine then
+// compares the names the DSNs gave, as for reports written before the identity.
 func (postgresDialect) identity(ctx context.Context, q querier) (string, error) {
 	var id string
 	err := q.QueryRowContext(ctx, `SELECT system_identifier::text || '/' || current_database() FROM pg_control_system()`).Scan(&id)
-	return "postgres:" + id, err
+	var pqErr *pq.Error
+	switch {
+	case errors.As(err, &pqErr) && pqErr.Code == "42501":
+		return "", nil
+	case err != nil:
+		return "", err
+	}
+	return "postgres:" + id, nil
 }
 
 func (postgresDialect) relationsSQL() string {
