@@ -29,10 +29,8 @@ func SetSQLiteRowsPerInsert(n int) (restore func()) {
 	return func() { sqliteRowsPerInsert = old }
 }
 
-// SetNoteAggregate makes PostgreSQL sum up each appointment's notes in the server
-// (count, min) instead of sending one row per note.
-func SetNoteAggregate(on bool) (restore func()) {
-	old := noteAggregate
-	noteAggregate = on
-	return func() { noteAggregate = old }
-}
+// SetNoteAggregate is kept for TestReadNoteRowsAsAggregate: the notes are now always
+// read one row per note and summed up by measure (Notes.Add), so there is no server
+// aggregate to switch to; TestReadNotesAsServerMin holds the read to the server's
+// count() and min() instead.
+func SetNoteAggregate(bool) (restore func()) { return func() {} }
