@@ -26,3 +26,11 @@ func (d *DSN) MariaDBConfig() MariaDBConfig {
 func MariaDBBegin(ctx context.Context, s *Store) (*sql.Conn, func(), error) {
 	return mariadbBegin(ctx, s.db.DB)
 }
+
+// SetMariaDBRangePatients changes how many patients one range of MariaDB's period
+// scans holds.
+func SetMariaDBRangePatients(n int) (restore func()) {
+	old := mariadbRangePatients
+	mariadbRangePatients = n
+	return func() { mariadbRangePatients = old }
+}

@@ -33,7 +33,15 @@ type ReadStats struct {
 
 // readTxHook, when set by a test, runs inside the read transaction after the practice
 // is read and handed to the Sink.
-var readTxHook func(ctx context.Context, tx *sql.Tx) error
+var readTxHook func(ctx context.Context, tx readTx) error
+
+// readTx is the read's transaction: a *sql.Tx, or on MariaDB the one connection whose
+// transaction mariadbBegin started.
+type readTx interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
 
 // Read reads the period [from, to] (local dates) inside one transaction and streams it
 // to sink:
@@ -115,7 +123,10 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 }
 
 // beginRead opens the snapshot. done ends it (rollback: nothing is ever written).
-func (s *Store) beginRead(ctx context.Context) (*sql.Tx, func(), error) {
+func (s *Store) beginRead(ctx context.Context) (readTx, func(), error) {
+	if s.dialect == MariaDB {
+		return mariadbBegin(ctx, s.db.DB)
+	}
 	if s.dialect == Postgres {
 		// BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY (SPEC §3).
 		tx, err := s.db.DB.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
@@ -154,7 +165,7 @@ type reader struct {
 	s      *Store
 	ctx    context.Context
 	cancel context.CancelFunc
-	tx     *sql.Tx
+	tx     readTx
 	st     *ReadStats
 	// snapshot is the exported snapshot of tx (PostgreSQL), once asked for.
 	snapshot string
@@ -172,6 +183,10 @@ type reader struct {
 	// noteRows: the period's scan sends one row per note (visits.go).
 	noteRows bool
 	dangling [2]danglingRows
+	// MariaDB (mariadb_scan.go): the period's appointments scan, and whether
+	// appointments.scheduled_at is text rather than a DATETIME or TIMESTAMP.
+	mdbVisits   mdbScan
+	mdbTextTime bool
 }
 
 // columnTypes finds the period's timestamp columns that are timestamptz (tables or
@@ -179,6 +194,11 @@ type reader struct {
 // it always was) and the integer columns.
 func (r *reader) columnTypes() error {
 	r.epoch, r.intCol = map[string]bool{}, map[string]bool{}
+	if r.s.dialect == MariaDB {
+		var err error
+		r.mdbTextTime, err = mariadbTextTime(r.ctx, r.tx)
+		return err
+	}
 	if r.s.dialect != Postgres {
 		return nil
 	}

@@ -86,6 +86,10 @@ ORDER BY a.patient_id, a.scheduled_at`
 		return q, []any{lo, hi}, dest
 	}
 	tlo, thi := sqliteTextBounds(lo, hi)
+	if r.s.dialect == MariaDB {
+		r.mdbVisits = mariadbVisitScan(acols, ncols, r.mdbTextTime, tlo, thi)
+		return "", nil, dest
+	}
 	q := `SELECT ` + acols + `, ` + ncols + `, CASE WHEN n.appointment_id IS NULL THEN 0 ELSE 1 END
 FROM appointments a LEFT JOIN clinical_notes n ON n.appointment_id = a.id
 WHERE (a.scheduled_at >= ?1 AND a.scheduled_at < ?2) OR a.scheduled_at IS NULL OR NOT (a.scheduled_at GLOB ?3)
@@ -100,15 +104,18 @@ func sqliteTextBounds(lo, hi time.Time) (string, string) {
 }
 
 func (s *Store) windowArgs(lo, hi time.Time) []any {
-	if s.dialect == Postgres {
+	switch s.dialect {
+	case Postgres:
 		return []any{lo, hi}
+	case MariaDB:
+		return []any{lo.Format(mariadbDatetime), hi.Format(mariadbDatetime)}
 	}
 	return []any{formatInstant(lo), formatInstant(hi)}
 }
 
 // cursor is one of the merged scans.
 type cursor struct {
-	rows *sql.Rows
+	rows rowsIter
 	dest []any
 	ok   bool // a row is scanned and not yet consumed
 	done bool
@@ -266,21 +273,31 @@ func (r *reader) patients(p measure.Practice, lo, hi time.Time, sink Sink) (err 
 		cursors = append(cursors, c)
 		return c, nil
 	}
-	ac, err := open(q, adest, qargs...)
-	if err != nil {
-		return err
-	}
 	pcols, pdest := relPatients.selectList(map[string]any{"id": &pt.id, "mrn": &pt.mrn, "first_name": &pt.first,
 		"last_name": &pt.last, "birth_date": &pt.birth, "email": &pt.email}, r.expr(""))
-	pc, err := open(`SELECT `+pcols+` FROM patients ORDER BY id`, pdest)
-	if err != nil {
-		return err
-	}
 	icols, idest := relInvitations.selectList(map[string]any{"id": &iv.id, "patient_id": &iv.patientID,
 		"sent_at": &iv.sentAt, "recipient": &iv.recipient, "channel": &iv.channel}, r.expr(""))
-	ic, err := open(`SELECT `+icols+` FROM portal_invitations ORDER BY patient_id`, idest)
-	if err != nil {
-		return err
+	var ac, pc, ic *cursor
+	if r.s.dialect == MariaDB {
+		// One connection, one result set at a time (mariadb_scan.go).
+		its, err := mariadbScans(r.ctx, r.tx.(*sql.Conn), []mdbScan{r.mdbVisits,
+			{cols: pcols, from: "patients", order: "id", patient: "id"},
+			{cols: icols, from: "portal_invitations", order: "patient_id", patient: "patient_id"}})
+		if err != nil {
+			return r.failPeriod(err)
+		}
+		ac, pc, ic = &cursor{rows: its[0], dest: adest}, &cursor{rows: its[1], dest: pdest}, &cursor{rows: its[2], dest: idest}
+		cursors = append(cursors, ac, pc, ic)
+	} else {
+		if ac, err = open(q, adest, qargs...); err != nil {
+			return err
+		}
+		if pc, err = open(`SELECT `+pcols+` FROM patients ORDER BY id`, pdest); err != nil {
+			return err
+		}
+		if ic, err = open(`SELECT `+icols+` FROM portal_invitations ORDER BY patient_id`, idest); err != nil {
+			return err
+		}
 	}
 
 	var (
@@ -586,12 +603,15 @@ func note(n *measure.Notes, count int, aid, nid string, signed, locked *colTime)
 func (r *reader) idUnique(rel string) (bool, error) {
 	var unique bool
 	var q string
-	if r.s.dialect == Postgres {
+	switch r.s.dialect {
+	case MariaDB:
+		q = mariadbIDUniqueSQL
+	case Postgres:
 		q = `SELECT EXISTS (SELECT 1 FROM pg_index i
 			JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = i.indkey[0]
 			WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indnkeyatts = 1
 			  AND i.indpred IS NULL AND i.indexprs IS NULL AND att.attname = 'id')`
-	} else {
+	default:
 		q = `SELECT ((SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1
 			  AND EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE pk = 1 AND name = 'id'))
 			OR EXISTS (SELECT 1 FROM pragma_index_list(?1) l WHERE l."unique" = 1 AND l.partial = 0
@@ -613,6 +633,9 @@ func (r *reader) checkUnique(rel string, lo, hi time.Time) error {
 	}
 	var q string
 	window := `(scheduled_at >= $1 AND scheduled_at < $2)`
+	if r.s.dialect == MariaDB {
+		window = `(scheduled_at >= ? AND scheduled_at < ?)`
+	}
 	if r.s.dialect == SQLite {
 		window = `(coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) >= julianday(?1) AND coalesce(julianday(scheduled_at), julianday(upper(scheduled_at))) < julianday(?2))`
 	}
