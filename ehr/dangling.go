@@ -83,8 +83,10 @@ func (d *danglingRows) add(id *colInt) {
 // danglingPlan decides how each finding is found (see the top of the file) and runs
 // the anti-joins that are still needed. The rest is found during the period's scans.
 func (r *reader) danglingPlan() error {
-	if r.s.dialect == Postgres {
-		r.notesByCount = r.unique["appointments"]
+	if r.s.dialect == Postgres || r.s.dialect == MariaDB {
+		// MariaDB: only with DATETIME instants, whose window the count's complement
+		// can state exactly (mariadbNotesOutsideSQL).
+		r.notesByCount = r.unique["appointments"] && !(r.s.dialect == MariaDB && r.mdbTextTime)
 		r.invByMerge = r.intCol["patients.id"] && r.intCol["portal_invitations.id"] &&
 			r.intCol["portal_invitations.patient_id"]
 	}
@@ -115,9 +117,13 @@ func (r *reader) danglingQuery(k int) error {
 func (r *reader) danglingNotesByCount(periodNotes int64, lo, hi time.Time) error {
 	var all, outside int64
 	// The complement of the period scan's WHERE: the appointments it did not read.
-	err := r.tx.QueryRowContext(r.ctx, `SELECT (SELECT count(*) FROM clinical_notes),
+	q, args := `SELECT (SELECT count(*) FROM clinical_notes),
   (SELECT count(*) FROM clinical_notes n JOIN appointments a ON a.id = n.appointment_id
-   WHERE a.scheduled_at < $1 OR a.scheduled_at >= $2)`, lo, hi).Scan(&all, &outside)
+   WHERE a.scheduled_at < $1 OR a.scheduled_at >= $2)`, []any{lo, hi}
+	if r.s.dialect == MariaDB {
+		q, args = mariadbNotesOutsideSQL(lo, hi)
+	}
+	err := r.tx.QueryRowContext(r.ctx, q, args...).Scan(&all, &outside)
 	if err != nil {
 		return r.fail(danglingQueries[danglingNote].rel, fmt.Errorf("find rows that point at nothing: %w", err))
 	}

@@ -32,6 +32,9 @@ import (
 // password, which only scrubs messages.
 type DSN struct {
 	Dialect string // Postgres, SQLite or MariaDB
+	// A MariaDB server's address: host (or unix socket path), port ("" for a socket),
+	// database.
+	Host, Port, Database string
 	// SQLite: the file as given (no URI escaping) and its URI parameters.
 	Path   string
 	Params url.Values

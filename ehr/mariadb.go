@@ -17,7 +17,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/uptrace/bun"
@@ -68,17 +70,31 @@ func mariadbBegin(ctx context.Context, db *sql.DB) (*sql.Conn, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	var id int64
+	err = conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id)
 	for _, q := range []string{
 		"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
 		"START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT",
 	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-			conn.Close()
-			return nil, nil, err
+		if err == nil {
+			_, err = conn.ExecContext(ctx, q)
 		}
 	}
+	if err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+		return nil, nil, err
+	}
+	// The driver gives up on a cancelled query by closing its socket, which the server
+	// notices only when it next writes: --timeout or Ctrl-C also ends the query on the
+	// server (any login may KILL its own queries), from another connection.
+	stop := context.AfterFunc(ctx, func() {
+		kctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		db.ExecContext(kctx, "KILL QUERY "+strconv.FormatInt(id, 10))
+	})
 	return conn, func() {
+		stop()
 		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
 			// Never hand a connection in an open transaction back to the pool.
 			conn.Raw(func(any) error { return driver.ErrBadConn })
@@ -90,6 +106,20 @@ func mariadbBegin(ctx context.Context, db *sql.DB) (*sql.Conn, func(), error) {
 // mariadbRowsPerInsert is the rows of one INSERT of the bulk loader (db load, db
 // generate), well under the 65,535 placeholders of a prepared statement.
 var mariadbRowsPerInsert = 1000
+
+// mariadbLost reports whether err means that the MariaDB server went away mid-read:
+// the driver's "invalid connection" (the socket closed under a query), or the server's
+// own last words (shutting down, this session killed).
+func mariadbLost(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1053, 1927: // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED
+			return true
+		}
+	}
+	return errors.Is(err, mysql.ErrInvalidConn)
+}
 
 // mariadbType is the MariaDB column type for a model field's SPEC §3 type (SPEC §8:
 // instants DATETIME(6) in UTC, booleans TINYINT(1)).

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // mariadbRangePatients is how many patients one range holds.
@@ -398,3 +399,35 @@ const mariadbIDUniqueSQL = `SELECT EXISTS (SELECT 1 FROM information_schema.stat
 	  AND NOT EXISTS (SELECT 1 FROM information_schema.statistics s2
 	    WHERE s2.table_schema = s.table_schema AND s2.table_name = s.table_name
 	      AND s2.index_name = s.index_name AND s2.seq_in_index = 2))`
+
+// mariadbNotesOutsideSQL counts every note, and the notes of the appointments outside
+// the period's scan (mariadbVisitScan's window, DATETIME instants): the complement of
+// its WHERE (dangling.go).
+func mariadbNotesOutsideSQL(lo, hi time.Time) (string, []any) {
+	tlo, thi := sqliteTextBounds(lo, hi)
+	return `SELECT (SELECT count(*) FROM clinical_notes),
+  (SELECT count(*) FROM clinical_notes n JOIN appointments a ON a.id = n.appointment_id
+   WHERE a.scheduled_at < ? OR a.scheduled_at >= ?)`, []any{tlo, thi}
+}
+
+// mariadbIntColumns are the integer columns (relation.column) of the period's relations,
+// in the catalogue's words.
+func mariadbIntColumns(ctx context.Context, q readTx) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = DATABASE()
+		  AND table_name IN ('appointments', 'clinical_notes', 'portal_invitations', 'patients')
+		  AND data_type IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint')`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var rel, col string
+		if err := rows.Scan(&rel, &col); err != nil {
+			return nil, err
+		}
+		out[rel+"."+col] = true
+	}
+	return out, rows.Err()
+}

@@ -196,7 +196,10 @@ func (r *reader) columnTypes() error {
 	r.epoch, r.intCol = map[string]bool{}, map[string]bool{}
 	if r.s.dialect == MariaDB {
 		var err error
-		r.mdbTextTime, err = mariadbTextTime(r.ctx, r.tx)
+		if r.mdbTextTime, err = mariadbTextTime(r.ctx, r.tx); err != nil {
+			return err
+		}
+		r.intCol, err = mariadbIntColumns(r.ctx, r.tx)
 		return err
 	}
 	if r.s.dialect != Postgres {
@@ -242,7 +245,7 @@ func (r *reader) fail(what string, err error) error {
 // connection due to administrator command") are folded into it too, so the bare
 // message would leave a DBA guessing (issue 7, database faults).
 func lostConnection(err error) error {
-	if errors.Is(err, driverBadConn) {
+	if errors.Is(err, driverBadConn) || mariadbLost(err) {
 		return fmt.Errorf("lost the connection to the server (it stopped or restarted, ended this session, or the network failed): %w", err)
 	}
 	return err

@@ -567,7 +567,7 @@ func (r *reader) failPeriod(err error) error {
 	var pqErr *pq.Error
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr) ||
 		// 57P01..57P03: the server is shutting down or starting up.
-		errors.As(err, &pqErr) && strings.HasPrefix(string(pqErr.Code), "57P") {
+		errors.As(err, &pqErr) && strings.HasPrefix(string(pqErr.Code), "57P") || mariadbLost(err) {
 		err = driverBadConn
 	}
 	return r.fail("appointments", err)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mipspi/mipspi/ehr"
 	"github.com/mipspi/mipspi/measure"
 )
 
@@ -21,6 +22,9 @@ func fingerprint(dsn string) *measure.Fingerprint {
 		}
 		host, _ := os.Hostname()
 		return &measure.Fingerprint{Dialect: "sqlite", Host: host, Database: p}
+	}
+	if d, err := ehr.ParseDSN(dsn); err == nil && d.Dialect == ehr.MariaDB {
+		return &measure.Fingerprint{Dialect: ehr.MariaDB, Host: d.Host, Port: d.Port, Database: d.Database}
 	}
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		return nil // in-memory SQLite: nothing another report could share
