@@ -13,7 +13,7 @@ func SetReadTxHook(f func(ctx context.Context, tx ReadTx) error) (restore func()
 }
 
 // ReadTx is the read's transaction as the hook sees it.
-type ReadTx = readTx
+type ReadTx = querier
 
 // ParseInstant exposes the timestamp text parser to the tests.
 func ParseInstant(s string) (time.Time, bool) { return parseInstant(s) }
@@ -31,10 +31,8 @@ func SetSQLiteRowsPerInsert(n int) (restore func()) {
 	return func() { sqliteRowsPerInsert = old }
 }
 
-// SetNoteAggregate makes PostgreSQL sum up each appointment's notes in the server
-// (count, min) instead of sending one row per note.
-func SetNoteAggregate(on bool) (restore func()) {
-	old := noteAggregate
-	noteAggregate = on
-	return func() { noteAggregate = old }
-}
+// SetNoteAggregate is kept for TestReadNoteRowsAsAggregate: the notes are now always
+// read one row per note and summed up by measure (Notes.Add), so there is no server
+// aggregate to switch to; TestReadNotesAsServerMin holds the read to the server's
+// count() and min() instead.
+func SetNoteAggregate(bool) (restore func()) { return func() {} }

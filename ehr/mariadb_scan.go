@@ -18,23 +18,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // mariadbRangePatients is how many patients one range holds.
 var mariadbRangePatients = 20000
 
-// mdbScan is one of the period's scans: SELECT cols FROM from [WHERE where] ORDER BY
-// order, in the order of patient (an integer expression of the row's patient id);
-// where's placeholders take args.
-type mdbScan struct {
-	cols, from, where, order, patient string
-	args                              []any
-}
-
-// sql is the scan restricted to the patients of (lo, hi]: first without lo (and with the
+// rangeSQL is the scan q restricted to the patients of (lo, hi]: first without lo (and with the
 // rows of no patient, which MariaDB sorts first), last without hi.
-func (q mdbScan) sql(first, last bool, lo, hi int64) (string, []any) {
+func rangeSQL(q scanQuery, first, last bool, lo, hi int64) (string, []any) {
 	var cond []string
 	args := append([]any(nil), q.args...)
 	if q.where != "" {
@@ -59,20 +50,12 @@ func (q mdbScan) sql(first, last bool, lo, hi int64) (string, []any) {
 	return s + " ORDER BY " + q.order, args
 }
 
-// rowsIter is a scan's result: *sql.Rows, or mdbRows.
-type rowsIter interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-	Close() error
-}
-
 // mdbScans runs the scans qs on conn; qs[0] drives (streamed), the others are read a
 // range at a time. The ranges are cut from qs[1]'s patients, every mariadbRangePatients.
 type mdbScans struct {
 	ctx    context.Context
 	conn   *sql.Conn
-	qs     []mdbScan
+	qs     []scanQuery
 	bounds []int64 // the ranges' upper bounds; range k is (bounds[k-1], bounds[k]]
 	loaded int     // ranges loaded so far
 	curs   []*mdbRows
@@ -98,12 +81,12 @@ type mdbRows struct {
 }
 
 // mariadbScans opens the scans and returns their cursors, in the order of qs.
-func mariadbScans(ctx context.Context, conn *sql.Conn, qs []mdbScan) ([]rowsIter, error) {
+func mariadbScans(ctx context.Context, conn *sql.Conn, qs []scanQuery) ([]rows, error) {
 	s := &mdbScans{ctx: ctx, conn: conn, qs: qs}
 	if err := s.cut(); err != nil {
 		return nil, err
 	}
-	out := make([]rowsIter, len(qs))
+	out := make([]rows, len(qs))
 	for i := range qs {
 		c := &mdbRows{s: s, i: i}
 		s.curs = append(s.curs, c)
@@ -171,7 +154,7 @@ func (s *mdbScans) load() error {
 		hi = s.bounds[k]
 	}
 	for i := len(s.qs) - 1; i >= 0; i-- {
-		q, args := s.qs[i].sql(first, last, lo, hi)
+		q, args := rangeSQL(s.qs[i], first, last, lo, hi)
 		rows, err := s.conn.QueryContext(s.ctx, q, args...)
 		if err != nil {
 			return err
@@ -348,86 +331,4 @@ func (c *mdbRows) Close() error {
 		}
 	}
 	return nil
-}
-
-// mariadbDatetime is how an instant is written for a DATETIME comparison.
-const mariadbDatetime = "2006-01-02 15:04:05.999999"
-
-// mariadbVisitScan is the period's appointments with their notes, one row per note (an
-// appointment without notes once, its note columns NULL and count 0), in patient order.
-// lo and hi are the date texts a day wider than the window (sqliteTextBounds), which
-// compare right with a DATETIME (the server reads the text as a date) and with every
-// text spelling of SPEC §3 (the date leads); Go keeps the rows in the window. A text
-// column's values that do not start like a timestamp are always read, so that they are
-// reported, never dropped.
-func mariadbVisitScan(acols, ncols string, textTime bool, lo, hi string) mdbScan {
-	where := `(a.scheduled_at >= ? AND a.scheduled_at < ?) OR a.scheduled_at IS NULL`
-	if textTime {
-		where += ` OR a.scheduled_at NOT REGEXP '^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]'`
-	}
-	return mdbScan{
-		cols:    acols + ", " + ncols + ", CASE WHEN n.appointment_id IS NULL THEN 0 ELSE 1 END",
-		from:    "appointments a LEFT JOIN clinical_notes n ON n.appointment_id = a.id",
-		where:   where,
-		order:   "a.patient_id, a.scheduled_at",
-		patient: "a.patient_id",
-		args:    []any{lo, hi},
-	}
-}
-
-// mariadbTextTime says whether appointments.scheduled_at is held as something other
-// than a DATETIME or TIMESTAMP (a view's text).
-func mariadbTextTime(ctx context.Context, q readTx) (bool, error) {
-	var typ sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT data_type FROM information_schema.columns
-		WHERE table_schema = DATABASE() AND table_name = 'appointments' AND column_name = 'scheduled_at'`).Scan(&typ)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, err
-	}
-	switch strings.ToLower(typ.String) {
-	case "datetime", "timestamp":
-		return false, nil
-	}
-	return true, nil
-}
-
-// mariadbIDUniqueSQL says whether the catalogue proves a relation's ids unique: a unique
-// index (the primary key among them) on id alone.
-const mariadbIDUniqueSQL = `SELECT EXISTS (SELECT 1 FROM information_schema.statistics s
-	WHERE s.table_schema = DATABASE() AND s.table_name = ? AND s.non_unique = 0
-	  AND s.seq_in_index = 1 AND s.column_name = 'id'
-	  AND NOT EXISTS (SELECT 1 FROM information_schema.statistics s2
-	    WHERE s2.table_schema = s.table_schema AND s2.table_name = s.table_name
-	      AND s2.index_name = s.index_name AND s2.seq_in_index = 2))`
-
-// mariadbNotesOutsideSQL counts every note, and the notes of the appointments outside
-// the period's scan (mariadbVisitScan's window, DATETIME instants): the complement of
-// its WHERE (dangling.go).
-func mariadbNotesOutsideSQL(lo, hi time.Time) (string, []any) {
-	tlo, thi := sqliteTextBounds(lo, hi)
-	return `SELECT (SELECT count(*) FROM clinical_notes),
-  (SELECT count(*) FROM clinical_notes n JOIN appointments a ON a.id = n.appointment_id
-   WHERE a.scheduled_at < ? OR a.scheduled_at >= ?)`, []any{tlo, thi}
-}
-
-// mariadbIntColumns are the integer columns (relation.column) of the period's relations,
-// in the catalogue's words.
-func mariadbIntColumns(ctx context.Context, q readTx) (map[string]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
-		WHERE table_schema = DATABASE()
-		  AND table_name IN ('appointments', 'clinical_notes', 'portal_invitations', 'patients')
-		  AND data_type IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint')`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var rel, col string
-		if err := rows.Scan(&rel, &col); err != nil {
-			return nil, err
-		}
-		out[rel+"."+col] = true
-	}
-	return out, rows.Err()
 }

@@ -251,3 +251,29 @@ func sqlOpenMariaDB(t *testing.T, dsn string) *sql.DB {
 	t.Cleanup(func() { st.Close() })
 	return st.DB().DB
 }
+
+// SPEC §7: one MariaDB database reached over TCP and through the server's socket is one
+// source (@@hostname, @@port, @@datadir and the database's name); another database of
+// the same server is another.
+func TestCombineRefusesSameMariaDBUnderAnotherName(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dsn, other := mariadbtest.NewDatabase(t), mariadbtest.NewDatabase(t)
+	for _, d := range []string{dsn, other} {
+		mustRun(t, "db", "init", "--db", d)
+		mustRun(t, "db", "load", "--db", d, filepath.Join(testdataDir, "combine", "site-a.yaml"))
+	}
+	u, _ := url.Parse(dsn)
+	sock := mariadbtest.SocketDSN(t, strings.TrimPrefix(u.Path, "/"))
+	a := reportJSON(t, dsn, "tcp.json")
+	b := reportJSON(t, sock, "socket.json")
+	if !regexp.MustCompile(`^mariadb:[^:]+:\d+:/.+/`+regexp.QuoteMeta(strings.TrimPrefix(u.Path, "/"))+`$`).MatchString(a["identity"]) ||
+		a["identity"] != b["identity"] || a["host"] == b["host"] {
+		t.Errorf("sources %v and %v: want one identity under two names", a, b)
+	}
+	refused(t, "tcp.json", "socket.json")
+	c := reportJSON(t, other, "other.json")
+	if c["identity"] == a["identity"] {
+		t.Errorf("another database has the identity %s", a["identity"])
+	}
+	mustRun(t, "combine", "--format", "csv", "tcp.json", "other.json")
+}
