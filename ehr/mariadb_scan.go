@@ -73,11 +73,8 @@ type mdbRows struct {
 	row    []any   // the current buffered row, or nil while live
 	rows   *sql.Rows
 	closed bool
-	// A streamed row's values, its bytes in arena (Scan).
-	cells    []mdbCell
-	cellDest []any
-	live     []any
-	arena    []byte
+	// The text a streamed row borrows, copied (Scan).
+	arena []byte
 }
 
 // mariadbScans opens the scans and returns their cursors, in the order of qs.
@@ -194,8 +191,8 @@ func (s *mdbScans) park() error {
 	return nil
 }
 
-// drain reads every row of rows and closes it. The driver's byte slices are copied
-// (database/sql does so for *any).
+// drain reads every row of rows and closes it. The driver's bytes are copied into one
+// buffer for the range (mdbCell).
 func (c *mdbRows) drain(rows *sql.Rows) ([]any, error) {
 	defer rows.Close()
 	cols, err := rows.Columns()
@@ -204,18 +201,40 @@ func (c *mdbRows) drain(rows *sql.Rows) ([]any, error) {
 	}
 	c.ncol = len(cols)
 	var vals []any
-	row := make([]any, c.ncol)
-	ptrs := make([]any, c.ncol)
-	for i := range row {
-		ptrs[i] = &row[i]
+	var buf []byte
+	cells := make([]mdbCell, c.ncol)
+	dest := make([]any, c.ncol)
+	for i := range cells {
+		cells[i].buf = &buf
+		dest[i] = &cells[i]
 	}
 	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		vals = append(vals, row...)
+		for i := range cells {
+			vals = append(vals, cells[i].v)
+		}
 	}
 	return vals, rows.Err()
+}
+
+// mdbCell takes one value of a row read into memory: bytes copied into the range's
+// buffer (a slice of it stays valid when the buffer grows: the old array is kept).
+type mdbCell struct {
+	buf *[]byte
+	v   any
+}
+
+func (x *mdbCell) Scan(src any) error {
+	if b, ok := src.([]byte); ok {
+		n := len(*x.buf)
+		*x.buf = append(*x.buf, b...)
+		x.v = (*x.buf)[n:len(*x.buf):len(*x.buf)]
+		return nil
+	}
+	x.v = src
+	return nil
 }
 
 func (c *mdbRows) Next() bool {
@@ -256,49 +275,28 @@ func (c *mdbRows) Next() bool {
 }
 
 // Scan hands the current row to dest, which must be sql.Scanners (the column scanners
-// of columns.go). A streamed row's bytes are first copied into the cursor's own
-// buffer: the merge may still hold them when another scan needs the connection and
-// the rest of this result set is read into memory (park), which reuses the driver's.
+// of columns.go). A streamed row goes straight from the driver to dest, and the bytes a
+// text column borrows from the driver (colText) are then copied into the cursor's own
+// buffer: the merge may still hold them when another scan needs the connection and the
+// rest of this result set is read into memory (park), which reuses the driver's.
 func (c *mdbRows) Scan(dest ...any) error {
-	if c.row == nil {
-		if c.rows == nil {
-			return errors.New("mariadb: Scan without a row")
-		}
-		if len(c.cells) != len(dest) {
-			c.cells = make([]mdbCell, len(dest))
-			c.cellDest = make([]any, len(dest))
-			for i := range c.cells {
-				c.cells[i].c = c
-				c.cellDest[i] = &c.cells[i]
-			}
-		}
-		c.arena = c.arena[:0]
-		if err := c.rows.Scan(c.cellDest...); err != nil {
-			return err
-		}
-		c.live = c.live[:0]
-		for i := range c.cells {
-			c.live = append(c.live, c.cells[i].v)
-		}
-		return scanInto(dest, c.live)
+	if c.row != nil {
+		return scanInto(dest, c.row)
 	}
-	return scanInto(dest, c.row)
-}
-
-// mdbCell takes one value of a streamed row: bytes copied into the cursor's buffer.
-type mdbCell struct {
-	c *mdbRows
-	v any
-}
-
-func (x *mdbCell) Scan(src any) error {
-	if b, ok := src.([]byte); ok {
-		n := len(x.c.arena)
-		x.c.arena = append(x.c.arena, b...)
-		x.v = x.c.arena[n:len(x.c.arena):len(x.c.arena)]
-		return nil
+	if c.rows == nil {
+		return errors.New("mariadb: Scan without a row")
 	}
-	x.v = src
+	if err := c.rows.Scan(dest...); err != nil {
+		return err
+	}
+	c.arena = c.arena[:0]
+	for _, d := range dest {
+		if t, ok := d.(*colText); ok && t.isBytes {
+			n := len(c.arena)
+			c.arena = append(c.arena, t.b...)
+			t.b = c.arena[n:len(c.arena):len(c.arena)]
+		}
+	}
 	return nil
 }
 
