@@ -189,12 +189,12 @@ measure() {
 		cat "$tf" >&2
 		exit 1
 	fi
-	awk -v db="$db" -v n="$n" -v what="$what" -v rep="$rep" -v load="$load" -F': ' '
+	awk -v db="$db" -v n="$n" -v what="$what" -v rep="$rep" -v load1="$load" -F': ' '
 		/Elapsed \(wall clock\)/ { k = split($2, p, ":"); s = 0; for (i = 1; i <= k; i++) s = s * 60 + p[i]; wall = s }
 		/User time/ { user = $2 }
 		/System time/ { sys = $2 }
 		/Maximum resident set size/ { rss = $2 }
-		END { printf "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\n", db, n, what, rep, wall, user, sys, rss, load }
+		END { printf "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\n", db, n, what, rep, wall, user, sys, rss, load1 }
 	' "$tf" >>"$RAW"
 	tail -1 "$RAW" | tee -a "$LOG" >&2
 	rm -f "$tf"

@@ -134,10 +134,9 @@ type snapshot interface {
 	// order of qs, all open at once: the merge reads them side by side. Each must
 	// yield every row of its query in the query's order (NULL patients included:
 	// dangling.go counts them). A dialect whose connection reads one result set at a
-	// time reads them one after another — in chunks of patients, qs[i].patient naming
-	// each row's patient, with dialect.columnTypes then claiming no integer ids so
-	// that the rows of no patient are found by the anti-join — or as one query ordered
-	// by patient, behind rows of its own.
+	// time reads them one after another — in ranges of patients, qs[i].patient naming
+	// each row's patient, the rows of no patient in the first range (MariaDB,
+	// mariadb_scan.go) — or as one query ordered by patient, behind rows of its own.
 	scans(ctx context.Context, qs []scanQuery) ([]rows, error)
 	// close ends the snapshot (a rollback: nothing is ever written).
 	close()
