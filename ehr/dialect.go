@@ -68,8 +68,12 @@ type dialect interface {
 	// is its primary key, or has a unique index on id alone.
 	idUnique(ctx context.Context, q querier, rel string) (bool, error)
 	// fetch is how a column is selected (alias: its relation's alias in the query, or
-	// "") and whether an instant arrives as seconds since 1970 (colTime.epoch).
-	fetch(c *column, alias string, cat *catalogue) (expr string, epoch bool)
+	// "") and whether an instant arrives raw: in the dialect's own binary form, which
+	// rawInstant decodes (colTime.raw).
+	fetch(c *column, alias string, cat *catalogue) (expr string, raw bool)
+	// rawInstant decodes an instant fetched raw: ok is false when b is none, inf -1 or
+	// 1 for -infinity or infinity.
+	rawInstant(b []byte) (t time.Time, inf int8, ok bool)
 	// placeholder is the n-th (1-based) bind parameter. Shared SQL uses each
 	// parameter once, in order.
 	placeholder(n int) string

@@ -206,6 +206,9 @@ func (mariadbDialect) fetch(c *column, alias string, _ *catalogue) (string, bool
 	return qualified(c, alias), false
 }
 
+// rawInstant: nothing is fetched raw.
+func (mariadbDialect) rawInstant([]byte) (time.Time, int8, bool) { return time.Time{}, 0, false }
+
 func (mariadbDialect) placeholder(int) string { return "?" }
 
 // mariadbDatetime is how an instant is written for a DATETIME comparison.
