@@ -270,12 +270,7 @@ var mariadbTextSchema = []string{
 // same practice in UTC: the period's scan keeps text within a day of the window and Go
 // decides on the instant (SPEC §8).
 func TestReadMariaDBTextInstants(t *testing.T) {
-	want := func() *recorder {
-		s := openSQLite(t)
-		initLoad(t, s, "scenario.yaml")
-		r, _ := read(t, s, "2025-01-01", "2025-12-31")
-		return r
-	}()
+	want := sqliteScenario(t)
 	respell := func(col, k string) string {
 		dt := "CAST(" + col + " AS DATETIME)"
 		return `CASE ` + k + ` % 5
