@@ -92,32 +92,29 @@ func mariadbScans(ctx context.Context, conn *sql.Conn, qs []scanQuery) ([]rows, 
 	return out, nil
 }
 
-// cut reads qs[1]'s patient ids in order and keeps every mariadbRangePatients-th as a
-// range bound. Ids that are not integers (a view's text) make one range: the scans are
-// then read whole.
+// cut asks the server for every mariadbRangePatients-th of qs[1]'s patient ids, in
+// patient order (ROW_NUMBER: the ids themselves stay on the server), as the ranges'
+// bounds. Ids that are not integers (a view's text) make one range: the scans are then
+// read whole.
 func (s *mdbScans) cut() error {
 	if len(s.qs) < 2 {
 		return nil
 	}
 	q := s.qs[1]
-	query := "SELECT " + q.patient + " FROM " + q.from
+	inner := "SELECT " + q.patient + " AS p, ROW_NUMBER() OVER (ORDER BY " + q.patient + ") AS rn FROM " + q.from
 	if q.where != "" {
-		query += " WHERE " + q.where
+		inner += " WHERE " + q.where
 	}
-	rows, err := s.conn.QueryContext(s.ctx, query+" ORDER BY "+q.patient, q.args...)
+	args := append(append([]any(nil), q.args...), mariadbRangePatients)
+	rows, err := s.conn.QueryContext(s.ctx, "SELECT p FROM ("+inner+") x WHERE rn % ? = 0 ORDER BY rn", args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	n := 0
 	var v any
 	for rows.Next() {
 		if err := rows.Scan(&v); err != nil {
 			return err
-		}
-		n++
-		if n%mariadbRangePatients != 0 {
-			continue
 		}
 		id, ok := v.(int64)
 		if !ok {

@@ -6,6 +6,7 @@ package ehr_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/ehr"
+	"github.com/mipspi/mipspi/fixtures"
 	"github.com/mipspi/mipspi/internal/mariadbtest"
 )
 
@@ -310,6 +312,48 @@ func TestReadMariaDBTextInstants(t *testing.T) {
 			want := `appointments id 905 column scheduled_at: unparseable timestamp "next Tuesday"`
 			if err == nil || err.Error() != want {
 				t.Errorf("read with a non-timestamp: %v, want %s", err, want)
+			}
+		})
+	}
+}
+
+// A generated practice read from MariaDB in ranges of every size — one patient, a few,
+// a prime number, more than the practice — gives the records SQLite gives (SPEC §8: the
+// scans one after another, patient range by patient range, are one read).
+func TestReadMariaDBRangesGenerated(t *testing.T) {
+	ctx := context.Background()
+	opt := fixtures.GenerateOptions{Year: 2025, Clinicians: 6, Patients: 300, Appointments: 1200, Seed: 3}
+	gen := func(s *ehr.Store) {
+		if err := s.Init(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		w, err := s.BulkWriter(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fixtures.Generate(w, opt); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lite, my := openSQLite(t), openMariaDB(t)
+	gen(lite)
+	gen(my)
+	want, wst := read(t, lite, "2025-01-01", "2025-12-31")
+	if len(want.patients) < 200 {
+		t.Fatalf("%d patients read: the test would test little", len(want.patients))
+	}
+	for _, n := range []int{1, 2, 37, 1000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			defer ehr.SetMariaDBRangePatients(n)()
+			got, st := read(t, my, "2025-01-01", "2025-12-31")
+			if d := cmp.Diff(want.patients, got.patients, cmpOpts); d != "" {
+				t.Errorf("patients (-sqlite +mariadb):\n%s", d)
+			}
+			if st != wst {
+				t.Errorf("stats %+v, want %+v", st, wst)
 			}
 		})
 	}
