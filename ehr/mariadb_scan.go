@@ -1,7 +1,7 @@
 package ehr
 
 // The period's scans on MariaDB's one connection (SPEC §8). The reader merges three
-// scans in patient order side by side (visits.go), but a MariaDB connection streams one
+// scans in patient order side by side (period.go), but a MariaDB connection streams one
 // result set at a time and the snapshot cannot be shared with a second connection. So
 // the scans run one after another, patient range by patient range: for each range the
 // smaller scans (patients, invitations) are read into memory first, and the driving one
@@ -9,8 +9,9 @@ package ehr
 // the merge. Memory is bounded by one range of the smaller scans (mariadbRangePatients
 // patients), whatever the practice's size; a range costs three indexed queries.
 //
-// A scan that needs the connection while the driving scan still streams (the merge
-// looks past a patient the range lacks) first reads the rest of it into memory.
+// A scan that has used up its range while the driving scan still streams (the merge
+// looks past the range's last invitation or patient) needs the connection for the next
+// range: the rest of the streaming range is first read into memory (park).
 
 import (
 	"context"
@@ -23,8 +24,9 @@ import (
 // mariadbRangePatients is how many patients one range holds.
 var mariadbRangePatients = 20000
 
-// rangeSQL is the scan q restricted to the patients of (lo, hi]: first without lo (and with the
-// rows of no patient, which MariaDB sorts first), last without hi.
+// rangeSQL is the scan q restricted to the patients of (lo, hi]: the first range
+// without lo (and with the rows of no patient, which MariaDB sorts first), the last
+// without hi.
 func rangeSQL(q scanQuery, first, last bool, lo, hi int64) (string, []any) {
 	var cond []string
 	args := append([]any(nil), q.args...)
@@ -66,7 +68,6 @@ type mdbScans struct {
 // mdbRows is one scan's cursor: the rows of the ranges loaded and not yet consumed.
 type mdbRows struct {
 	s      *mdbScans
-	i      int
 	ncol   int
 	queue  [][]any // per loaded range: its rows, ncol values each
 	pos    int     // the next value of queue[0]
@@ -85,7 +86,7 @@ func mariadbScans(ctx context.Context, conn *sql.Conn, qs []scanQuery) ([]rows, 
 	}
 	out := make([]rows, len(qs))
 	for i := range qs {
-		c := &mdbRows{s: s, i: i}
+		c := &mdbRows{s: s}
 		s.curs = append(s.curs, c)
 		out[i] = c
 	}
