@@ -327,12 +327,20 @@ start_mariadb() {
 		--skip-test-db --skip-name-resolve --innodb-log-file-size=256M >>"$LOG" 2>&1
 	local port=$((20000 + RANDOM % 20000))
 	# Durability is off (a throwaway server), as for PostgreSQL; the buffer pool holds the
-	# 1M practice, as a production server's would.
-	"$mariadbd" --no-defaults "${as[@]}" --datadir="$MDBDIR/data" --socket="$MDBDIR/mysqld.sock" --port=$port \
-		--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" \
-		--skip-name-resolve --innodb-buffer-pool-size=1G --innodb-log-file-size=256M \
-		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --performance-schema=OFF \
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >>"$LOG" 2>&1 &
+	# 1M practice, as a production server's would. The server gets no descriptor but
+	# stdin/stdout/stderr: one inherited from `flock LOCK bench/run.sh` would hold the
+	# lock for as long as a kept (--keep) or orphaned server lives.
+	(
+		for fd in /proc/self/fd/*; do
+			n=${fd##*/}
+			[ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-"
+		done
+		exec "$mariadbd" --no-defaults "${as[@]}" --datadir="$MDBDIR/data" --socket="$MDBDIR/mysqld.sock" --port=$port \
+			--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" \
+			--skip-name-resolve --innodb-buffer-pool-size=1G --innodb-log-file-size=256M \
+			--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --performance-schema=OFF \
+			--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
+	) >>"$LOG" 2>&1 &
 	for _ in $(seq 1 120); do
 		if mariadb --socket="$MDBDIR/mysqld.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
 			MDB_ADMIN="mysql://root@127.0.0.1:$port"
