@@ -138,9 +138,10 @@ type snapshot interface {
 	// order of qs, all open at once: the merge reads them side by side. Each must
 	// yield every row of its query in the query's order (NULL patients included:
 	// dangling.go counts them). A dialect whose connection reads one result set at a
-	// time reads them one after another — in ranges of patients, qs[i].patient naming
-	// each row's patient, the rows of no patient in the first range (MariaDB,
-	// mariadb_scan.go) — or as one query ordered by patient, behind rows of its own.
+	// time reads them one after another — whole, put in order in memory, or in ranges
+	// of patients, qs[i].patient naming each row's patient, the rows of no patient in
+	// the first range (MariaDB, mariadb_join.go, mariadb_scan.go) — or as one query
+	// ordered by patient, behind rows of its own.
 	scans(ctx context.Context, qs []scanQuery) ([]rows, error)
 	// close ends the snapshot (a rollback: nothing is ever written).
 	close()
@@ -161,6 +162,9 @@ type scanQuery struct {
 	cols, from, where, order string
 	patient                  string
 	args                     []any
+	// joined, when set, is the same rows as two plain scans a dialect's snapshot may
+	// read and join itself (MariaDB's visit scan, mariadb_join.go).
+	joined *joinedScan
 }
 
 // sql is the whole statement.

@@ -92,6 +92,7 @@ type mdbSnapshot struct {
 	conn   *sql.Conn
 	stop   func() bool   // unregisters the KILL QUERY of a cancelled read
 	killed chan struct{} // closed once that KILL QUERY has been sent
+	period *mdbScans     // the period's scans, once open
 }
 
 // begin opens the read's snapshot on a connection of its own (SPEC §8).
@@ -128,10 +129,38 @@ func (mariadbDialect) begin(ctx context.Context, db *bun.DB) (snapshot, error) {
 	return s, nil
 }
 
-func (s *mdbSnapshot) tx() querier { return s.conn }
+func (s *mdbSnapshot) tx() querier { return mdbTx{s} }
 
 func (s *mdbSnapshot) scans(ctx context.Context, qs []scanQuery) ([]rows, error) {
-	return mariadbScans(ctx, s.conn, qs)
+	rs, period, err := mariadbScans(ctx, s.conn, qs)
+	s.period = period
+	return rs, err
+}
+
+// mdbTx runs the read's own queries on the snapshot's connection, which reads one
+// result set at a time: a period's scan still streaming is first read into memory
+// (mdbScans.park; its error is the scan's).
+type mdbTx struct{ s *mdbSnapshot }
+
+func (t mdbTx) free() {
+	if p := t.s.period; p != nil && p.err == nil {
+		p.err = p.park()
+	}
+}
+
+func (t mdbTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.free()
+	return t.s.conn.ExecContext(ctx, query, args...)
+}
+
+func (t mdbTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.free()
+	return t.s.conn.QueryContext(ctx, query, args...)
+}
+
+func (t mdbTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	t.free()
+	return t.s.conn.QueryRowContext(ctx, query, args...)
 }
 
 // close: ROLLBACK (nothing is ever written) and the connection back to the pool, or
@@ -241,6 +270,15 @@ func (mariadbDialect) visitScan(acols, ncols string, lo, hi time.Time, cat *cata
 		tlo, thi := sqliteTextBounds(lo, hi)
 		q.where += ` OR NOT (a.scheduled_at REGEXP '` + mariadbShapeRegexp + `')`
 		q.args = []any{tlo, thi}
+		return q
+	}
+	// The snapshot joins the notes itself (mariadb_join.go) when it can put the rows in
+	// the server's order and match them as the server does: integer ids, and a
+	// scheduled_at the server orders as an instant.
+	if cat.integer["appointments.id"] && cat.integer["appointments.patient_id"] &&
+		cat.integer["clinical_notes.appointment_id"] {
+		q.joined = &joinedScan{acols: acols, where: q.where, args: q.args, ncols: ncols,
+			intInvitations: cat.integer["portal_invitations.patient_id"] && cat.integer["portal_invitations.id"]}
 	}
 	return q
 }

@@ -30,10 +30,12 @@ func onBoth(t *testing.T, f func(t *testing.T, s *ehr.Store)) {
 	t.Run("sqlite", func(t *testing.T) { f(t, openSQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { f(t, openPostgres(t)) })
 	t.Run("mariadb", func(t *testing.T) { f(t, openMariaDB(t)) })
-	// The period's scans a range of two patients at a time (mariadb_scan.go), so that
-	// every read test crosses ranges.
+	// The period's scans joined by the server a range of two patients at a time
+	// (mariadb_scan.go), so that every read test crosses ranges; "mariadb" joins them in
+	// memory (mariadb_join.go).
 	t.Run("mariadb-ranges", func(t *testing.T) {
 		defer ehr.SetMariaDBRangePatients(2)()
+		defer ehr.SetMariaDBJoinBytes(0)()
 		f(t, openMariaDB(t))
 	})
 }

@@ -37,3 +37,24 @@ func SetMariaDBRangePatients(n int) (restore func()) {
 	mariadbRangePatients = n
 	return func() { mariadbRangePatients = old }
 }
+
+// SetMariaDBJoinBytes changes how much memory MariaDB's period read may hold rows in
+// (mariadb_join.go); 0 makes the server join, a patient range at a time.
+func SetMariaDBJoinBytes(n int) (restore func()) {
+	old := mariadbJoinBytes
+	mariadbJoinBytes = n
+	return func() { mariadbJoinBytes = old }
+}
+
+// MariaDBJoinBytes is what appointments, notes and invitations read whole take.
+func MariaDBJoinBytes(appointments, notes, invitations int) int {
+	return (appointments+invitations)*rowBytes + notes*noteBytes
+}
+
+// MariaDBScansHook makes MariaDB's period read tell f how it reads the scans: "in
+// memory", "joined in memory, ranges" or "ranges".
+func MariaDBScansHook(f func(mode string)) (restore func()) {
+	old := mariadbScansHook
+	mariadbScansHook = f
+	return func() { mariadbScansHook = old }
+}

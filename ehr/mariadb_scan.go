@@ -2,16 +2,21 @@ package ehr
 
 // The period's scans on MariaDB's one connection (SPEC §8). The reader merges three
 // scans in patient order side by side (period.go), but a MariaDB connection streams one
-// result set at a time and the snapshot cannot be shared with a second connection. So
-// the scans run one after another, patient range by patient range: for each range the
-// smaller scans (patients, invitations) are read into memory first, and the driving one
-// (the appointments with their notes) is streamed last, straight from the server into
-// the merge. Memory is bounded by one range of the smaller scans (mariadbRangePatients
-// patients), whatever the practice's size; a range costs three indexed queries.
+// result set at a time and the snapshot cannot be shared with a second connection.
+// Mostly the visit scan and the invitations are read whole with plain scans and put in
+// order in memory (mariadb_join.go), and only the patients stream. When they cannot be
+// (more rows than that memory allows, a view's text instants), the scans run one after
+// another, patient range by patient range: for each range the smaller scans (patients,
+// invitations) are read into memory first, and the driving one — the appointments
+// with their notes joined by the server, unless they were joined in memory — is
+// streamed last, straight from the server into the merge. Memory is then bounded by one
+// range of the smaller scans (mariadbRangePatients patients), whatever the practice's
+// size; a range costs three indexed queries.
 //
 // A scan that has used up its range while the driving scan still streams (the merge
 // looks past the range's last invitation or patient) needs the connection for the next
-// range: the rest of the streaming range is first read into memory (park).
+// range, and so does a query of the read's own (mdbTx): the rest of the streaming
+// result set is first read into memory (park).
 
 import (
 	"context"
@@ -63,6 +68,8 @@ type mdbScans struct {
 	curs   []*mdbRows
 	live   *mdbRows // the cursor whose result set streams now, or nil
 	err    error
+	// inMemory: qs[0] was read and joined into memory; no range streams it.
+	inMemory bool
 }
 
 // mdbRows is one scan's cursor: the rows of the ranges loaded and not yet consumed.
@@ -78,11 +85,35 @@ type mdbRows struct {
 	arena []byte
 }
 
-// mariadbScans opens the scans and returns their cursors, in the order of qs.
-func mariadbScans(ctx context.Context, conn *sql.Conn, qs []scanQuery) ([]rows, error) {
+// mariadbScans opens the scans and returns their cursors, in the order of qs, and the
+// scans that read from the server (whose streaming result set a query of the read's
+// own must first park). The visit scan (qs[0].joined) is, when it can be, read and
+// joined into memory with the invitations (mariadb_join.go), and the patients then
+// stream; else the scans are read in patient ranges.
+func mariadbScans(ctx context.Context, conn *sql.Conn, qs []scanQuery) ([]rows, *mdbScans, error) {
+	var joined *joinedRows
+	budget := mariadbJoinBytes
+	if len(qs) == 3 && qs[0].joined != nil {
+		var err error
+		if joined, err = readJoined(ctx, conn, qs[0].joined, &budget); err != nil {
+			return nil, nil, err
+		}
+	}
+	if joined != nil && qs[0].joined.intInvitations {
+		invs, err := readSorted(ctx, conn, qs[2], &budget)
+		if err != nil {
+			return nil, nil, err
+		}
+		if invs != nil {
+			s := &mdbScans{ctx: ctx, conn: conn, qs: qs[1:2]}
+			s.curs = []*mdbRows{{s: s}}
+			mariadbScansHook("in memory")
+			return []rows{joined, s.curs[0], invs}, s, nil
+		}
+	}
 	s := &mdbScans{ctx: ctx, conn: conn, qs: qs}
 	if err := s.cut(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]rows, len(qs))
 	for i := range qs {
@@ -90,8 +121,17 @@ func mariadbScans(ctx context.Context, conn *sql.Conn, qs []scanQuery) ([]rows, 
 		s.curs = append(s.curs, c)
 		out[i] = c
 	}
-	return out, nil
+	if joined != nil {
+		out[0], s.inMemory = joined, true
+		mariadbScansHook("joined in memory, ranges")
+	} else {
+		mariadbScansHook("ranges")
+	}
+	return out, s, nil
 }
+
+// mariadbScansHook is told, by a test, how the period's scans are read.
+var mariadbScansHook = func(string) {}
 
 // cut asks the server for every mariadbRangePatients-th of qs[1]'s patient ids, in
 // patient order (ROW_NUMBER: the ids themselves stay on the server), as the ranges'
@@ -149,6 +189,9 @@ func (s *mdbScans) load() error {
 		hi = s.bounds[k]
 	}
 	for i := len(s.qs) - 1; i >= 0; i-- {
+		if i == 0 && s.inMemory {
+			break
+		}
 		q, args := rangeSQL(s.qs[i], first, last, lo, hi)
 		rows, err := s.conn.QueryContext(s.ctx, q, args...)
 		if err != nil {
