@@ -10,7 +10,8 @@
 // and tests (Init), loading fixture YAML (LoadYAML) and bulk rows (BulkWriter), and
 // the one read of a report (Read): a single read-only, repeatable-read snapshot — one
 // transaction, or on PostgreSQL several connections sharing one exported snapshot, on
-// MariaDB one connection reading a range of patients at a time (mariadb_scan.go) — a
+// MariaDB one connection reading plain scans it puts in order in memory
+// (mariadb_join.go), or a range of patients at a time (mariadb_scan.go) — a
 // few set-based queries for the whole period, merged patient by patient (period.go),
 // every row checked against SPEC §3, and streamed to a Sink as measure values. What
 // the rows mean is measure's: the earliest note times (R4) and the first invitation
