@@ -17,7 +17,7 @@ import (
 	"github.com/mipspi/mipspi/fixtures"
 )
 
-// generated writes the generated practice opt into s.
+// generated writes the generated practice opt into s, as db generate does.
 func generated(t *testing.T, s *ehr.Store, opt fixtures.GenerateOptions) {
 	t.Helper()
 	ctx := context.Background()

@@ -319,28 +319,14 @@ func TestReadMariaDBTextInstants(t *testing.T) {
 
 // A generated practice read from MariaDB in ranges of every size — one patient, a few,
 // a prime number, more than the practice — gives the records SQLite gives (SPEC §8: the
-// scans one after another, patient range by patient range, are one read).
+// scans one after another, patient range by patient range, are one read). The notes
+// are joined by the server here; mariadb_join_test.go reads the other ways.
 func TestReadMariaDBRangesGenerated(t *testing.T) {
-	ctx := context.Background()
+	defer ehr.SetMariaDBJoinBytes(0)()
 	opt := fixtures.GenerateOptions{Year: 2025, Clinicians: 6, Patients: 300, Appointments: 1200, Seed: 3}
-	gen := func(s *ehr.Store) {
-		if err := s.Init(ctx, false); err != nil {
-			t.Fatal(err)
-		}
-		w, err := s.BulkWriter(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fixtures.Generate(w, opt); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
 	lite, my := openSQLite(t), openMariaDB(t)
-	gen(lite)
-	gen(my)
+	generated(t, lite, opt)
+	generated(t, my, opt)
 	want, wst := read(t, lite, "2025-01-01", "2025-12-31")
 	if len(want.patients) < 200 {
 		t.Fatalf("%d patients read: the test would test little", len(want.patients))
