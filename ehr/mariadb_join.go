@@ -26,6 +26,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -116,6 +117,9 @@ func readLimited(ctx context.Context, conn *sql.Conn, kinds []colKind, budget *i
 // budget bytes. It returns nil, nil when they take more, or when an id repeats or lies
 // beyond int64 (the server's join would repeat, or match, its notes).
 func readJoined(ctx context.Context, conn *sql.Conn, j *joinedScan, budget *int) (*joinedRows, error) {
+	if fit, err := mayFit(ctx, conn, j, *budget/rowBytes); !fit || err != nil {
+		return nil, err
+	}
 	v := &joinedRows{i: -1}
 	kinds := kindsOf(relAppointments)
 	ok, err := readLimited(ctx, conn, kinds, budget, rowBytes, "SELECT "+j.acols+" FROM appointments a WHERE "+j.where, j.args,
@@ -138,6 +142,25 @@ func readJoined(ctx context.Context, conn *sql.Conn, j *joinedScan, budget *int)
 	}
 	v.inOrder(keys[:0])
 	return v, nil
+}
+
+// mayFit says whether the period's appointments may be no more than limit, before
+// they are read: when the table holds no more by the server's estimate, or counting
+// them (up to one more) finds no more. A period that cannot fit is then not read twice.
+func mayFit(ctx context.Context, conn *sql.Conn, j *joinedScan, limit int) (bool, error) {
+	var rows sql.NullInt64
+	err := conn.QueryRowContext(ctx, `SELECT table_rows FROM information_schema.tables
+		WHERE table_schema = DATABASE() AND table_name = 'appointments'`).Scan(&rows)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	if rows.Valid && rows.Int64 <= int64(limit) {
+		return true, nil
+	}
+	var n int
+	err = conn.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM appointments a WHERE "+j.where+" LIMIT ?) x",
+		append(slices.Clip(j.args), limit+1)...).Scan(&n)
+	return n <= limit, err
 }
 
 // byID is the appointments with an id, by id; ok is false when an id repeats or lies
