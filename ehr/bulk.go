@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -250,3 +251,34 @@ func (w *BulkWriter) Abort() error {
 }
 
 var _ RowWriter = (*BulkWriter)(nil)
+
+// bulkInsert sends t's rows as INSERTs of per rows, each statement prepared once per
+// transaction (t.inserts).
+func bulkInsert(ctx context.Context, tx *sql.Tx, t *bulkTable, per int) error {
+	k := len(t.cols)
+	for i := 0; i < len(t.vals); i += per * k {
+		chunk := t.vals[i:min(len(t.vals), i+per*k)]
+		rows := len(chunk) / k
+		stmt, ok := t.inserts[rows]
+		if !ok {
+			var b strings.Builder
+			fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", t.name, strings.Join(t.cols, ", "))
+			tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
+			for r := 0; r < rows; r++ {
+				if r > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(tuple)
+			}
+			var err error
+			if stmt, err = tx.PrepareContext(ctx, b.String()); err != nil {
+				return err
+			}
+			t.inserts[rows] = stmt
+		}
+		if _, err := stmt.ExecContext(ctx, chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -84,7 +84,7 @@ func (d *danglingRows) add(id *colInt) {
 // danglingPlan decides how each finding is found (see the top of the file) and runs
 // the anti-joins that are still needed. The rest is found during the period's scans.
 func (r *reader) danglingPlan() error {
-	r.notesByCount = r.cat.unique["appointments"] && r.d.notesOutside() != ""
+	r.notesByCount = r.cat.unique["appointments"] && r.d.notesOutside(r.cat) != ""
 	r.invByMerge = r.cat.integer["patients.id"] && r.cat.integer["portal_invitations.id"] &&
 		r.cat.integer["portal_invitations.patient_id"]
 	for k := range danglingQueries {
@@ -114,7 +114,7 @@ func (r *reader) danglingQuery(k int) error {
 func (r *reader) danglingNotesByCount(periodNotes int64, lo, hi time.Time) error {
 	var all, outside int64
 	// The complement of the period scan's WHERE: the appointments it did not read.
-	err := r.tx.QueryRowContext(r.ctx, `SELECT (SELECT count(*) FROM clinical_notes), (`+r.d.notesOutside()+`)`,
+	err := r.tx.QueryRowContext(r.ctx, `SELECT (SELECT count(*) FROM clinical_notes), (`+r.d.notesOutside(r.cat)+`)`,
 		r.d.instant(lo), r.d.instant(hi)).Scan(&all, &outside)
 	if err != nil {
 		return r.fail(danglingQueries[danglingNote].rel, fmt.Errorf("find rows that point at nothing: %w", err))

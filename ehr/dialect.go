@@ -1,7 +1,7 @@
 package ehr
 
 // What differs between the databases mipspi reads sits behind one interface, one file
-// per dialect (STYLE 15): dialect_postgres.go, dialect_sqlite.go. The shared code —
+// per dialect (STYLE 15): dialect_postgres.go, dialect_mariadb.go, dialect_sqlite.go. The shared code —
 // the DSN's parts, the read (read.go, period.go), the catalogue checks, the schema and
 // the bulk loader — asks its dialect and never compares dialect names.
 //
@@ -20,11 +20,11 @@ import (
 )
 
 // dialects are the databases mipspi reads, in the order their DSN forms are listed.
-var dialects = []dialect{postgresDialect{}, sqliteDialect{}}
+var dialects = []dialect{postgresDialect{}, mariadbDialect{}, sqliteDialect{}}
 
 // dialect is what differs between databases.
 type dialect interface {
-	// name is Store.Dialect's answer (Postgres, SQLite).
+	// name is Store.Dialect's answer (Postgres, MariaDB, SQLite).
 	name() string
 
 	// --- The DSN (dsn.go) ---
@@ -90,12 +90,13 @@ type dialect interface {
 	// visitScan is the period's appointments with their notes, one row per note
 	// (an appointment without notes once, with the note columns NULL and count 0),
 	// in patient order. acols and ncols are the select lists of the two relations
-	// (aliases a and n), count the number of notes the row stands for (0 or 1).
-	visitScan(acols, ncols string, lo, hi time.Time) scanQuery
+	// (aliases a and n), count the number of notes the row stands for (0 or 1). cat
+	// says how the server holds scheduled_at (MariaDB: a DATETIME or a view's text).
+	visitScan(acols, ncols string, lo, hi time.Time, cat *catalogue) scanQuery
 	// notesOutside counts the notes of appointments outside the period's scan (the
 	// complement of visitScan's WHERE), with placeholders 1 and 2 for instant(lo) and
 	// instant(hi); "" when the dialect cannot (dangling.go).
-	notesOutside() string
+	notesOutside(cat *catalogue) string
 
 	// --- The database's identity (SPEC §7) ---
 
@@ -137,10 +138,10 @@ type snapshot interface {
 	// order of qs, all open at once: the merge reads them side by side. Each must
 	// yield every row of its query in the query's order (NULL patients included:
 	// dangling.go counts them). A dialect whose connection reads one result set at a
-	// time reads them one after another — in chunks of patients, qs[i].patient naming
-	// each row's patient, with dialect.columnTypes then claiming no integer ids so
-	// that the rows of no patient are found by the anti-join — or as one query ordered
-	// by patient, behind rows of its own.
+	// time reads them one after another — whole, put in order in memory, or in ranges
+	// of patients, qs[i].patient naming each row's patient, the rows of no patient in
+	// the first range (MariaDB, mariadb_join.go, mariadb_scan.go) — or as one query
+	// ordered by patient, behind rows of its own.
 	scans(ctx context.Context, qs []scanQuery) ([]rows, error)
 	// close ends the snapshot (a rollback: nothing is ever written).
 	close()
@@ -161,6 +162,9 @@ type scanQuery struct {
 	cols, from, where, order string
 	patient                  string
 	args                     []any
+	// joined, when set, is the same rows as two plain scans a dialect's snapshot may
+	// read and join itself (MariaDB's visit scan, mariadb_join.go).
+	joined *joinedScan
 }
 
 // sql is the whole statement.

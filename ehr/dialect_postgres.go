@@ -373,7 +373,7 @@ func (postgresDialect) inWindow(col string) string {
 // done. OFFSET 0 keeps the LATERAL a nested loop along the index. The note's ids are
 // not sent (NULL): nothing needs them but a message. Rows with a NULL scheduled_at are
 // kept so that they are reported.
-func (postgresDialect) visitScan(acols, ncols string, lo, hi time.Time) scanQuery {
+func (postgresDialect) visitScan(acols, ncols string, lo, hi time.Time, _ *catalogue) scanQuery {
 	return scanQuery{
 		cols: acols + ", " + ncols + ", n.cnt",
 		from: `appointments a LEFT JOIN LATERAL (
@@ -386,7 +386,7 @@ func (postgresDialect) visitScan(acols, ncols string, lo, hi time.Time) scanQuer
 	}
 }
 
-func (postgresDialect) notesOutside() string {
+func (postgresDialect) notesOutside(*catalogue) string {
 	return `SELECT count(*) FROM clinical_notes n JOIN appointments a ON a.id = n.appointment_id
    WHERE a.scheduled_at < $1 OR a.scheduled_at >= $2`
 }

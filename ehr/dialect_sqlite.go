@@ -308,7 +308,7 @@ const sqliteShapeGlob = `[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][Tt ]*`
 // parses every timestamp and keeps the appointments whose instant lies in the window.
 // Text that does not have the shape of a timestamp is always read — the GLOB runs only
 // on rows outside the window — so that it is reported, never dropped.
-func (sqliteDialect) visitScan(acols, ncols string, lo, hi time.Time) scanQuery {
+func (sqliteDialect) visitScan(acols, ncols string, lo, hi time.Time, _ *catalogue) scanQuery {
 	tlo, thi := sqliteTextBounds(lo, hi)
 	return scanQuery{
 		cols:    acols + ", " + ncols + ", CASE WHEN n.appointment_id IS NULL THEN 0 ELSE 1 END",
@@ -327,7 +327,7 @@ func sqliteTextBounds(lo, hi time.Time) (string, string) {
 }
 
 // notesOutside: the period scan's WHERE on text has no exact complement here.
-func (sqliteDialect) notesOutside() string { return "" }
+func (sqliteDialect) notesOutside(*catalogue) string { return "" }
 
 // identity is a digest of the schema and of each relation's row count and highest id:
 // a byte copy of the file, or the file reached through a link, gives the same one
@@ -434,36 +434,9 @@ var sqliteRowsPerInsert = 1
 // sqliteCommitRows is a variable so that tests can cross it with few rows.
 var sqliteCommitRows = 200000
 
-// bulkWrite sends t's rows as INSERTs of sqliteRowsPerInsert rows, each statement
-// prepared once per transaction (t.inserts).
+// bulkWrite sends t's rows as INSERTs of sqliteRowsPerInsert rows (bulkInsert).
 func (sqliteDialect) bulkWrite(ctx context.Context, tx *sql.Tx, t *bulkTable) error {
-	k := len(t.cols)
-	per := min(sqliteRowsPerInsert, sqliteMaxParams/k)
-	for i := 0; i < len(t.vals); i += per * k {
-		chunk := t.vals[i:min(len(t.vals), i+per*k)]
-		rows := len(chunk) / k
-		stmt, ok := t.inserts[rows]
-		if !ok {
-			var b strings.Builder
-			fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", t.name, strings.Join(t.cols, ", "))
-			tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
-			for r := 0; r < rows; r++ {
-				if r > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(tuple)
-			}
-			var err error
-			if stmt, err = tx.PrepareContext(ctx, b.String()); err != nil {
-				return err
-			}
-			t.inserts[rows] = stmt
-		}
-		if _, err := stmt.ExecContext(ctx, chunk...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return bulkInsert(ctx, tx, t, min(sqliteRowsPerInsert, sqliteMaxParams/len(t.cols)))
 }
 
 func (sqliteDialect) bulkCommitRows() int { return sqliteCommitRows }

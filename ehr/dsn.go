@@ -20,13 +20,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
+
 	"github.com/mipspi/mipspi/measure"
 )
 
 // DSN is a parsed --db value. Its fields never hold the password.
 type DSN struct {
-	Dialect string // the dialect's name: Postgres or SQLite
-	// A server's address (PostgreSQL): host (or unix socket directory), port, database.
+	Dialect string // the dialect's name: Postgres, MariaDB or SQLite
+	// A server's address: host (or unix socket directory; MariaDB: the socket's path),
+	// port ("" for a MariaDB socket), database.
 	Host, Port, Database string
 	// A file (SQLite): the file as given (no URI escaping) and its URI parameters.
 	Path   string
@@ -38,6 +41,7 @@ type DSN struct {
 	params   string // SQLite: the parameters as written
 	secret   secret
 	d        dialect
+	mysql    *mysql.Config // MariaDB: the driver's configuration (mariadb_dsn.go)
 }
 
 // DSNEscapeHint tells how to write a user name or password holding URL characters.
@@ -51,17 +55,25 @@ func acceptedDSNs() string {
 	for _, d := range dialects {
 		forms = append(forms, d.dsnForms()...)
 	}
-	return strings.Join(forms[:len(forms)-1], ", ") + " or " + forms[len(forms)-1]
+	return joinOr(forms)
 }
 
-// DSNForms is each dialect's usual DSN form joined by " or ", for usage messages:
-// "postgres://USER@HOST:PORT/DB or sqlite:PATH".
+// DSNForms is each dialect's usual DSN form, for usage messages:
+// "postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB or sqlite:PATH".
 func DSNForms() string {
 	forms := make([]string, len(dialects))
 	for i, d := range dialects {
 		forms[i] = d.dsnForms()[0]
 	}
-	return strings.Join(forms, " or ")
+	return joinOr(forms)
+}
+
+// joinOr is "a, b or c".
+func joinOr(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
 // KnownDSN reports whether dsn has the scheme of a dialect mipspi reads (it may still

@@ -2,16 +2,18 @@ package ehr
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
 // SetReadTxHook makes Read call f inside its transaction, after the practice has been
 // handed to the Sink. The returned func removes it.
-func SetReadTxHook(f func(ctx context.Context, tx *sql.Tx) error) (restore func()) {
+func SetReadTxHook(f func(ctx context.Context, tx ReadTx) error) (restore func()) {
 	readTxHook = f
 	return func() { readTxHook = nil }
 }
+
+// ReadTx is the read's transaction as the hook sees it.
+type ReadTx = querier
 
 // ParseInstant exposes the timestamp text parser to the tests.
 func ParseInstant(s string) (time.Time, bool) { return parseInstant(s) }

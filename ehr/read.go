@@ -41,7 +41,7 @@ type IdentitySink interface {
 
 // readTxHook, when set by a test, runs inside the read transaction after the practice
 // is read and handed to the Sink.
-var readTxHook func(ctx context.Context, tx *sql.Tx) error
+var readTxHook func(ctx context.Context, tx querier) error
 
 // Read reads the period [from, to] (local dates) in one snapshot and streams it to
 // sink:
@@ -72,7 +72,7 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 	defer cancel()
 	snap, err := s.d.begin(ctx, s.db)
 	if err != nil {
-		return st, fmt.Errorf("read %s: %w", s, s.scrub(lostConnection(err)))
+		return st, fmt.Errorf("read %s: %w", s, s.scrub(lostConnection(s.d, err)))
 	}
 	defer snap.close()
 	r := &reader{s: s, d: s.d, ctx: ctx, cancel: cancel, snap: snap, tx: snap.tx(), st: &st}
@@ -84,8 +84,7 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 		return st, fmt.Errorf("read %s: %w", s, err)
 	}
 	if readTxHook != nil {
-		tx, _ := r.tx.(*sql.Tx)
-		if err := readTxHook(ctx, tx); err != nil {
+		if err := readTxHook(ctx, r.tx); err != nil {
 			return st, err
 		}
 	}
@@ -148,7 +147,7 @@ func (r *reader) fail(what string, err error) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	return fmt.Errorf("read %s from %s: %w", what, r.s, r.s.scrub(lostConnection(err)))
+	return fmt.Errorf("read %s from %s: %w", what, r.s, r.s.scrub(lostConnection(r.d, err)))
 }
 
 var driverBadConn = driver.ErrBadConn
@@ -158,8 +157,8 @@ var driverBadConn = driver.ErrBadConn
 // as driver.ErrBadConn, and the server's own last words (FATAL 57P01 "terminating
 // connection due to administrator command") are folded into it too, so the bare
 // message would leave a DBA guessing.
-func lostConnection(err error) error {
-	if errors.Is(err, driverBadConn) {
+func lostConnection(d dialect, err error) error {
+	if errors.Is(err, driverBadConn) || d.connectionLost(err) {
 		return fmt.Errorf("lost the connection to the server (it stopped or restarted, ended this session, or the network failed): %w", err)
 	}
 	return err

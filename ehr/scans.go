@@ -66,7 +66,7 @@ func (s *visitScan) query(r *reader, lo, hi time.Time) scanQuery {
 		"signed_at": &s.nt.signedAt, "locked_at": &s.nt.lockedAt})
 	s.apDest = adest
 	s.dest = append(append(append([]any(nil), adest...), ndest...), &s.count)
-	return r.d.visitScan(acols, ncols, lo, hi)
+	return r.d.visitScan(acols, ncols, lo, hi, r.cat)
 }
 
 // patientScan is patients by id.
