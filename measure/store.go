@@ -32,7 +32,8 @@ var codeIndex = func() map[Code]uint8 {
 func codeSeverity(c Code) Severity {
 	switch c {
 	case LockBeforeVisit, UnknownStatus, InvalidNPI, InvalidTIN, InvalidEmail, PossibleDuplicatePatient,
-		VisitAfterAsOf, DanglingNote, DanglingInvitation:
+		VisitAfterAsOf, DanglingNote, DanglingInvitation,
+		RecurringAppointment, AmbiguousEncounter, InvitationDatesSuspect:
 		return SeverityWarning
 	}
 	return SeverityError
