@@ -1,0 +1,848 @@
+package ehr
+
+// The read of an OpenEMR database (SPEC §8). MariaDB reads one result set at a time on
+// one connection, and a report is one consistent snapshot, so the queries run one after
+// another inside one transaction, each consumed whole before the next starts:
+//
+//  1. the small tables: globals, the apptstat list, facilities, users;
+//  2. the period's tracker links, encounters, note forms with their signatures and the
+//     encounter-level signatures, folded into one compact row per encounter;
+//  3. the findings' queries (recurring series, credentials sharing one instant, rows
+//     that point at nothing);
+//  4. last, the period's appointments ordered by patient, each row carrying its patient
+//     and the patient's first credentials, streamed patient by patient to the Sink.
+//
+// OpenEMR has no index on pc_pid and mipspi creates none: the appointments are sorted by
+// the server.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mipspi/mipspi/calendar"
+	"github.com/mipspi/mipspi/measure"
+)
+
+// SourceFindingSink is a Sink that also takes the findings of an EHR source (SPEC §8:
+// RECURRING_APPOINTMENT, AMBIGUOUS_ENCOUNTER, INVITATION_DATES_SUSPECT).
+type SourceFindingSink interface {
+	SourceFinding(measure.Finding) error
+}
+
+// noTime marks an instant that is absent in the compact rows (unix seconds).
+const noTime = math.MinInt64
+
+// oeEnc is one encounter of the period, compact: what links it to an appointment and
+// the summary of its notes (R4).
+type oeEnc struct {
+	num      int64 // form_encounter.encounter, the visit number
+	pid      int64
+	linked   int64 // the appointment tracker rows link it to: 0 none, -1 several
+	signed   int64 // earliest signature of its notes, unix seconds, or noTime
+	locked   int64 // earliest lock
+	provider int64
+	facility int32
+	billing  int32
+	date     calendar.Date // local date of form_encounter.date
+	sec      int32         // its second of the day
+	forms    int32         // live note forms
+	live     bool          // has a live newpatient form
+	encSig   bool          // has an encounter-level signature: the encounter is a note too
+	hasPID   bool
+}
+
+// oeLink is a tracker row: appointment eid on apptdate went through encounter enc.
+type oeLink struct {
+	eid  int64
+	id   int64 // patient_tracker.id: the highest wins
+	enc  int64
+	date calendar.Date
+}
+
+// oeReader is one read of an OpenEMR database.
+type oeReader struct {
+	ctx      context.Context
+	q        querier
+	set      OpenEMRSettings
+	from, to calendar.Date
+	clock    oeClock
+	seen     oeSeenSet
+	st       *ReadStats
+
+	globals   map[string][]oeGlobal
+	zoneFrom  string
+	offices   map[int64]bool
+	users     map[int64]bool
+	encs      []oeEnc // by num
+	links     []oeLink
+	fallback  []int32 // indexes of encs with a live newpatient form and a pid, by (pid, date, provider)
+	ambiguous danglingRows
+	findings  []measure.Finding
+	dangling  [2]danglingRows
+}
+
+// ReadOpenEMR reads OpenEMR's own tables (SPEC §8) for the period [from, to] (local
+// dates) and streams them to sink as the section 3 model: the Practice, then one
+// PatientRecord per patient in pid order; a DanglingSink gets the rows that point at
+// nothing, a SourceFindingSink the findings of the source. It runs in q, which must be
+// one read-only, repeatable-read snapshot on one connection. A setting a report cannot
+// run with is a *SettingError; a row that breaks the rules a *DataError.
+func ReadOpenEMR(ctx context.Context, q querier, from, to calendar.Date, set OpenEMRSettings, sink Sink) (ReadStats, error) {
+	var st ReadStats
+	if to < from {
+		return st, fmt.Errorf("read OpenEMR: period %s..%s ends before it starts", from, to)
+	}
+	r := &oeReader{ctx: ctx, q: q, set: set, from: from, to: to, st: &st, seen: newOESeenSet(set.seenStatuses())}
+	p, err := r.practice()
+	if err != nil {
+		return st, err
+	}
+	if err := sink.Practice(p); err != nil {
+		return st, err
+	}
+	if err := r.period(); err != nil {
+		return st, err
+	}
+	if _, ok := sink.(SourceFindingSink); ok {
+		if err := r.sourceFindings(); err != nil {
+			return st, err
+		}
+	}
+	if _, ok := sink.(DanglingSink); ok {
+		if err := r.danglingRows(); err != nil {
+			return st, err
+		}
+	}
+	if set.Visits == OpenEMREncounters {
+		err = r.encounterVisits(sink)
+	} else {
+		err = r.appointments(sink)
+	}
+	if err != nil {
+		return st, err
+	}
+	return st, r.finish(sink)
+}
+
+// practice reads the small tables and builds the Practice.
+func (r *oeReader) practice() (measure.Practice, error) {
+	var p measure.Practice
+	if err := r.readGlobals(); err != nil {
+		return p, err
+	}
+	loc, from, err := oeZone(r.set.TimeZone, r.globals["gbl_time_zone"])
+	if err != nil {
+		return p, err
+	}
+	r.clock, r.zoneFrom = oeClock{loc}, from
+	if p.APIWindows, err = oeAPIWindows(r.set.APIWindows, r.globals["rest_fhir_api"]); err != nil {
+		return p, err
+	}
+	opts, err := r.statusOptions()
+	if err != nil {
+		return p, err
+	}
+	p.Statuses = oeStatusCodes(opts)
+	if p.Offices, err = r.facilities(loc); err != nil {
+		return p, err
+	}
+	if p.Clinicians, err = r.clinicians(); err != nil {
+		return p, err
+	}
+	r.offices, r.users = map[int64]bool{}, map[int64]bool{}
+	for _, o := range p.Offices {
+		r.offices[o.ID] = true
+	}
+	for _, c := range p.Clinicians {
+		r.users[c.ID] = true
+	}
+	// The placeholders of visits whose facility or user does not exist (noSuch).
+	p.Offices = append(p.Offices, measure.Office{ID: noSuch, Name: "no such facility", Zone: loc})
+	p.Clinicians = append(p.Clinicians, measure.Clinician{ID: noSuch, LastName: "no such user"})
+	r.st.Offices, r.st.Clinicians, r.st.APIWindows = len(p.Offices)-1, len(p.Clinicians)-1, len(p.APIWindows)
+	return p, nil
+}
+
+// fail names the table a query was reading.
+func (r *oeReader) fail(table string, err error) error {
+	var de *DataError
+	var se *SettingError
+	if errors.As(err, &de) || errors.As(err, &se) {
+		return err
+	}
+	return fmt.Errorf("read %s: %w", table, err)
+}
+
+// each runs query and calls row after scanning each row into dest.
+func (r *oeReader) each(table, query string, args []any, dest []any, row func() error) error {
+	rows, err := r.q.QueryContext(r.ctx, query, args...)
+	if err != nil {
+		return r.fail(table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return r.fail(table, err)
+		}
+		if err := row(); err != nil {
+			return r.fail(table, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return r.fail(table, err)
+	}
+	return nil
+}
+
+func (r *oeReader) readGlobals() error {
+	r.globals = map[string][]oeGlobal{}
+	var name, value sql.RawBytes
+	var index sql.NullInt64
+	return r.each("globals", "SELECT gl_name, gl_index, gl_value FROM globals WHERE gl_name IN ('gbl_time_zone', 'rest_fhir_api')",
+		nil, []any{&name, &index, &value}, func() error {
+			r.globals[string(name)] = append(r.globals[string(name)], oeGlobal{index: index.Int64, value: string(value)})
+			return nil
+		})
+}
+
+func (r *oeReader) statusOptions() ([]oeOption, error) {
+	var out []oeOption
+	var id, title sql.RawBytes
+	err := r.each("list_options", "SELECT option_id, title FROM list_options WHERE list_id = 'apptstat' ORDER BY seq, option_id",
+		nil, []any{&id, &title}, func() error {
+			out = append(out, oeOption{id: string(id), title: string(title)})
+			return nil
+		})
+	return out, err
+}
+
+func (r *oeReader) facilities(loc *time.Location) ([]measure.Office, error) {
+	var out []measure.Office
+	var id sql.NullInt64
+	var name, ein sql.RawBytes
+	err := r.each("facility", "SELECT id, name, federal_ein FROM facility ORDER BY id", nil, []any{&id, &name, &ein}, func() error {
+		out = append(out, oeOffice(id.Int64, string(name), string(ein), loc))
+		return nil
+	})
+	return out, err
+}
+
+func (r *oeReader) clinicians() ([]measure.Clinician, error) {
+	var out []measure.Clinician
+	var id sql.NullInt64
+	var npi, fname, lname sql.RawBytes
+	el := newOEEligibility(r.set.NotEligible)
+	err := r.each("users", "SELECT id, npi, fname, lname FROM users ORDER BY id", nil, []any{&id, &npi, &fname, &lname}, func() error {
+		out = append(out, oeClinician(id.Int64, string(npi), string(fname), string(lname), el))
+		return nil
+	})
+	return out, err
+}
+
+// window is the local-date window of the period's rows: a day before the period (a
+// 24:00 start time is the next day) through the day after it.
+func (r *oeReader) window() (lo, hi string) {
+	return r.from.AddDays(-1).String(), r.to.AddDays(1).String()
+}
+
+// period reads the encounters of the period and everything that links appointments to
+// them: tracker rows, note forms with their signatures, encounter-level signatures.
+func (r *oeReader) period() error {
+	lo, hi := r.window()
+	// Encounters, by number.
+	var num, pid, provider, facility, billing, id sql.NullInt64
+	var date sql.RawBytes
+	var live bool
+	err := r.each("form_encounter", `SELECT fe.id, fe.encounter, fe.pid, fe.date, fe.provider_id, fe.facility_id, fe.billing_facility,
+  EXISTS (SELECT 1 FROM forms n WHERE n.pid = fe.pid AND n.encounter = fe.encounter AND n.formdir = 'newpatient' AND n.deleted = 0)
+FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ? ORDER BY fe.encounter, fe.id`,
+		[]any{lo + " 00:00:00", hi + " 00:00:00"},
+		[]any{&id, &num, &pid, &date, &provider, &facility, &billing, &live}, func() error {
+			if !num.Valid {
+				return nil // no visit number: nothing can point at it
+			}
+			d, sec, null, err := oeDateTime(date)
+			if err != nil || null {
+				return nil // outside the window's test: the query's own range excludes both
+			}
+			if k := len(r.encs); k > 0 && r.encs[k-1].num == num.Int64 {
+				return &DataError{Relation: "form_encounter", ID: strconv.FormatInt(id.Int64, 10), Column: "encounter",
+					Problem: fmt.Sprintf("encounter number %d is used by another form_encounter row too", num.Int64)}
+			}
+			r.encs = append(r.encs, oeEnc{num: num.Int64, pid: pid.Int64, hasPID: pid.Valid, provider: provider.Int64,
+				facility: int32(facility.Int64), billing: int32(billing.Int64), date: d, sec: int32(sec), live: live,
+				signed: noTime, locked: noTime})
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	// Tracker links of the period's appointments (SPEC §8: eid = pc_eid, apptdate =
+	// pc_eventDate, encounter > 0; several: the highest id), and which appointments
+	// each encounter is linked to.
+	var eid, enc sql.NullInt64
+	var apptdate sql.RawBytes
+	err = r.each("patient_tracker", `SELECT id, eid, apptdate, encounter FROM patient_tracker
+WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
+		[]any{&id, &eid, &apptdate, &enc}, func() error {
+			d, null, err := oeDate(apptdate)
+			if err != nil || null {
+				return nil
+			}
+			r.links = append(r.links, oeLink{eid: eid.Int64, id: id.Int64, enc: enc.Int64, date: d})
+			if i, ok := r.enc(enc.Int64); ok {
+				e := &r.encs[i]
+				switch e.linked {
+				case 0:
+					e.linked = eid.Int64
+				case eid.Int64:
+				default:
+					e.linked = -1
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(r.links, func(a, b oeLink) int {
+		if a.eid != b.eid {
+			return cmpInt(a.eid, b.eid)
+		}
+		if a.date != b.date {
+			return cmpInt(a.date, b.date)
+		}
+		return cmpInt(b.id, a.id) // the highest id first
+	})
+	// The fallback link's index: encounters with a live newpatient form, by (pid, local
+	// date, provider).
+	for i := range r.encs {
+		if r.encs[i].live && r.encs[i].hasPID {
+			r.fallback = append(r.fallback, int32(i))
+		}
+	}
+	slices.SortFunc(r.fallback, func(a, b int32) int { return r.fallbackCmp(&r.encs[a], r.encs[b].pid, r.encs[b].date, r.encs[b].provider) })
+	// Note forms and their signatures (R4): every row is a signature, is_lock 1 a lock
+	// too; a form with no row is an unsigned note.
+	forms := newNoteForms(r.set.noteForms())
+	cond, cargs := forms.sql("f.formdir")
+	var formID sql.NullInt64
+	var sigAt sql.RawBytes
+	var isLock sql.NullInt64
+	lastForm, cur := int64(-1), -1
+	err = r.each("forms", `SELECT f.encounter, f.id, s.datetime, s.is_lock
+FROM form_encounter fe
+JOIN forms f ON f.pid = fe.pid AND f.encounter = fe.encounter
+LEFT JOIN esign_signatures s ON s.tid = f.id AND s.`+"`table`"+` = 'forms'
+WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND `+cond+`
+ORDER BY f.encounter, f.id`, append([]any{lo + " 00:00:00", hi + " 00:00:00"}, cargs...),
+		[]any{&enc, &formID, &sigAt, &isLock}, func() error {
+			if cur < 0 || r.encs[cur].num != enc.Int64 {
+				i, ok := r.enc(enc.Int64)
+				if !ok {
+					return nil
+				}
+				cur = i
+			}
+			e := &r.encs[cur]
+			if formID.Int64 != lastForm {
+				lastForm = formID.Int64
+				e.forms++
+				r.st.Notes++
+			}
+			return r.signature(e, "esign_signatures", "forms.id "+strconv.FormatInt(formID.Int64, 10), sigAt, isLock)
+		})
+	if err != nil {
+		return err
+	}
+	// Encounter-level signatures: the encounter itself is then a note (SPEC §8).
+	var tid sql.NullInt64
+	return r.each("esign_signatures", `SELECT s.tid, s.datetime, s.is_lock
+FROM form_encounter fe JOIN esign_signatures s ON s.tid = fe.encounter AND s.`+"`table`"+` = 'form_encounter'
+WHERE fe.date >= ? AND fe.date < ?`, []any{lo + " 00:00:00", hi + " 00:00:00"},
+		[]any{&tid, &sigAt, &isLock}, func() error {
+			i, ok := r.enc(tid.Int64)
+			if !ok {
+				return nil
+			}
+			e := &r.encs[i]
+			if !e.encSig {
+				e.encSig = true
+				r.st.Notes++
+			}
+			return r.signature(e, "esign_signatures", "encounter "+strconv.FormatInt(tid.Int64, 10), sigAt, isLock)
+		})
+}
+
+// signature folds one esign_signatures row into its encounter's note summary (R4: the
+// earliest signature, the earliest lock). A NULL row (a form never signed) adds none.
+func (r *oeReader) signature(e *oeEnc, table, of string, at sql.RawBytes, isLock sql.NullInt64) error {
+	if at == nil {
+		return nil
+	}
+	d, sec, null, err := oeDateTime(at)
+	if err != nil {
+		return &DataError{Relation: table, ID: of, Column: "datetime", Problem: err.Error()}
+	}
+	if null {
+		return &DataError{Relation: table, ID: of, Column: "datetime", Problem: "zero date: a signature without its time"}
+	}
+	t := r.clock.instant(d, sec).Unix()
+	if e.signed == noTime || t < e.signed {
+		e.signed = t
+	}
+	if isLock.Int64 == 1 && (e.locked == noTime || t < e.locked) {
+		e.locked = t
+	}
+	return nil
+}
+
+func cmpInt[T ~int64 | ~int32](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// enc finds encounter number num among the period's encounters.
+func (r *oeReader) enc(num int64) (int, bool) {
+	i := sort.Search(len(r.encs), func(i int) bool { return r.encs[i].num >= num })
+	return i, i < len(r.encs) && r.encs[i].num == num
+}
+
+func (r *oeReader) fallbackCmp(e *oeEnc, pid int64, d calendar.Date, provider int64) int {
+	if c := cmpInt(e.pid, pid); c != 0 {
+		return c
+	}
+	if c := cmpInt(e.date, d); c != 0 {
+		return c
+	}
+	return cmpInt(e.provider, provider)
+}
+
+// link finds the encounter of appointment eid of patient pid, on local date d with user
+// aid (SPEC §8): the tracker row with eid and apptdate d (the highest id), else the one
+// encounter of the same patient, date and provider with a live newpatient form that no
+// tracker row links to another appointment. ambiguous is set when there are several:
+// then there is no link.
+func (r *oeReader) link(eid, pid int64, d calendar.Date, aid int64) (enc *oeEnc, ambiguous bool) {
+	i := sort.Search(len(r.links), func(i int) bool {
+		l := &r.links[i]
+		return l.eid > eid || l.eid == eid && l.date >= d
+	})
+	if i < len(r.links) && r.links[i].eid == eid && r.links[i].date == d {
+		if k, ok := r.enc(r.links[i].enc); ok {
+			return &r.encs[k], false
+		}
+		return nil, false // an encounter outside the period's window: no notes read
+	}
+	j := sort.Search(len(r.fallback), func(j int) bool { return r.fallbackCmp(&r.encs[r.fallback[j]], pid, d, aid) >= 0 })
+	for ; j < len(r.fallback); j++ {
+		e := &r.encs[r.fallback[j]]
+		if r.fallbackCmp(e, pid, d, aid) != 0 {
+			break
+		}
+		if e.linked != 0 && e.linked != eid {
+			continue // linked to another appointment
+		}
+		if enc != nil {
+			return nil, true
+		}
+		enc = e
+	}
+	return enc, false
+}
+
+// notes is the note summary of an encounter (nil: no encounter, NOTE_MISSING).
+func (e *oeEnc) notes() measure.Notes {
+	var n measure.Notes
+	if e == nil {
+		return n
+	}
+	n.Count = int(e.forms)
+	if e.encSig {
+		n.Count++
+	}
+	if e.signed != noTime {
+		n.FirstSigned = time.Unix(e.signed, 0).UTC()
+	}
+	if e.locked != noTime {
+		n.FirstLocked = time.Unix(e.locked, 0).UTC()
+	}
+	return n
+}
+
+// oePatient is the patient part of a visit row and the patient's first credentials.
+type oePatient struct {
+	pid                      sql.NullInt64
+	pubpid, fname, lname     sql.RawBytes
+	dob, email, credsCreated sql.RawBytes
+	credsID                  sql.NullInt64
+}
+
+func (p *oePatient) dest() []any {
+	return []any{&p.pid, &p.pubpid, &p.fname, &p.lname, &p.dob, &p.email, &p.credsID, &p.credsCreated}
+}
+
+const oePatientColumns = `p.pid, p.pubpid, p.fname, p.lname, p.DOB, p.email, a.id, a.date_created`
+
+// fill sets rec's patient and first invitation (R5: the first credentials, SPEC §8).
+func (r *oeReader) fill(rec *measure.PatientRecord, inv *measure.Invitation, pid int64, p *oePatient) error {
+	rec.Patient = measure.Patient{ID: pid, MRN: string(p.pubpid), FirstName: string(p.fname), LastName: string(p.lname),
+		Email: strings.TrimSpace(string(p.email))}
+	if d, null, err := oeDate(p.dob); err != nil {
+		return &DataError{Relation: "patient_data", ID: strconv.FormatInt(pid, 10), Column: "DOB", Problem: err.Error()}
+	} else if !null {
+		rec.Patient.BirthDate, rec.Patient.HasBirthDate = d, true
+	}
+	rec.FirstInvitation = nil
+	if p.credsID.Valid {
+		d, sec, null, err := oeDateTime(p.credsCreated)
+		if err != nil {
+			return &DataError{Relation: "patient_access_onsite", ID: strconv.FormatInt(p.credsID.Int64, 10), Column: "date_created", Problem: err.Error()}
+		}
+		if !null {
+			*inv = measure.Invitation{ID: p.credsID.Int64, SentAt: r.clock.instant(d, sec), Recipient: "patient", Channel: "portal"}
+			rec.FirstInvitation = inv
+		}
+	}
+	return nil
+}
+
+// appointments streams the period's appointments (SPEC §8) patient by patient.
+func (r *oeReader) appointments(sink Sink) error {
+	var (
+		eid, facility, billing                       sql.NullInt64
+		pcPID, pcAID, eventDate, startTime, apptstat sql.RawBytes
+		p                                            oePatient
+		rec                                          measure.PatientRecord
+		inv                                          measure.Invitation
+		cur                                          int64 = -1
+		intern                                             = map[string]string{}
+	)
+	lo := r.from.AddDays(-1).String()
+	flush := func() error {
+		if cur < 0 {
+			return nil
+		}
+		r.st.Patients++
+		r.st.Appointments += len(rec.Visits)
+		if rec.FirstInvitation != nil {
+			r.st.Invitations++
+		}
+		return sink.Patient(&rec)
+	}
+	dest := append([]any{&eid, &pcPID, &pcAID, &eventDate, &startTime, &apptstat, &facility, &billing}, p.dest()...)
+	err := r.each("openemr_postcalendar_events", `SELECT e.pc_eid, e.pc_pid, e.pc_aid, e.pc_eventDate, e.pc_startTime, e.pc_apptstatus,
+  e.pc_facility, e.pc_billing_location, `+oePatientColumns+`
+FROM openemr_postcalendar_events e
+LEFT JOIN patient_data p ON p.pid = e.pc_pid
+LEFT JOIN patient_access_onsite a ON a.pid = p.pid
+WHERE e.pc_eventDate >= ? AND e.pc_eventDate <= ? AND e.pc_recurrtype = 0 AND e.pc_pid REGEXP ?
+ORDER BY LPAD(e.pc_pid, 11, '0'), e.pc_eid`, []any{lo, r.to.String(), oePatientRegexp}, dest, func() error {
+		id := strconv.FormatInt(eid.Int64, 10)
+		pid, ok := oePatientID(pcPID)
+		if !ok { // the query's REGEXP keeps only these; a server that disagrees is a bug
+			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_pid", Problem: "not a patient id: " + quote(string(pcPID))}
+		}
+		d, null, err := oeDate(eventDate)
+		if err != nil || null {
+			if err == nil {
+				err = errors.New("zero date")
+			}
+			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_eventDate", Problem: err.Error()}
+		}
+		sec, _, err := oeTime(startTime) // NULL is 00:00 (SPEC §8)
+		if err != nil {
+			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_startTime", Problem: err.Error()}
+		}
+		at := r.clock.instant(d, sec)
+		status := internBytes(intern, apptstat)
+		if pid != cur {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur = pid
+			rec.Visits = rec.Visits[:0]
+			if err := r.fill(&rec, &inv, pid, &p); err != nil {
+				return err
+			}
+		}
+		// A visit's office is its billing facility, else its facility (SPEC §8).
+		office := billing.Int64
+		if !billing.Valid || office == 0 {
+			office = facility.Int64
+		}
+		aid, aidOK := oeUserID(pcAID)
+		// A seen visit of the period must be attributable (SPEC §8, R10): its facility,
+		// user and patient must exist. Any other visit gets a placeholder.
+		mustExist := r.seen.has(status) && r.inPeriod(at)
+		switch {
+		case !aidOK || !r.users[aid]:
+			if mustExist {
+				return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_aid",
+					Problem: fmt.Sprintf("user %s not found in users (a seen visit in the period)", quote(string(pcAID)))}
+			}
+			aid = noSuch
+		}
+		if !r.offices[office] {
+			if mustExist {
+				return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_billing_location",
+					Problem: fmt.Sprintf("neither the billing facility %d nor the facility %d is in facility (a seen visit in the period)", billing.Int64, facility.Int64)}
+			}
+			office = noSuch
+		}
+		if !p.pid.Valid && mustExist {
+			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_pid",
+				Problem: fmt.Sprintf("patient %d not found in patient_data (a seen visit in the period)", pid)}
+		}
+		enc, amb := r.link(eid.Int64, pid, d, aid)
+		if amb && mustExist {
+			r.ambiguous.add(&colInt{v: eid.Int64})
+		}
+		rec.Visits = append(rec.Visits, measure.Visit{ID: eid.Int64, OfficeID: office, ClinicianID: aid, ScheduledAt: at,
+			Status: status, Notes: enc.notes()})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// inPeriod is R1's period test on the installation's local date of t.
+func (r *oeReader) inPeriod(t time.Time) bool {
+	d := calendar.LocalDate(t, r.clock.loc)
+	return d >= r.from && d <= r.to
+}
+
+// encounterVisits streams the period's encounters with a live newpatient form as visits
+// (SPEC §8, openemr.visits: encounters), patient by patient.
+func (r *oeReader) encounterVisits(sink Sink) error {
+	lo, hi := r.window()
+	var (
+		num, pid, provider, facility, billing sql.NullInt64
+		date                                  sql.RawBytes
+		p                                     oePatient
+		rec                                   measure.PatientRecord
+		inv                                   measure.Invitation
+		cur                                   int64 = -1
+	)
+	flush := func() error {
+		if cur < 0 {
+			return nil
+		}
+		r.st.Patients++
+		r.st.Appointments += len(rec.Visits)
+		if rec.FirstInvitation != nil {
+			r.st.Invitations++
+		}
+		return sink.Patient(&rec)
+	}
+	dest := append([]any{&num, &pid, &date, &provider, &facility, &billing}, p.dest()...)
+	err := r.each("form_encounter", `SELECT fe.encounter, fe.pid, fe.date, fe.provider_id, fe.facility_id, fe.billing_facility, `+oePatientColumns+`
+FROM form_encounter fe
+LEFT JOIN patient_data p ON p.pid = fe.pid
+LEFT JOIN patient_access_onsite a ON a.pid = fe.pid
+WHERE fe.date >= ? AND fe.date < ? AND fe.encounter IS NOT NULL
+  AND EXISTS (SELECT 1 FROM forms n WHERE n.pid = fe.pid AND n.encounter = fe.encounter AND n.formdir = 'newpatient' AND n.deleted = 0)
+ORDER BY fe.pid, fe.encounter`, []any{lo + " 00:00:00", hi + " 00:00:00"}, dest, func() error {
+		id := strconv.FormatInt(num.Int64, 10)
+		d, sec, null, err := oeDateTime(date)
+		if err != nil || null {
+			return nil // the query's range keeps neither
+		}
+		at := r.clock.instant(d, sec)
+		inPeriod := r.inPeriod(at)
+		if !pid.Valid || !p.pid.Valid {
+			if !inPeriod {
+				return nil
+			}
+			return &DataError{Relation: "form_encounter", ID: "encounter " + id, Column: "pid",
+				Problem: fmt.Sprintf("patient %d not found in patient_data", pid.Int64)}
+		}
+		if pid.Int64 != cur {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur = pid.Int64
+			rec.Visits = rec.Visits[:0]
+			if err := r.fill(&rec, &inv, pid.Int64, &p); err != nil {
+				return err
+			}
+		}
+		office := billing.Int64
+		if office == 0 {
+			office = facility.Int64
+		}
+		aid := provider.Int64
+		switch {
+		case !r.users[aid]:
+			if inPeriod {
+				return &DataError{Relation: "form_encounter", ID: "encounter " + id, Column: "provider_id",
+					Problem: fmt.Sprintf("user %d not found in users", aid)}
+			}
+			aid = noSuch
+		case !r.offices[office]:
+			if inPeriod {
+				return &DataError{Relation: "form_encounter", ID: "encounter " + id, Column: "billing_facility",
+					Problem: fmt.Sprintf("neither the billing facility %d nor the facility %d is in facility", billing.Int64, facility.Int64)}
+			}
+			office = noSuch
+		}
+		var notes measure.Notes
+		if i, ok := r.enc(num.Int64); ok {
+			notes = r.encs[i].notes()
+		}
+		rec.Visits = append(rec.Visits, measure.Visit{ID: num.Int64, OfficeID: office, ClinicianID: aid, ScheduledAt: at,
+			Status: OpenEMREncounterStatus, Notes: notes})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// internBytes returns b as a string through a small table (statuses repeat).
+func internBytes(t map[string]string, b []byte) string {
+	if s, ok := t[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(t) < 256 {
+		t[s] = s
+	}
+	return s
+}
+
+// sourceFindings runs the queries of RECURRING_APPOINTMENT and INVITATION_DATES_SUSPECT.
+func (r *oeReader) sourceFindings() error {
+	// A recurring series is one row for many dates and never a visit; one with a seen
+	// status whose dates overlap the period is counted (SPEC §8).
+	var eid sql.NullInt64
+	var status, endDate sql.RawBytes
+	var series danglingRows
+	err := r.each("openemr_postcalendar_events", `SELECT pc_eid, pc_apptstatus, pc_endDate FROM openemr_postcalendar_events
+WHERE pc_recurrtype <> 0 AND pc_eventDate <= ? AND pc_pid REGEXP ? ORDER BY pc_eid`,
+		[]any{r.to.String(), oePatientRegexp}, []any{&eid, &status, &endDate}, func() error {
+			end, null, err := oeDate(endDate)
+			if err != nil {
+				return &DataError{Relation: "openemr_postcalendar_events", ID: strconv.FormatInt(eid.Int64, 10), Column: "pc_endDate", Problem: err.Error()}
+			}
+			if (null || end >= r.from) && r.seen.has(string(status)) {
+				series.add(&colInt{v: eid.Int64})
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if series.count > 0 {
+		r.findings = append(r.findings, measure.Finding{Code: measure.RecurringAppointment, Count: series.count, Examples: series.examples,
+			Message: fmt.Sprintf("%d recurring appointment series with a seen status overlap the period%s; a series is one calendar row for many dates and is never counted as a visit: in OpenEMR, edit each visit that took place so that it becomes an appointment of its own",
+				series.count, exampleIDs("pc_eid", series))})
+	}
+	// Credentials sharing one creation second (SPEC §8).
+	var total, share sql.NullInt64
+	var at sql.RawBytes
+	rows, err := r.q.QueryContext(r.ctx, `SELECT (SELECT COUNT(*) FROM patient_access_onsite), date_created, COUNT(*) AS n
+FROM patient_access_onsite GROUP BY date_created ORDER BY n DESC, date_created LIMIT 1`)
+	if err != nil {
+		return r.fail("patient_access_onsite", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		if err := rows.Scan(&total, &at, &share); err != nil {
+			return r.fail("patient_access_onsite", err)
+		}
+		if oeInvitationsSuspect(int(total.Int64), int(share.Int64)) {
+			r.findings = append(r.findings, measure.Finding{Code: measure.InvitationDatesSuspect, Count: int(share.Int64),
+				Message: fmt.Sprintf("%d of %d portal credentials (patient_access_onsite) were created at the same instant, %s: OpenEMR 7.0.0's upgrade stamped the credentials it found with its own time, so those patients' first invitations may be earlier than mipspi reads",
+					share.Int64, total.Int64, quote(string(at)))})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return r.fail("patient_access_onsite", err)
+	}
+	return nil
+}
+
+// exampleIDs is " (pc_eid 4, 9, …)" for a finding's message.
+func exampleIDs(what string, d danglingRows) string {
+	if len(d.examples) == 0 {
+		return ""
+	}
+	ids := make([]string, len(d.examples))
+	for i, id := range d.examples {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	s := " (" + what + " " + strings.Join(ids, ", ")
+	if d.count > len(d.examples) {
+		s += ", …"
+	}
+	return s + ")"
+}
+
+// oeDanglingQueries find the rows that point at nothing (R10, SPEC §8): signatures of no
+// form or encounter, credentials of no patient.
+var oeDanglingQueries = [2]string{
+	`SELECT s.id FROM esign_signatures s
+WHERE (s.` + "`table`" + ` = 'forms' AND s.tid NOT IN (SELECT id FROM forms))
+   OR (s.` + "`table`" + ` = 'form_encounter' AND s.tid NOT IN (SELECT encounter FROM form_encounter WHERE encounter IS NOT NULL))
+ORDER BY s.id`,
+	`SELECT a.id FROM patient_access_onsite a
+WHERE a.pid IS NULL OR a.pid NOT IN (SELECT pid FROM patient_data) ORDER BY a.id`,
+}
+
+func (r *oeReader) danglingRows() error {
+	for k, q := range oeDanglingQueries {
+		var id sql.NullInt64
+		table := []string{"esign_signatures", "patient_access_onsite"}[k]
+		if err := r.each(table, q, nil, []any{&id}, func() error {
+			r.dangling[k].add(&colInt{v: id.Int64, null: !id.Valid})
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish hands the findings over: the rows that point at nothing, then the source's.
+func (r *oeReader) finish(sink Sink) error {
+	if ds, ok := sink.(DanglingSink); ok {
+		for k, code := range []measure.Code{measure.DanglingNote, measure.DanglingInvitation} {
+			if err := ds.Dangling(code, r.dangling[k].count, r.dangling[k].examples); err != nil {
+				return err
+			}
+		}
+	}
+	fs, ok := sink.(SourceFindingSink)
+	if !ok {
+		return nil
+	}
+	if r.ambiguous.count > 0 {
+		// Before the others: it comes from the appointments' read.
+		r.findings = append([]measure.Finding{{Code: measure.AmbiguousEncounter, Count: r.ambiguous.count, Examples: r.ambiguous.examples,
+			Message: fmt.Sprintf("%d seen visits in the period have several encounters of the same patient, date and provider and no tracker link%s; none is taken, so they have no note: link each visit to its encounter in OpenEMR's flow board",
+				r.ambiguous.count, exampleIDs("pc_eid", r.ambiguous))}}, r.findings...)
+	}
+	for _, f := range r.findings {
+		if err := fs.SourceFinding(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
