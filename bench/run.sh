@@ -5,7 +5,10 @@
 # One command, one machine, one run:
 #   1. builds mipspi;
 #   2. starts a throwaway PostgreSQL (or uses $MIPSPI_BENCH_PG, a superuser DSN of a
-#      maintenance database such as postgres://postgres@127.0.0.1:5432/postgres);
+#      maintenance database such as postgres://postgres@127.0.0.1:5432/postgres), and
+#      with --mariadb-size a throwaway MariaDB (mariadb-install-db + mariadbd, or
+#      $MIPSPI_BENCH_MARIADB: mysql://USER:PASSWORD@HOST:PORT/ of a login that may
+#      create databases);
 #   3. generates the data sets with `mipspi db generate` (timed): PostgreSQL at each
 #      size in --pg-sizes, SQLite at --sqlite-size; clinicians and patients scale with
 #      the appointments as in the issue (5M appointments ↔ 1,000 clinicians, 1.5M
@@ -14,7 +17,8 @@
 #   4. for each data set measures, --reps times (median reported):
 #        (a) mipspi report --format json --quiet > /dev/null   wall time, peak RSS
 #        (b) the floor (bench/floor-postgres.sql through psql \copy … to /dev/null,
-#            bench/floor-sqlite.sql in the sqlite3 shell): the least a calculator
+#            bench/floor-sqlite.sql in the sqlite3 shell, bench/floor-mariadb.sql
+#            through `mariadb --quick` to /dev/null): the least a calculator
 #            must read                                        wall time, peak RSS
 #        (c) PostgreSQL: the peer, bench/peer-postgres.sql through psql, whose
 #            figures are first checked against mipspi's (the run stops if they differ)
@@ -23,11 +27,12 @@
 #   5. writes $OUT/results.md (markdown, with machine, versions and commands) and
 #      $OUT/raw.tsv (every single measurement).
 #
-# Usage: bench/run.sh [--quick] [--pg-sizes "N N …"] [--sqlite-size N] [--reps N]
-#                     [--out DIR] [--keep]
+# Usage: bench/run.sh [--quick] [--pg-sizes "N N …"] [--sqlite-size N]
+#                     [--mariadb-size N] [--reps N] [--out DIR] [--keep]
 #   --quick        100,000 appointments on both databases, for iterating
 #   --pg-sizes     PostgreSQL sizes (default "1000000 5000000"; "" skips)
 #   --sqlite-size  SQLite size (default 1000000; 0 skips)
+#   --mariadb-size MariaDB size, section 3 relations (default 0: skipped)
 #   --reps         measurements per command (default 3)
 #   --out          results directory (default bench/out)
 #   --keep         keep the throwaway server and databases (printed DSNs) at exit
@@ -36,8 +41,9 @@
 #                  when the database already holds the appointments)
 #
 # Needs: go, psql, sqlite3, GNU time (/usr/bin/time), and PostgreSQL server binaries in
-# /usr/lib/postgresql/*/bin unless $MIPSPI_BENCH_PG is set. On Debian/Ubuntu:
-#   apt-get install postgresql postgresql-client sqlite3 time
+# /usr/lib/postgresql/*/bin unless $MIPSPI_BENCH_PG is set; for --mariadb-size the
+# mariadb client and, unless $MIPSPI_BENCH_MARIADB is set, the server. On Debian/Ubuntu:
+#   apt-get install postgresql postgresql-client sqlite3 time mariadb-server mariadb-client
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -45,6 +51,7 @@ ROOT=$(pwd)
 
 PG_SIZES="1000000 5000000"
 SQLITE_SIZE=1000000
+MARIADB_SIZE=0
 REPS=3
 OUT="$ROOT/bench/out"
 KEEP=0
@@ -58,13 +65,14 @@ while [ $# -gt 0 ]; do
 	--quick) QUICK=1; PG_SIZES="100000"; SQLITE_SIZE=100000 ;;
 	--pg-sizes) PG_SIZES="$2"; shift ;;
 	--sqlite-size) SQLITE_SIZE="$2"; shift ;;
+	--mariadb-size) MARIADB_SIZE="$2"; shift ;;
 	--reps) REPS="$2"; shift ;;
 	--out) OUT="$2"; shift ;;
 	--keep) KEEP=1 ;;
 	--reuse) REUSE=1 ;;
 	--xlsx) XLSX=1 ;;
 	--no-xlsx) XLSX=0 ;;
-	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,42p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -77,7 +85,8 @@ need() {
 	fi
 }
 need go "https://go.dev/dl/"
-need psql "apt-get install postgresql-client (or postgresql)"
+if [ -n "$PG_SIZES" ]; then need psql "apt-get install postgresql-client (or postgresql)"; fi
+if [ "$MARIADB_SIZE" != 0 ]; then need mariadb "apt-get install mariadb-client"; fi
 need sqlite3 "apt-get install sqlite3"
 need /usr/bin/time "apt-get install time (GNU time, for peak RSS)"
 need jq "apt-get install jq (reads mipspi's JSON to check the peer)"
@@ -107,7 +116,17 @@ floor_sql() { # TEMPLATE OUT
 PGDIR=""
 PGBIN=""
 PG_ADMIN=""
+MDBDIR=""
+MDB_ADMIN=""
+MDB_CLIENT=()
 cleanup() {
+	if [ -n "$MDBDIR" ] && [ "$KEEP" = 0 ]; then
+		[ -f "$MDBDIR/mysqld.pid" ] && kill "$(cat "$MDBDIR/mysqld.pid")" 2>/dev/null
+		for _ in $(seq 1 60); do [ -f "$MDBDIR/mysqld.pid" ] || break; sleep 0.5; done
+		rm -rf "$MDBDIR"
+	elif [ -n "$MDBDIR" ]; then
+		log "kept MariaDB: $MDB_ADMIN (data in $MDBDIR; stop: kill \$(cat $MDBDIR/mysqld.pid))"
+	fi
 	if [ -n "$PGDIR" ] && [ "$KEEP" = 0 ]; then
 		if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop; else "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop; fi >/dev/null 2>&1 || true
 		rm -rf "$PGDIR"
@@ -273,6 +292,74 @@ bench_sqlite() { # N
 	done
 }
 
+# --- MariaDB (section 3 relations, SPEC §8) --------------------------------------------
+start_mariadb() {
+	if [ -n "${MIPSPI_BENCH_MARIADB:-}" ]; then
+		MDB_ADMIN="${MIPSPI_BENCH_MARIADB%/}"
+		local rest=${MDB_ADMIN#*://} user pass hostport
+		user=${rest%%@*}; hostport=${rest#*@}
+		pass=""; case "$user" in *:*) pass=${user#*:}; user=${user%%:*} ;; esac
+		MDB_CLIENT=(mariadb --user="$user" --password="$pass" --host="${hostport%:*}" --port="${hostport##*:}")
+		log "using \$MIPSPI_BENCH_MARIADB"
+		return
+	fi
+	local mariadbd
+	mariadbd=$(command -v mariadbd || echo /usr/sbin/mariadbd)
+	if [ ! -x "$mariadbd" ] || ! command -v mariadb-install-db >/dev/null; then
+		echo "bench/run.sh: no mariadbd / mariadb-install-db; apt-get install mariadb-server, or set MIPSPI_BENCH_MARIADB" >&2
+		exit 2
+	fi
+	MDBDIR=$(mktemp -d /tmp/mipspi-bench-mariadb-XXXXXX)
+	local as=()
+	if [ "$(id -u)" = 0 ]; then
+		chown mysql "$MDBDIR"
+		as=(--user=mysql)
+	fi
+	mariadb-install-db --no-defaults --datadir="$MDBDIR/data" "${as[@]}" --auth-root-authentication-method=normal \
+		--skip-test-db --skip-name-resolve --innodb-log-file-size=256M >>"$LOG" 2>&1
+	local port=$((20000 + RANDOM % 20000))
+	# Durability is off (a throwaway server), as for PostgreSQL; the buffer pool holds the
+	# 1M practice, as a production server's would.
+	"$mariadbd" --no-defaults "${as[@]}" --datadir="$MDBDIR/data" --socket="$MDBDIR/mysqld.sock" --port=$port \
+		--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" \
+		--skip-name-resolve --innodb-buffer-pool-size=1G --innodb-log-file-size=256M \
+		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --performance-schema=OFF \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >>"$LOG" 2>&1 &
+	for _ in $(seq 1 120); do
+		if mariadb --socket="$MDBDIR/mysqld.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+			MDB_ADMIN="mysql://root@127.0.0.1:$port"
+			MDB_CLIENT=(mariadb --user=root --host=127.0.0.1 --port=$port)
+			log "started MariaDB $("$mariadbd" --version | awk '{print $3}') on port $port ($MDBDIR)"
+			return
+		fi
+		sleep 0.5
+	done
+	echo "bench/run.sh: could not start MariaDB; see $MDBDIR/server.log" >&2
+	exit 1
+}
+
+bench_mariadb() { # N
+	local n=$1 name="mipspi_bench_$1" dsn
+	dsn="$MDB_ADMIN/$name"
+	if [ "$REUSE" = 1 ] && "${MDB_CLIENT[@]}" -N "$name" -e "SELECT count(*) FROM appointments" 2>/dev/null | grep -qx "$n"; then
+		log "reusing $name"
+	else
+		"${MDB_CLIENT[@]}" -e "DROP DATABASE IF EXISTS $name; CREATE DATABASE $name CHARACTER SET utf8mb4" >>"$LOG" 2>&1
+		generate mariadb "$n" "$dsn"
+		"${MDB_CLIENT[@]}" "$name" -e "ANALYZE TABLE appointments, clinical_notes, patients, portal_invitations" >>"$LOG" 2>&1
+	fi
+	floor_sql bench/floor-mariadb.sql "$OUT/floor-mariadb.sql"
+	# Warm-up of both (the buffer pool), and the report kept for comparison.
+	# shellcheck disable=SC2046
+	$(report_cmd "$dsn" json) --out "$OUT/report-mariadb-$n.json"
+	"${MDB_CLIENT[@]}" --quick "$name" <"$OUT/floor-mariadb.sql" >/dev/null
+	for rep in $(seq 1 "$REPS"); do
+		# shellcheck disable=SC2046
+		measure mariadb "$n" report "$rep" $(report_cmd "$dsn" json)
+		measure mariadb "$n" floor "$rep" sh -c '"$@" < "'"$OUT/floor-mariadb.sql"'"' sh "${MDB_CLIENT[@]}" --quick "$name"
+	done
+}
+
 # --- run ---------------------------------------------------------------------------
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -289,6 +376,10 @@ if [ -n "$PG_SIZES" ]; then
 fi
 if [ "$SQLITE_SIZE" != 0 ]; then
 	bench_sqlite "$SQLITE_SIZE"
+fi
+if [ "$MARIADB_SIZE" != 0 ]; then
+	start_mariadb
+	bench_mariadb "$MARIADB_SIZE"
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -333,7 +424,8 @@ PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -X
 	echo "Load average at start: $LOAD_BEFORE; at end: $LOAD_AFTER."
 	echo
 	echo "Machine: nproc $(nproc); $(lscpu | sed -n 's/^Model name: *//p'); $(free -g | awk '/^Mem:/ {print $2 " GB RAM"}')."
-	echo "Versions: $(go version | awk '{print $3}'); PostgreSQL $PGVER; sqlite3 $(sqlite3 --version | awk '{print $1}'); mipspi $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo '+dirty')."
+	MDBVER=$( ([ "$MARIADB_SIZE" != 0 ] && "${MDB_CLIENT[@]}" -N -e "SELECT version()") || echo "n/a")
+	echo "Versions: $(go version | awk '{print $3}'); PostgreSQL $PGVER; MariaDB $MDBVER; sqlite3 $(sqlite3 --version | awk '{print $1}'); mipspi $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo '+dirty')."
 	echo
 	echo "Commands (DSN elided):"
 	echo
@@ -343,6 +435,7 @@ PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -X
 	echo "sqlite3 FILE < bench/respell.sql    # SQLite only, once after generating"
 	echo "psql DSN -Xq -f floor-postgres.sql  # bench/floor-postgres.sql, window $LO..$HI"
 	echo "sqlite3 FILE < floor-sqlite.sql     # bench/floor-sqlite.sql, same window"
+	[ "$MARIADB_SIZE" != 0 ] && echo "mariadb --quick DB < floor-mariadb.sql  # bench/floor-mariadb.sql, same window"
 	echo "psql DSN -XAtq -v from=$YEAR-01-01 -v to=$YEAR-12-31 -v holidays=… -f bench/peer-postgres.sql"
 	[ "$XLSX" = 1 ] && echo "mipspi report ... --format xlsx --quiet > /dev/null"
 	echo '```'

@@ -283,10 +283,14 @@ func (w *BulkWriter) copyIn(t *bulkTable) error {
 	return stmt.Close()
 }
 
-// insert sends t's rows as INSERTs of sqliteRowsPerInsert rows.
+// insert sends t's rows as INSERTs of sqliteRowsPerInsert rows (MariaDB:
+// mariadbRowsPerInsert, all in the one transaction, as PostgreSQL's COPY).
 func (w *BulkWriter) insert(t *bulkTable) error {
 	k := len(t.cols)
 	per := min(sqliteRowsPerInsert, sqliteMaxParams/k)
+	if w.s.dialect == MariaDB {
+		per = mariadbRowsPerInsert
+	}
 	for i := 0; i < len(t.vals); i += per * k {
 		chunk := t.vals[i:min(len(t.vals), i+per*k)]
 		rows := len(chunk) / k

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/driver/sqliteshim"
@@ -30,7 +31,7 @@ import (
 // DSN is a parsed --db value. Its fields never hold the password in clear except
 // password, which only scrubs messages.
 type DSN struct {
-	Dialect string // Postgres or SQLite
+	Dialect string // Postgres, SQLite or MariaDB
 	// SQLite: the file as given (no URI escaping) and its URI parameters.
 	Path   string
 	Params url.Values
@@ -39,7 +40,8 @@ type DSN struct {
 	Redacted string
 	raw      string
 	password string
-	typed    string // the password as typed in the DSN, percent escapes and all
+	typed    string        // the password as typed in the DSN, percent escapes and all
+	mysql    *mysql.Config // MariaDB: the driver's configuration (mariadb_dsn.go)
 }
 
 // DSNEscapeHint tells how to write a user name or password holding URL characters.
@@ -53,6 +55,8 @@ func ParseDSN(dsn string) (*DSN, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return parsePostgres(dsn)
+	case strings.HasPrefix(dsn, "mysql://"), strings.HasPrefix(dsn, "mariadb://"):
+		return parseMariaDB(dsn)
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return parseSQLite(dsn, strings.TrimPrefix(dsn, "sqlite:"))
 	case strings.HasPrefix(dsn, "file:"):
@@ -236,8 +240,11 @@ func OpenReadOnly(ctx context.Context, dsn string, o ReadOptions) (*Store, error
 	if err := d.CheckRead(); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if d.Dialect == Postgres {
+	switch d.Dialect {
+	case Postgres:
 		return openPostgres(ctx, dsn)
+	case MariaDB:
+		return openMariaDB(ctx, d) // its read is a READ ONLY transaction (mariadb.go)
 	}
 	if err := CheckSQLiteFile(d.Path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", d.Redacted, err)

@@ -10,11 +10,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/ehr"
+	"github.com/mipspi/mipspi/internal/mariadbtest"
 	"github.com/mipspi/mipspi/internal/pgtest"
 	"github.com/mipspi/mipspi/measure"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	mariadbtest.Stop()
+	os.Exit(code)
+}
 
 // onBoth runs f once on a fresh SQLite file and once on a fresh PostgreSQL database
 // (SPEC §3: both dialects, same behaviour).
@@ -22,6 +28,11 @@ func onBoth(t *testing.T, f func(t *testing.T, s *ehr.Store)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { f(t, openSQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { f(t, openPostgres(t)) })
+}
+
+func openMariaDB(t testing.TB) *ehr.Store {
+	t.Helper()
+	return open(t, mariadbtest.NewDatabase(t))
 }
 
 func openSQLite(t testing.TB) *ehr.Store {

@@ -56,11 +56,16 @@ var indexes = []index{
 // createTable creates rel (IF NOT EXISTS) and its indexes inside tx.
 func (s *Store) createTable(ctx context.Context, tx bun.Tx, rel *relation) error {
 	model := reflect.New(rel.typ).Interface()
-	if s.dialect == SQLite {
+	switch s.dialect {
+	case SQLite:
 		// The store's own copy of the model metadata: give it SQLite's types.
 		for _, f := range s.db.Dialect().Tables().Get(rel.typ).Fields {
 			f.CreateTableSQLType = sqliteType(f)
 			f.SQLDefault = sqliteDefault(f)
+		}
+	case MariaDB:
+		for _, f := range s.db.Dialect().Tables().Get(rel.typ).Fields {
+			f.CreateTableSQLType = mariadbType(f)
 		}
 	}
 	if _, err := tx.NewCreateTable().Model(model).IfNotExists().Exec(ctx); err != nil {
@@ -133,12 +138,15 @@ func (s *Store) Init(ctx context.Context, force bool) error {
 // looks at every schema but the system ones.
 func (s *Store) relations(ctx context.Context) (map[string]string, error) {
 	var q string
-	if s.dialect == Postgres {
+	switch s.dialect {
+	case MariaDB:
+		q = mariadbRelationsSQL
+	case Postgres:
 		q = `SELECT table_name, CASE WHEN table_type = 'BASE TABLE' THEN 'table' ELSE 'view' END
 			FROM information_schema.tables
 			WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
 			  AND table_schema NOT LIKE 'pg\_%'`
-	} else {
+	default:
 		q = `SELECT name, type FROM sqlite_schema
 			WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`
 	}

@@ -22,10 +22,11 @@ import (
 const (
 	Postgres = "postgres"
 	SQLite   = "sqlite"
+	MariaDB  = "mariadb" // MariaDB or MySQL (mysql:// or mariadb://)
 )
 
 // acceptedDSNs is quoted in every "which DSN" error.
-const acceptedDSNs = `postgres://USER@HOST:PORT/DB, postgresql://…, sqlite:PATH or file:PATH`
+const acceptedDSNs = `postgres://USER@HOST:PORT/DB, postgresql://…, mysql://USER@HOST:PORT/DB, mariadb://…, sqlite:PATH or file:PATH`
 
 // Store is an open EHR database.
 type Store struct {
@@ -38,6 +39,7 @@ type Store struct {
 // Open connects to dsn and checks the connection:
 //
 //	postgres://… or postgresql://…  PostgreSQL through lib/pq
+//	mysql://… or mariadb://…        MariaDB/MySQL through go-sql-driver/mysql (SPEC §8)
 //	sqlite:PATH or file:PATH        embedded SQLite (pure Go, no cgo); PATH may carry
 //	                                SQLite URI parameters after '?'
 //
@@ -46,6 +48,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return openPostgres(ctx, dsn)
+	case strings.HasPrefix(dsn, "mysql://"), strings.HasPrefix(dsn, "mariadb://"):
+		d, err := parseMariaDB(dsn) // mariadb_dsn.go: its error never quotes the password
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		return openMariaDB(ctx, d)
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
 	case strings.HasPrefix(dsn, "file:"):
@@ -139,7 +147,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Dialect is "postgres" or "sqlite".
+// Dialect is "postgres", "sqlite" or "mariadb".
 func (s *Store) Dialect() string { return s.dialect }
 
 // String is the DSN without its password (user, host, port, database; or the SQLite path).

@@ -39,7 +39,7 @@ const (
 func dbFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:    flagDB,
-		Usage:   "EHR database: postgres://USER@HOST:PORT/DB?sslmode=… or sqlite:PATH",
+		Usage:   "EHR database: postgres://USER@HOST:PORT/DB?sslmode=…, mysql://USER@HOST:PORT/DB (MariaDB/MySQL) or sqlite:PATH",
 		EnvVars: []string{"MIPSPI_DB"},
 	}
 }
@@ -159,10 +159,10 @@ func supportedYear(y int) error {
 func requireDB(c *cli.Context) (string, error) {
 	dsn := strings.TrimSpace(c.String(flagDB))
 	if dsn == "" {
-		return "", usagef("--db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB or sqlite:PATH")
+		return "", usagef("--db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB or sqlite:PATH")
 	}
 	known := false
-	for _, p := range []string{"postgres://", "postgresql://", "sqlite:", "file:"} {
+	for _, p := range []string{"postgres://", "postgresql://", "mysql://", "mariadb://", "sqlite:", "file:"} {
 		known = known || strings.HasPrefix(dsn, p)
 	}
 	if !known {
@@ -173,7 +173,7 @@ func requireDB(c *cli.Context) (string, error) {
 		if looksLikeSQLiteFile(dsn) {
 			return "", usagef("--db %s: say which kind of database: --db sqlite:%s (or postgres://USER@HOST:PORT/DB)", quoteIfOdd(dsn), dsn)
 		}
-		return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
+		return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
 	}
 	if _, err := ehr.ParseDSN(dsn); err != nil {
 		return "", usagef("--db: %s", err)

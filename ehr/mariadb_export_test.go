@@ -1,0 +1,28 @@
+package ehr
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// MariaDBConfig is the driver configuration ParseDSN made of a MariaDB DSN.
+type MariaDBConfig struct {
+	Net, Addr, DBName, User, Passwd, TLS string
+	Timeout                              time.Duration
+	ParseTime, MultiStatements           bool
+	AllowAllFiles                        bool
+	Params                               map[string]string
+}
+
+func (d *DSN) MariaDBConfig() MariaDBConfig {
+	c := d.mysql
+	return MariaDBConfig{Net: c.Net, Addr: c.Addr, DBName: c.DBName, User: c.User, Passwd: c.Passwd,
+		TLS: c.TLSConfig, Timeout: c.Timeout, ParseTime: c.ParseTime, MultiStatements: c.MultiStatements,
+		AllowAllFiles: c.AllowAllFiles, Params: c.Params}
+}
+
+// MariaDBBegin opens the read's snapshot on s (a MariaDB store).
+func MariaDBBegin(ctx context.Context, s *Store) (*sql.Conn, func(), error) {
+	return mariadbBegin(ctx, s.db.DB)
+}
