@@ -92,10 +92,32 @@ type oeReader struct {
 // ReadOpenEMR reads OpenEMR's own tables (SPEC §8) for the period [from, to] (local
 // dates) and streams them to sink as the section 3 model: the Practice, then one
 // PatientRecord per patient in pid order; a DanglingSink gets the rows that point at
-// nothing, a SourceFindingSink the findings of the source. It runs in q, which must be
-// one read-only, repeatable-read snapshot on one connection. A setting a report cannot
-// run with is a *SettingError; a row that breaks the rules a *DataError.
-func ReadOpenEMR(ctx context.Context, q querier, from, to calendar.Date, set OpenEMRSettings, sink Sink) (ReadStats, error) {
+// nothing, a SourceFindingSink the findings of the source. Everything is read on one
+// connection in one read-only, repeatable-read snapshot. A setting a report cannot run
+// with is a *SettingError; a row that breaks the rules a *DataError.
+func (s *Store) ReadOpenEMR(ctx context.Context, from, to calendar.Date, set OpenEMRSettings, sink Sink) (ReadStats, error) {
+	if s.dialect != MariaDB {
+		return ReadStats{}, fmt.Errorf("read %s: OpenEMR's own tables are read on MariaDB or MySQL (SPEC §8)", s)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // an early stop stops the server sending
+	conn, done, err := mariadbBegin(ctx, s.db.DB)
+	if err != nil {
+		return ReadStats{}, fmt.Errorf("read %s: %w", s, s.scrub(err))
+	}
+	defer done()
+	st, err := readOpenEMR(ctx, conn, from, to, set, sink)
+	if err != nil {
+		var de *DataError
+		var se *SettingError
+		if !errors.As(err, &de) && !errors.As(err, &se) {
+			err = fmt.Errorf("read %s: %w", s, s.scrub(err))
+		}
+	}
+	return st, err
+}
+
+func readOpenEMR(ctx context.Context, q querier, from, to calendar.Date, set OpenEMRSettings, sink Sink) (ReadStats, error) {
 	var st ReadStats
 	if to < from {
 		return st, fmt.Errorf("read OpenEMR: period %s..%s ends before it starts", from, to)
