@@ -159,7 +159,7 @@ func oeTIN(ein string) string {
 	}, ein)
 }
 
-// oeOffice maps a facility row to an office (SPEC §8). name NULL or '' is "facility ID".
+// oeOffice maps a facility row to an office (SPEC §8). name NULL or ” is "facility ID".
 func oeOffice(id int64, name, ein string, loc *time.Location) measure.Office {
 	if strings.TrimSpace(name) == "" {
 		name = "facility " + strconv.FormatInt(id, 10)

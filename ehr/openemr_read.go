@@ -351,7 +351,9 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 			r.fallback = append(r.fallback, int32(i))
 		}
 	}
-	slices.SortFunc(r.fallback, func(a, b int32) int { return r.fallbackCmp(&r.encs[a], r.encs[b].pid, r.encs[b].date, r.encs[b].provider) })
+	slices.SortFunc(r.fallback, func(a, b int32) int {
+		return r.fallbackCmp(&r.encs[a], r.encs[b].pid, r.encs[b].date, r.encs[b].provider)
+	})
 	// Note forms and their signatures (R4): every row is a signature, is_lock 1 a lock
 	// too; a form with no row is an unsigned note.
 	forms := newNoteForms(r.set.noteForms())
