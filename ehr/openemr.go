@@ -13,7 +13,6 @@ package ehr
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -349,5 +348,3 @@ func (s oeSeenSet) has(status string) bool { return s[strings.ToLower(strings.Tr
 // only then is it a data error). They are never attributed: the clinician is not
 // eligible.
 const noSuch = -1
-
-var pcPIDPattern = regexp.MustCompile(oePatientRegexp)
