@@ -358,17 +358,17 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 	// too; a form with no row is an unsigned note.
 	forms := newNoteForms(r.set.noteForms())
 	cond, cargs := forms.sql("f.formdir")
-	var formID sql.NullInt64
+	var formID, sigID sql.NullInt64
 	var sigAt sql.RawBytes
 	var isLock sql.NullInt64
 	lastForm, cur := int64(-1), -1
-	err = r.each("forms", `SELECT f.encounter, f.id, s.datetime, s.is_lock
+	err = r.each("forms", `SELECT f.encounter, f.id, s.id, s.datetime, s.is_lock
 FROM form_encounter fe
 JOIN forms f ON f.pid = fe.pid AND f.encounter = fe.encounter
 LEFT JOIN esign_signatures s ON s.tid = f.id AND s.`+"`table`"+` = 'forms'
 WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND `+cond+`
 ORDER BY f.encounter, f.id`, append([]any{lo + " 00:00:00", hi + " 00:00:00"}, cargs...),
-		[]any{&enc, &formID, &sigAt, &isLock}, func() error {
+		[]any{&enc, &formID, &sigID, &sigAt, &isLock}, func() error {
 			if cur < 0 || r.encs[cur].num != enc.Int64 {
 				i, ok := r.enc(enc.Int64)
 				if !ok {
@@ -382,17 +382,17 @@ ORDER BY f.encounter, f.id`, append([]any{lo + " 00:00:00", hi + " 00:00:00"}, c
 				e.forms++
 				r.st.Notes++
 			}
-			return r.signature(e, "esign_signatures", "forms.id "+strconv.FormatInt(formID.Int64, 10), sigAt, isLock)
+			return r.signature(e, sigID.Int64, sigAt, isLock)
 		})
 	if err != nil {
 		return err
 	}
 	// Encounter-level signatures: the encounter itself is then a note (SPEC §8).
 	var tid sql.NullInt64
-	return r.each("esign_signatures", `SELECT s.tid, s.datetime, s.is_lock
+	return r.each("esign_signatures", `SELECT s.id, s.tid, s.datetime, s.is_lock
 FROM form_encounter fe JOIN esign_signatures s ON s.tid = fe.encounter AND s.`+"`table`"+` = 'form_encounter'
 WHERE fe.date >= ? AND fe.date < ?`, []any{lo + " 00:00:00", hi + " 00:00:00"},
-		[]any{&tid, &sigAt, &isLock}, func() error {
+		[]any{&sigID, &tid, &sigAt, &isLock}, func() error {
 			i, ok := r.enc(tid.Int64)
 			if !ok {
 				return nil
@@ -402,22 +402,22 @@ WHERE fe.date >= ? AND fe.date < ?`, []any{lo + " 00:00:00", hi + " 00:00:00"},
 				e.encSig = true
 				r.st.Notes++
 			}
-			return r.signature(e, "esign_signatures", "encounter "+strconv.FormatInt(tid.Int64, 10), sigAt, isLock)
+			return r.signature(e, sigID.Int64, sigAt, isLock)
 		})
 }
 
 // signature folds one esign_signatures row into its encounter's note summary (R4: the
 // earliest signature, the earliest lock). A NULL row (a form never signed) adds none.
-func (r *oeReader) signature(e *oeEnc, table, of string, at sql.RawBytes, isLock sql.NullInt64) error {
+func (r *oeReader) signature(e *oeEnc, id int64, at sql.RawBytes, isLock sql.NullInt64) error {
 	if at == nil {
 		return nil
 	}
 	d, sec, null, err := oeDateTime(at)
 	if err != nil {
-		return &DataError{Relation: table, ID: of, Column: "datetime", Problem: err.Error()}
+		return &DataError{Relation: "esign_signatures", ID: strconv.FormatInt(id, 10), Column: "datetime", Problem: err.Error()}
 	}
 	if null {
-		return &DataError{Relation: table, ID: of, Column: "datetime", Problem: "zero date: a signature without its time"}
+		return &DataError{Relation: "esign_signatures", ID: strconv.FormatInt(id, 10), Column: "datetime", Problem: "zero date: a signature without its time"}
 	}
 	t := r.clock.instant(d, sec).Unix()
 	if e.signed == noTime || t < e.signed {

@@ -5,6 +5,7 @@ package ehr_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -325,5 +326,379 @@ func TestOpenEMRNotes(t *testing.T) {
 				t.Errorf("notes (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestOpenEMRLinks covers the encounter of an appointment (SPEC §8): the tracker row with
+// its eid and apptdate (several: the highest id), else the one encounter of the same
+// patient, date and provider with a live newpatient form that no tracker row links to
+// another appointment; several are no link. Each case is its own patient; its visit
+// (eid 2000+i) on 2025-04-07 10:00 has a locked soap note only in the encounter that
+// should be found (enc A); the others have none.
+func TestOpenEMRLinks(t *testing.T) {
+	const day = "2025-04-07"
+	locked := measure.Notes{Count: 1, FirstSigned: chi("2025-04-08 09:00:00"), FirstLocked: chi("2025-04-08 09:00:00")}
+	type ids struct{ pid, eid, a, b int64 } // encounters a (with the note) and b
+	// visitOnly adds the appointment without a tracker row.
+	visitOnly := func(p *oePractice, c ids, aid string) {
+		p.events = append(p.events, ehr.OEEvent{EID: c.eid, CatID: 5, PID: fmt.Sprint(c.pid), AID: aid, EventDate: day,
+			StartTime: "10:00:00", Status: ">", Facility: 10, BillingLocation: 10})
+	}
+	track := func(p *oePractice, id, eid, pid, enc int64, date string) {
+		p.tracker = append(p.tracker, ehr.OETracker{ID: id, EID: eid, PID: pid, Encounter: enc, ApptDate: date, ApptTime: "10:00:00"})
+	}
+	withNote := func(p *oePractice, c ids) {
+		p.note(c.a*10+1, c.a, c.pid, "soap", "l@2025-04-08 09:00:00")
+	}
+	cases := []struct {
+		name      string
+		add       func(p *oePractice, c ids)
+		want      measure.Notes
+		ambiguous bool
+	}{
+		{"tracker link", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 6) // another provider: the tracker decides
+			withNote(p, c)
+			track(p, c.eid, c.eid, c.pid, c.a, day)
+		}, locked, false},
+		{"several tracker rows: the highest id", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 5)
+			p.encounter(c.b, c.pid, day+" 11:05:00", 5)
+			withNote(p, c)
+			track(p, c.eid*10+2, c.eid, c.pid, c.a, day)
+			track(p, c.eid*10+1, c.eid, c.pid, c.b, day)
+		}, locked, false},
+		{"tracker row with encounter 0: the fallback", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 5)
+			withNote(p, c)
+			track(p, c.eid, c.eid, c.pid, 0, day)
+		}, locked, false},
+		{"tracker row of another date (rescheduled): the fallback still finds its encounter", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 5)
+			withNote(p, c)
+			track(p, c.eid, c.eid, c.pid, c.a, "2025-04-04")
+		}, locked, false},
+		{"fallback: same patient, date and provider", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 15:00:00", 5)
+			withNote(p, c)
+		}, locked, false},
+		{"fallback: another provider is no link", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 6)
+			withNote(p, c)
+		}, measure.Notes{}, false},
+		{"fallback: another date is no link", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, "2025-04-08 10:05:00", 5)
+			withNote(p, c)
+		}, measure.Notes{}, false},
+		{"fallback: a deleted newpatient form is no link", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 5)
+			p.forms[len(p.forms)-1].Deleted = true
+			withNote(p, c)
+		}, measure.Notes{}, false},
+		{"fallback: an encounter linked to another appointment is not a candidate", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 5)
+			withNote(p, c)
+			track(p, c.eid, c.eid+500, c.pid, c.a, day)
+		}, measure.Notes{}, false},
+		{"fallback: one candidate left when the other is linked elsewhere", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 5)
+			p.encounter(c.b, c.pid, day+" 11:05:00", 5)
+			withNote(p, c)
+			track(p, c.eid, c.eid+500, c.pid, c.b, day)
+		}, locked, false},
+		{"fallback: two candidates are AMBIGUOUS_ENCOUNTER", func(p *oePractice, c ids) {
+			visitOnly(p, c, "5")
+			p.encounter(c.a, c.pid, day+" 10:05:00", 5)
+			p.encounter(c.b, c.pid, day+" 11:05:00", 5)
+			withNote(p, c)
+		}, measure.Notes{}, true},
+	}
+	p := basePractice()
+	for i, c := range cases {
+		id := ids{pid: int64(200 + i), eid: int64(2000 + i), a: int64(30000 + 10*i), b: int64(30000 + 10*i + 5)}
+		p.patient(id.pid)
+		c.add(p, id)
+	}
+	s := p.write(t)
+	r, _, err := oeRead(t, s, oeSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := visitsOf(r)
+	var wantAmb []int64
+	for i, c := range cases {
+		if c.ambiguous {
+			wantAmb = append(wantAmb, int64(2000+i))
+		}
+		t.Run(c.name, func(t *testing.T) {
+			if diff := cmp.Diff(c.want, vs[int64(2000+i)].Notes); diff != "" {
+				t.Errorf("notes (-want +got):\n%s", diff)
+			}
+		})
+	}
+	res, err := oeEvaluate(t, s, oeSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := findings(res, measure.AmbiguousEncounter)
+	want := []measure.Finding{{Code: measure.AmbiguousEncounter, Severity: measure.SeverityWarning, Count: 1, Examples: wantAmb,
+		Message: fmt.Sprintf("1 seen visits in the period have several encounters of the same patient, date and provider and no tracker link (pc_eid %d); none is taken, so they have no note: link each visit to its encounter in OpenEMR's flow board", wantAmb[0])}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// findings are res's findings of code.
+func findings(res *measure.Result, code measure.Code) []measure.Finding {
+	var out []measure.Finding
+	for _, f := range res.Findings {
+		if f.Code == code {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestOpenEMRAppointments covers the appointments (SPEC §8): pc_pid all digits and not
+// 0 (text ids, leading zeros, events of no patient), pc_recurrtype 0, the status kept as
+// its option id, the billing facility as the office, local times (NULL start 00:00,
+// 24:00 the next day), a user that does not exist on a visit that is not seen, the
+// patient's columns and first credentials.
+func TestOpenEMRAppointments(t *testing.T) {
+	p := basePractice()
+	ev := func(eid int64, pid, aid, date, start, status string, fac, bill int64) {
+		p.events = append(p.events, ehr.OEEvent{EID: eid, CatID: 5, PID: pid, AID: aid, EventDate: date, StartTime: start,
+			Status: status, Facility: fac, BillingLocation: bill})
+	}
+	p.patient(7)
+	ev(1, "1", "5", "2025-03-03", "09:00:00", "@", 10, 11) // billing facility 11 is the office
+	ev(2, "1", "6", "2025-03-04", "", "x", 11, 0)           // NULL start: 00:00; billing 0: facility 11
+	ev(3, "007", "5", "2025-03-05", "24:00:00", "TH", 10, 10)
+	ev(4, "7", "99", "2025-03-06", "10:00:00", "?", 10, 10) // no such user, not seen: a placeholder
+	ev(5, "12abc", "5", "2025-03-07", "10:00:00", "@", 10, 10)
+	ev(6, "0", "5", "2025-03-07", "12:00:00", "-", 10, 10) // lunch: no patient
+	ev(7, "", "5", "2025-03-07", "12:00:00", "-", 10, 10)
+	ev(8, "00", "5", "2025-03-07", "12:00:00", "-", 10, 10)
+	p.events = append(p.events, ehr.OEEvent{EID: 9, CatID: 5, PID: "2", AID: "5", EventDate: "2025-01-06", EndDate: "2025-12-29",
+		StartTime: "09:00:00", Status: "-", Facility: 10, RecurrType: 1, RecurrSpec: "weekly"})
+	ev(10, "2", "5", "2024-12-30", "23:00:00", "@", 10, 10) // two days before the period: not read
+	ev(11, "3", "5", "2024-12-31", "23:30:00", "@", 10, 10) // the day before: read (measure decides)
+	p.creds(1, 1, "2019-06-01 09:00:00")
+	p.creds(2, 3, "0000-00-00 00:00:00") // a zero date: no invitation
+	s := p.write(t)
+	r, st, err := oeRead(t, s, oeSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &measure.Invitation{ID: 1, SentAt: chi("2019-06-01 09:00:00"), Recipient: "patient", Channel: "portal"}
+	want := []measure.PatientRecord{
+		{Patient: measure.Patient{ID: 1, MRN: "MRN1", FirstName: "Pat", LastName: "One", BirthDate: calendar.MustParseDate("1970-01-01"),
+			HasBirthDate: true, Email: "one@example.com"}, FirstInvitation: inv, Visits: []measure.Visit{
+			{ID: 1, OfficeID: 11, ClinicianID: 5, ScheduledAt: chi("2025-03-03 09:00:00"), Status: "@"},
+			{ID: 2, OfficeID: 11, ClinicianID: 6, ScheduledAt: chi("2025-03-04 00:00:00"), Status: "x"},
+		}},
+		{Patient: measure.Patient{ID: 3, MRN: "MRN3", FirstName: "Pat", LastName: "Three", Email: "three@example.com"}, Visits: []measure.Visit{
+			{ID: 11, OfficeID: 10, ClinicianID: 5, ScheduledAt: chi("2024-12-31 23:30:00"), Status: "@"},
+		}},
+		{Patient: measure.Patient{ID: 7, MRN: "M7", FirstName: "Case", LastName: "P7", BirthDate: calendar.MustParseDate("1980-05-05"),
+			HasBirthDate: true, Email: "p7@example.com"}, Visits: []measure.Visit{
+			{ID: 3, OfficeID: 10, ClinicianID: 5, ScheduledAt: chi("2025-03-06 00:00:00"), Status: "TH"},
+			{ID: 4, OfficeID: 10, ClinicianID: -1, ScheduledAt: chi("2025-03-06 10:00:00"), Status: "?"},
+		}},
+	}
+	if diff := cmp.Diff(want, r.patients); diff != "" {
+		t.Errorf("patients (-want +got):\n%s", diff)
+	}
+	if st.Patients != 3 || st.Appointments != 5 || st.Invitations != 1 || st.Offices != 3 || st.Clinicians != 2 {
+		t.Errorf("stats = %+v", st)
+	}
+	// Offices: facility 3 of the schema has no TIN; the placeholder comes last.
+	var tins []string
+	for _, o := range r.practice.Offices {
+		tins = append(tins, fmt.Sprintf("%d %s %q %s", o.ID, o.Name, o.TIN, o.Zone))
+	}
+	wantOffices := []string{`3 Your Clinic Name Here "" America/Chicago`, `10 North Clinic "361234567" America/Chicago`,
+		`11 South Clinic "361234567" America/Chicago`, `-1 no such facility "" America/Chicago`}
+	if diff := cmp.Diff(wantOffices, tins); diff != "" {
+		t.Errorf("offices (-want +got):\n%s", diff)
+	}
+}
+
+// TestOpenEMRDataErrors covers the rows that stop a read (SPEC §8): a TIME outside the
+// day, and a seen visit of the period whose user, facility or patient does not exist;
+// each named by table, id and column. Each case lives in a year of its own and is read
+// with that year as the period.
+func TestOpenEMRDataErrors(t *testing.T) {
+	p := basePractice()
+	ev := func(eid int64, pid, aid, date, start, status string, fac int64) {
+		p.events = append(p.events, ehr.OEEvent{EID: eid, CatID: 5, PID: pid, AID: aid, EventDate: date, StartTime: start,
+			Status: status, Facility: fac, BillingLocation: fac})
+	}
+	ev(1, "1", "5", "2021-03-03", "25:00:00", "x", 10)
+	ev(2, "1", "99", "2022-03-03", "09:00:00", ">", 10)
+	ev(3, "1", "5", "2023-03-03", "09:00:00", "@", 42)
+	ev(4, "404", "5", "2024-03-03", "09:00:00", "~", 10)
+	ev(5, "404", "5", "2019-03-03", "09:00:00", "x", 42) // not seen: placeholders, no error
+	enc := p.visit(6, 1, "2020-03-03", "09:00", "@")
+	p.note(60, enc, 1, "soap", "l@0000-00-00 00:00:00")
+	zeroSig := sigID
+	s := p.write(t)
+	cases := []struct {
+		year int
+		want string
+	}{
+		{2021, `openemr_postcalendar_events id 1 column pc_startTime: time "25:00:00" is outside 00:00–24:00`},
+		{2022, `openemr_postcalendar_events id 2 column pc_aid: user "99" not found in users (a seen visit in the period)`},
+		{2023, `openemr_postcalendar_events id 3 column pc_billing_location: neither the billing facility 42 nor the facility 42 is in facility (a seen visit in the period)`},
+		{2024, `openemr_postcalendar_events id 4 column pc_pid: patient 404 not found in patient_data (a seen visit in the period)`},
+		{2020, fmt.Sprintf("esign_signatures id %d column datetime: zero date: a signature without its time", zeroSig)},
+		{2019, ""},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprint(c.year), func(t *testing.T) {
+			_, err := s.ReadOpenEMR(context.Background(), calendar.NewDate(c.year, 1, 1), calendar.NewDate(c.year, 12, 31), oeSettings(), &recorder{})
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("err = %v, want none", err)
+				}
+				return
+			}
+			var de *ehr.DataError
+			if !errors.As(err, &de) || err.Error() != c.want {
+				t.Errorf("err = %v, want the data error %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestOpenEMRFindings covers the findings of the OpenEMR source (SPEC §8) with their
+// exact counts and messages: RECURRING_APPOINTMENT, INVITATION_DATES_SUSPECT, the rows
+// that point at nothing (signatures of no form or encounter, credentials of no
+// patient), UNKNOWN_STATUS named with its list title; and the refusal of a patient API
+// switched on with no attested window.
+func TestOpenEMRFindings(t *testing.T) {
+	p := basePractice()
+	series := func(eid int64, pid, status, end string) {
+		p.events = append(p.events, ehr.OEEvent{EID: eid, CatID: 5, PID: pid, AID: "5", EventDate: "2024-06-03", EndDate: end,
+			StartTime: "09:00:00", Status: status, Facility: 10, RecurrType: 1, RecurrSpec: "weekly"})
+	}
+	series(50, "1", "@", "2025-02-01")
+	series(51, "1", "@", "2024-12-01") // ended before the period
+	series(52, "1", "-", "2025-12-01") // not seen
+	series(53, "2", ">", "")           // open-ended
+	series(54, "2", "~", "0000-00-00") // a zero end date is open-ended too
+	series(55, "0", "@", "")           // no patient: not an appointment series
+	p.options = append(p.options, ehr.OEOption{ListID: "apptstat", OptionID: "TH", Title: "Telehealth done", Seq: 100})
+	p.visit(60, 1, "2025-05-05", "09:00", "TH")
+	p.visit(61, 2, "2025-05-05", "09:00", "TH")
+	p.visit(62, 3, "2025-05-05", "09:00", "ZZ")
+	// 52 credentials: 50 of patients 1000–1049 (11 created at one instant), one of a
+	// patient who does not exist and one of no patient.
+	for i := int64(0); i < 50; i++ {
+		p.patient(1000 + i)
+		at := fmt.Sprintf("2023-02-%02d 10:00:00", 1+i%27)
+		if i < 11 {
+			at = "2023-01-10 03:00:00"
+		} else if i >= 27 {
+			at = fmt.Sprintf("2023-03-%02d 10:00:00", 1+i%27)
+		}
+		p.creds(1000+i, 1000+i, at)
+	}
+	p.creds(2000, 9001, "2023-05-01 10:00:00")
+	p.exec = append(p.exec, "INSERT INTO patient_access_onsite (id, pid, date_created) VALUES (2001, NULL, '2023-05-02 10:00:00')")
+	enc := p.visit(70, 1, "2025-06-02", "09:00", "@")
+	p.form(700, enc, 1, "soap", "2025-06-02 09:30:00", true) // deleted: its signature is not dangling
+	p.sign("forms", 700, "l@2025-06-02 10:00:00")
+	p.sign("forms", 999999, "l@2025-06-02 10:00:00")
+	danglingForm := sigID
+	p.sign("form_encounter", 888888, "l@2025-06-02 10:00:00")
+	danglingEnc := sigID
+	s := p.write(t)
+
+	res, err := oeEvaluate(t, s, oeSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []measure.Finding
+	for _, f := range res.Findings {
+		switch f.Code {
+		case measure.NumeratorZero, measure.PeriodTooShort:
+		default:
+			got = append(got, f)
+		}
+	}
+	w := measure.SeverityWarning
+	want := []measure.Finding{
+		{Code: measure.UnknownStatus, Severity: w, Status: "TH", Count: 2,
+			Message: `appointment status "TH" ("Telehealth done" in the EHR's status list) (2 appointments) is not a known status; it is not counted as seen unless added to seen_statuses`},
+		{Code: measure.UnknownStatus, Severity: w, Status: "ZZ", Count: 1,
+			Message: `appointment status "ZZ" (1 appointments) is not a known status; it is not counted as seen unless added to seen_statuses`},
+		{Code: measure.DanglingNote, Severity: w, Count: 2, Examples: []int64{danglingForm, danglingEnc},
+			Message: fmt.Sprintf("2 clinical notes name an appointment that does not exist; they are left out (ids %d, %d)", danglingForm, danglingEnc)},
+		{Code: measure.DanglingInvitation, Severity: w, Count: 2, Examples: []int64{2000, 2001},
+			Message: "2 portal invitations name a patient who does not exist; they are left out (ids 2000, 2001)"},
+		{Code: measure.RecurringAppointment, Severity: w, Count: 3, Examples: []int64{50, 53, 54},
+			Message: "3 recurring appointment series with a seen status overlap the period (pc_eid 50, 53, 54); a series is one calendar row for many dates and is never counted as a visit: in OpenEMR, edit each visit that took place so that it becomes an appointment of its own"},
+		{Code: measure.InvitationDatesSuspect, Severity: w, Count: 11,
+			Message: `11 of 52 portal credentials (patient_access_onsite) were created at the same instant, "2023-01-10 03:00:00": OpenEMR 7.0.0's upgrade stamped the credentials it found with its own time, so those patients' first invitations may be earlier than mipspi reads`},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+
+	// The API switched on in globals with no attested window: a usage error.
+	_, _, err = oeRead(t, s, ehr.OpenEMRSettings{})
+	var se *ehr.SettingError
+	if !errors.As(err, &se) || se.Setting != "openemr.api_windows" {
+		t.Errorf("err = %v, want the openemr.api_windows setting error", err)
+	}
+}
+
+// TestOpenEMREncounterVisits covers openemr.visits: encounters (SPEC §8): every
+// encounter with a live newpatient form is a seen visit (id the encounter number, office
+// the billing facility else the facility, clinician the provider, its local time), its
+// notes found with the encounter as its own link; appointments are not read.
+func TestOpenEMREncounterVisits(t *testing.T) {
+	p := basePractice()
+	enc := p.visit(1, 1, "2025-03-03", "10:00", "x") // a cancelled appointment's encounter is still a visit
+	p.note(11, enc, 1, "soap", "l@2025-03-04 09:00:00")
+	p.encounter(500, 2, "2025-04-01 08:15:00", 6) // no appointment at all
+	p.encounters[len(p.encounters)-1].BillingFacility = 0
+	p.encounters[len(p.encounters)-1].FacilityID = 11
+	p.sign("form_encounter", 500, "s@2025-04-01 09:00:00")
+	p.encounter(600, 3, "2025-04-02 08:15:00", 6)
+	p.forms[len(p.forms)-1].Deleted = true // no live newpatient form: not a visit
+	p.events = append(p.events, ehr.OEEvent{EID: 2, CatID: 5, PID: "3", AID: "5", EventDate: "2025-04-02", StartTime: "08:00:00", Status: "@", Facility: 10, BillingLocation: 10})
+	s := p.write(t)
+	set := oeSettings()
+	set.Visits = ehr.OpenEMREncounters
+	r, _, err := oeRead(t, s, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]measure.Visit{}
+	for _, pr := range r.patients {
+		for _, v := range pr.Visits {
+			got[v.ID] = v
+		}
+	}
+	want := map[int64]measure.Visit{
+		enc: {ID: enc, OfficeID: 10, ClinicianID: 5, ScheduledAt: chi("2025-03-03 10:00:00"), Status: ehr.OpenEMREncounterStatus,
+			Notes: measure.Notes{Count: 1, FirstSigned: chi("2025-03-04 09:00:00"), FirstLocked: chi("2025-03-04 09:00:00")}},
+		500: {ID: 500, OfficeID: 11, ClinicianID: 6, ScheduledAt: chi("2025-04-01 08:15:00"), Status: ehr.OpenEMREncounterStatus,
+			Notes: measure.Notes{Count: 1, FirstSigned: chi("2025-04-01 09:00:00")}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("visits (-want +got):\n%s", diff)
 	}
 }
