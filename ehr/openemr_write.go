@@ -287,3 +287,50 @@ func (w *OpenEMRWriter) Abort() {
 		w.tx.Rollback()
 	}
 }
+
+// oeGenerated are the tables a generated practice fills, with the rows of a fresh
+// schema that are not its own (facility 3, the stock status list).
+var oeGenerated = []struct{ table, stock string }{
+	{"openemr_postcalendar_events", ""}, {"patient_tracker", ""}, {"form_encounter", ""}, {"forms", ""},
+	{"esign_signatures", ""}, {"patient_access_onsite", ""}, {"patient_data", ""}, {"users", ""},
+	{"facility", "id = 3"}, {"globals", "gl_name NOT IN ('gbl_time_zone', 'rest_fhir_api')"},
+	{"list_options", "NOT (list_id = 'apptstat' AND option_id IN ('CO', 'TH'))"},
+}
+
+// OpenEMRPopulated checks that the store holds OpenEMR's schema and names the tables of
+// a generated practice that already hold rows (beyond a fresh schema's own).
+func (s *Store) OpenEMRPopulated(ctx context.Context) ([]string, error) {
+	if s.dialect != MariaDB {
+		return nil, fmt.Errorf("%s: OpenEMR's tables live in MariaDB or MySQL (SPEC §8)", s)
+	}
+	var full []string
+	for _, t := range oeGenerated {
+		q := "SELECT EXISTS (SELECT 1 FROM " + t.table
+		if t.stock != "" {
+			q += " WHERE NOT (" + t.stock + ")"
+		}
+		var any bool
+		if err := s.db.DB.QueryRowContext(ctx, q+")").Scan(&any); err != nil {
+			return nil, fmt.Errorf("%s: not an OpenEMR database (load OpenEMR's schema first): %w", s, s.scrub(err))
+		}
+		if any {
+			full = append(full, t.table)
+		}
+	}
+	return full, nil
+}
+
+// OpenEMREmpty deletes the rows a generated practice writes, keeping a fresh schema's
+// own (demo and test databases only).
+func (s *Store) OpenEMREmpty(ctx context.Context) error {
+	for _, t := range oeGenerated {
+		q := "DELETE FROM " + t.table
+		if t.stock != "" {
+			q += " WHERE NOT (" + t.stock + ")"
+		}
+		if _, err := s.db.DB.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("empty %s in %s: %w", t.table, s, s.scrub(err))
+		}
+	}
+	return nil
+}

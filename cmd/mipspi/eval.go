@@ -30,6 +30,7 @@ type evalSink struct {
 	practice measure.Practice         // for checkNotEmpty's "what is there"
 	spill    measure.Spill            // nil: issue rows stay in memory
 	outSpill measure.Spill            // nil: drill-down outcomes stay in memory
+	warn     func(measure.Practice)   // nil: no warnings about the practice
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
@@ -45,6 +46,9 @@ func (s *evalSink) Practice(p measure.Practice) error {
 	}
 	s.ev = ev
 	s.practice = p
+	if s.warn != nil {
+		s.warn(p)
+	}
 	if s.onPrac != nil {
 		s.onPrac(p)
 	}
@@ -68,6 +72,14 @@ func (s *evalSink) Dangling(code measure.Code, count int, examples []int64) erro
 		return errors.New("evaluate: dangling rows before the practice")
 	}
 	return s.ev.Dangling(code, count, examples)
+}
+
+// SourceFinding records a finding of the EHR source (SPEC §8).
+func (s *evalSink) SourceFinding(f measure.Finding) error {
+	if s.ev == nil {
+		return errors.New("evaluate: source findings before the practice")
+	}
+	return s.ev.SourceFinding(f)
 }
 
 // evaluate runs one evaluation against the database. The timeout bounds opening the
@@ -94,7 +106,18 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	if !o.Quiet && isTerminal(stderr) {
 		sink.progress = newProgress(stderr, -1, "reading patients")
 	}
-	_, err = store.Read(ctx, o.Config.Start, o.Config.End, sink)
+	if o.EHR == ehrOpenEMR {
+		if !o.Quiet {
+			sink.warn = func(p measure.Practice) { warnWindows(stderr, o.File, p) }
+		}
+		_, err = store.ReadOpenEMR(ctx, o.Config.Start, o.Config.End, o.OpenEMR, sink)
+		var se *ehr.SettingError
+		if errors.As(err, &se) {
+			err = asUsage(err) // SPEC §8: a setting a report cannot run with is a usage error
+		}
+	} else {
+		_, err = store.Read(ctx, o.Config.Start, o.Config.End, sink)
+	}
 	if sink.progress != nil {
 		_ = sink.progress.Finish()
 		_ = sink.progress.Clear()
