@@ -482,7 +482,7 @@ func TestOpenEMRAppointments(t *testing.T) {
 	}
 	p.patient(7)
 	ev(1, "1", "5", "2025-03-03", "09:00:00", "@", 10, 11) // billing facility 11 is the office
-	ev(2, "1", "6", "2025-03-04", "", "x", 11, 0)           // NULL start: 00:00; billing 0: facility 11
+	ev(2, "1", "6", "2025-03-04", "", "x", 11, 0)          // NULL start: 00:00; billing 0: facility 11
 	ev(3, "007", "5", "2025-03-05", "24:00:00", "TH", 10, 10)
 	ev(4, "7", "99", "2025-03-06", "10:00:00", "?", 10, 10) // no such user, not seen: a placeholder
 	ev(5, "12abc", "5", "2025-03-07", "10:00:00", "@", 10, 10)
