@@ -27,6 +27,11 @@ func (c *colInt) Scan(src any) error {
 	switch v := src.(type) {
 	case int64:
 		c.v = v
+	case uint64: // MariaDB's BIGINT UNSIGNED
+		if v > math.MaxInt64 {
+			c.bad = "not an integer: " + describe(src)
+		}
+		c.v = int64(v)
 	case nil:
 		c.null = true
 	default:

@@ -125,12 +125,15 @@ func parseMariaDB(dsn string) (*DSN, error) {
 		redacted += cfg.Addr + "/" + cfg.DBName
 	}
 	mariadbSafe(cfg)
-	d := &DSN{Dialect: MariaDB, raw: dsn, Redacted: redacted, password: cfg.Passwd, mysql: cfg}
-	if at := strings.LastIndex(authority, "@"); at >= 0 {
-		if _, typed, ok := strings.Cut(authority[:at], ":"); ok {
-			d.typed = typed
-		}
+	d := &DSN{Dialect: MariaDB, raw: dsn, Redacted: redacted, mysql: cfg, Host: cfg.Addr, Database: cfg.DBName}
+	if cfg.Net == "tcp" {
+		d.Host, d.Port, _ = net.SplitHostPort(cfg.Addr)
 	}
+	typed := ""
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		_, typed, _ = strings.Cut(authority[:at], ":")
+	}
+	d.secret = newSecret(cfg.Passwd, typed)
 	return d, nil
 }
 

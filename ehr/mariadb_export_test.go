@@ -2,7 +2,6 @@ package ehr
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
@@ -22,7 +21,19 @@ func (d *DSN) MariaDBConfig() MariaDBConfig {
 		AllowAllFiles: c.AllowAllFiles, Params: c.Params}
 }
 
-// MariaDBBegin opens the read's snapshot on s (a MariaDB store).
-func MariaDBBegin(ctx context.Context, s *Store) (*sql.Conn, func(), error) {
-	return mariadbBegin(ctx, s.db.DB)
+// MariaDBBegin opens the read's snapshot on s (a MariaDB store): its querier and close.
+func MariaDBBegin(ctx context.Context, s *Store) (ReadTx, func(), error) {
+	snap, err := mariadbDialect{}.begin(ctx, s.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return snap.tx(), snap.close, nil
+}
+
+// SetMariaDBRangePatients changes how many patients one range of MariaDB's period
+// scans holds.
+func SetMariaDBRangePatients(n int) (restore func()) {
+	old := mariadbRangePatients
+	mariadbRangePatients = n
+	return func() { mariadbRangePatients = old }
 }

@@ -53,9 +53,8 @@ type oeEnc struct {
 	billing  int32
 	date     calendar.Date // local date of form_encounter.date
 	sec      int32         // its second of the day
-	forms    int32         // live note forms
+	count    int32         // notes: live note forms, and the encounter itself when signed at encounter level
 	live     bool          // has a live newpatient form
-	encSig   bool          // has an encounter-level signature: the encounter is a note too
 	hasPID   bool
 }
 
@@ -87,6 +86,7 @@ type oeReader struct {
 	ambiguous danglingRows
 	findings  []measure.Finding
 	dangling  [2]danglingRows
+	inv       [1]measure.Invitation // the current patient's first credentials
 }
 
 // ReadOpenEMR reads OpenEMR's own tables (SPEC §8) for the period [from, to] (local
@@ -96,18 +96,27 @@ type oeReader struct {
 // connection in one read-only, repeatable-read snapshot. A setting a report cannot run
 // with is a *SettingError; a row that breaks the rules a *DataError.
 func (s *Store) ReadOpenEMR(ctx context.Context, from, to calendar.Date, set OpenEMRSettings, sink Sink) (ReadStats, error) {
-	if s.dialect != MariaDB {
+	if s.Dialect() != MariaDB {
 		return ReadStats{}, fmt.Errorf("read %s: OpenEMR's own tables are read on MariaDB or MySQL (SPEC §8)", s)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // an early stop stops the server sending
-	conn, done, err := mariadbBegin(ctx, s.db.DB)
+	snap, err := s.d.begin(ctx, s.db)
 	if err != nil {
-		return ReadStats{}, fmt.Errorf("read %s: %w", s, s.scrub(err))
+		return ReadStats{}, fmt.Errorf("read %s: %w", s, s.scrub(lostConnection(s.d, err)))
 	}
-	defer done()
-	st, err := readOpenEMR(ctx, conn, from, to, set, sink)
+	defer snap.close()
+	st, err := readOpenEMR(ctx, snap.tx(), from, to, set, sink)
+	if err == nil {
+		if is, ok := sink.(IdentitySink); ok { // SPEC §7: the database's own name
+			var id string
+			if id, err = s.d.identity(ctx, snap.tx()); err == nil {
+				err = is.Identity(id)
+			}
+		}
+	}
 	if err != nil {
+		err = lostConnection(s.d, err)
 		var de *DataError
 		var se *SettingError
 		if !errors.As(err, &de) && !errors.As(err, &se) {
@@ -361,7 +370,7 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 	var formID, sigID sql.NullInt64
 	var sigAt sql.RawBytes
 	var isLock sql.NullInt64
-	lastForm, cur := int64(-1), -1
+	var note oeNote // the form being read: its rows come together
 	err = r.each("forms", `SELECT f.encounter, f.id, s.id, s.datetime, s.is_lock
 FROM form_encounter fe
 JOIN forms f ON f.pid = fe.pid AND f.encounter = fe.encounter
@@ -369,46 +378,81 @@ LEFT JOIN esign_signatures s ON s.tid = f.id AND s.`+"`table`"+` = 'forms'
 WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND `+cond+`
 ORDER BY f.encounter, f.id`, append([]any{lo + " 00:00:00", hi + " 00:00:00"}, cargs...),
 		[]any{&enc, &formID, &sigID, &sigAt, &isLock}, func() error {
-			if cur < 0 || r.encs[cur].num != enc.Int64 {
+			if !note.is(formID.Int64) {
+				r.endNote(&note)
 				i, ok := r.enc(enc.Int64)
-				if !ok {
-					return nil
-				}
-				cur = i
+				note = oeNote{id: formID.Int64, enc: i, ok: ok, signed: noTime, locked: noTime}
 			}
-			e := &r.encs[cur]
-			if formID.Int64 != lastForm {
-				lastForm = formID.Int64
-				e.forms++
-				r.st.Notes++
-			}
-			return r.signature(e, sigID.Int64, sigAt, isLock)
+			return r.signature(&note, sigID.Int64, sigAt, isLock)
 		})
 	if err != nil {
 		return err
 	}
+	r.endNote(&note)
 	// Encounter-level signatures: the encounter itself is then a note (SPEC §8).
 	var tid sql.NullInt64
-	return r.each("esign_signatures", `SELECT s.id, s.tid, s.datetime, s.is_lock
+	note = oeNote{}
+	err = r.each("esign_signatures", `SELECT s.id, s.tid, s.datetime, s.is_lock
 FROM form_encounter fe JOIN esign_signatures s ON s.tid = fe.encounter AND s.`+"`table`"+` = 'form_encounter'
-WHERE fe.date >= ? AND fe.date < ?`, []any{lo + " 00:00:00", hi + " 00:00:00"},
+WHERE fe.date >= ? AND fe.date < ? ORDER BY s.tid, s.id`, []any{lo + " 00:00:00", hi + " 00:00:00"},
 		[]any{&sigID, &tid, &sigAt, &isLock}, func() error {
-			i, ok := r.enc(tid.Int64)
-			if !ok {
-				return nil
+			if !note.is(tid.Int64) {
+				r.endNote(&note)
+				i, ok := r.enc(tid.Int64)
+				note = oeNote{id: tid.Int64, enc: i, ok: ok, signed: noTime, locked: noTime}
 			}
-			e := &r.encs[i]
-			if !e.encSig {
-				e.encSig = true
-				r.st.Notes++
-			}
-			return r.signature(e, sigID.Int64, sigAt, isLock)
+			return r.signature(&note, sigID.Int64, sigAt, isLock)
 		})
+	if err != nil {
+		return err
+	}
+	r.endNote(&note)
+	return nil
 }
 
-// signature folds one esign_signatures row into its encounter's note summary (R4: the
-// earliest signature, the earliest lock). A NULL row (a form never signed) adds none.
-func (r *oeReader) signature(e *oeEnc, id int64, at sql.RawBytes, isLock sql.NullInt64) error {
+// oeNote is one note being read: a note form, or an encounter with encounter-level
+// signatures. Its signed_at is its earliest signature row, its locked_at its earliest
+// row with is_lock 1 (SPEC §8).
+type oeNote struct {
+	id             int64 // forms.id or the encounter number; 0 before the first
+	enc            int   // its encounter among r.encs, when ok
+	ok             bool
+	signed, locked int64 // unix seconds, or noTime
+}
+
+func (n *oeNote) is(id int64) bool { return n.id != 0 && n.id == id }
+
+// endNote hands a finished note to its encounter's summary: R4's earliest times across
+// a visit's notes are measure's (Notes.Add).
+func (r *oeReader) endNote(n *oeNote) {
+	if n.id == 0 || !n.ok {
+		return
+	}
+	e := &r.encs[n.enc]
+	sum := e.notes()
+	sum.Add(unixTime(n.signed), unixTime(n.locked))
+	e.count, e.signed, e.locked = int32(sum.Count), timeUnix(sum.FirstSigned), timeUnix(sum.FirstLocked)
+	r.st.Notes++
+	n.id = 0
+}
+
+func unixTime(t int64) time.Time {
+	if t == noTime {
+		return time.Time{}
+	}
+	return time.Unix(t, 0).UTC()
+}
+
+func timeUnix(t time.Time) int64 {
+	if t.IsZero() {
+		return noTime
+	}
+	return t.Unix()
+}
+
+// signature folds one esign_signatures row into its note (SPEC §8: every row signs, a
+// row with is_lock 1 locks too). A NULL row (a form never signed) adds none.
+func (r *oeReader) signature(e *oeNote, id int64, at sql.RawBytes, isLock sql.NullInt64) error {
 	if at == nil {
 		return nil
 	}
@@ -494,16 +538,7 @@ func (e *oeEnc) notes() measure.Notes {
 	if e == nil {
 		return n
 	}
-	n.Count = int(e.forms)
-	if e.encSig {
-		n.Count++
-	}
-	if e.signed != noTime {
-		n.FirstSigned = time.Unix(e.signed, 0).UTC()
-	}
-	if e.locked != noTime {
-		n.FirstLocked = time.Unix(e.locked, 0).UTC()
-	}
+	n.Count, n.FirstSigned, n.FirstLocked = int(e.count), unixTime(e.signed), unixTime(e.locked)
 	return n
 }
 
@@ -522,7 +557,7 @@ func (p *oePatient) dest() []any {
 const oePatientColumns = `p.pid, p.pubpid, p.fname, p.lname, p.DOB, p.email, a.id, a.date_created`
 
 // fill sets rec's patient and first invitation (R5: the first credentials, SPEC §8).
-func (r *oeReader) fill(rec *measure.PatientRecord, inv *measure.Invitation, pid int64, p *oePatient) error {
+func (r *oeReader) fill(rec *measure.PatientRecord, pid int64, p *oePatient) error {
 	rec.Patient = measure.Patient{ID: pid, MRN: string(p.pubpid), FirstName: string(p.fname), LastName: string(p.lname),
 		Email: strings.TrimSpace(string(p.email))}
 	if d, null, err := oeDate(p.dob); err != nil {
@@ -537,8 +572,10 @@ func (r *oeReader) fill(rec *measure.PatientRecord, inv *measure.Invitation, pid
 			return &DataError{Relation: "patient_access_onsite", ID: strconv.FormatInt(p.credsID.Int64, 10), Column: "date_created", Problem: err.Error()}
 		}
 		if !null {
-			*inv = measure.Invitation{ID: p.credsID.Int64, SentAt: r.clock.instant(d, sec), Recipient: "patient", Channel: "portal"}
-			rec.FirstInvitation = inv
+			// patient_access_onsite keeps one row per patient, its first credentials (SPEC
+			// §8); R5's choice among a patient's invitations is measure's.
+			r.inv[0] = measure.Invitation{ID: p.credsID.Int64, SentAt: r.clock.instant(d, sec), Recipient: "patient", Channel: "portal"}
+			rec.FirstInvitation = measure.EarliestInvitation(r.inv[:])
 		}
 	}
 	return nil
@@ -551,7 +588,6 @@ func (r *oeReader) appointments(sink Sink) error {
 		pcPID, pcAID, eventDate, startTime, apptstat sql.RawBytes
 		p                                            oePatient
 		rec                                          measure.PatientRecord
-		inv                                          measure.Invitation
 		cur                                          int64 = -1
 		intern                                             = map[string]string{}
 	)
@@ -599,7 +635,7 @@ ORDER BY LPAD(e.pc_pid, 11, '0'), e.pc_eid`, []any{lo, r.to.String(), oePatientR
 			}
 			cur = pid
 			rec.Visits = rec.Visits[:0]
-			if err := r.fill(&rec, &inv, pid, &p); err != nil {
+			if err := r.fill(&rec, pid, &p); err != nil {
 				return err
 			}
 		}
@@ -660,7 +696,6 @@ func (r *oeReader) encounterVisits(sink Sink) error {
 		date                                  sql.RawBytes
 		p                                     oePatient
 		rec                                   measure.PatientRecord
-		inv                                   measure.Invitation
 		cur                                   int64 = -1
 	)
 	flush := func() error {
@@ -702,7 +737,7 @@ ORDER BY fe.pid, fe.encounter`, []any{lo + " 00:00:00", hi + " 00:00:00"}, dest,
 			}
 			cur = pid.Int64
 			rec.Visits = rec.Visits[:0]
-			if err := r.fill(&rec, &inv, pid.Int64, &p); err != nil {
+			if err := r.fill(&rec, pid.Int64, &p); err != nil {
 				return err
 			}
 		}

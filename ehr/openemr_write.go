@@ -140,7 +140,7 @@ type OpenEMRWriter struct {
 // OpenEMRWriter starts writing OpenEMR rows into the store (MariaDB only). Close
 // commits; Abort rolls back.
 func (s *Store) OpenEMRWriter(ctx context.Context) (*OpenEMRWriter, error) {
-	if s.dialect != MariaDB {
+	if s.Dialect() != MariaDB {
 		return nil, fmt.Errorf("write OpenEMR rows into %s: OpenEMR's tables live in MariaDB or MySQL (SPEC §8)", s)
 	}
 	tx, err := s.db.DB.BeginTx(ctx, nil)
@@ -300,7 +300,7 @@ var oeGenerated = []struct{ table, stock string }{
 // OpenEMRPopulated checks that the store holds OpenEMR's schema and names the tables of
 // a generated practice that already hold rows (beyond a fresh schema's own).
 func (s *Store) OpenEMRPopulated(ctx context.Context) ([]string, error) {
-	if s.dialect != MariaDB {
+	if s.Dialect() != MariaDB {
 		return nil, fmt.Errorf("%s: OpenEMR's tables live in MariaDB or MySQL (SPEC §8)", s)
 	}
 	var full []string

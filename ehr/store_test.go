@@ -84,6 +84,9 @@ func TestOpenPostgresString(t *testing.T) {
 func tables(t *testing.T, s *ehr.Store) []string {
 	t.Helper()
 	q := `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`
+	if s.Dialect() == ehr.MariaDB {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1`
+	}
 	if s.Dialect() == ehr.SQLite {
 		q = `SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY 1`
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -31,6 +30,17 @@ type evalSink struct {
 	spill    measure.Spill            // nil: issue rows stay in memory
 	outSpill measure.Spill            // nil: drill-down outcomes stay in memory
 	warn     func(measure.Practice)   // nil: no warnings about the practice
+	source   *measure.Fingerprint     // with identify: takes the database's identity
+}
+
+// identitySink is an evalSink that also takes the database's identity (SPEC §7).
+type identitySink struct{ *evalSink }
+
+func (s identitySink) Identity(id string) error {
+	if s.source != nil {
+		s.source.Identity = id
+	}
+	return nil
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
@@ -106,17 +116,23 @@ func evaluate(ctx context.Context, o *evalOptions, stderr io.Writer) (*measure.R
 	if !o.Quiet && isTerminal(stderr) {
 		sink.progress = newProgress(stderr, -1, "reading patients")
 	}
+	var read ehr.Sink = sink
+	if o.Identify {
+		sink.source = fingerprint(o.DSN)
+		o.Fingerprint = sink.source
+		read = identitySink{sink}
+	}
 	if o.EHR == ehrOpenEMR {
 		if !o.Quiet {
 			sink.warn = func(p measure.Practice) { warnWindows(stderr, o.File, p) }
 		}
-		_, err = store.ReadOpenEMR(ctx, o.Config.Start, o.Config.End, o.OpenEMR, sink)
+		_, err = store.ReadOpenEMR(ctx, o.Config.Start, o.Config.End, o.OpenEMR, read)
 		var se *ehr.SettingError
 		if errors.As(err, &se) {
 			err = asUsage(err) // SPEC §8: a setting a report cannot run with is a usage error
 		}
 	} else {
-		_, err = store.Read(ctx, o.Config.Start, o.Config.End, sink)
+		_, err = store.Read(ctx, o.Config.Start, o.Config.End, read)
 	}
 	if sink.progress != nil {
 		_ = sink.progress.Finish()
@@ -152,50 +168,20 @@ func timeoutError(ctx context.Context, timeout time.Duration, err error) error {
 	return err
 }
 
-// scrub removes the DSN's password from an error message, whatever layer put it there
-// (a driver quoting its connection string, say): messages name host, port and database,
-// never the password (issue 7).
-func scrub(err error, dsn string) error {
-	if err == nil {
+// fingerprint names the database of dsn as a report carries it (SPEC §7), nil when
+// nothing another report could share; Read adds its identity.
+func fingerprint(dsn string) *measure.Fingerprint {
+	d, err := ehr.ParseDSN(dsn)
+	if err != nil {
 		return nil
 	}
-	pw := dsnPassword(dsn)
-	if pw == "" || !strings.Contains(err.Error(), pw) {
-		return err
-	}
-	return &scrubbed{msg: strings.ReplaceAll(err.Error(), pw, "xxxxx"), err: err}
+	return d.Fingerprint()
 }
 
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s *scrubbed) Error() string { return s.msg }
-
-// Unwrap keeps errors.Is working (context.Canceled, *ehr.DataError) without exposing
-// the unscrubbed text through Error.
-func (s *scrubbed) Unwrap() error { return s.err }
-
-// dsnPassword is the password in a URL DSN or a key=value DSN ("" when none).
-func dsnPassword(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		if pw, ok := u.User.Password(); ok {
-			return pw
-		}
-	}
-	if u, err := url.Parse(dsn); err == nil {
-		if pw := u.Query().Get("password"); pw != "" {
-			return pw
-		}
-	}
-	for _, f := range strings.Fields(dsn) {
-		if v, ok := strings.CutPrefix(f, "password="); ok {
-			return strings.Trim(v, "'")
-		}
-	}
-	return ""
-}
+// scrub removes the DSN's password from an error message, whatever layer put it there
+// (a driver quoting its connection string, say): messages name host, port and database,
+// never the password.
+func scrub(err error, dsn string) error { return ehr.ScrubDSN(err, dsn) }
 
 // isTerminal reports whether w is a terminal (progress bars are drawn only there).
 func isTerminal(w io.Writer) bool {

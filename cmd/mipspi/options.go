@@ -39,7 +39,7 @@ const (
 func dbFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:    flagDB,
-		Usage:   "EHR database: postgres://USER@HOST:PORT/DB?sslmode=…, mysql://USER@HOST:PORT/DB (MariaDB/MySQL) or sqlite:PATH",
+		Usage:   "EHR database: postgres://USER@HOST:PORT/DB?sslmode=… or sqlite:PATH",
 		EnvVars: []string{"MIPSPI_DB"},
 	}
 }
@@ -160,13 +160,9 @@ func supportedYear(y int) error {
 func requireDB(c *cli.Context) (string, error) {
 	dsn := strings.TrimSpace(c.String(flagDB))
 	if dsn == "" {
-		return "", usagef("--db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB or sqlite:PATH")
+		return "", usagef("--db is required (or set $MIPSPI_DB): %s", ehr.DSNForms())
 	}
-	known := false
-	for _, p := range []string{"postgres://", "postgresql://", "mysql://", "mariadb://", "sqlite:", "file:"} {
-		known = known || strings.HasPrefix(dsn, p)
-	}
-	if !known {
+	if !ehr.KnownDSN(dsn) {
 		scheme := dsn
 		if i := strings.IndexAny(scheme, ":/@ "); i >= 0 {
 			scheme = scheme[:i]
@@ -174,7 +170,7 @@ func requireDB(c *cli.Context) (string, error) {
 		if looksLikeSQLiteFile(dsn) {
 			return "", usagef("--db %s: say which kind of database: --db sqlite:%s (or postgres://USER@HOST:PORT/DB)", quoteIfOdd(dsn), dsn)
 		}
-		return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
+		return "", usagef("--db %s…: unknown kind of database; want %s", quoteIfOdd(scheme), ehr.DSNForms())
 	}
 	if _, err := ehr.ParseDSN(dsn); err != nil {
 		return "", usagef("--db: %s", err)
@@ -196,25 +192,15 @@ func requireReadDB(c *cli.Context) (string, error) {
 	return dsn, nil
 }
 
-// sqlitePath is the file of a sqlite:/file: DSN, its parameters parsed ("" for
-// PostgreSQL, in-memory SQLite or a DSN that does not parse).
-func sqlitePath(dsn string) string {
-	d, err := ehr.ParseDSN(dsn)
-	if err != nil || d.Dialect != ehr.SQLite || d.Memory {
-		return ""
-	}
-	return d.Path
-}
-
 // requireExistingDB refuses a SQLite file that does not exist (SQLite would silently
 // create an empty file: a write, and a confusing "no such table" next), a directory
 // or anything but a regular file.
 func requireExistingDB(dsn string) error {
 	d, err := ehr.ParseDSN(dsn)
-	if err != nil || d.Dialect != ehr.SQLite || d.Memory {
+	if err != nil || d.File() == "" {
 		return nil
 	}
-	if err := ehr.CheckSQLiteFile(d.Path); err != nil {
+	if err := ehr.CheckSQLiteFile(d.File()); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("open %s: %w (mipspi db init creates a database; mipspi demo builds the demo one)", d.Redacted, err)
 		}
@@ -261,6 +247,10 @@ type evalOptions struct {
 	// an OpenEMR read (SPEC §8).
 	EHR     string
 	OpenEMR ehr.OpenEMRSettings
+	// Identify asks evaluate for the database's fingerprint with its identity (SPEC
+	// §7), which it leaves in Fingerprint.
+	Identify    bool
+	Fingerprint *measure.Fingerprint
 }
 
 // evalFlags turns the shared flags into an evaluation. to is the period end as given

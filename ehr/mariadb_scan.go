@@ -1,0 +1,334 @@
+package ehr
+
+// The period's scans on MariaDB's one connection (SPEC §8). The reader merges three
+// scans in patient order side by side (visits.go), but a MariaDB connection streams one
+// result set at a time and the snapshot cannot be shared with a second connection. So
+// the scans run one after another, patient range by patient range: for each range the
+// smaller scans (patients, invitations) are read into memory first, and the driving one
+// (the appointments with their notes) is streamed last, straight from the server into
+// the merge. Memory is bounded by one range of the smaller scans (mariadbRangePatients
+// patients), whatever the practice's size; a range costs three indexed queries.
+//
+// A scan that needs the connection while the driving scan still streams (the merge
+// looks past a patient the range lacks) first reads the rest of it into memory.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// mariadbRangePatients is how many patients one range holds.
+var mariadbRangePatients = 20000
+
+// rangeSQL is the scan q restricted to the patients of (lo, hi]: first without lo (and with the
+// rows of no patient, which MariaDB sorts first), last without hi.
+func rangeSQL(q scanQuery, first, last bool, lo, hi int64) (string, []any) {
+	var cond []string
+	args := append([]any(nil), q.args...)
+	if q.where != "" {
+		cond = append(cond, "("+q.where+")")
+	}
+	switch {
+	case first && last:
+	case first:
+		cond = append(cond, "("+q.patient+" <= ? OR "+q.patient+" IS NULL)")
+		args = append(args, hi)
+	case last:
+		cond = append(cond, q.patient+" > ?")
+		args = append(args, lo)
+	default:
+		cond = append(cond, q.patient+" > ? AND "+q.patient+" <= ?")
+		args = append(args, lo, hi)
+	}
+	s := "SELECT " + q.cols + " FROM " + q.from
+	if len(cond) > 0 {
+		s += " WHERE " + strings.Join(cond, " AND ")
+	}
+	return s + " ORDER BY " + q.order, args
+}
+
+// mdbScans runs the scans qs on conn; qs[0] drives (streamed), the others are read a
+// range at a time. The ranges are cut from qs[1]'s patients, every mariadbRangePatients.
+type mdbScans struct {
+	ctx    context.Context
+	conn   *sql.Conn
+	qs     []scanQuery
+	bounds []int64 // the ranges' upper bounds; range k is (bounds[k-1], bounds[k]]
+	loaded int     // ranges loaded so far
+	curs   []*mdbRows
+	live   *mdbRows // the cursor whose result set streams now, or nil
+	err    error
+}
+
+// mdbRows is one scan's cursor: the rows of the ranges loaded and not yet consumed.
+type mdbRows struct {
+	s      *mdbScans
+	i      int
+	ncol   int
+	queue  [][]any // per loaded range: its rows, ncol values each
+	pos    int     // the next value of queue[0]
+	row    []any   // the current buffered row, or nil while live
+	rows   *sql.Rows
+	closed bool
+	// A streamed row's values, its bytes in arena (Scan).
+	cells    []mdbCell
+	cellDest []any
+	live     []any
+	arena    []byte
+}
+
+// mariadbScans opens the scans and returns their cursors, in the order of qs.
+func mariadbScans(ctx context.Context, conn *sql.Conn, qs []scanQuery) ([]rows, error) {
+	s := &mdbScans{ctx: ctx, conn: conn, qs: qs}
+	if err := s.cut(); err != nil {
+		return nil, err
+	}
+	out := make([]rows, len(qs))
+	for i := range qs {
+		c := &mdbRows{s: s, i: i}
+		s.curs = append(s.curs, c)
+		out[i] = c
+	}
+	return out, nil
+}
+
+// cut reads qs[1]'s patient ids in order and keeps every mariadbRangePatients-th as a
+// range bound. Ids that are not integers (a view's text) make one range: the scans are
+// then read whole.
+func (s *mdbScans) cut() error {
+	if len(s.qs) < 2 {
+		return nil
+	}
+	q := s.qs[1]
+	query := "SELECT " + q.patient + " FROM " + q.from
+	if q.where != "" {
+		query += " WHERE " + q.where
+	}
+	rows, err := s.conn.QueryContext(s.ctx, query+" ORDER BY "+q.patient, q.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	var v any
+	for rows.Next() {
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		n++
+		if n%mariadbRangePatients != 0 {
+			continue
+		}
+		id, ok := v.(int64)
+		if !ok {
+			s.bounds = nil
+			for rows.Next() {
+			}
+			return rows.Err()
+		}
+		if len(s.bounds) == 0 || id > s.bounds[len(s.bounds)-1] {
+			s.bounds = append(s.bounds, id)
+		}
+	}
+	return rows.Err()
+}
+
+// ranges is how many ranges there are: one more than bounds.
+func (s *mdbScans) ranges() int { return len(s.bounds) + 1 }
+
+// load reads the next range: the buffered scans into memory, then opens the driving one.
+func (s *mdbScans) load() error {
+	if err := s.park(); err != nil {
+		return err
+	}
+	k := s.loaded
+	first, last := k == 0, k == s.ranges()-1
+	var lo, hi int64
+	if !first {
+		lo = s.bounds[k-1]
+	}
+	if !last {
+		hi = s.bounds[k]
+	}
+	for i := len(s.qs) - 1; i >= 0; i-- {
+		q, args := rangeSQL(s.qs[i], first, last, lo, hi)
+		rows, err := s.conn.QueryContext(s.ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		c := s.curs[i]
+		if i == 0 {
+			c.queue = append(c.queue, nil) // a marker: this range streams
+			c.rows, s.live = rows, c
+			break
+		}
+		vals, err := c.drain(rows)
+		if err != nil {
+			return err
+		}
+		c.queue = append(c.queue, vals)
+	}
+	s.loaded++
+	return nil
+}
+
+// park reads the rest of the live result set into its cursor's memory, so that the
+// connection is free for another query.
+func (s *mdbScans) park() error {
+	c := s.live
+	if c == nil {
+		return nil
+	}
+	s.live = nil
+	vals, err := c.drain(c.rows)
+	c.rows = nil
+	if err != nil {
+		return err
+	}
+	// The live range is the queue's last (a nil marker), read up to where the merge is;
+	// when it is also the first, the merge has consumed nothing of it in memory (pos 0).
+	c.queue[len(c.queue)-1] = vals
+	return nil
+}
+
+// drain reads every row of rows and closes it. The driver's byte slices are copied
+// (database/sql does so for *any).
+func (c *mdbRows) drain(rows *sql.Rows) ([]any, error) {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	c.ncol = len(cols)
+	var vals []any
+	row := make([]any, c.ncol)
+	ptrs := make([]any, c.ncol)
+	for i := range row {
+		ptrs[i] = &row[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		vals = append(vals, row...)
+	}
+	return vals, rows.Err()
+}
+
+func (c *mdbRows) Next() bool {
+	s := c.s
+	for !c.closed && s.err == nil {
+		if len(c.queue) > 0 {
+			if c.rows != nil && len(c.queue) == 1 { // the live range, all before it consumed
+				c.row = nil
+				if c.rows.Next() {
+					return true
+				}
+				if err := c.rows.Err(); err != nil {
+					s.err = err
+					return false
+				}
+				c.rows.Close()
+				c.rows, s.live = nil, nil
+				c.queue = c.queue[1:]
+				continue
+			}
+			if q := c.queue[0]; c.pos < len(q) {
+				c.row = q[c.pos : c.pos+c.ncol]
+				c.pos += c.ncol
+				return true
+			}
+			c.queue[0] = nil
+			c.queue, c.pos = c.queue[1:], 0
+			continue
+		}
+		if s.loaded == s.ranges() {
+			return false
+		}
+		if err := s.load(); err != nil {
+			s.err = err
+		}
+	}
+	return false
+}
+
+// Scan hands the current row to dest, which must be sql.Scanners (the column scanners
+// of columns.go). A streamed row's bytes are first copied into the cursor's own
+// buffer: the merge may still hold them when another scan needs the connection and
+// the rest of this result set is read into memory (park), which reuses the driver's.
+func (c *mdbRows) Scan(dest ...any) error {
+	if c.row == nil {
+		if c.rows == nil {
+			return errors.New("mariadb: Scan without a row")
+		}
+		if len(c.cells) != len(dest) {
+			c.cells = make([]mdbCell, len(dest))
+			c.cellDest = make([]any, len(dest))
+			for i := range c.cells {
+				c.cells[i].c = c
+				c.cellDest[i] = &c.cells[i]
+			}
+		}
+		c.arena = c.arena[:0]
+		if err := c.rows.Scan(c.cellDest...); err != nil {
+			return err
+		}
+		c.live = c.live[:0]
+		for i := range c.cells {
+			c.live = append(c.live, c.cells[i].v)
+		}
+		return scanInto(dest, c.live)
+	}
+	return scanInto(dest, c.row)
+}
+
+// mdbCell takes one value of a streamed row: bytes copied into the cursor's buffer.
+type mdbCell struct {
+	c *mdbRows
+	v any
+}
+
+func (x *mdbCell) Scan(src any) error {
+	if b, ok := src.([]byte); ok {
+		n := len(x.c.arena)
+		x.c.arena = append(x.c.arena, b...)
+		x.v = x.c.arena[n:len(x.c.arena):len(x.c.arena)]
+		return nil
+	}
+	x.v = src
+	return nil
+}
+
+func scanInto(dest, row []any) error {
+	if len(dest) != len(row) {
+		return fmt.Errorf("mariadb: %d scan targets for %d columns", len(dest), len(row))
+	}
+	for i, d := range dest {
+		sc, ok := d.(sql.Scanner)
+		if !ok {
+			return fmt.Errorf("mariadb: scan target %T is not a sql.Scanner", d)
+		}
+		if err := sc.Scan(row[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *mdbRows) Err() error { return c.s.err }
+
+func (c *mdbRows) Close() error {
+	c.closed = true
+	c.queue, c.row = nil, nil
+	if c.rows != nil {
+		c.rows.Close()
+		c.rows = nil
+		if c.s.live == c {
+			c.s.live = nil
+		}
+	}
+	return nil
+}
