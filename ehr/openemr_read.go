@@ -87,6 +87,15 @@ type oeReader struct {
 	findings  []measure.Finding
 	dangling  [2]danglingRows
 	inv       [1]measure.Invitation // the current patient's first credentials
+	// apiRefused: see Store.readOpenEMR.
+	apiRefused bool
+
+	// For db check: the period's appointments by how they found their encounter, the recurring series overlapping the period (all, seen), and the
+	// credentials (all, the most sharing one instant, that instant).
+	linkCount          [4]int
+	series, seenSeries int
+	creds, credsShare  int
+	credsAt            string
 }
 
 // ReadOpenEMR reads OpenEMR's own tables (SPEC §8) for the period [from, to] (local
@@ -96,17 +105,30 @@ type oeReader struct {
 // connection in one read-only, repeatable-read snapshot. A setting a report cannot run
 // with is a *SettingError; a row that breaks the rules a *DataError.
 func (s *Store) ReadOpenEMR(ctx context.Context, from, to calendar.Date, set OpenEMRSettings, sink Sink) (ReadStats, error) {
+	var st ReadStats
+	_, err := s.readOpenEMR(ctx, from, to, set, sink, &st, false)
+	return st, err
+}
+
+// readOpenEMR is ReadOpenEMR, returning the reader for db check's counts.
+// apiRefused (db check, which has listed the API switch's refusal) reads on without
+// windows, to show the rest.
+func (s *Store) readOpenEMR(ctx context.Context, from, to calendar.Date, set OpenEMRSettings, sink Sink, st *ReadStats, apiRefused bool) (*oeReader, error) {
 	if s.Dialect() != MariaDB {
-		return ReadStats{}, fmt.Errorf("read %s: OpenEMR's own tables are read on MariaDB or MySQL (SPEC §8)", s)
+		return nil, fmt.Errorf("read %s: OpenEMR's own tables are read on MariaDB or MySQL (SPEC §8)", s)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // an early stop stops the server sending
 	snap, err := s.d.begin(ctx, s.db)
 	if err != nil {
-		return ReadStats{}, fmt.Errorf("read %s: %w", s, s.scrub(lostConnection(s.d, err)))
+		return nil, fmt.Errorf("read %s: %w", s, s.scrub(lostConnection(s.d, err)))
 	}
 	defer snap.close()
-	st, err := readOpenEMR(ctx, snap.tx(), from, to, set, sink)
+	if to < from {
+		return nil, fmt.Errorf("read %s: period %s..%s ends before it starts", s, from, to)
+	}
+	r := &oeReader{ctx: ctx, q: snap.tx(), set: set, from: from, to: to, st: st, seen: newOESeenSet(set.seenStatuses()), apiRefused: apiRefused}
+	err = r.read(sink)
 	if err == nil {
 		if is, ok := sink.(IdentitySink); ok { // SPEC §7: the database's own name
 			var id string
@@ -123,44 +145,40 @@ func (s *Store) ReadOpenEMR(ctx context.Context, from, to calendar.Date, set Ope
 			err = fmt.Errorf("read %s: %w", s, s.scrub(err))
 		}
 	}
-	return st, err
+	return r, err
 }
 
-func readOpenEMR(ctx context.Context, q querier, from, to calendar.Date, set OpenEMRSettings, sink Sink) (ReadStats, error) {
-	var st ReadStats
-	if to < from {
-		return st, fmt.Errorf("read OpenEMR: period %s..%s ends before it starts", from, to)
-	}
-	r := &oeReader{ctx: ctx, q: q, set: set, from: from, to: to, st: &st, seen: newOESeenSet(set.seenStatuses())}
+// read runs the queries in the order of the top of the file.
+func (r *oeReader) read(sink Sink) error {
 	p, err := r.practice()
 	if err != nil {
-		return st, err
+		return err
 	}
 	if err := sink.Practice(p); err != nil {
-		return st, err
+		return err
 	}
 	if err := r.period(); err != nil {
-		return st, err
+		return err
 	}
 	if _, ok := sink.(SourceFindingSink); ok {
 		if err := r.sourceFindings(); err != nil {
-			return st, err
+			return err
 		}
 	}
 	if _, ok := sink.(DanglingSink); ok {
 		if err := r.danglingRows(); err != nil {
-			return st, err
+			return err
 		}
 	}
-	if set.Visits == OpenEMREncounters {
+	if r.set.Visits == OpenEMREncounters {
 		err = r.encounterVisits(sink)
 	} else {
 		err = r.appointments(sink)
 	}
 	if err != nil {
-		return st, err
+		return err
 	}
-	return st, r.finish(sink)
+	return r.finish(sink)
 }
 
 // practice reads the small tables and builds the Practice.
@@ -174,7 +192,7 @@ func (r *oeReader) practice() (measure.Practice, error) {
 		return p, err
 	}
 	r.clock, r.zoneFrom = oeClock{loc}, from
-	if p.APIWindows, err = oeAPIWindows(r.set.APIWindows, r.globals["rest_fhir_api"]); err != nil {
+	if p.APIWindows, err = oeAPIWindows(r.set.APIWindows, r.globals["rest_fhir_api"]); err != nil && !r.apiRefused {
 		return p, err
 	}
 	opts, err := r.statusOptions()
@@ -502,19 +520,27 @@ func (r *oeReader) fallbackCmp(e *oeEnc, pid int64, d calendar.Date, provider in
 // link finds the encounter of appointment eid of patient pid, on local date d with user
 // aid (SPEC §8): the tracker row with eid and apptdate d (the highest id), else the one
 // encounter of the same patient, date and provider with a live newpatient form that no
-// tracker row links to another appointment. ambiguous is set when there are several:
-// then there is no link.
-func (r *oeReader) link(eid, pid int64, d calendar.Date, aid int64) (enc *oeEnc, ambiguous bool) {
+// tracker row links to another appointment. Several are no link (linkAmbiguous).
+// How an appointment found its encounter (db check counts them).
+const (
+	linkNone = iota
+	linkTracker
+	linkFallback
+	linkAmbiguous
+)
+
+func (r *oeReader) link(eid, pid int64, d calendar.Date, aid int64) (*oeEnc, int) {
 	i := sort.Search(len(r.links), func(i int) bool {
 		l := &r.links[i]
 		return l.eid > eid || l.eid == eid && l.date >= d
 	})
 	if i < len(r.links) && r.links[i].eid == eid && r.links[i].date == d {
 		if k, ok := r.enc(r.links[i].enc); ok {
-			return &r.encs[k], false
+			return &r.encs[k], linkTracker
 		}
-		return nil, false // an encounter outside the period's window: no notes read
+		return nil, linkNone // an encounter outside the period's window: no notes read
 	}
+	var enc *oeEnc
 	j := sort.Search(len(r.fallback), func(j int) bool { return r.fallbackCmp(&r.encs[r.fallback[j]], pid, d, aid) >= 0 })
 	for ; j < len(r.fallback); j++ {
 		e := &r.encs[r.fallback[j]]
@@ -525,11 +551,14 @@ func (r *oeReader) link(eid, pid int64, d calendar.Date, aid int64) (enc *oeEnc,
 			continue // linked to another appointment
 		}
 		if enc != nil {
-			return nil, true
+			return nil, linkAmbiguous
 		}
 		enc = e
 	}
-	return enc, false
+	if enc == nil {
+		return nil, linkNone
+	}
+	return enc, linkFallback
 }
 
 // notes is the note summary of an encounter (nil: no encounter, NOTE_MISSING).
@@ -667,9 +696,12 @@ ORDER BY LPAD(e.pc_pid, 11, '0'), e.pc_eid`, []any{lo, r.to.String(), oePatientR
 			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_pid",
 				Problem: fmt.Sprintf("patient %d not found in patient_data (a seen visit in the period)", pid)}
 		}
-		enc, amb := r.link(eid.Int64, pid, d, aid)
-		if amb && mustExist {
+		enc, how := r.link(eid.Int64, pid, d, aid)
+		if how == linkAmbiguous && mustExist {
 			r.ambiguous.add(&colInt{v: eid.Int64})
+		}
+		if r.inPeriod(at) {
+			r.linkCount[how]++
 		}
 		rec.Visits = append(rec.Visits, measure.Visit{ID: eid.Int64, OfficeID: office, ClinicianID: aid, ScheduledAt: at,
 			Status: status, Notes: enc.notes()})
@@ -800,8 +832,12 @@ WHERE pc_recurrtype <> 0 AND pc_eventDate <= ? AND pc_pid REGEXP ? ORDER BY pc_e
 			if err != nil {
 				return &DataError{Relation: "openemr_postcalendar_events", ID: strconv.FormatInt(eid.Int64, 10), Column: "pc_endDate", Problem: err.Error()}
 			}
-			if (null || end >= r.from) && r.seen.has(string(status)) {
-				series.add(&colInt{v: eid.Int64})
+			if null || end >= r.from {
+				r.series++
+				if r.seen.has(string(status)) {
+					series.add(&colInt{v: eid.Int64})
+					r.seenSeries++
+				}
 			}
 			return nil
 		})
@@ -826,6 +862,7 @@ FROM patient_access_onsite GROUP BY date_created ORDER BY n DESC, date_created L
 		if err := rows.Scan(&total, &at, &share); err != nil {
 			return r.fail("patient_access_onsite", err)
 		}
+		r.creds, r.credsShare, r.credsAt = int(total.Int64), int(share.Int64), string(at)
 		if oeInvitationsSuspect(int(total.Int64), int(share.Int64)) {
 			r.findings = append(r.findings, measure.Finding{Code: measure.InvitationDatesSuspect, Count: int(share.Int64),
 				Message: fmt.Sprintf("%d of %d portal credentials (patient_access_onsite) were created at the same instant, %s: OpenEMR 7.0.0's upgrade stamped the credentials it found with its own time, so those patients' first invitations may be earlier than mipspi reads",

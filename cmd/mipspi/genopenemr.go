@@ -66,7 +66,7 @@ func generateOpenEMR(c *cli.Context, s *streams, dsn string, opt fixtures.Genera
 		}
 		if !c.Bool(flagQuiet) {
 			fmt.Fprintf(s.stderr, "mipspi: generated an OpenEMR practice in %s: %d facilities, %d users, %d patients, %d appointments, %d notes, first credentials of %d patients, for %d (seed %d), zone %s\n",
-				st, stats.Offices, stats.Clinicians, stats.Patients, stats.Appointments, stats.Notes, stats.Invitations, opt.Year, opt.Seed, opt.Zone)
+				st, stats.Offices, stats.Clinicians, stats.Patients, stats.Appointments, stats.Notes, setup.Credentials, opt.Year, opt.Seed, opt.Zone)
 			if out == "" {
 				fmt.Fprintf(s.stderr, "mipspi: the practice's API windows and not-eligible clinicians live in the configuration: --config-out FILE writes it\n")
 			}
@@ -80,7 +80,7 @@ func writeOpenEMRConfig(w io.Writer, setup fixtures.OpenEMRSetup) error {
 	var b strings.Builder
 	b.WriteString("# mipspi configuration for the generated OpenEMR practice (SPEC §8).\n")
 	b.WriteString("ehr: openemr\nopenemr:\n")
-	fmt.Fprintf(&b, "  time_zone: %s\n", setup.Zone)
+	fmt.Fprintf(&b, "  # time_zone: %s   (OpenEMR's globals hold it: gbl_time_zone)\n", setup.Zone)
 	if len(setup.NotEligible) > 0 {
 		b.WriteString("  not_mips_eligible:\n")
 		for _, n := range setup.NotEligible {
