@@ -333,8 +333,8 @@ func (s *Store) CheckOpenEMR(ctx context.Context, from, to calendar.Date, set Op
 	}
 	f.Links = CheckLinks{Tracker: r.linkCount[linkTracker], Fallback: r.linkCount[linkFallback], None: r.linkCount[linkNone], Ambiguous: r.linkCount[linkAmbiguous]}
 	f.Series, f.SeenSeries = r.series, r.seenSeries
-	f.Credentials, f.SharedCount, f.SharedAt = r.creds, r.credsShare, r.credsAt
-	f.Suspect = oeInvitationsSuspect(r.creds, r.credsShare)
+	f.Credentials, f.SharedCount, f.SharedAt = r.credsTotal, r.credsShare, r.credsAt
+	f.Suspect = oeInvitationsSuspect(r.credsTotal, r.credsShare)
 	return c
 }
 

@@ -5,12 +5,14 @@ package ehr
 // another inside one transaction, each consumed whole before the next starts:
 //
 //  1. the small tables: globals, the apptstat list, facilities, users;
-//  2. the period's tracker links, encounters, note forms with their signatures and the
-//     encounter-level signatures, folded into one compact row per encounter;
-//  3. the findings' queries (recurring series, credentials sharing one instant, rows
-//     that point at nothing);
-//  4. last, the period's appointments ordered by patient, each row carrying its patient
-//     and the patient's first credentials, streamed patient by patient to the Sink.
+//  2. the patients and their first credentials, in pid order (openemr_patients.go);
+//  3. the period's encounters, tracker links, note forms (and newpatient forms) with
+//     their signatures and the encounter-level signatures, folded into one compact row
+//     per encounter;
+//  4. the findings' queries (recurring series, signatures that point at nothing);
+//  5. last, the period's appointments ordered by patient, merged with the patients and
+//     credentials and streamed patient by patient to the Sink (with visits: encounters,
+//     the encounters already read).
 //
 // OpenEMR has no index on pc_pid and mipspi creates none: the appointments are sorted by
 // the server.
@@ -55,7 +57,10 @@ type oeEnc struct {
 	sec      int32         // its second of the day
 	count    int32         // notes: live note forms, and the encounter itself when signed at encounter level
 	live     bool          // has a live newpatient form
-	hasPID   bool
+	encSig   bool          // has encounter-level signatures: the encounter is a note too
+	// the encounter-level note's earliest signature and lock, while they are read
+	encSigned, encLocked int64
+	hasPID               bool
 }
 
 // oeLink is a tracker row: appointment eid on apptdate went through encounter enc.
@@ -90,11 +95,15 @@ type oeReader struct {
 	// apiRefused: see Store.readOpenEMR.
 	apiRefused bool
 
+	patients   oePatients
+	creds      []oeCred // by pid
+	credsTotal int      // every credentials row, of a patient or not
+
 	// For db check: the period's appointments by how they found their encounter, the recurring series overlapping the period (all, seen), and the
 	// credentials (all, the most sharing one instant, that instant).
 	linkCount          [4]int
 	series, seenSeries int
-	creds, credsShare  int
+	credsShare         int
 	credsAt            string
 }
 
@@ -155,6 +164,12 @@ func (r *oeReader) read(sink Sink) error {
 		return err
 	}
 	if err := sink.Practice(p); err != nil {
+		return err
+	}
+	if err := r.readPatients(); err != nil {
+		return err
+	}
+	if err := r.readCredentials(); err != nil {
 		return err
 	}
 	if err := r.period(); err != nil {
@@ -309,12 +324,10 @@ func (r *oeReader) period() error {
 	// Encounters, by number.
 	var num, pid, provider, facility, billing, id sql.NullInt64
 	var date sql.RawBytes
-	var live bool
-	err := r.each("form_encounter", `SELECT fe.id, fe.encounter, fe.pid, fe.date, fe.provider_id, fe.facility_id, fe.billing_facility,
-  EXISTS (SELECT 1 FROM forms n WHERE n.pid = fe.pid AND n.encounter = fe.encounter AND n.formdir = 'newpatient' AND n.deleted = 0)
+	err := r.each("form_encounter", `SELECT fe.id, fe.encounter, fe.pid, fe.date, fe.provider_id, fe.facility_id, fe.billing_facility
 FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ? ORDER BY fe.encounter, fe.id`,
 		[]any{lo + " 00:00:00", hi + " 00:00:00"},
-		[]any{&id, &num, &pid, &date, &provider, &facility, &billing, &live}, func() error {
+		[]any{&id, &num, &pid, &date, &provider, &facility, &billing}, func() error {
 			if !num.Valid {
 				return nil // no visit number: nothing can point at it
 			}
@@ -327,7 +340,7 @@ FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ? ORDER BY fe.encounter,
 					Problem: fmt.Sprintf("encounter number %d is used by another form_encounter row too", num.Int64)}
 			}
 			r.encs = append(r.encs, oeEnc{num: num.Int64, pid: pid.Int64, hasPID: pid.Valid, provider: provider.Int64,
-				facility: int32(facility.Int64), billing: int32(billing.Int64), date: d, sec: int32(sec), live: live,
+				facility: int32(facility.Int64), billing: int32(billing.Int64), date: d, sec: int32(sec),
 				signed: noTime, locked: noTime})
 			return nil
 		})
@@ -371,31 +384,32 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 		}
 		return cmpInt(b.id, a.id) // the highest id first
 	})
-	// The fallback link's index: encounters with a live newpatient form, by (pid, local
-	// date, provider).
-	for i := range r.encs {
-		if r.encs[i].live && r.encs[i].hasPID {
-			r.fallback = append(r.fallback, int32(i))
-		}
-	}
-	slices.SortFunc(r.fallback, func(a, b int32) int {
-		return r.fallbackCmp(&r.encs[a], r.encs[b].pid, r.encs[b].date, r.encs[b].provider)
-	})
 	// Note forms and their signatures (R4): every row is a signature, is_lock 1 a lock
-	// too; a form with no row is an unsigned note.
+	// too; a form with no row is an unsigned note. The same scan finds the encounters'
+	// live newpatient forms (the fallback link and visits: encounters need them).
 	forms := newNoteForms(r.set.noteForms())
 	cond, cargs := forms.sql("f.formdir")
 	var formID, sigID sql.NullInt64
 	var sigAt sql.RawBytes
 	var isLock sql.NullInt64
+	var newpatient, isNote bool
 	var note oeNote // the form being read: its rows come together
-	err = r.each("forms", `SELECT f.encounter, f.id, s.id, s.datetime, s.is_lock
+	args := append(append(append([]any{}, cargs...), lo+" 00:00:00", hi+" 00:00:00"), cargs...)
+	err = r.each("forms", `SELECT f.encounter, f.id, f.formdir = 'newpatient', `+cond+`, s.id, s.datetime, s.is_lock
 FROM form_encounter fe
 JOIN forms f ON f.pid = fe.pid AND f.encounter = fe.encounter
 LEFT JOIN esign_signatures s ON s.tid = f.id AND s.`+"`table`"+` = 'forms'
-WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND `+cond+`
-ORDER BY f.encounter, f.id`, append([]any{lo + " 00:00:00", hi + " 00:00:00"}, cargs...),
-		[]any{&enc, &formID, &sigID, &sigAt, &isLock}, func() error {
+WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND (f.formdir = 'newpatient' OR `+cond+`)
+ORDER BY f.encounter, f.id`, args,
+		[]any{&enc, &formID, &newpatient, &isNote, &sigID, &sigAt, &isLock}, func() error {
+			if newpatient {
+				if i, ok := r.enc(enc.Int64); ok {
+					r.encs[i].live = true
+				}
+			}
+			if !isNote {
+				return nil
+			}
 			if !note.is(formID.Int64) {
 				r.endNote(&note)
 				i, ok := r.enc(enc.Int64)
@@ -407,24 +421,44 @@ ORDER BY f.encounter, f.id`, append([]any{lo + " 00:00:00", hi + " 00:00:00"}, c
 		return err
 	}
 	r.endNote(&note)
-	// Encounter-level signatures: the encounter itself is then a note (SPEC §8).
+	// The fallback link's index: encounters with a live newpatient form, by (pid, local
+	// date, provider).
+	for i := range r.encs {
+		if r.encs[i].live && r.encs[i].hasPID {
+			r.fallback = append(r.fallback, int32(i))
+		}
+	}
+	slices.SortFunc(r.fallback, func(a, b int32) int {
+		return r.fallbackCmp(&r.encs[a], r.encs[b].pid, r.encs[b].date, r.encs[b].provider)
+	})
+	// Encounter-level signatures: the encounter itself is then a note (SPEC §8). Each
+	// encounter's rows are gathered in it, then handed over as one note.
 	var tid sql.NullInt64
-	note = oeNote{}
-	err = r.each("esign_signatures", `SELECT s.id, s.tid, s.datetime, s.is_lock
-FROM form_encounter fe JOIN esign_signatures s ON s.tid = fe.encounter AND s.`+"`table`"+` = 'form_encounter'
-WHERE fe.date >= ? AND fe.date < ? ORDER BY s.tid, s.id`, []any{lo + " 00:00:00", hi + " 00:00:00"},
+	err = r.each("esign_signatures", `SELECT s.id, s.tid, s.datetime, s.is_lock FROM esign_signatures s
+WHERE s.`+"`table`"+` = 'form_encounter'`, nil,
 		[]any{&sigID, &tid, &sigAt, &isLock}, func() error {
-			if !note.is(tid.Int64) {
-				r.endNote(&note)
-				i, ok := r.enc(tid.Int64)
-				note = oeNote{id: tid.Int64, enc: i, ok: ok, signed: noTime, locked: noTime}
+			i, ok := r.enc(tid.Int64)
+			if !ok {
+				return nil // an encounter outside the period's window
 			}
-			return r.signature(&note, sigID.Int64, sigAt, isLock)
+			e := &r.encs[i]
+			if !e.encSig {
+				e.encSig, e.encSigned, e.encLocked = true, noTime, noTime
+			}
+			n := oeNote{id: tid.Int64, enc: i, ok: true, signed: e.encSigned, locked: e.encLocked}
+			err := r.signature(&n, sigID.Int64, sigAt, isLock)
+			e.encSigned, e.encLocked = n.signed, n.locked
+			return err
 		})
 	if err != nil {
 		return err
 	}
-	r.endNote(&note)
+	for i := range r.encs {
+		if e := &r.encs[i]; e.encSig {
+			n := oeNote{id: e.num, enc: i, ok: true, signed: e.encSigned, locked: e.encLocked}
+			r.endNote(&n)
+		}
+	}
 	return nil
 }
 
@@ -571,146 +605,113 @@ func (e *oeEnc) notes() measure.Notes {
 	return n
 }
 
-// oePatient is the patient part of a visit row and the patient's first credentials.
-type oePatient struct {
-	pid                      sql.NullInt64
-	pubpid, fname, lname     sql.RawBytes
-	dob, email, credsCreated sql.RawBytes
-	credsID                  sql.NullInt64
-}
-
-func (p *oePatient) dest() []any {
-	return []any{&p.pid, &p.pubpid, &p.fname, &p.lname, &p.dob, &p.email, &p.credsID, &p.credsCreated}
-}
-
-const oePatientColumns = `p.pid, p.pubpid, p.fname, p.lname, p.DOB, p.email, a.id, a.date_created`
-
-// fill sets rec's patient and first invitation (R5: the first credentials, SPEC §8).
-func (r *oeReader) fill(rec *measure.PatientRecord, pid int64, p *oePatient) error {
-	rec.Patient = measure.Patient{ID: pid, MRN: string(p.pubpid), FirstName: string(p.fname), LastName: string(p.lname),
-		Email: strings.TrimSpace(string(p.email))}
-	if d, null, err := oeDate(p.dob); err != nil {
-		return &DataError{Relation: "patient_data", ID: strconv.FormatInt(pid, 10), Column: "DOB", Problem: err.Error()}
-	} else if !null {
-		rec.Patient.BirthDate, rec.Patient.HasBirthDate = d, true
-	}
-	rec.FirstInvitation = nil
-	if p.credsID.Valid {
-		d, sec, null, err := oeDateTime(p.credsCreated)
-		if err != nil {
-			return &DataError{Relation: "patient_access_onsite", ID: strconv.FormatInt(p.credsID.Int64, 10), Column: "date_created", Problem: err.Error()}
-		}
-		if !null {
-			// patient_access_onsite keeps one row per patient, its first credentials (SPEC
-			// §8); R5's choice among a patient's invitations is measure's.
-			r.inv[0] = measure.Invitation{ID: p.credsID.Int64, SentAt: r.clock.instant(d, sec), Recipient: "patient", Channel: "portal"}
-			rec.FirstInvitation = measure.EarliestInvitation(r.inv[:])
-		}
-	}
-	return nil
-}
-
-// appointments streams the period's appointments (SPEC §8) patient by patient.
+// appointments streams the period's appointments (SPEC §8) patient by patient: the
+// plain scan of the period's calendar rows in patient order, merged with the patients
+// and credentials read before.
 func (r *oeReader) appointments(sink Sink) error {
 	var (
 		eid, facility, billing                       sql.NullInt64
 		pcPID, pcAID, eventDate, startTime, apptstat sql.RawBytes
-		p                                            oePatient
 		rec                                          measure.PatientRecord
 		cur                                          int64 = -1
-		intern                                             = map[string]string{}
+		known                                        bool  // cur is in patient_data
+		intern                                       = map[string]string{}
 	)
 	lo := r.from.AddDays(-1).String()
 	flush := func() error {
 		if cur < 0 {
 			return nil
 		}
-		r.st.Patients++
-		r.st.Appointments += len(rec.Visits)
-		if rec.FirstInvitation != nil {
-			r.st.Invitations++
-		}
-		return sink.Patient(&rec)
+		return r.send(sink, &rec)
 	}
-	dest := append([]any{&eid, &pcPID, &pcAID, &eventDate, &startTime, &apptstat, &facility, &billing}, p.dest()...)
 	err := r.each("openemr_postcalendar_events", `SELECT e.pc_eid, e.pc_pid, e.pc_aid, e.pc_eventDate, e.pc_startTime, e.pc_apptstatus,
-  e.pc_facility, e.pc_billing_location, `+oePatientColumns+`
+  e.pc_facility, e.pc_billing_location
 FROM openemr_postcalendar_events e
-LEFT JOIN patient_data p ON p.pid = e.pc_pid
-LEFT JOIN patient_access_onsite a ON a.pid = p.pid
 WHERE e.pc_eventDate >= ? AND e.pc_eventDate <= ? AND e.pc_recurrtype = 0 AND e.pc_pid REGEXP ?
-ORDER BY LPAD(e.pc_pid, 11, '0'), e.pc_eid`, []any{lo, r.to.String(), oePatientRegexp}, dest, func() error {
-		id := strconv.FormatInt(eid.Int64, 10)
-		pid, ok := oePatientID(pcPID)
-		if !ok { // the query's REGEXP keeps only these; a server that disagrees is a bug
-			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_pid", Problem: "not a patient id: " + quote(string(pcPID))}
-		}
-		d, null, err := oeDate(eventDate)
-		if err != nil || null {
-			if err == nil {
-				err = errors.New("zero date")
+ORDER BY LPAD(e.pc_pid, 11, '0'), e.pc_eid`, []any{lo, r.to.String(), oePatientRegexp},
+		[]any{&eid, &pcPID, &pcAID, &eventDate, &startTime, &apptstat, &facility, &billing}, func() error {
+			id := strconv.FormatInt(eid.Int64, 10)
+			pid, ok := oePatientID(pcPID)
+			if !ok { // the query's REGEXP keeps only these; a server that disagrees is a bug
+				return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_pid", Problem: "not a patient id: " + quote(string(pcPID))}
 			}
-			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_eventDate", Problem: err.Error()}
-		}
-		sec, _, err := oeTime(startTime) // NULL is 00:00 (SPEC §8)
-		if err != nil {
-			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_startTime", Problem: err.Error()}
-		}
-		at := r.clock.instant(d, sec)
-		status := internBytes(intern, apptstat)
-		if pid != cur {
-			if err := flush(); err != nil {
-				return err
+			d, null, err := oeDate(eventDate)
+			if err != nil || null {
+				if err == nil {
+					err = errors.New("zero date")
+				}
+				return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_eventDate", Problem: err.Error()}
 			}
-			cur = pid
-			rec.Visits = rec.Visits[:0]
-			if err := r.fill(&rec, pid, &p); err != nil {
-				return err
+			sec, _, err := oeTime(startTime) // NULL is 00:00 (SPEC §8)
+			if err != nil {
+				return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_startTime", Problem: err.Error()}
 			}
-		}
-		// A visit's office is its billing facility, else its facility (SPEC §8).
-		office := billing.Int64
-		if !billing.Valid || office == 0 {
-			office = facility.Int64
-		}
-		aid, aidOK := oeUserID(pcAID)
-		// A seen visit of the period must be attributable (SPEC §8, R10): its facility,
-		// user and patient must exist. Any other visit gets a placeholder.
-		mustExist := r.seen.has(status) && r.inPeriod(at)
-		switch {
-		case !aidOK || !r.users[aid]:
-			if mustExist {
-				return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_aid",
-					Problem: fmt.Sprintf("user %s not found in users (a seen visit in the period)", quote(string(pcAID)))}
+			at := r.clock.instant(d, sec)
+			status := internBytes(intern, apptstat)
+			if pid != cur {
+				if pid < cur {
+					return fmt.Errorf("appointments not in patient order (patient %d after %d)", pid, cur)
+				}
+				if err := flush(); err != nil {
+					return err
+				}
+				cur = pid
+				rec.Visits = rec.Visits[:0]
+				known = r.record(&rec, pid)
 			}
-			aid = noSuch
-		}
-		if !r.offices[office] {
-			if mustExist {
-				return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_billing_location",
-					Problem: fmt.Sprintf("neither the billing facility %d nor the facility %d is in facility (a seen visit in the period)", billing.Int64, facility.Int64)}
+			// A visit's office is its billing facility, else its facility (SPEC §8).
+			office := billing.Int64
+			if !billing.Valid || office == 0 {
+				office = facility.Int64
 			}
-			office = noSuch
-		}
-		if !p.pid.Valid && mustExist {
-			return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_pid",
-				Problem: fmt.Sprintf("patient %d not found in patient_data (a seen visit in the period)", pid)}
-		}
-		enc, how := r.link(eid.Int64, pid, d, aid)
-		if how == linkAmbiguous && mustExist {
-			r.ambiguous.add(&colInt{v: eid.Int64})
-		}
-		if r.inPeriod(at) {
-			r.linkCount[how]++
-		}
-		rec.Visits = append(rec.Visits, measure.Visit{ID: eid.Int64, OfficeID: office, ClinicianID: aid, ScheduledAt: at,
-			Status: status, Notes: enc.notes()})
-		return nil
-	})
+			aid, aidOK := oeUserID(pcAID)
+			inPeriod := r.inPeriod(at)
+			// A seen visit of the period must be attributable (SPEC §8, R10): its facility,
+			// user and patient must exist. Any other visit gets a placeholder.
+			mustExist := inPeriod && r.seen.has(status)
+			if !aidOK || !r.users[aid] {
+				if mustExist {
+					return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_aid",
+						Problem: fmt.Sprintf("user %s not found in users (a seen visit in the period)", quote(string(pcAID)))}
+				}
+				aid = noSuch
+			}
+			if !r.offices[office] {
+				if mustExist {
+					return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_billing_location",
+						Problem: fmt.Sprintf("neither the billing facility %d nor the facility %d is in facility (a seen visit in the period)", billing.Int64, facility.Int64)}
+				}
+				office = noSuch
+			}
+			if !known && mustExist {
+				return &DataError{Relation: "openemr_postcalendar_events", ID: id, Column: "pc_pid",
+					Problem: fmt.Sprintf("patient %d not found in patient_data (a seen visit in the period)", pid)}
+			}
+			enc, how := r.link(eid.Int64, pid, d, aid)
+			if how == linkAmbiguous && mustExist {
+				r.ambiguous.add(&colInt{v: eid.Int64})
+			}
+			if inPeriod {
+				r.linkCount[how]++
+			}
+			rec.Visits = append(rec.Visits, measure.Visit{ID: eid.Int64, OfficeID: office, ClinicianID: aid, ScheduledAt: at,
+				Status: status, Notes: enc.notes()})
+			return nil
+		})
 	if err != nil {
 		return err
 	}
 	return flush()
+}
+
+// send hands a patient's record to sink and counts it.
+func (r *oeReader) send(sink Sink, rec *measure.PatientRecord) error {
+	r.st.Patients++
+	r.st.Appointments += len(rec.Visits)
+	if rec.FirstInvitation != nil {
+		r.st.Invitations++
+	}
+	return sink.Patient(rec)
 }
 
 // inPeriod is R1's period test on the installation's local date of t.
@@ -720,90 +721,72 @@ func (r *oeReader) inPeriod(t time.Time) bool {
 }
 
 // encounterVisits streams the period's encounters with a live newpatient form as visits
-// (SPEC §8, openemr.visits: encounters), patient by patient.
+// (SPEC §8, openemr.visits: encounters), patient by patient: the encounters read before,
+// in (pid, encounter) order.
 func (r *oeReader) encounterVisits(sink Sink) error {
-	lo, hi := r.window()
-	var (
-		num, pid, provider, facility, billing sql.NullInt64
-		date                                  sql.RawBytes
-		p                                     oePatient
-		rec                                   measure.PatientRecord
-		cur                                   int64 = -1
-	)
-	flush := func() error {
-		if cur < 0 {
-			return nil
+	order := make([]int32, 0, len(r.encs))
+	for i := range r.encs {
+		if r.encs[i].live {
+			order = append(order, int32(i))
 		}
-		r.st.Patients++
-		r.st.Appointments += len(rec.Visits)
-		if rec.FirstInvitation != nil {
-			r.st.Invitations++
-		}
-		return sink.Patient(&rec)
 	}
-	dest := append([]any{&num, &pid, &date, &provider, &facility, &billing}, p.dest()...)
-	err := r.each("form_encounter", `SELECT fe.encounter, fe.pid, fe.date, fe.provider_id, fe.facility_id, fe.billing_facility, `+oePatientColumns+`
-FROM form_encounter fe
-LEFT JOIN patient_data p ON p.pid = fe.pid
-LEFT JOIN patient_access_onsite a ON a.pid = fe.pid
-WHERE fe.date >= ? AND fe.date < ? AND fe.encounter IS NOT NULL
-  AND EXISTS (SELECT 1 FROM forms n WHERE n.pid = fe.pid AND n.encounter = fe.encounter AND n.formdir = 'newpatient' AND n.deleted = 0)
-ORDER BY fe.pid, fe.encounter`, []any{lo + " 00:00:00", hi + " 00:00:00"}, dest, func() error {
-		id := strconv.FormatInt(num.Int64, 10)
-		d, sec, null, err := oeDateTime(date)
-		if err != nil || null {
-			return nil // the query's range keeps neither
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmpInt(r.encs[a].pid, r.encs[b].pid); c != 0 {
+			return c
 		}
-		at := r.clock.instant(d, sec)
+		return cmpInt(r.encs[a].num, r.encs[b].num)
+	})
+	var rec measure.PatientRecord
+	cur := int64(-1)
+	for _, i := range order {
+		e := &r.encs[i]
+		id := "encounter " + strconv.FormatInt(e.num, 10)
+		at := r.clock.instant(e.date, int(e.sec))
 		inPeriod := r.inPeriod(at)
-		if !pid.Valid || !p.pid.Valid {
-			if !inPeriod {
-				return nil
+		known := e.hasPID && r.patients.has(e.pid)
+		if !known {
+			if inPeriod {
+				return &DataError{Relation: "form_encounter", ID: id, Column: "pid",
+					Problem: fmt.Sprintf("patient %d not found in patient_data", e.pid)}
 			}
-			return &DataError{Relation: "form_encounter", ID: "encounter " + id, Column: "pid",
-				Problem: fmt.Sprintf("patient %d not found in patient_data", pid.Int64)}
+			continue
 		}
-		if pid.Int64 != cur {
-			if err := flush(); err != nil {
-				return err
+		if e.pid != cur {
+			if cur >= 0 {
+				if err := r.send(sink, &rec); err != nil {
+					return err
+				}
 			}
-			cur = pid.Int64
+			cur = e.pid
 			rec.Visits = rec.Visits[:0]
-			if err := r.fill(&rec, pid.Int64, &p); err != nil {
-				return err
-			}
+			r.record(&rec, e.pid)
 		}
-		office := billing.Int64
+		office := int64(e.billing)
 		if office == 0 {
-			office = facility.Int64
+			office = int64(e.facility)
 		}
-		aid := provider.Int64
+		aid := e.provider
 		switch {
 		case !r.users[aid]:
 			if inPeriod {
-				return &DataError{Relation: "form_encounter", ID: "encounter " + id, Column: "provider_id",
+				return &DataError{Relation: "form_encounter", ID: id, Column: "provider_id",
 					Problem: fmt.Sprintf("user %d not found in users", aid)}
 			}
 			aid = noSuch
 		case !r.offices[office]:
 			if inPeriod {
-				return &DataError{Relation: "form_encounter", ID: "encounter " + id, Column: "billing_facility",
-					Problem: fmt.Sprintf("neither the billing facility %d nor the facility %d is in facility", billing.Int64, facility.Int64)}
+				return &DataError{Relation: "form_encounter", ID: id, Column: "billing_facility",
+					Problem: fmt.Sprintf("neither the billing facility %d nor the facility %d is in facility", e.billing, e.facility)}
 			}
 			office = noSuch
 		}
-		var notes measure.Notes
-		if i, ok := r.enc(num.Int64); ok {
-			notes = r.encs[i].notes()
-		}
-		rec.Visits = append(rec.Visits, measure.Visit{ID: num.Int64, OfficeID: office, ClinicianID: aid, ScheduledAt: at,
-			Status: OpenEMREncounterStatus, Notes: notes})
-		return nil
-	})
-	if err != nil {
-		return err
+		rec.Visits = append(rec.Visits, measure.Visit{ID: e.num, OfficeID: office, ClinicianID: aid, ScheduledAt: at,
+			Status: OpenEMREncounterStatus, Notes: e.notes()})
 	}
-	return flush()
+	if cur >= 0 {
+		return r.send(sink, &rec)
+	}
+	return nil
 }
 
 // internBytes returns b as a string through a small table (statuses repeat).
@@ -849,28 +832,11 @@ WHERE pc_recurrtype <> 0 AND pc_eventDate <= ? AND pc_pid REGEXP ? ORDER BY pc_e
 			Message: fmt.Sprintf("%d recurring appointment series with a seen status overlap the period%s; a series is one calendar row for many dates and is never counted as a visit: in OpenEMR, edit each visit that took place so that it becomes an appointment of its own",
 				series.count, exampleIDs("pc_eid", series))})
 	}
-	// Credentials sharing one creation second (SPEC §8).
-	var total, share sql.NullInt64
-	var at sql.RawBytes
-	rows, err := r.q.QueryContext(r.ctx, `SELECT (SELECT COUNT(*) FROM patient_access_onsite), date_created, COUNT(*) AS n
-FROM patient_access_onsite GROUP BY date_created ORDER BY n DESC, date_created LIMIT 1`)
-	if err != nil {
-		return r.fail("patient_access_onsite", err)
-	}
-	defer rows.Close()
-	if rows.Next() {
-		if err := rows.Scan(&total, &at, &share); err != nil {
-			return r.fail("patient_access_onsite", err)
-		}
-		r.creds, r.credsShare, r.credsAt = int(total.Int64), int(share.Int64), string(at)
-		if oeInvitationsSuspect(int(total.Int64), int(share.Int64)) {
-			r.findings = append(r.findings, measure.Finding{Code: measure.InvitationDatesSuspect, Count: int(share.Int64),
-				Message: fmt.Sprintf("%d of %d portal credentials (patient_access_onsite) were created at the same instant, %s: OpenEMR 7.0.0's upgrade stamped the credentials it found with its own time, so those patients' first invitations may be earlier than mipspi reads",
-					share.Int64, total.Int64, quote(string(at)))})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return r.fail("patient_access_onsite", err)
+	// Credentials sharing one creation second (SPEC §8), counted as they were read.
+	if oeInvitationsSuspect(r.credsTotal, r.credsShare) {
+		r.findings = append(r.findings, measure.Finding{Code: measure.InvitationDatesSuspect, Count: r.credsShare,
+			Message: fmt.Sprintf("%d of %d portal credentials (patient_access_onsite) were created at the same instant, %s: OpenEMR 7.0.0's upgrade stamped the credentials it found with its own time, so those patients' first invitations may be earlier than mipspi reads",
+				r.credsShare, r.credsTotal, quote(r.credsAt))})
 	}
 	return nil
 }
@@ -891,29 +857,22 @@ func exampleIDs(what string, d danglingRows) string {
 	return s + ")"
 }
 
-// oeDanglingQueries find the rows that point at nothing (R10, SPEC §8): signatures of no
-// form or encounter, credentials of no patient.
-var oeDanglingQueries = [2]string{
-	`SELECT s.id FROM esign_signatures s
-WHERE (s.` + "`table`" + ` = 'forms' AND s.tid NOT IN (SELECT id FROM forms))
-   OR (s.` + "`table`" + ` = 'form_encounter' AND s.tid NOT IN (SELECT encounter FROM form_encounter WHERE encounter IS NOT NULL))
-ORDER BY s.id`,
-	`SELECT a.id FROM patient_access_onsite a
-WHERE a.pid IS NULL OR a.pid NOT IN (SELECT pid FROM patient_data) ORDER BY a.id`,
-}
+// oeDanglingNotes finds the signatures that point at nothing (R10, SPEC §8): of no form,
+// or of no encounter. The credentials of no patient are found as they are read
+// (openemr_patients.go).
+var oeDanglingNotes = `SELECT s.id FROM esign_signatures s LEFT JOIN forms f ON f.id = s.tid
+WHERE s.` + "`table`" + ` = 'forms' AND f.id IS NULL
+UNION ALL
+SELECT s.id FROM esign_signatures s
+WHERE s.` + "`table`" + ` = 'form_encounter' AND s.tid NOT IN (SELECT encounter FROM form_encounter WHERE encounter IS NOT NULL)
+ORDER BY 1`
 
 func (r *oeReader) danglingRows() error {
-	for k, q := range oeDanglingQueries {
-		var id sql.NullInt64
-		table := []string{"esign_signatures", "patient_access_onsite"}[k]
-		if err := r.each(table, q, nil, []any{&id}, func() error {
-			r.dangling[k].add(&colInt{v: id.Int64, null: !id.Valid})
-			return nil
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	var id sql.NullInt64
+	return r.each("esign_signatures", oeDanglingNotes, nil, []any{&id}, func() error {
+		r.dangling[danglingNote].add(&colInt{v: id.Int64, null: !id.Valid})
+		return nil
+	})
 }
 
 // finish hands the findings over: the rows that point at nothing, then the source's.

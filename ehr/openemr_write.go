@@ -117,7 +117,7 @@ var oeTables = []struct {
 const (
 	oeFacility = iota
 	oeUsers
-	oePatients
+	oePatientData
 	oeEvents
 	oeTracker
 	oeEncounters
@@ -203,7 +203,7 @@ func (w *OpenEMRWriter) User(u OEUser) error {
 }
 
 func (w *OpenEMRWriter) Patient(p OEPatient) error {
-	return w.add(oePatients, p.PID, p.PubPID, p.FName, p.LName, null(p.DOB), p.Email)
+	return w.add(oePatientData, p.PID, p.PubPID, p.FName, p.LName, null(p.DOB), p.Email)
 }
 
 func (w *OpenEMRWriter) Event(e OEEvent) error {
