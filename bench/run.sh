@@ -326,11 +326,13 @@ start_mariadb() {
 	fi
 	mariadb-install-db --no-defaults --datadir="$MDBDIR/data" "${as[@]}" --auth-root-authentication-method=normal \
 		--skip-test-db --skip-name-resolve --innodb-log-file-size=256M >>"$LOG" 2>&1
+	mkdir -p "$MDBDIR/tmp" # its own: a shared /tmp's cleaners removed a query's temporary table
+	[ "$(id -u)" = 0 ] && chown mysql "$MDBDIR/tmp"
 	local port=$((20000 + RANDOM % 20000))
 	# Durability is off (a throwaway server), as for PostgreSQL; the buffer pool holds the
 	# 1M practice, as a production server's would.
 	"$mariadbd" --no-defaults "${as[@]}" --datadir="$MDBDIR/data" --socket="$MDBDIR/mysqld.sock" --port=$port \
-		--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" \
+		--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" --tmpdir="$MDBDIR/tmp" \
 		--skip-name-resolve --innodb-buffer-pool-size=1G --innodb-log-file-size=256M \
 		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --performance-schema=OFF \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >>"$LOG" 2>&1 &

@@ -6,10 +6,10 @@ package ehr
 //
 //  1. the small tables: globals, the apptstat list, facilities, users;
 //  2. the patients and their first credentials, in pid order (openemr_patients.go);
-//  3. the period's encounters, tracker links, note forms (and newpatient forms) with
-//     their signatures and the encounter-level signatures, folded into one compact row
-//     per encounter;
-//  4. the findings' queries (recurring series, signatures that point at nothing);
+//  3. the period's encounters, tracker links, note forms and newpatient forms, then
+//     every signature in one scan (a note's, or one that points at nothing), folded
+//     into one compact row per encounter;
+//  4. the recurring series;
 //  5. last, the period's appointments ordered by patient, merged with the patients and
 //     credentials and streamed patient by patient to the Sink (with visits: encounters,
 //     the encounters already read).
@@ -45,12 +45,13 @@ const noTime = math.MinInt64
 // oeEnc is one encounter of the period, compact: what links it to an appointment and
 // the summary of its notes (R4).
 type oeEnc struct {
+	id       int64 // form_encounter.id
 	num      int64 // form_encounter.encounter, the visit number
 	pid      int64
 	linked   int64 // the appointment tracker rows link it to: 0 none, -1 several
 	signed   int64 // earliest signature of its notes, unix seconds, or noTime
 	locked   int64 // earliest lock
-	provider int64
+	provider int32 // form_encounter.provider_id is an INT
 	facility int32
 	billing  int32
 	date     calendar.Date // local date of form_encounter.date
@@ -58,9 +59,7 @@ type oeEnc struct {
 	count    int32         // notes: live note forms, and the encounter itself when signed at encounter level
 	live     bool          // has a live newpatient form
 	encSig   bool          // has encounter-level signatures: the encounter is a note too
-	// the encounter-level note's earliest signature and lock, while they are read
-	encSigned, encLocked int64
-	hasPID               bool
+	hasPID   bool
 }
 
 // oeLink is a tracker row: appointment eid on apptdate went through encounter enc.
@@ -85,7 +84,8 @@ type oeReader struct {
 	zoneFrom  string
 	offices   map[int64]bool
 	users     map[int64]bool
-	encs      []oeEnc // by num
+	encs      []oeEnc  // by num
+	noteForms []oeForm // the period's note forms, by id
 	links     []oeLink
 	fallback  []int32 // indexes of encs with a live newpatient form and a pid, by (pid, date, provider)
 	ambiguous danglingRows
@@ -177,11 +177,6 @@ func (r *oeReader) read(sink Sink) error {
 	}
 	if _, ok := sink.(SourceFindingSink); ok {
 		if err := r.sourceFindings(); err != nil {
-			return err
-		}
-	}
-	if _, ok := sink.(DanglingSink); ok {
-		if err := r.danglingRows(); err != nil {
 			return err
 		}
 	}
@@ -325,7 +320,7 @@ func (r *oeReader) period() error {
 	var num, pid, provider, facility, billing, id sql.NullInt64
 	var date sql.RawBytes
 	err := r.each("form_encounter", `SELECT fe.id, fe.encounter, fe.pid, fe.date, fe.provider_id, fe.facility_id, fe.billing_facility
-FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ? ORDER BY fe.encounter, fe.id`,
+FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ?`,
 		[]any{lo + " 00:00:00", hi + " 00:00:00"},
 		[]any{&id, &num, &pid, &date, &provider, &facility, &billing}, func() error {
 			if !num.Valid {
@@ -335,17 +330,27 @@ FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ? ORDER BY fe.encounter,
 			if err != nil || null {
 				return nil // outside the window's test: the query's own range excludes both
 			}
-			if k := len(r.encs); k > 0 && r.encs[k-1].num == num.Int64 {
-				return &DataError{Relation: "form_encounter", ID: strconv.FormatInt(id.Int64, 10), Column: "encounter",
-					Problem: fmt.Sprintf("encounter number %d is used by another form_encounter row too", num.Int64)}
-			}
-			r.encs = append(r.encs, oeEnc{num: num.Int64, pid: pid.Int64, hasPID: pid.Valid, provider: provider.Int64,
+			r.encs = append(r.encs, oeEnc{id: id.Int64, num: num.Int64, pid: pid.Int64, hasPID: pid.Valid, provider: int32(provider.Int64),
 				facility: int32(facility.Int64), billing: int32(billing.Int64), date: d, sec: int32(sec),
 				signed: noTime, locked: noTime})
 			return nil
 		})
 	if err != nil {
 		return err
+	}
+	// By number (sorted here: the server's sort of the period's encounters spilled to
+	// disk); a number two rows share is a data error.
+	slices.SortFunc(r.encs, func(a, b oeEnc) int {
+		if c := cmpInt(a.num, b.num); c != 0 {
+			return c
+		}
+		return cmpInt(a.id, b.id)
+	})
+	for k := 1; k < len(r.encs); k++ {
+		if r.encs[k].num == r.encs[k-1].num {
+			return &DataError{Relation: "form_encounter", ID: strconv.FormatInt(r.encs[k].id, 10), Column: "encounter",
+				Problem: fmt.Sprintf("encounter number %d is used by another form_encounter row too", r.encs[k].num)}
+		}
 	}
 	// Tracker links of the period's appointments (SPEC §8: eid = pc_eid, apptdate =
 	// pc_eventDate, encounter > 0; several: the highest id), and which appointments
@@ -384,43 +389,35 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 		}
 		return cmpInt(b.id, a.id) // the highest id first
 	})
-	// Note forms and their signatures (R4): every row is a signature, is_lock 1 a lock
-	// too; a form with no row is an unsigned note. The same scan finds the encounters'
-	// live newpatient forms (the fallback link and visits: encounters need them).
+	// The period's note forms (each a note, R4) and live newpatient forms (the fallback
+	// link and visits: encounters need them): one row per form.
 	forms := newNoteForms(r.set.noteForms())
 	cond, cargs := forms.sql("f.formdir")
-	var formID, sigID sql.NullInt64
-	var sigAt sql.RawBytes
-	var isLock sql.NullInt64
+	var formID sql.NullInt64
 	var newpatient, isNote bool
-	var note oeNote // the form being read: its rows come together
 	args := append(append(append([]any{}, cargs...), lo+" 00:00:00", hi+" 00:00:00"), cargs...)
-	err = r.each("forms", `SELECT f.encounter, f.id, f.formdir = 'newpatient', `+cond+`, s.id, s.datetime, s.is_lock
-FROM form_encounter fe
-JOIN forms f ON f.pid = fe.pid AND f.encounter = fe.encounter
-LEFT JOIN esign_signatures s ON s.tid = f.id AND s.`+"`table`"+` = 'forms'
-WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND (f.formdir = 'newpatient' OR `+cond+`)
-ORDER BY f.encounter, f.id`, args,
-		[]any{&enc, &formID, &newpatient, &isNote, &sigID, &sigAt, &isLock}, func() error {
-			if newpatient {
-				if i, ok := r.enc(enc.Int64); ok {
-					r.encs[i].live = true
-				}
-			}
-			if !isNote {
+	err = r.each("forms", `SELECT f.encounter, f.id, f.formdir = 'newpatient', `+cond+`
+FROM form_encounter fe JOIN forms f ON f.pid = fe.pid AND f.encounter = fe.encounter
+WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND (f.formdir = 'newpatient' OR `+cond+`)`, args,
+		[]any{&enc, &formID, &newpatient, &isNote}, func() error {
+			i, ok := r.enc(enc.Int64)
+			if !ok {
 				return nil
 			}
-			if !note.is(formID.Int64) {
-				r.endNote(&note)
-				i, ok := r.enc(enc.Int64)
-				note = oeNote{id: formID.Int64, enc: i, ok: ok, signed: noTime, locked: noTime}
+			if newpatient {
+				r.encs[i].live = true
 			}
-			return r.signature(&note, sigID.Int64, sigAt, isLock)
+			if isNote {
+				r.encs[i].addNote()
+				r.noteForms = append(r.noteForms, oeForm{id: formID.Int64, enc: int32(i)})
+				r.st.Notes++
+			}
+			return nil
 		})
 	if err != nil {
 		return err
 	}
-	r.endNote(&note)
+	slices.SortFunc(r.noteForms, func(a, b oeForm) int { return cmpInt(a.id, b.id) })
 	// The fallback link's index: encounters with a live newpatient form, by (pid, local
 	// date, provider).
 	for i := range r.encs {
@@ -429,65 +426,104 @@ ORDER BY f.encounter, f.id`, args,
 		}
 	}
 	slices.SortFunc(r.fallback, func(a, b int32) int {
-		return r.fallbackCmp(&r.encs[a], r.encs[b].pid, r.encs[b].date, r.encs[b].provider)
+		return r.fallbackCmp(&r.encs[a], r.encs[b].pid, r.encs[b].date, int64(r.encs[b].provider))
 	})
-	// Encounter-level signatures: the encounter itself is then a note (SPEC §8). Each
-	// encounter's rows are gathered in it, then handed over as one note.
-	var tid sql.NullInt64
-	err = r.each("esign_signatures", `SELECT s.id, s.tid, s.datetime, s.is_lock FROM esign_signatures s
-WHERE s.`+"`table`"+` = 'form_encounter'`, nil,
-		[]any{&sigID, &tid, &sigAt, &isLock}, func() error {
-			i, ok := r.enc(tid.Int64)
-			if !ok {
-				return nil // an encounter outside the period's window
-			}
-			e := &r.encs[i]
-			if !e.encSig {
-				e.encSig, e.encSigned, e.encLocked = true, noTime, noTime
-			}
-			n := oeNote{id: tid.Int64, enc: i, ok: true, signed: e.encSigned, locked: e.encLocked}
-			err := r.signature(&n, sigID.Int64, sigAt, isLock)
-			e.encSigned, e.encLocked = n.signed, n.locked
-			return err
-		})
+	return r.signatures()
+}
+
+// oeForm is a note form of the period and its encounter among r.encs.
+type oeForm struct {
+	id  int64
+	enc int32
+}
+
+// addNote counts one more note of the encounter (R4: Notes.Add with no time yet; its
+// signature rows come later).
+func (e *oeEnc) addNote() {
+	n := e.notes()
+	n.Add(time.Time{}, time.Time{})
+	e.count = int32(n.Count)
+}
+
+// fold adds one signature row of one of the encounter's notes at t (a lock too when
+// lock). SPEC §8: every row is a signature, a row with is_lock 1 a lock too; a note's
+// signed_at is its earliest row and locked_at its earliest locking row. The earliest
+// across the visit's notes is R4's, measure's (Notes.Add): a row is handed over as
+// its note, the count left as it was.
+func (e *oeEnc) fold(t int64, lock bool) {
+	n := e.notes()
+	count := n.Count
+	var locked time.Time
+	if lock {
+		locked = unixTime(t)
+	}
+	n.Add(unixTime(t), locked)
+	e.count, e.signed, e.locked = int32(count), timeUnix(n.FirstSigned), timeUnix(n.FirstLocked)
+}
+
+// signatures reads every esign_signatures row once, in one scan (SPEC §8): a row of a
+// note form of the period, or of an encounter of the period (the encounter is then a
+// note too), is folded into its visit's notes; a row of no form or no encounter points
+// at nothing (R10, DANGLING_NOTE). The forms and encounters that exist come from two
+// index scans: the anti-join against forms' rows, one lookup per signature, cost the
+// server more than the three scans.
+func (r *oeReader) signatures() error {
+	formIDs, err := r.idSet("forms", "SELECT id FROM forms")
 	if err != nil {
 		return err
 	}
-	for i := range r.encs {
-		if e := &r.encs[i]; e.encSig {
-			n := oeNote{id: e.num, enc: i, ok: true, signed: e.encSigned, locked: e.encLocked}
-			r.endNote(&n)
-		}
+	encNums, err := r.idSet("form_encounter", "SELECT encounter FROM form_encounter WHERE encounter IS NOT NULL")
+	if err != nil {
+		return err
 	}
-	return nil
+	var id, tid sql.NullInt64
+	var table, at sql.RawBytes
+	var isLock sql.NullInt64
+	return r.each("esign_signatures", "SELECT s.id, s.tid, s.`table`, s.datetime, s.is_lock FROM esign_signatures s", nil,
+		[]any{&id, &tid, &table, &at, &isLock}, func() error {
+			var e *oeEnc
+			switch string(table) {
+			case "forms":
+				if !formIDs.has(tid.Int64) {
+					r.dangling[danglingNote].add(&colInt{v: id.Int64})
+					return nil
+				}
+				k, ok := slices.BinarySearchFunc(r.noteForms, tid.Int64, func(f oeForm, id int64) int { return cmpInt(f.id, id) })
+				if !ok {
+					return nil // not a note form, deleted, or of another period
+				}
+				e = &r.encs[r.noteForms[k].enc]
+			case "form_encounter":
+				if !encNums.has(tid.Int64) {
+					r.dangling[danglingNote].add(&colInt{v: id.Int64})
+					return nil
+				}
+				i, ok := r.enc(tid.Int64)
+				if !ok {
+					return nil // an encounter of another period
+				}
+				e = &r.encs[i]
+				if !e.encSig {
+					e.encSig = true
+					e.addNote()
+					r.st.Notes++
+				}
+			default:
+				return nil
+			}
+			d, sec, null, err := oeDateTime(at)
+			if err != nil {
+				return &DataError{Relation: "esign_signatures", ID: strconv.FormatInt(id.Int64, 10), Column: "datetime", Problem: err.Error()}
+			}
+			if null {
+				return &DataError{Relation: "esign_signatures", ID: strconv.FormatInt(id.Int64, 10), Column: "datetime", Problem: "zero date: a signature without its time"}
+			}
+			e.fold(r.clock.instant(d, sec).Unix(), isLock.Int64 == 1)
+			return nil
+		})
 }
 
-// oeNote is one note being read: a note form, or an encounter with encounter-level
-// signatures. Its signed_at is its earliest signature row, its locked_at its earliest
-// row with is_lock 1 (SPEC §8).
-type oeNote struct {
-	id             int64 // forms.id or the encounter number; 0 before the first
-	enc            int   // its encounter among r.encs, when ok
-	ok             bool
-	signed, locked int64 // unix seconds, or noTime
-}
-
-func (n *oeNote) is(id int64) bool { return n.id != 0 && n.id == id }
-
-// endNote hands a finished note to its encounter's summary: R4's earliest times across
-// a visit's notes are measure's (Notes.Add).
-func (r *oeReader) endNote(n *oeNote) {
-	if n.id == 0 || !n.ok {
-		return
-	}
-	e := &r.encs[n.enc]
-	sum := e.notes()
-	sum.Add(unixTime(n.signed), unixTime(n.locked))
-	e.count, e.signed, e.locked = int32(sum.Count), timeUnix(sum.FirstSigned), timeUnix(sum.FirstLocked)
-	r.st.Notes++
-	n.id = 0
-}
-
+// unixTime and timeUnix convert between the compact rows' seconds and instants.
 func unixTime(t int64) time.Time {
 	if t == noTime {
 		return time.Time{}
@@ -500,29 +536,6 @@ func timeUnix(t time.Time) int64 {
 		return noTime
 	}
 	return t.Unix()
-}
-
-// signature folds one esign_signatures row into its note (SPEC §8: every row signs, a
-// row with is_lock 1 locks too). A NULL row (a form never signed) adds none.
-func (r *oeReader) signature(e *oeNote, id int64, at sql.RawBytes, isLock sql.NullInt64) error {
-	if at == nil {
-		return nil
-	}
-	d, sec, null, err := oeDateTime(at)
-	if err != nil {
-		return &DataError{Relation: "esign_signatures", ID: strconv.FormatInt(id, 10), Column: "datetime", Problem: err.Error()}
-	}
-	if null {
-		return &DataError{Relation: "esign_signatures", ID: strconv.FormatInt(id, 10), Column: "datetime", Problem: "zero date: a signature without its time"}
-	}
-	t := r.clock.instant(d, sec).Unix()
-	if e.signed == noTime || t < e.signed {
-		e.signed = t
-	}
-	if isLock.Int64 == 1 && (e.locked == noTime || t < e.locked) {
-		e.locked = t
-	}
-	return nil
 }
 
 func cmpInt[T ~int64 | ~int32](a, b T) int {
@@ -548,7 +561,7 @@ func (r *oeReader) fallbackCmp(e *oeEnc, pid int64, d calendar.Date, provider in
 	if c := cmpInt(e.date, d); c != 0 {
 		return c
 	}
-	return cmpInt(e.provider, provider)
+	return cmpInt(int64(e.provider), provider)
 }
 
 // link finds the encounter of appointment eid of patient pid, on local date d with user
@@ -765,7 +778,7 @@ func (r *oeReader) encounterVisits(sink Sink) error {
 		if office == 0 {
 			office = int64(e.facility)
 		}
-		aid := e.provider
+		aid := int64(e.provider)
 		switch {
 		case !r.users[aid]:
 			if inPeriod {
@@ -857,24 +870,6 @@ func exampleIDs(what string, d danglingRows) string {
 	return s + ")"
 }
 
-// oeDanglingNotes finds the signatures that point at nothing (R10, SPEC §8): of no form,
-// or of no encounter. The credentials of no patient are found as they are read
-// (openemr_patients.go).
-var oeDanglingNotes = `SELECT s.id FROM esign_signatures s LEFT JOIN forms f ON f.id = s.tid
-WHERE s.` + "`table`" + ` = 'forms' AND f.id IS NULL
-UNION ALL
-SELECT s.id FROM esign_signatures s
-WHERE s.` + "`table`" + ` = 'form_encounter' AND s.tid NOT IN (SELECT encounter FROM form_encounter WHERE encounter IS NOT NULL)
-ORDER BY 1`
-
-func (r *oeReader) danglingRows() error {
-	var id sql.NullInt64
-	return r.each("esign_signatures", oeDanglingNotes, nil, []any{&id}, func() error {
-		r.dangling[danglingNote].add(&colInt{v: id.Int64, null: !id.Valid})
-		return nil
-	})
-}
-
 // finish hands the findings over: the rows that point at nothing, then the source's.
 func (r *oeReader) finish(sink Sink) error {
 	if ds, ok := sink.(DanglingSink); ok {
@@ -900,4 +895,54 @@ func (r *oeReader) finish(sink Sink) error {
 		}
 	}
 	return nil
+}
+
+// oeIDSet is a set of ids: a bitmap over [min, max] when that span is small (OpenEMR's
+// ids count up from 1), a sorted list otherwise.
+type oeIDSet struct {
+	min    int64
+	bits   []uint64
+	sorted []int64
+}
+
+// oeBitmapSpan is the widest span of ids kept as a bitmap (8 MB).
+const oeBitmapSpan = 1 << 26
+
+func (s *oeIDSet) has(id int64) bool {
+	if s.bits != nil {
+		k := id - s.min
+		return k >= 0 && k < int64(len(s.bits))*64 && s.bits[k/64]&(1<<(k%64)) != 0
+	}
+	_, ok := slices.BinarySearch(s.sorted, id)
+	return ok
+}
+
+// idSet reads a query's one integer column into a set.
+func (r *oeReader) idSet(table, query string) (*oeIDSet, error) {
+	var ids []int64
+	var id sql.NullInt64
+	if err := r.each(table, query, nil, []any{&id}, func() error {
+		if id.Valid {
+			ids = append(ids, id.Int64)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	s := &oeIDSet{}
+	if len(ids) == 0 {
+		return s, nil
+	}
+	lo, hi := slices.Min(ids), slices.Max(ids)
+	if hi-lo >= oeBitmapSpan {
+		slices.Sort(ids)
+		s.sorted = ids
+		return s, nil
+	}
+	s.min, s.bits = lo, make([]uint64, (hi-lo)/64+1)
+	for _, id := range ids {
+		k := id - lo
+		s.bits[k/64] |= 1 << (k % 64)
+	}
+	return s, nil
 }
