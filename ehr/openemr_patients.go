@@ -19,17 +19,21 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-// oePatients is patient_data's rows by pid: the texts in one arena.
+// oePatients is patient_data's rows by pid: the texts in chunks of an arena, filled in
+// turn (no chunk is ever copied to grow).
 type oePatients struct {
-	pids  []int64
-	rows  []oePatientRow
-	arena []byte
-	next  int // where the last find ended: appointments come in pid order
+	pids   []int64
+	rows   []oePatientRow
+	chunks [][]byte
+	next   int // where the last find ended: appointments come in pid order
 }
 
+// oeChunk is the size of an arena chunk.
+const oeChunk = 1 << 20
+
 type oePatientRow struct {
-	off                     uint32
-	mrn, fname, lname, mail uint16 // lengths in the arena, in this order
+	chunk, off              uint32
+	mrn, fname, lname, mail uint16 // lengths in the chunk, in this order
 	dob                     calendar.Date
 	hasDOB                  bool
 }
@@ -44,6 +48,12 @@ func (r *oeReader) readPatients() error {
 	var pid sql.NullInt64
 	var mrn, fname, lname, dob, email sql.RawBytes
 	ps := &r.patients
+	if err := r.each("patient_data", "SELECT COUNT(*) FROM patient_data", nil, []any{&pid}, func() error {
+		ps.pids, ps.rows = make([]int64, 0, pid.Int64), make([]oePatientRow, 0, pid.Int64)
+		return nil
+	}); err != nil {
+		return err
+	}
 	return r.each("patient_data", "SELECT pid, pubpid, fname, lname, DOB, email FROM patient_data ORDER BY pid", nil,
 		[]any{&pid, &mrn, &fname, &lname, &dob, &email}, func() error {
 			d, null, err := oeDate(dob)
@@ -53,17 +63,23 @@ func (r *oeReader) readPatients() error {
 			if k := len(ps.pids); k > 0 && ps.pids[k-1] >= pid.Int64 {
 				return &DataError{Relation: "patient_data", ID: strconv.FormatInt(pid.Int64, 10), Column: "pid", Problem: "duplicate pid"}
 			}
-			row := oePatientRow{off: uint32(len(ps.arena)), dob: d, hasDOB: !null}
-			for _, f := range []struct {
-				n *uint16
-				b []byte
-			}{{&row.mrn, mrn}, {&row.fname, fname}, {&row.lname, lname}, {&row.mail, email}} {
-				b := f.b
-				if len(b) > 0xffff {
-					b = b[:0xffff]
+			fields := [4][]byte{mrn, fname, lname, email}
+			size := 0
+			for i := range fields {
+				if len(fields[i]) > 0xffff {
+					fields[i] = fields[i][:0xffff]
 				}
-				*f.n = uint16(len(b))
-				ps.arena = append(ps.arena, b...)
+				size += len(fields[i])
+			}
+			k := len(ps.chunks) - 1
+			if k < 0 || len(ps.chunks[k])+size > cap(ps.chunks[k]) {
+				ps.chunks = append(ps.chunks, make([]byte, 0, max(oeChunk, size)))
+				k++
+			}
+			row := oePatientRow{chunk: uint32(k), off: uint32(len(ps.chunks[k])), dob: d, hasDOB: !null,
+				mrn: uint16(len(fields[0])), fname: uint16(len(fields[1])), lname: uint16(len(fields[2])), mail: uint16(len(fields[3]))}
+			for _, f := range fields {
+				ps.chunks[k] = append(ps.chunks[k], f...)
 			}
 			ps.pids = append(ps.pids, pid.Int64)
 			ps.rows = append(ps.rows, row)
@@ -100,9 +116,9 @@ func (ps *oePatients) patient(pid int64, row *oePatientRow) measure.Patient {
 	if row == nil {
 		return p
 	}
-	off := int(row.off)
+	off, chunk := int(row.off), ps.chunks[row.chunk]
 	take := func(n uint16) string {
-		s := string(ps.arena[off : off+int(n)])
+		s := string(chunk[off : off+int(n)])
 		off += int(n)
 		return s
 	}

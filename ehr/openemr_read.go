@@ -45,7 +45,6 @@ const noTime = math.MinInt64
 // oeEnc is one encounter of the period, compact: what links it to an appointment and
 // the summary of its notes (R4).
 type oeEnc struct {
-	id       int64 // form_encounter.id
 	num      int64 // form_encounter.encounter, the visit number
 	pid      int64
 	linked   int64 // the appointment tracker rows link it to: 0 none, -1 several
@@ -65,8 +64,7 @@ type oeEnc struct {
 // oeLink is a tracker row: appointment eid on apptdate went through encounter enc.
 type oeLink struct {
 	eid  int64
-	id   int64 // patient_tracker.id: the highest wins
-	enc  int64
+	enc  int32 // among r.encs, -1 for an encounter outside the period's window
 	date calendar.Date
 }
 
@@ -316,13 +314,22 @@ func (r *oeReader) window() (lo, hi string) {
 // them: tracker rows, note forms with their signatures, encounter-level signatures.
 func (r *oeReader) period() error {
 	lo, hi := r.window()
-	// Encounters, by number.
-	var num, pid, provider, facility, billing, id sql.NullInt64
+	// Encounters, by number; counted first so that the one array holding them is
+	// allocated once (at a million encounters, growing it left ~60 MB of garbage).
+	var num, pid, provider, facility, billing sql.NullInt64
 	var date sql.RawBytes
-	err := r.each("form_encounter", `SELECT fe.id, fe.encounter, fe.pid, fe.date, fe.provider_id, fe.facility_id, fe.billing_facility
+	err := r.each("form_encounter", "SELECT COUNT(*) FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ?",
+		[]any{lo + " 00:00:00", hi + " 00:00:00"}, []any{&num}, func() error {
+			r.encs = make([]oeEnc, 0, num.Int64)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = r.each("form_encounter", `SELECT fe.encounter, fe.pid, fe.date, fe.provider_id, fe.facility_id, fe.billing_facility
 FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ?`,
 		[]any{lo + " 00:00:00", hi + " 00:00:00"},
-		[]any{&id, &num, &pid, &date, &provider, &facility, &billing}, func() error {
+		[]any{&num, &pid, &date, &provider, &facility, &billing}, func() error {
 			if !num.Valid {
 				return nil // no visit number: nothing can point at it
 			}
@@ -330,7 +337,7 @@ FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ?`,
 			if err != nil || null {
 				return nil // outside the window's test: the query's own range excludes both
 			}
-			r.encs = append(r.encs, oeEnc{id: id.Int64, num: num.Int64, pid: pid.Int64, hasPID: pid.Valid, provider: int32(provider.Int64),
+			r.encs = append(r.encs, oeEnc{num: num.Int64, pid: pid.Int64, hasPID: pid.Valid, provider: int32(provider.Int64),
 				facility: int32(facility.Int64), billing: int32(billing.Int64), date: d, sec: int32(sec),
 				signed: noTime, locked: noTime})
 			return nil
@@ -340,23 +347,24 @@ FROM form_encounter fe WHERE fe.date >= ? AND fe.date < ?`,
 	}
 	// By number (sorted here: the server's sort of the period's encounters spilled to
 	// disk); a number two rows share is a data error.
-	slices.SortFunc(r.encs, func(a, b oeEnc) int {
-		if c := cmpInt(a.num, b.num); c != 0 {
-			return c
-		}
-		return cmpInt(a.id, b.id)
-	})
+	slices.SortFunc(r.encs, func(a, b oeEnc) int { return cmpInt(a.num, b.num) })
 	for k := 1; k < len(r.encs); k++ {
 		if r.encs[k].num == r.encs[k-1].num {
-			return &DataError{Relation: "form_encounter", ID: strconv.FormatInt(r.encs[k].id, 10), Column: "encounter",
-				Problem: fmt.Sprintf("encounter number %d is used by another form_encounter row too", r.encs[k].num)}
+			return &DataError{Relation: "form_encounter", ID: "encounter " + strconv.FormatInt(r.encs[k].num, 10), Column: "encounter",
+				Problem: "two form_encounter rows of the period have this encounter number"}
 		}
 	}
 	// Tracker links of the period's appointments (SPEC §8: eid = pc_eid, apptdate =
 	// pc_eventDate, encounter > 0; several: the highest id), and which appointments
 	// each encounter is linked to.
-	var eid, enc sql.NullInt64
+	var id, eid, enc sql.NullInt64
 	var apptdate sql.RawBytes
+	type trackerRow struct {
+		eid, id int64
+		enc     int32 // among r.encs, -1 outside the period's window
+		date    calendar.Date
+	}
+	var rows []trackerRow
 	err = r.each("patient_tracker", `SELECT id, eid, apptdate, encounter FROM patient_tracker
 WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 		[]any{&id, &eid, &apptdate, &enc}, func() error {
@@ -364,8 +372,9 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 			if err != nil || null {
 				return nil
 			}
-			r.links = append(r.links, oeLink{eid: eid.Int64, id: id.Int64, enc: enc.Int64, date: d})
+			row := trackerRow{eid: eid.Int64, id: id.Int64, enc: -1, date: d}
 			if i, ok := r.enc(enc.Int64); ok {
+				row.enc = int32(i)
 				e := &r.encs[i]
 				switch e.linked {
 				case 0:
@@ -375,12 +384,13 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 					e.linked = -1
 				}
 			}
+			rows = append(rows, row)
 			return nil
 		})
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(r.links, func(a, b oeLink) int {
+	slices.SortFunc(rows, func(a, b trackerRow) int {
 		if a.eid != b.eid {
 			return cmpInt(a.eid, b.eid)
 		}
@@ -389,6 +399,14 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 		}
 		return cmpInt(b.id, a.id) // the highest id first
 	})
+	r.links = make([]oeLink, 0, len(rows))
+	for k, row := range rows {
+		if k > 0 && rows[k-1].eid == row.eid && rows[k-1].date == row.date {
+			continue // a lower id of the same appointment and date
+		}
+		r.links = append(r.links, oeLink{eid: row.eid, enc: row.enc, date: row.date})
+	}
+	rows = nil
 	// The period's note forms (each a note, R4) and live newpatient forms (the fallback
 	// link and visits: encounters need them): one row per form.
 	forms := newNoteForms(r.set.noteForms())
@@ -479,7 +497,7 @@ func (r *oeReader) signatures() error {
 	var id, tid sql.NullInt64
 	var table, at sql.RawBytes
 	var isLock sql.NullInt64
-	return r.each("esign_signatures", "SELECT s.id, s.tid, s.`table`, s.datetime, s.is_lock FROM esign_signatures s", nil,
+	err = r.each("esign_signatures", "SELECT s.id, s.tid, s.`table`, s.datetime, s.is_lock FROM esign_signatures s", nil,
 		[]any{&id, &tid, &table, &at, &isLock}, func() error {
 			var e *oeEnc
 			switch string(table) {
@@ -521,6 +539,8 @@ func (r *oeReader) signatures() error {
 			e.fold(r.clock.instant(d, sec).Unix(), isLock.Int64 == 1)
 			return nil
 		})
+	r.noteForms = nil // done with
+	return err
 }
 
 // unixTime and timeUnix convert between the compact rows' seconds and instants.
@@ -582,7 +602,7 @@ func (r *oeReader) link(eid, pid int64, d calendar.Date, aid int64) (*oeEnc, int
 		return l.eid > eid || l.eid == eid && l.date >= d
 	})
 	if i < len(r.links) && r.links[i].eid == eid && r.links[i].date == d {
-		if k, ok := r.enc(r.links[i].enc); ok {
+		if k := r.links[i].enc; k >= 0 {
 			return &r.encs[k], linkTracker
 		}
 		return nil, linkNone // an encounter outside the period's window: no notes read
