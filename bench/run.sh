@@ -11,8 +11,9 @@
 #      create databases);
 #   3. generates the data sets with `mipspi db generate` (timed): PostgreSQL at each
 #      size in --pg-sizes, SQLite at --sqlite-size; clinicians and patients scale with
-#      the appointments as in the issue (5M appointments ↔ 1,000 clinicians, 1.5M
-#      patients); the SQLite practice then gets the three timestamp spellings of
+#      the appointments (5M appointments ↔ 1,000 clinicians, 1.5M patients: about 3.7
+#      visits a patient; --patients-ratio 0.47 gives 2.1, 470,000 patients at 1M); the
+#      SQLite practice then gets the three timestamp spellings of
 #      SPEC §3 (bench/respell.sql: ~40% …Z, 30% "… +00:00", 30% local offsets);
 #   4. for each data set measures, --reps times (median reported):
 #        (a) mipspi report --format json --quiet > /dev/null   wall time, peak RSS
@@ -34,13 +35,14 @@
 # bench/floor-openemr.sql through `mariadb --quick`.
 #
 # Usage: bench/run.sh [--quick] [--pg-sizes "N N …"] [--sqlite-size N]
-#                     [--mariadb-size N] [--openemr-size N] [--reps N] [--out DIR] [--keep]
+#                     [--mariadb-size N] [--openemr-size N] [--reps N] [--patients-ratio R] [--out DIR] [--keep]
 #   --quick        100,000 appointments on both databases, for iterating
 #   --pg-sizes     PostgreSQL sizes (default "1000000 5000000"; "" skips)
 #   --sqlite-size  SQLite size (default 1000000; 0 skips)
 #   --mariadb-size MariaDB size, section 3 relations (default 0: skipped)
 #   --openemr-size MariaDB size, OpenEMR's own tables (default 0: skipped)
 #   --reps         measurements per command (default 3)
+#   --patients-ratio  patients per appointment (default 0.3; 0.47 for 2.1 visits a patient)
 #   --out          results directory (default bench/out)
 #   --keep         keep the throwaway server and databases (printed DSNs) at exit
 #   --xlsx         also measure the xlsx report at the largest PostgreSQL size
@@ -68,6 +70,7 @@ QUICK=0
 XLSX=0
 YEAR=2025
 SEED=1
+RATIO=0.3
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) QUICK=1; PG_SIZES="100000"; SQLITE_SIZE=100000 ;;
@@ -81,6 +84,7 @@ while [ $# -gt 0 ]; do
 	--reuse) REUSE=1 ;;
 	--xlsx) XLSX=1 ;;
 	--no-xlsx) XLSX=0 ;;
+	--patients-ratio) RATIO="$2"; shift ;;
 	-h|--help) sed -n '2,50p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -198,12 +202,12 @@ measure() {
 		cat "$tf" >&2
 		exit 1
 	fi
-	awk -v db="$db" -v n="$n" -v what="$what" -v rep="$rep" -v ld="$load" -F': ' '
+	awk -v db="$db" -v n="$n" -v what="$what" -v rep="$rep" -v load1="$load" -F': ' '
 		/Elapsed \(wall clock\)/ { k = split($2, p, ":"); s = 0; for (i = 1; i <= k; i++) s = s * 60 + p[i]; wall = s }
 		/User time/ { user = $2 }
 		/System time/ { sys = $2 }
 		/Maximum resident set size/ { rss = $2 }
-		END { printf "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\n", db, n, what, rep, wall, user, sys, rss, ld }
+		END { printf "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\n", db, n, what, rep, wall, user, sys, rss, load1 }
 	' "$tf" >>"$RAW"
 	tail -1 "$RAW" | tee -a "$LOG" >&2
 	rm -f "$tf"
@@ -214,10 +218,14 @@ GEN_TIMES="$OUT/gen.tsv"
 
 scale() { # appointments → "clinicians patients"
 	local n=$1
-	local c=$((n / 5000)) p=$((n * 3 / 10))
+	local c=$((n / 5000)) p
+	p=$(awk -v n="$n" -v r="$RATIO" 'BEGIN { printf "%d", n * r }')
 	[ "$c" -lt 20 ] && c=20
 	echo "$c $p"
 }
+# A data set's name: its size, and its patients ratio when not the default.
+SUFFIX=""
+[ "$RATIO" != 0.3 ] && SUFFIX="_p$(echo "$RATIO" | tr -d .)"
 
 generate() { # DB N DSN
 	local db=$1 n=$2 dsn=$3 c p
@@ -238,7 +246,7 @@ generate() { # DB N DSN
 report_cmd() { echo "$MIPSPI" report --db "$1" --from $YEAR-01-01 --to $YEAR-12-31 --as-of $((YEAR + 1))-03-31 --format "$2" --quiet; }
 
 bench_pg() { # N
-	local n=$1 name="mipspi_bench_$1" dsn sql
+	local n=$1 name="mipspi_bench_$1$SUFFIX" dsn sql
 	dsn=$(pg_dsn "$name")
 	if [ "$REUSE" = 1 ] && psql "$dsn" -XAtqc "SELECT count(*) FROM appointments" 2>/dev/null | grep -qx "$n"; then
 		log "reusing $name"
@@ -272,7 +280,7 @@ bench_pg() { # N
 
 bench_pg_xlsx() { # N
 	local n=$1 dsn
-	dsn=$(pg_dsn "mipspi_bench_$1")
+	dsn=$(pg_dsn "mipspi_bench_$1$SUFFIX")
 	for rep in $(seq 1 "$REPS"); do
 		# shellcheck disable=SC2046
 		measure postgres "$n" xlsx "$rep" $(report_cmd "$dsn" xlsx)
@@ -280,7 +288,7 @@ bench_pg_xlsx() { # N
 }
 
 bench_sqlite() { # N
-	local n=$1 file="$OUT/bench-$1.db" dsn sql
+	local n=$1 file="$OUT/bench-$1$SUFFIX.db" dsn sql
 	dsn="sqlite:$file"
 	if [ "$REUSE" = 1 ] && [ -f "$file" ] && sqlite3 "$file" "SELECT count(*) FROM appointments" 2>/dev/null | grep -qx "$n"; then
 		log "reusing $file"
@@ -330,12 +338,20 @@ start_mariadb() {
 	[ "$(id -u)" = 0 ] && chown mysql "$MDBDIR/tmp"
 	local port=$((20000 + RANDOM % 20000))
 	# Durability is off (a throwaway server), as for PostgreSQL; the buffer pool holds the
-	# 1M practice, as a production server's would.
-	"$mariadbd" --no-defaults "${as[@]}" --datadir="$MDBDIR/data" --socket="$MDBDIR/mysqld.sock" --port=$port \
-		--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" --tmpdir="$MDBDIR/tmp" \
-		--skip-name-resolve --innodb-buffer-pool-size=1G --innodb-log-file-size=256M \
-		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --performance-schema=OFF \
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >>"$LOG" 2>&1 &
+	# 1M practice, as a production server's would. The server gets no descriptor but
+	# stdin/stdout/stderr: one inherited from `flock LOCK bench/run.sh` would hold the
+	# lock for as long as a kept (--keep) or orphaned server lives.
+	(
+		for fd in /proc/self/fd/*; do
+			n=${fd##*/}
+			[ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-"
+		done
+		exec "$mariadbd" --no-defaults "${as[@]}" --datadir="$MDBDIR/data" --socket="$MDBDIR/mysqld.sock" --port=$port \
+			--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" --tmpdir="$MDBDIR/tmp" \
+			--skip-name-resolve --innodb-buffer-pool-size=1G --innodb-log-file-size=256M \
+			--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --performance-schema=OFF \
+			--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
+	) >>"$LOG" 2>&1 &
 	for _ in $(seq 1 120); do
 		if mariadb --socket="$MDBDIR/mysqld.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
 			MDB_ADMIN="mysql://root@127.0.0.1:$port"
@@ -447,7 +463,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- results ----------------------------------------------------------------------------
 PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -XAtqc "SHOW server_version" 2>/dev/null || echo "n/a")
 {
-	echo "Run $STARTED ($([ $QUICK = 1 ] && echo quick || echo full)), $REPS measurements per command, median shown."
+	echo "Run $STARTED ($([ $QUICK = 1 ] && echo quick || echo full)), $REPS measurements per command, median shown; $RATIO patients per appointment."
 	echo
 	echo "| database | appointments | generate s | report s | floor s | report/floor | peer s | report/peer | report RSS MB | floor RSS MB | report CPU s | load |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -491,7 +507,7 @@ PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -X
 	echo "Commands (DSN elided):"
 	echo
 	echo '```'
-	echo "mipspi db generate --db DSN --year $YEAR --clinicians N/5000 --patients 0.3*N --appointments N --seed $SEED"
+	echo "mipspi db generate --db DSN --year $YEAR --clinicians N/5000 --patients $RATIO*N --appointments N --seed $SEED"
 	echo "mipspi report --db DSN --from $YEAR-01-01 --to $YEAR-12-31 --as-of $((YEAR + 1))-03-31 --format json --quiet > /dev/null"
 	echo "sqlite3 FILE < bench/respell.sql    # SQLite only, once after generating"
 	echo "psql DSN -Xq -f floor-postgres.sql  # bench/floor-postgres.sql, window $LO..$HI"

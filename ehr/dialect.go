@@ -68,8 +68,12 @@ type dialect interface {
 	// is its primary key, or has a unique index on id alone.
 	idUnique(ctx context.Context, q querier, rel string) (bool, error)
 	// fetch is how a column is selected (alias: its relation's alias in the query, or
-	// "") and whether an instant arrives as seconds since 1970 (colTime.epoch).
-	fetch(c *column, alias string, cat *catalogue) (expr string, epoch bool)
+	// "") and whether an instant arrives raw: in the dialect's own binary form, which
+	// rawInstant decodes (colTime.raw).
+	fetch(c *column, alias string, cat *catalogue) (expr string, raw bool)
+	// rawInstant decodes an instant fetched raw: ok is false when b is none, inf -1 or
+	// 1 for -infinity or infinity.
+	rawInstant(b []byte) (t time.Time, inf int8, ok bool)
 	// placeholder is the n-th (1-based) bind parameter. Shared SQL uses each
 	// parameter once, in order.
 	placeholder(n int) string
@@ -134,10 +138,9 @@ type snapshot interface {
 	// order of qs, all open at once: the merge reads them side by side. Each must
 	// yield every row of its query in the query's order (NULL patients included:
 	// dangling.go counts them). A dialect whose connection reads one result set at a
-	// time reads them one after another — in chunks of patients, qs[i].patient naming
-	// each row's patient, with dialect.columnTypes then claiming no integer ids so
-	// that the rows of no patient are found by the anti-join — or as one query ordered
-	// by patient, behind rows of its own.
+	// time reads them one after another — in ranges of patients, qs[i].patient naming
+	// each row's patient, the rows of no patient in the first range (MariaDB,
+	// mariadb_scan.go) — or as one query ordered by patient, behind rows of its own.
 	scans(ctx context.Context, qs []scanQuery) ([]rows, error)
 	// close ends the snapshot (a rollback: nothing is ever written).
 	close()

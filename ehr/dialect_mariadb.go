@@ -206,6 +206,9 @@ func (mariadbDialect) fetch(c *column, alias string, _ *catalogue) (string, bool
 	return qualified(c, alias), false
 }
 
+// rawInstant: nothing is fetched raw.
+func (mariadbDialect) rawInstant([]byte) (time.Time, int8, bool) { return time.Time{}, 0, false }
+
 func (mariadbDialect) placeholder(int) string { return "?" }
 
 // mariadbDatetime is how an instant is written for a DATETIME comparison.
@@ -279,10 +282,12 @@ func (mariadbDialect) adaptColumn(f *schema.Field) {
 
 func (mariadbDialect) bulkStart(context.Context, *sql.Conn) (func(), error) { return func() {}, nil }
 
-// bulkValue: instants in UTC (the driver writes a time.Time in its UTC location).
+// bulkValue: instants as UTC text with the time always spelled out (the driver
+// would write a midnight time.Time as a bare date, which a TEXT column would keep and
+// SPEC §3 does not read); a DATETIME column takes the same text.
 func (mariadbDialect) bulkValue(v any) any {
 	if t, ok := v.(time.Time); ok {
-		return t.UTC()
+		return t.UTC().Format(mariadbDatetime)
 	}
 	return v
 }

@@ -6,15 +6,19 @@ package ehr
 // read) exports it first (pg_export_snapshot), and the period's other scans run on
 // their own connections in transactions that adopt it (SET TRANSACTION SNAPSHOT), as
 // pg_dump -j does, so that the server works on them at once and the report is still
-// one consistent view (SPEC §3). timestamptz columns are read as
-// extract(epoch FROM …): cheaper to decode than lib/pq's timestamps (colTime.epoch).
+// one consistent view (SPEC §3). The scans are prepared statements, so that lib/pq
+// receives integers and bytea in binary, and timestamptz columns are sent in
+// PostgreSQL's binary form (timestamptz_send): the server formats no date and Go
+// parses none (fetch, rawInstant).
 
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"strconv"
@@ -196,7 +200,8 @@ func (s *pgSnapshot) tx() querier { return s.main }
 
 // scans runs the first scan in the read's transaction and each other one on its own
 // connection in the same snapshot; those transactions are all open before any scan
-// starts.
+// starts. Each is a prepared statement: lib/pq asks for binary integers and bytea
+// only then.
 func (s *pgSnapshot) scans(ctx context.Context, qs []scanQuery) ([]rows, error) {
 	for len(s.extra) < len(qs)-1 {
 		tx, err := s.adopt(ctx)
@@ -206,21 +211,42 @@ func (s *pgSnapshot) scans(ctx context.Context, qs []scanQuery) ([]rows, error) 
 		s.extra = append(s.extra, tx)
 	}
 	out := make([]rows, 0, len(qs))
+	fail := func(err error) ([]rows, error) {
+		for _, o := range out {
+			o.Close()
+		}
+		return nil, err
+	}
 	for i, q := range qs {
 		in := s.main
 		if i > 0 {
 			in = s.extra[i-1]
 		}
-		rs, err := in.QueryContext(ctx, q.sql(), q.args...)
+		stmt, err := in.PrepareContext(ctx, q.sql())
 		if err != nil {
-			for _, o := range out {
-				o.Close()
-			}
-			return nil, err
+			return fail(err)
 		}
-		out = append(out, rs)
+		rs, err := stmt.QueryContext(ctx, q.args...)
+		if err != nil {
+			stmt.Close()
+			return fail(err)
+		}
+		out = append(out, stmtRows{rs, stmt})
 	}
 	return out, nil
+}
+
+// stmtRows are a prepared statement's rows; the statement is closed after them (lib/pq
+// cannot close it while its rows are being sent).
+type stmtRows struct {
+	*sql.Rows
+	stmt *sql.Stmt
+}
+
+func (r stmtRows) Close() error {
+	err := r.Rows.Close()
+	r.stmt.Close()
+	return err
 }
 
 // adopt opens another read-only, repeatable-read transaction on its own connection
@@ -301,12 +327,35 @@ func (postgresDialect) idUnique(ctx context.Context, q querier, rel string) (boo
 	return unique, err
 }
 
+// fetch: a timestamptz column of the period's relations in its binary form; anything
+// else (a view's text, a timestamp without zone, the practice's relations read before
+// the catalogue) as lib/pq hands it over.
 func (postgresDialect) fetch(c *column, alias string, cat *catalogue) (string, bool) {
 	name := qualified(c, alias)
 	if c.kind == kInstant && cat != nil && cat.instant[c.rel+"."+c.name] {
-		return "extract(epoch FROM " + name + ")", true
+		return "timestamptz_send(" + name + ")", true
 	}
 	return name, false
+}
+
+// pgEpoch is PostgreSQL's epoch of its binary timestamps, 2000-01-01T00:00:00Z, in Unix
+// seconds.
+const pgEpoch = 946684800
+
+// rawInstant decodes timestamptz_send: microseconds since 2000-01-01 UTC as a
+// big-endian int64, infinity and -infinity its largest and smallest values.
+func (postgresDialect) rawInstant(b []byte) (time.Time, int8, bool) {
+	if len(b) != 8 {
+		return time.Time{}, 0, false
+	}
+	us := int64(binary.BigEndian.Uint64(b))
+	switch us {
+	case math.MaxInt64:
+		return time.Time{}, 1, false
+	case math.MinInt64:
+		return time.Time{}, -1, false
+	}
+	return time.Unix(pgEpoch+us/1e6, us%1e6*1e3).UTC(), 0, true
 }
 
 func (postgresDialect) placeholder(n int) string { return "$" + strconv.Itoa(n) }

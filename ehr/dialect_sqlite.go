@@ -285,6 +285,9 @@ func (sqliteDialect) fetch(c *column, alias string, _ *catalogue) (string, bool)
 	return name, false
 }
 
+// rawInstant: nothing is fetched raw.
+func (sqliteDialect) rawInstant([]byte) (time.Time, int8, bool) { return time.Time{}, 0, false }
+
 func (sqliteDialect) placeholder(n int) string { return "?" + strconv.Itoa(n) }
 
 func (sqliteDialect) instant(t time.Time) any { return formatInstant(t) }

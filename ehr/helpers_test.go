@@ -163,3 +163,13 @@ func zone(name string) *time.Location {
 	}
 	return l
 }
+
+// sqliteScenario is testdata/scenario.yaml read from SQLite (UTC text): what every other
+// spelling of the same practice must read as.
+func sqliteScenario(t *testing.T) *recorder {
+	t.Helper()
+	s := openSQLite(t)
+	initLoad(t, s, "scenario.yaml")
+	r, _ := read(t, s, "2025-01-01", "2025-12-31")
+	return r
+}

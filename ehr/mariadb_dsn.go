@@ -139,13 +139,16 @@ func parseMariaDB(dsn string) (*DSN, error) {
 
 // mariadbSafe sets what every mipspi session needs whatever the DSN says (SPEC §8):
 // instants read as the server's text in UTC (session time_zone '+00:00', no parseTime),
-// one statement per query, no local files, and a driver that never writes to stderr
-// itself (its errors come back to us and are scrubbed).
+// one statement per query, no local files, arguments interpolated, and a driver that
+// never writes to stderr itself (its errors come back to us and are scrubbed).
 func mariadbSafe(cfg *mysql.Config) {
 	cfg.ParseTime = false
 	cfg.MultiStatements = false
 	cfg.AllowAllFiles = false
-	cfg.InterpolateParams = false
+	// Arguments are interpolated by the driver (the text protocol: no prepared
+	// statement per query, and rows whose bytes the driver need not copy); it does so
+	// only for connection character sets where that is safe, as utf8mb4 is.
+	cfg.InterpolateParams = true
 	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
 	cfg.Logger = mysql.Logger(log.New(io.Discard, "", 0))
 	if cfg.Timeout == 0 {

@@ -1,7 +1,7 @@
 package ehr
 
 // The period's scans on MariaDB's one connection (SPEC §8). The reader merges three
-// scans in patient order side by side (visits.go), but a MariaDB connection streams one
+// scans in patient order side by side (period.go), but a MariaDB connection streams one
 // result set at a time and the snapshot cannot be shared with a second connection. So
 // the scans run one after another, patient range by patient range: for each range the
 // smaller scans (patients, invitations) are read into memory first, and the driving one
@@ -9,8 +9,9 @@ package ehr
 // the merge. Memory is bounded by one range of the smaller scans (mariadbRangePatients
 // patients), whatever the practice's size; a range costs three indexed queries.
 //
-// A scan that needs the connection while the driving scan still streams (the merge
-// looks past a patient the range lacks) first reads the rest of it into memory.
+// A scan that has used up its range while the driving scan still streams (the merge
+// looks past the range's last invitation or patient) needs the connection for the next
+// range: the rest of the streaming range is first read into memory (park).
 
 import (
 	"context"
@@ -23,8 +24,9 @@ import (
 // mariadbRangePatients is how many patients one range holds.
 var mariadbRangePatients = 20000
 
-// rangeSQL is the scan q restricted to the patients of (lo, hi]: first without lo (and with the
-// rows of no patient, which MariaDB sorts first), last without hi.
+// rangeSQL is the scan q restricted to the patients of (lo, hi]: the first range
+// without lo (and with the rows of no patient, which MariaDB sorts first), the last
+// without hi.
 func rangeSQL(q scanQuery, first, last bool, lo, hi int64) (string, []any) {
 	var cond []string
 	args := append([]any(nil), q.args...)
@@ -66,18 +68,14 @@ type mdbScans struct {
 // mdbRows is one scan's cursor: the rows of the ranges loaded and not yet consumed.
 type mdbRows struct {
 	s      *mdbScans
-	i      int
 	ncol   int
 	queue  [][]any // per loaded range: its rows, ncol values each
 	pos    int     // the next value of queue[0]
 	row    []any   // the current buffered row, or nil while live
 	rows   *sql.Rows
 	closed bool
-	// A streamed row's values, its bytes in arena (Scan).
-	cells    []mdbCell
-	cellDest []any
-	live     []any
-	arena    []byte
+	// The text a streamed row borrows, copied (Scan).
+	arena []byte
 }
 
 // mariadbScans opens the scans and returns their cursors, in the order of qs.
@@ -88,39 +86,36 @@ func mariadbScans(ctx context.Context, conn *sql.Conn, qs []scanQuery) ([]rows, 
 	}
 	out := make([]rows, len(qs))
 	for i := range qs {
-		c := &mdbRows{s: s, i: i}
+		c := &mdbRows{s: s}
 		s.curs = append(s.curs, c)
 		out[i] = c
 	}
 	return out, nil
 }
 
-// cut reads qs[1]'s patient ids in order and keeps every mariadbRangePatients-th as a
-// range bound. Ids that are not integers (a view's text) make one range: the scans are
-// then read whole.
+// cut asks the server for every mariadbRangePatients-th of qs[1]'s patient ids, in
+// patient order (ROW_NUMBER: the ids themselves stay on the server), as the ranges'
+// bounds. Ids that are not integers (a view's text) make one range: the scans are then
+// read whole.
 func (s *mdbScans) cut() error {
 	if len(s.qs) < 2 {
 		return nil
 	}
 	q := s.qs[1]
-	query := "SELECT " + q.patient + " FROM " + q.from
+	inner := "SELECT " + q.patient + " AS p, ROW_NUMBER() OVER (ORDER BY " + q.patient + ") AS rn FROM " + q.from
 	if q.where != "" {
-		query += " WHERE " + q.where
+		inner += " WHERE " + q.where
 	}
-	rows, err := s.conn.QueryContext(s.ctx, query+" ORDER BY "+q.patient, q.args...)
+	args := append(append([]any(nil), q.args...), mariadbRangePatients)
+	rows, err := s.conn.QueryContext(s.ctx, "SELECT p FROM ("+inner+") x WHERE rn % ? = 0 ORDER BY rn", args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	n := 0
 	var v any
 	for rows.Next() {
 		if err := rows.Scan(&v); err != nil {
 			return err
-		}
-		n++
-		if n%mariadbRangePatients != 0 {
-			continue
 		}
 		id, ok := v.(int64)
 		if !ok {
@@ -194,8 +189,8 @@ func (s *mdbScans) park() error {
 	return nil
 }
 
-// drain reads every row of rows and closes it. The driver's byte slices are copied
-// (database/sql does so for *any).
+// drain reads every row of rows and closes it. The driver's bytes are copied into one
+// buffer for the range (mdbCell).
 func (c *mdbRows) drain(rows *sql.Rows) ([]any, error) {
 	defer rows.Close()
 	cols, err := rows.Columns()
@@ -204,18 +199,40 @@ func (c *mdbRows) drain(rows *sql.Rows) ([]any, error) {
 	}
 	c.ncol = len(cols)
 	var vals []any
-	row := make([]any, c.ncol)
-	ptrs := make([]any, c.ncol)
-	for i := range row {
-		ptrs[i] = &row[i]
+	var buf []byte
+	cells := make([]mdbCell, c.ncol)
+	dest := make([]any, c.ncol)
+	for i := range cells {
+		cells[i].buf = &buf
+		dest[i] = &cells[i]
 	}
 	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		vals = append(vals, row...)
+		for i := range cells {
+			vals = append(vals, cells[i].v)
+		}
 	}
 	return vals, rows.Err()
+}
+
+// mdbCell takes one value of a row read into memory: bytes copied into the range's
+// buffer (a slice of it stays valid when the buffer grows: the old array is kept).
+type mdbCell struct {
+	buf *[]byte
+	v   any
+}
+
+func (x *mdbCell) Scan(src any) error {
+	if b, ok := src.([]byte); ok {
+		n := len(*x.buf)
+		*x.buf = append(*x.buf, b...)
+		x.v = (*x.buf)[n:len(*x.buf):len(*x.buf)]
+		return nil
+	}
+	x.v = src
+	return nil
 }
 
 func (c *mdbRows) Next() bool {
@@ -256,49 +273,28 @@ func (c *mdbRows) Next() bool {
 }
 
 // Scan hands the current row to dest, which must be sql.Scanners (the column scanners
-// of columns.go). A streamed row's bytes are first copied into the cursor's own
-// buffer: the merge may still hold them when another scan needs the connection and
-// the rest of this result set is read into memory (park), which reuses the driver's.
+// of columns.go). A streamed row goes straight from the driver to dest, and the bytes a
+// text column borrows from the driver (colText) are then copied into the cursor's own
+// buffer: the merge may still hold them when another scan needs the connection and the
+// rest of this result set is read into memory (park), which reuses the driver's.
 func (c *mdbRows) Scan(dest ...any) error {
-	if c.row == nil {
-		if c.rows == nil {
-			return errors.New("mariadb: Scan without a row")
-		}
-		if len(c.cells) != len(dest) {
-			c.cells = make([]mdbCell, len(dest))
-			c.cellDest = make([]any, len(dest))
-			for i := range c.cells {
-				c.cells[i].c = c
-				c.cellDest[i] = &c.cells[i]
-			}
-		}
-		c.arena = c.arena[:0]
-		if err := c.rows.Scan(c.cellDest...); err != nil {
-			return err
-		}
-		c.live = c.live[:0]
-		for i := range c.cells {
-			c.live = append(c.live, c.cells[i].v)
-		}
-		return scanInto(dest, c.live)
+	if c.row != nil {
+		return scanInto(dest, c.row)
 	}
-	return scanInto(dest, c.row)
-}
-
-// mdbCell takes one value of a streamed row: bytes copied into the cursor's buffer.
-type mdbCell struct {
-	c *mdbRows
-	v any
-}
-
-func (x *mdbCell) Scan(src any) error {
-	if b, ok := src.([]byte); ok {
-		n := len(x.c.arena)
-		x.c.arena = append(x.c.arena, b...)
-		x.v = x.c.arena[n:len(x.c.arena):len(x.c.arena)]
-		return nil
+	if c.rows == nil {
+		return errors.New("mariadb: Scan without a row")
 	}
-	x.v = src
+	if err := c.rows.Scan(dest...); err != nil {
+		return err
+	}
+	c.arena = c.arena[:0]
+	for _, d := range dest {
+		if t, ok := d.(*colText); ok && t.isBytes {
+			n := len(c.arena)
+			c.arena = append(c.arena, t.b...)
+			t.b = c.arena[n:len(c.arena):len(c.arena)]
+		}
+	}
 	return nil
 }
 

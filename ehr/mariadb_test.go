@@ -6,6 +6,7 @@ package ehr_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,7 +15,9 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/ehr"
+	"github.com/mipspi/mipspi/fixtures"
 	"github.com/mipspi/mipspi/internal/mariadbtest"
 )
 
@@ -248,5 +251,110 @@ func TestMariaDBSnapshot(t *testing.T) {
 	}
 	if zone != "+00:00" || iso != "REPEATABLE-READ" {
 		t.Errorf("session time_zone %s, isolation %s; want +00:00, REPEATABLE-READ", zone, iso)
+	}
+}
+
+// mariadbTextSchema is the SPEC §3 relations with instants held as TEXT, as a MariaDB
+// view may give them (SPEC §8: "or TEXT spelled as in SQLite").
+var mariadbTextSchema = []string{
+	`CREATE TABLE offices (id BIGINT PRIMARY KEY, tin TEXT, name TEXT, timezone TEXT)`,
+	`CREATE TABLE clinicians (id BIGINT PRIMARY KEY, npi TEXT, first_name TEXT, last_name TEXT, mips_eligible TINYINT(1))`,
+	`CREATE TABLE patients (id BIGINT PRIMARY KEY, mrn TEXT, first_name TEXT, last_name TEXT, birth_date DATE, email TEXT)`,
+	`CREATE TABLE appointments (id BIGINT PRIMARY KEY, patient_id BIGINT, office_id BIGINT, clinician_id BIGINT,
+		scheduled_at VARCHAR(40), status TEXT, KEY (patient_id, scheduled_at))`,
+	`CREATE TABLE clinical_notes (id BIGINT PRIMARY KEY, appointment_id BIGINT, signed_at TEXT, locked_at TEXT, KEY (appointment_id))`,
+	`CREATE TABLE portal_invitations (id BIGINT PRIMARY KEY, patient_id BIGINT, sent_at TEXT, recipient TEXT, channel TEXT, KEY (patient_id))`,
+	`CREATE TABLE api_windows (id BIGINT PRIMARY KEY, tin TEXT, enabled_at TEXT, disabled_at TEXT)`,
+}
+
+// Instants held as text in every spelling of SPEC §3 — UTC with T and Z, a space and
+// +00:00, offsets out to -12:00 and +14:00, no zone — read on MariaDB exactly as the
+// same practice in UTC: the period's scan keeps text within a day of the window and Go
+// decides on the instant (SPEC §8).
+func TestReadMariaDBTextInstants(t *testing.T) {
+	want := sqliteScenario(t)
+	respell := func(col, k string) string {
+		dt := "CAST(" + col + " AS DATETIME)"
+		return `CASE ` + k + ` % 5
+  WHEN 0 THEN CONCAT(REPLACE(` + col + `, ' ', 'T'), 'Z')
+  WHEN 1 THEN CONCAT(DATE_FORMAT(` + dt + ` - INTERVAL 5 HOUR, '%Y-%m-%dT%H:%i:%s'), '-05:00')
+  WHEN 2 THEN CONCAT(DATE_FORMAT(` + dt + ` + INTERVAL 14 HOUR, '%Y-%m-%dT%H:%i:%s'), '+14:00')
+  WHEN 3 THEN CONCAT(DATE_FORMAT(` + dt + ` - INTERVAL 12 HOUR, '%Y-%m-%d %H:%i:%s'), '-12:00')
+  ELSE ` + col + ` END`
+	}
+	for _, name := range []string{"whole", "ranges"} {
+		t.Run(name, func(t *testing.T) {
+			if name == "ranges" {
+				defer ehr.SetMariaDBRangePatients(2)()
+			}
+			s := openMariaDB(t)
+			exec(t, s, mariadbTextSchema...)
+			load(t, s, "scenario.yaml")
+			exec(t, s,
+				`UPDATE appointments SET scheduled_at = `+respell("scheduled_at", "id"),
+				`UPDATE clinical_notes SET signed_at = `+respell("signed_at", "id")+`, locked_at = `+respell("locked_at", "id + 1"),
+				`UPDATE portal_invitations SET sent_at = `+respell("sent_at", "id"),
+				`UPDATE api_windows SET enabled_at = `+respell("enabled_at", "id")+`, disabled_at = `+respell("disabled_at", "id"))
+			var spellings int
+			if err := s.DB().DB.QueryRow(`SELECT count(DISTINCT RIGHT(scheduled_at, 6)) FROM appointments`).Scan(&spellings); err != nil || spellings < 4 {
+				t.Fatalf("%d spellings of scheduled_at (%v): the test would not test anything", spellings, err)
+			}
+			got, _ := read(t, s, "2025-01-01", "2025-12-31")
+			if d := cmp.Diff(want.patients, got.patients, cmpOpts); d != "" {
+				t.Errorf("patients (-UTC +respelled text):\n%s", d)
+			}
+			if d := cmp.Diff(want.practice, got.practice, cmpOpts); d != "" {
+				t.Errorf("practice (-UTC +respelled text):\n%s", d)
+			}
+			// Text that is no timestamp is read wherever it lies, and reported.
+			exec(t, s, `INSERT INTO appointments VALUES (905, 1, 1, 1, 'next Tuesday', 'Complete')`)
+			_, err := s.Read(context.Background(), calendar.MustParseDate("2025-01-01"), calendar.MustParseDate("2025-12-31"), &recorder{})
+			want := `appointments id 905 column scheduled_at: unparseable timestamp "next Tuesday"`
+			if err == nil || err.Error() != want {
+				t.Errorf("read with a non-timestamp: %v, want %s", err, want)
+			}
+		})
+	}
+}
+
+// A generated practice read from MariaDB in ranges of every size — one patient, a few,
+// a prime number, more than the practice — gives the records SQLite gives (SPEC §8: the
+// scans one after another, patient range by patient range, are one read).
+func TestReadMariaDBRangesGenerated(t *testing.T) {
+	ctx := context.Background()
+	opt := fixtures.GenerateOptions{Year: 2025, Clinicians: 6, Patients: 300, Appointments: 1200, Seed: 3}
+	gen := func(s *ehr.Store) {
+		if err := s.Init(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		w, err := s.BulkWriter(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fixtures.Generate(w, opt); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lite, my := openSQLite(t), openMariaDB(t)
+	gen(lite)
+	gen(my)
+	want, wst := read(t, lite, "2025-01-01", "2025-12-31")
+	if len(want.patients) < 200 {
+		t.Fatalf("%d patients read: the test would test little", len(want.patients))
+	}
+	for _, n := range []int{1, 2, 37, 1000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			defer ehr.SetMariaDBRangePatients(n)()
+			got, st := read(t, my, "2025-01-01", "2025-12-31")
+			if d := cmp.Diff(want.patients, got.patients, cmpOpts); d != "" {
+				t.Errorf("patients (-sqlite +mariadb):\n%s", d)
+			}
+			if st != wst {
+				t.Errorf("stats %+v, want %+v", st, wst)
+			}
+		})
 	}
 }

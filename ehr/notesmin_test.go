@@ -15,8 +15,9 @@ import (
 // TestReadNotesAsServerMin: the notes are read one row per note and summed up by
 // measure (R4); whatever many notes an appointment has, in whatever order, with NULLs
 // and microseconds apart, the read gives what the server's count() and min() give —
-// on PostgreSQL, whose min() over timestamptz is the instants' order, and on SQLite
-// holding the same instants as text (whose min() would not be).
+// on PostgreSQL, whose min() over timestamptz is the instants' order, on SQLite
+// holding the same instants as text (whose min() would not be), and on MariaDB's
+// DATETIME(6).
 func TestReadNotesAsServerMin(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	base := time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC)
@@ -57,10 +58,12 @@ func TestReadNotesAsServerMin(t *testing.T) {
 		want[id] = n
 	}
 	rows.Close()
-	lite := openSQLite(t)
-	initLoad(t, lite, "scenario.yaml")
-	exec(t, lite, stmts...)
-	for _, s := range []*ehr.Store{pg, lite} {
+	lite, my := openSQLite(t), openMariaDB(t)
+	for _, s := range []*ehr.Store{lite, my} {
+		initLoad(t, s, "scenario.yaml")
+		exec(t, s, stmts...)
+	}
+	for _, s := range []*ehr.Store{pg, lite, my} {
 		var r recorder
 		if _, err := s.Read(context.Background(), calendar.MustParseDate("2025-01-01"), calendar.MustParseDate("2025-12-31"), &r); err != nil {
 			t.Fatal(err)

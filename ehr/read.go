@@ -166,12 +166,15 @@ func lostConnection(d dialect, err error) error {
 
 // selectList is rel's columns (model order) as the dialect fetches them, with alias,
 // and the Scan destinations in the same order taken by name from dest; an instant
-// column's scanner learns how its value arrives (colTime.epoch).
+// column's scanner learns how its value arrives (colTime.raw).
 func (r *reader) selectList(rel *relation, alias string, dest map[string]any) (string, []any) {
 	return rel.selectList(dest, func(c *column) string {
-		expr, epoch := r.d.fetch(c, alias, r.cat)
+		expr, raw := r.d.fetch(c, alias, r.cat)
 		if t, ok := dest[c.name].(*colTime); ok {
-			t.epoch = epoch
+			t.raw = nil
+			if raw {
+				t.raw = r.d.rawInstant
+			}
 		}
 		return expr
 	})

@@ -145,18 +145,21 @@ func TestReadSQLiteSpellings(t *testing.T) {
 	}
 }
 
-// The same fixture gives identical reads on both dialects.
+// The same fixture gives identical reads on every dialect.
 func TestReadSameOnBothDialects(t *testing.T) {
-	var got [2]*recorder
-	for i, s := range []*ehr.Store{openSQLite(t), openPostgres(t)} {
+	var got [3]*recorder
+	stores := []*ehr.Store{openSQLite(t), openPostgres(t), openMariaDB(t)}
+	for i, s := range stores {
 		initLoad(t, s, "scenario.yaml")
 		got[i], _ = read(t, s, "2025-01-01", "2025-12-31")
 	}
-	if d := cmp.Diff(got[0].practice, got[1].practice, cmpOpts); d != "" {
-		t.Errorf("practice (-sqlite +postgres):\n%s", d)
-	}
-	if d := cmp.Diff(got[0].patients, got[1].patients, cmpOpts); d != "" {
-		t.Errorf("patients (-sqlite +postgres):\n%s", d)
+	for i := 1; i < len(stores); i++ {
+		if d := cmp.Diff(got[0].practice, got[i].practice, cmpOpts); d != "" {
+			t.Errorf("practice (-sqlite +%s):\n%s", stores[i].Dialect(), d)
+		}
+		if d := cmp.Diff(got[0].patients, got[i].patients, cmpOpts); d != "" {
+			t.Errorf("patients (-sqlite +%s):\n%s", stores[i].Dialect(), d)
+		}
 	}
 }
 

@@ -277,3 +277,32 @@ func TestCombineRefusesSameMariaDBUnderAnotherName(t *testing.T) {
 	}
 	mustRun(t, "combine", "--format", "csv", "tcp.json", "other.json")
 }
+
+// A password holding every URL character, percent-escaped in the DSN, logs in, and
+// appears in no message, neither as typed nor decoded.
+func TestMariaDBOddPassword(t *testing.T) {
+	t.Chdir(t.TempDir())
+	owner, db := mariadbSmall(t)
+	const password = `p@ss:w/rd?#%x y`
+	user := newLogin(t, db, strings.ReplaceAll(password, `'`, `''`), "GRANT SELECT ON {db}.* TO '{user}'@'127.0.0.1'")
+	dsn := withLogin(t, owner, user, password)
+	u, _ := url.Parse(dsn)
+	typedPW, _ := strings.CutPrefix(strings.SplitN(strings.TrimPrefix(dsn, "mysql://"), "@", 2)[0], user+":")
+	a := withoutSource(mustRun(t, args([]string{"report", "--db", owner, "--quiet", "--format", "json"}, smallPeriod)...).stdout)
+	b := withoutSource(mustRun(t, args([]string{"report", "--db", dsn, "--quiet", "--format", "json"}, smallPeriod)...).stdout)
+	if a != b {
+		t.Errorf("the report through the odd password differs:\n%s", diffText(a, b))
+	}
+	for _, bad := range []string{strings.Replace(dsn, u.Path, u.Path+"_typo", 1), strings.Replace(dsn, u.Path, "/"+db+"?parseTime=true", 1)} {
+		out := t.TempDir()
+		o := mipspi(t, args([]string{"report", "--db", bad, "--out", filepath.Join(out, "r")}, smallPeriod)...)
+		if o.code == 0 {
+			t.Fatalf("report with %s succeeded", u.Redacted())
+		}
+		for _, secret := range []string{password, typedPW, url.QueryEscape(password), url.PathEscape(password)} {
+			if strings.Contains(o.stderr, secret) {
+				t.Errorf("the password (%q) is in %q", secret, o.stderr)
+			}
+		}
+	}
+}

@@ -43,6 +43,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/mipspi/mipspi/internal/testserver"
 )
 
 // EnvDSN names an existing server to use instead of starting one, as
@@ -102,10 +104,7 @@ func shared(t testing.TB) *server {
 
 func unavailable(t testing.TB, err error) {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("mariadbtest: MariaDB unavailable under CI: %v", err)
-	}
-	t.Skipf("mariadbtest: MariaDB unavailable (set %s or install mariadb-server): %v", EnvDSN, err)
+	testserver.Unavailable(t, "mariadbtest: MariaDB", EnvDSN, "mariadb-server", err)
 }
 
 // NewDatabase returns the DSN (mysql://…, with a password) of a fresh, empty utf8mb4
@@ -362,9 +361,9 @@ func startServer() (*server, error) {
 	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &out, &out
 	if err := cmd.Run(); err != nil {
 		s.stop()
-		return nil, fmt.Errorf("mariadb-install-db: %v\n%s", err, tail(out.String()))
+		return nil, fmt.Errorf("mariadb-install-db: %v\n%s", err, testserver.Tail(out.String()))
 	}
-	if s.port, err = freePort(); err != nil {
+	if s.port, err = testserver.FreePort(); err != nil {
 		s.stop()
 		return nil, err
 	}
@@ -425,14 +424,14 @@ func (s *server) launch(bin string, args []string) error {
 		select {
 		case <-exit:
 			log, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
-			return fmt.Errorf("mariadbd exited at start: %s\n%s\nserver log:\n%s", cmd.ProcessState, tail(out.String()), tail(string(log)))
+			return fmt.Errorf("mariadbd exited at start: %s\n%s\nserver log:\n%s", cmd.ProcessState, testserver.Tail(out.String()), testserver.Tail(string(log)))
 		case <-time.After(100 * time.Millisecond):
 		}
 		if err := s.ping(2 * time.Second); err == nil {
 			return nil
 		} else if time.Now().After(deadline) {
 			log, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
-			return fmt.Errorf("mariadbd did not answer in 60 s: %v\nserver log:\n%s", err, tail(string(log)))
+			return fmt.Errorf("mariadbd did not answer in 60 s: %v\nserver log:\n%s", err, testserver.Tail(string(log)))
 		}
 	}
 }
@@ -444,16 +443,7 @@ func (s *server) ping(limit time.Duration) error {
 		return err
 	}
 	defer db.Close()
-	deadline := time.Now().Add(limit)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err = db.PingContext(ctx)
-		cancel()
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return testserver.Ping(db, limit)
 }
 
 // halt kills the server at once, as a crash would: sessions end mid-query. The data dir
@@ -539,21 +529,4 @@ func findBin(name string, dirs ...string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no %s on PATH or in %s", name, strings.Join(dirs, ", "))
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func tail(s string) string {
-	const max = 2000
-	if len(s) > max {
-		return "…" + s[len(s)-max:]
-	}
-	return s
 }
