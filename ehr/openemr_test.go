@@ -552,6 +552,8 @@ func TestOpenEMRDataErrors(t *testing.T) {
 	enc := p.visit(6, 1, "2020-03-03", "09:00", "@")
 	p.note(60, enc, 1, "soap", "l@0000-00-00 00:00:00")
 	zeroSig := sigID
+	p.encounter(7000, 1, "2018-03-03 09:00:00", 5)
+	p.encounters = append(p.encounters, ehr.OEEncounter{ID: 7001, Encounter: 7000, PID: 2, Date: "2018-04-04 09:00:00", ProviderID: 5, FacilityID: 10})
 	s := p.write(t)
 	cases := []struct {
 		year int
@@ -562,6 +564,7 @@ func TestOpenEMRDataErrors(t *testing.T) {
 		{2023, `openemr_postcalendar_events id 3 column pc_billing_location: neither the billing facility 42 nor the facility 42 is in facility (a seen visit in the period)`},
 		{2024, `openemr_postcalendar_events id 4 column pc_pid: patient 404 not found in patient_data (a seen visit in the period)`},
 		{2020, fmt.Sprintf("esign_signatures id %d column datetime: zero date: a signature without its time", zeroSig)},
+		{2018, "form_encounter id encounter 7000 column encounter: two form_encounter rows of the period have this encounter number"},
 		{2019, ""},
 	}
 	for _, c := range cases {
