@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mipspi/mipspi/internal/mariadbtest"
+	"github.com/mipspi/mipspi/internal/pgtest"
 )
 
 // openemrPractice is a fresh OpenEMR database holding a small generated practice, its
@@ -143,5 +144,48 @@ func TestCheckUsage(t *testing.T) {
 	o = mipspi(t, "db", "check", "--db", "sqlite:bad.db", "--from", "2025-01-01", "--to", "2025-12-31")
 	if o.code != exitFail || !strings.Contains(o.stdout, "data error: offices id 1 column timezone") {
 		t.Errorf("bad zone: exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+}
+
+// TestCheckDialects runs db check on the section 3 relations of the small scenario in
+// PostgreSQL and MariaDB: the same tables, the same verdict, the same statuses.
+func TestCheckDialects(t *testing.T) {
+	sqlite := smallDB(t)
+	pg := pgtest.NewDatabase(t)
+	mustRun(t, "db", "init", "--db", pg)
+	mustRun(t, "db", "load", "--db", pg, filepath.Join(testdataDir, "small.yaml"))
+	maria, _ := mariadbSmall(t)
+	var want string
+	for _, dsn := range []string{sqlite, pg, maria} {
+		o := mipspi(t, "db", "check", "--db", dsn, "--format", "json", "--from", "2025-01-01", "--to", "2025-12-31")
+		var chk struct {
+			Relations []struct {
+				Name string
+				Rows int64
+			}
+			Statuses []struct {
+				Status string
+				Count  int
+				Class  string
+			}
+			Offices []struct {
+				TIN  string
+				Zone string
+			}
+			CanReport bool `json:"report_can_run"`
+		}
+		if err := json.Unmarshal([]byte(o.stdout), &chk); err != nil {
+			t.Fatalf("%s: %v\n%s", dsn, err, o.stderr)
+		}
+		if o.code != exitOK || !chk.CanReport {
+			t.Errorf("%s: exit %d, can report %v\n%s", dsn, o.code, chk.CanReport, o.stderr)
+		}
+		chk.CanReport = false
+		b, _ := json.Marshal(chk)
+		if want == "" {
+			want = string(b)
+		} else if string(b) != want {
+			t.Errorf("%s: db check found\n%s\nSQLite found\n%s", dsn, b, want)
+		}
 	}
 }
