@@ -410,13 +410,15 @@ WHERE encounter > 0 AND apptdate >= ? AND apptdate < ?`, []any{lo, hi},
 	// The period's note forms (each a note, R4) and live newpatient forms (the fallback
 	// link and visits: encounters need them): one row per form.
 	forms := newNoteForms(r.set.noteForms())
-	cond, cargs := forms.sql("f.formdir")
+	// Compared as bytes, as db check and the settings compare them: OpenEMR's
+	// collation would take SOAP for soap.
+	cond, cargs := forms.sql("BINARY f.formdir")
 	var formID sql.NullInt64
 	var newpatient, isNote bool
 	args := append(append(append([]any{}, cargs...), lo+" 00:00:00", hi+" 00:00:00"), cargs...)
-	err = r.each("forms", `SELECT f.encounter, f.id, f.formdir = 'newpatient', `+cond+`
+	err = r.each("forms", `SELECT f.encounter, f.id, BINARY f.formdir = 'newpatient', `+cond+`
 FROM form_encounter fe JOIN forms f ON f.pid = fe.pid AND f.encounter = fe.encounter
-WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND (f.formdir = 'newpatient' OR `+cond+`)`, args,
+WHERE fe.date >= ? AND fe.date < ? AND f.deleted = 0 AND (BINARY f.formdir = 'newpatient' OR `+cond+`)`, args,
 		[]any{&enc, &formID, &newpatient, &isNote}, func() error {
 			i, ok := r.enc(enc.Int64)
 			if !ok {

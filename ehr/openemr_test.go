@@ -286,6 +286,7 @@ func TestOpenEMRNotes(t *testing.T) {
 			p.note(c.form+1, c.enc, c.pid, "soap", "l@2025-03-03 10:40:00")
 			p.note(c.form+2, c.enc, c.pid, "LBF_x", "s@2025-03-03 10:35:00")
 			p.note(c.form+3, c.enc, c.pid, "LBXprogress", "l@2025-03-03 10:20:00")
+			p.note(c.form+4, c.enc, c.pid, "lbfprogress", "l@2025-03-03 10:10:00") // another case: another form
 		}, func(s *ehr.OpenEMRSettings) { s.NoteForms = []string{"LBF*"} },
 			measure.Notes{Count: 2, FirstSigned: chi("2025-03-03 10:35:00"), FirstLocked: chi("2025-03-04 10:40:00")}},
 		{"a prefix's _ is not a wildcard", func(p *oePractice, c ids) {
