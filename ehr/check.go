@@ -39,62 +39,65 @@ type Check struct {
 
 // RelationRows is one relation or table read, with its rows, or why it cannot be read.
 type RelationRows struct {
-	Name    string
-	Rows    int64
-	Problem string `json:",omitempty"`
+	Name    string `json:"name"`
+	Rows    int64  `json:"rows"`
+	Problem string `json:"problem,omitempty"`
 }
 
 // CheckOffice is an office (a facility in OpenEMR).
 type CheckOffice struct {
-	ID          int64
-	Name        string
-	TIN         string // normalised to its digits
-	TINValid    bool
-	Zone        string
-	ZoneProblem string `json:",omitempty"`
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	TIN         string `json:"tin"` // normalised to its digits
+	TINValid    bool   `json:"tin_valid"`
+	Zone        string `json:"zone"`
+	ZoneProblem string `json:"zone_problem,omitempty"`
 }
 
 // CheckClinician is a clinician (a user in OpenEMR), with why it is not eligible.
 type CheckClinician struct {
-	ID          int64
-	Name        string
-	NPI         string
-	NPIValid    bool
-	Eligible    bool
-	NotEligible string `json:",omitempty"`
-	Visits      int    // OpenEMR: appointments in the period
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	NPI         string `json:"npi"`
+	NPIValid    bool   `json:"npi_valid"`
+	Eligible    bool   `json:"eligible"`
+	NotEligible string `json:"not_eligible,omitempty"`
+	Visits      int    `json:"appointments"` // OpenEMR: appointments in the period
 }
 
 // OpenEMRFacts are db check's OpenEMR facts.
 type OpenEMRFacts struct {
-	Version      string
-	Zone         string
-	ZoneFrom     string
-	RestFHIRAPI  string // the globals value, or "absent"
-	Forms        []CheckForm
-	EncounterSig CheckForm // encounter-level signatures (FormDir "(encounter level)")
-	Links        CheckLinks
-	Series       int // recurring series overlapping the period
-	SeenSeries   int // of them, with a seen status (RECURRING_APPOINTMENT)
-	Credentials  int
-	SharedCount  int // the most credentials sharing one date_created
-	SharedAt     string
-	Suspect      bool // INVITATION_DATES_SUSPECT
+	Version      string      `json:"version"`
+	Zone         string      `json:"zone"`
+	ZoneFrom     string      `json:"zone_from"`
+	RestFHIRAPI  string      `json:"rest_fhir_api"` // the globals value, or "absent"
+	Forms        []CheckForm `json:"forms"`
+	EncounterSig CheckForm   `json:"encounter_level"` // encounter-level signatures (FormDir "(encounter level)")
+	Links        CheckLinks  `json:"links"`
+	Series       int         `json:"series"`      // recurring series overlapping the period
+	SeenSeries   int         `json:"seen_series"` // of them, with a seen status (RECURRING_APPOINTMENT)
+	Credentials  int         `json:"credentials"`
+	SharedCount  int         `json:"shared_count"` // the most credentials sharing one date_created
+	SharedAt     string      `json:"shared_at"`
+	Suspect      bool        `json:"suspect"` // INVITATION_DATES_SUSPECT
 }
 
 // CheckForm is one formdir of the period's encounters.
 type CheckForm struct {
-	FormDir string
-	Note    bool // a note form (openemr.note_forms)
-	Deleted bool
-	Forms   int // forms (with or without a signature)
-	Signed  int // forms with a signature row
-	Locked  int // forms with a locking row
+	FormDir string `json:"formdir"`
+	Note    bool   `json:"note"` // a note form (openemr.note_forms)
+	Deleted bool   `json:"deleted"`
+	Forms   int    `json:"forms"`  // forms (with or without a signature)
+	Signed  int    `json:"signed"` // forms with a signature row
+	Locked  int    `json:"locked"` // forms with a locking row
 }
 
 // CheckLinks counts the period's appointments by how they found their encounter.
 type CheckLinks struct {
-	Tracker, Fallback, None, Ambiguous int
+	Tracker   int `json:"tracker"`
+	Fallback  int `json:"fallback"`
+	None      int `json:"none"`
+	Ambiguous int `json:"ambiguous"`
 }
 
 var section3Relations = []string{"offices", "clinicians", "patients", "appointments", "clinical_notes", "portal_invitations", "api_windows"}

@@ -69,10 +69,16 @@ type checkStatus struct {
 }
 
 type checkTIN struct {
-	TIN      string              `json:"tin"`
-	Windows  []measure.APIWindow `json:"windows"`
-	Problem  string              `json:"problem,omitempty"`
-	Practice string              `json:"practice"`
+	TIN      string        `json:"tin"`
+	Windows  []checkWindow `json:"windows"`
+	Problem  string        `json:"problem,omitempty"`
+	Practice string        `json:"practice"`
+}
+
+type checkWindow struct {
+	ID       int64      `json:"id"`
+	Enabled  time.Time  `json:"enabled_at"`
+	Disabled *time.Time `json:"disabled_at,omitempty"` // nil: open-ended
 }
 
 type checkFinding struct {
@@ -277,10 +283,17 @@ func apiByTIN(windows []measure.APIWindow, p measure.Practice, offices []ehr.Che
 	sort.Strings(tins)
 	var out []checkTIN
 	for _, t := range tins {
-		ct := checkTIN{TIN: t, Windows: []measure.APIWindow{}, Practice: strings.Join(names[t], " / ")}
+		ct := checkTIN{TIN: t, Windows: []checkWindow{}, Practice: strings.Join(names[t], " / ")}
+		var mine []measure.APIWindow
 		for _, w := range windows {
 			if w.TIN == t {
-				ct.Windows = append(ct.Windows, w)
+				mine = append(mine, w)
+				cw := checkWindow{ID: w.ID, Enabled: w.Enabled.UTC()}
+				if !w.Disabled.IsZero() {
+					d := w.Disabled.UTC()
+					cw.Disabled = &d
+				}
+				ct.Windows = append(ct.Windows, cw)
 			}
 		}
 		switch {
@@ -291,10 +304,10 @@ func apiByTIN(windows []measure.APIWindow, p measure.Practice, offices []ehr.Che
 		case names[t] == nil:
 			ct.Problem = "no office has this TIN"
 		default:
-			for i := range ct.Windows {
-				for j := i + 1; j < len(ct.Windows); j++ {
-					if overlap(ct.Windows[i], ct.Windows[j]) {
-						ct.Problem = fmt.Sprintf("windows %d and %d overlap", ct.Windows[i].ID, ct.Windows[j].ID)
+			for i := range mine {
+				for j := i + 1; j < len(mine); j++ {
+					if overlap(mine[i], mine[j]) {
+						ct.Problem = fmt.Sprintf("windows %d and %d overlap", mine[i].ID, mine[j].ID)
 					}
 				}
 			}
@@ -374,10 +387,10 @@ func (rep *checkReport) table(w io.Writer) error {
 		p("  %s %s\n", orNone(t.TIN), t.Practice)
 		for _, win := range t.Windows {
 			until := "open"
-			if !win.Disabled.IsZero() {
-				until = win.Disabled.UTC().Format(time.RFC3339)
+			if win.Disabled != nil {
+				until = win.Disabled.Format(time.RFC3339)
 			}
-			p("    enabled %s until %s\n", win.Enabled.UTC().Format(time.RFC3339), until)
+			p("    enabled %s until %s\n", win.Enabled.Format(time.RFC3339), until)
 		}
 		if t.Problem != "" {
 			p("    %s\n", t.Problem)

@@ -5,14 +5,19 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/mipspi/mipspi/internal/mariadbtest"
 	"github.com/mipspi/mipspi/internal/pgtest"
+	"github.com/mipspi/mipspi/measure"
 )
 
 // openemrPractice is a fresh OpenEMR database holding a small generated practice, its
@@ -187,5 +192,31 @@ func TestCheckDialects(t *testing.T) {
 		} else if string(b) != want {
 			t.Errorf("%s: db check found\n%s\nSQLite found\n%s", dsn, b, want)
 		}
+	}
+}
+
+// TestAPIByTIN covers db check's API windows per TIN: never enabled, overlapping, of no
+// office, an office without a TIN.
+func TestAPIByTIN(t *testing.T) {
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	p := measure.Practice{Offices: []measure.Office{{ID: 1, TIN: "111111111", Name: "A"}, {ID: 2, TIN: "222222222", Name: "B"},
+		{ID: 3, TIN: "", Name: "C"}, {ID: -1, TIN: "", Name: "placeholder"}}}
+	windows := []measure.APIWindow{
+		{ID: 1, TIN: "111111111", Enabled: at("2024-01-01T00:00:00Z"), Disabled: at("2025-01-01T00:00:00Z")},
+		{ID: 2, TIN: "111111111", Enabled: at("2024-06-01T00:00:00Z")},
+		{ID: 3, TIN: "333333333", Enabled: at("2024-06-01T00:00:00Z")},
+	}
+	var got []string
+	for _, c := range apiByTIN(windows, p, nil) {
+		got = append(got, fmt.Sprintf("%s %q %d %s", c.TIN, c.Practice, len(c.Windows), c.Problem))
+	}
+	want := []string{
+		` "C" 0 offices without a TIN: a visit there counts under no TIN a registry knows (INVALID_TIN)`,
+		`111111111 "A" 2 windows 1 and 2 overlap`,
+		`222222222 "B" 0 never enabled: no visit under this TIN can be timely`,
+		`333333333 "" 1 no office has this TIN`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
