@@ -28,12 +28,19 @@
 #   5. writes $OUT/results.md (markdown, with machine, versions and commands) and
 #      $OUT/raw.tsv (every single measurement).
 #
+# OpenEMR (SPEC §8), with --openemr-size: a database holding OpenEMR's own schema
+# (reference/openemr/database.sql beside the repository, or $MIPSPI_OPENEMR_SCHEMA),
+# the practice written by `mipspi db generate --ehr openemr` (same shape, one zone), and
+# mipspi report --config (the configuration db generate wrote) against
+# bench/floor-openemr.sql through `mariadb --quick`.
+#
 # Usage: bench/run.sh [--quick] [--pg-sizes "N N …"] [--sqlite-size N]
-#                     [--mariadb-size N] [--reps N] [--patients-ratio R] [--out DIR] [--keep]
+#                     [--mariadb-size N] [--openemr-size N] [--reps N] [--patients-ratio R] [--out DIR] [--keep]
 #   --quick        100,000 appointments on both databases, for iterating
 #   --pg-sizes     PostgreSQL sizes (default "1000000 5000000"; "" skips)
 #   --sqlite-size  SQLite size (default 1000000; 0 skips)
 #   --mariadb-size MariaDB size, section 3 relations (default 0: skipped)
+#   --openemr-size MariaDB size, OpenEMR's own tables (default 0: skipped)
 #   --reps         measurements per command (default 3)
 #   --patients-ratio  patients per appointment (default 0.3; 0.47 for 2.1 visits a patient)
 #   --out          results directory (default bench/out)
@@ -54,6 +61,7 @@ ROOT=$(pwd)
 PG_SIZES="1000000 5000000"
 SQLITE_SIZE=1000000
 MARIADB_SIZE=0
+OPENEMR_SIZE=0
 REPS=3
 OUT="$ROOT/bench/out"
 KEEP=0
@@ -69,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--pg-sizes) PG_SIZES="$2"; shift ;;
 	--sqlite-size) SQLITE_SIZE="$2"; shift ;;
 	--mariadb-size) MARIADB_SIZE="$2"; shift ;;
+	--openemr-size) OPENEMR_SIZE="$2"; shift ;;
 	--reps) REPS="$2"; shift ;;
 	--out) OUT="$2"; shift ;;
 	--keep) KEEP=1 ;;
@@ -76,7 +85,7 @@ while [ $# -gt 0 ]; do
 	--xlsx) XLSX=1 ;;
 	--no-xlsx) XLSX=0 ;;
 	--patients-ratio) RATIO="$2"; shift ;;
-	-h|--help) sed -n '2,43p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,50p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -90,7 +99,7 @@ need() {
 }
 need go "https://go.dev/dl/"
 if [ -n "$PG_SIZES" ]; then need psql "apt-get install postgresql-client (or postgresql)"; fi
-if [ "$MARIADB_SIZE" != 0 ]; then need mariadb "apt-get install mariadb-client"; fi
+if [ "$MARIADB_SIZE" != 0 ] || [ "$OPENEMR_SIZE" != 0 ]; then need mariadb "apt-get install mariadb-client"; fi
 need sqlite3 "apt-get install sqlite3"
 need /usr/bin/time "apt-get install time (GNU time, for peak RSS)"
 need jq "apt-get install jq (reads mipspi's JSON to check the peer)"
@@ -325,6 +334,8 @@ start_mariadb() {
 	fi
 	mariadb-install-db --no-defaults --datadir="$MDBDIR/data" "${as[@]}" --auth-root-authentication-method=normal \
 		--skip-test-db --skip-name-resolve --innodb-log-file-size=256M >>"$LOG" 2>&1
+	mkdir -p "$MDBDIR/tmp" # its own: a shared /tmp's cleaners removed a query's temporary table
+	[ "$(id -u)" = 0 ] && chown mysql "$MDBDIR/tmp"
 	local port=$((20000 + RANDOM % 20000))
 	# Durability is off (a throwaway server), as for PostgreSQL; the buffer pool holds the
 	# 1M practice, as a production server's would. The server gets no descriptor but
@@ -336,7 +347,7 @@ start_mariadb() {
 			[ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-"
 		done
 		exec "$mariadbd" --no-defaults "${as[@]}" --datadir="$MDBDIR/data" --socket="$MDBDIR/mysqld.sock" --port=$port \
-			--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" \
+			--bind-address=127.0.0.1 --pid-file="$MDBDIR/mysqld.pid" --log-error="$MDBDIR/server.log" --tmpdir="$MDBDIR/tmp" \
 			--skip-name-resolve --innodb-buffer-pool-size=1G --innodb-log-file-size=256M \
 			--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --performance-schema=OFF \
 			--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
@@ -376,6 +387,52 @@ bench_mariadb() { # N
 	done
 }
 
+# OpenEMR's schema: $MIPSPI_OPENEMR_SCHEMA, else beside the repository (or, in a git
+# worktree, beside the main checkout).
+openemr_schema() {
+	if [ -n "${MIPSPI_OPENEMR_SCHEMA:-}" ]; then echo "$MIPSPI_OPENEMR_SCHEMA"; return; fi
+	local common
+	common=$(cd "$ROOT" && git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo "$ROOT/.git")
+	for d in "$ROOT/.." "$(dirname "$common")/.."; do
+		if [ -f "$d/shared/reference/openemr/database.sql" ]; then echo "$d/shared/reference/openemr/database.sql"; return; fi
+	done
+	echo "bench/run.sh: OpenEMR's schema not found; set MIPSPI_OPENEMR_SCHEMA" >&2
+	exit 1
+}
+
+bench_openemr() { # N
+	local n=$1 name="openemr_bench_$1" dsn c p cfg="$OUT/openemr-$1.yaml"
+	dsn="$MDB_ADMIN/$name"
+	if [ "$REUSE" = 1 ] && [ -f "$cfg" ] && "${MDB_CLIENT[@]}" -N "$name" -e "SELECT count(*) FROM openemr_postcalendar_events WHERE pc_recurrtype = 0 AND pc_pid REGEXP '^0*[1-9]'" 2>/dev/null | grep -qx "$n"; then
+		log "reusing $name"
+	else
+		"${MDB_CLIENT[@]}" -e "DROP DATABASE IF EXISTS $name; CREATE DATABASE $name CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci" >>"$LOG" 2>&1
+		log "loading OpenEMR's schema into $name"
+		( echo "SET SESSION innodb_strict_mode=0;"; cat "$(openemr_schema)" ) | "${MDB_CLIENT[@]}" --default-character-set=utf8mb4 "$name" >>"$LOG" 2>&1
+		read -r c p < <(scale "$n")
+		log "generate openemr: $n appointments, $c clinicians, $p patients"
+		local tf wall
+		tf=$(mktemp)
+		/usr/bin/time -v -o "$tf" "$MIPSPI" db generate --db "$dsn" --ehr openemr --year $YEAR --clinicians "$c" \
+			--patients "$p" --appointments "$n" --seed $SEED --config-out "$cfg" --quiet >>"$LOG" 2>&1
+		wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { k = split($2, p, ":"); s = 0; for (i = 1; i <= k; i++) s = s * 60 + p[i]; printf "%.1f", s }' "$tf")
+		printf '%s\t%s\t%s\t%s\t%s\n' openemr "$n" "$c" "$p" "$wall" >>"$GEN_TIMES"
+		log "generated openemr $n in ${wall}s"
+		rm -f "$tf"
+		"${MDB_CLIENT[@]}" "$name" -e "ANALYZE TABLE openemr_postcalendar_events, patient_data, patient_tracker, form_encounter, forms, esign_signatures, patient_access_onsite" >>"$LOG" 2>&1
+	fi
+	sed -e "s/@LO@/$((YEAR - 1))-12-31/g" -e "s/@TO@/$YEAR-12-31/g" -e "s/@HI@/$((YEAR + 1))-01-01/g" bench/floor-openemr.sql >"$OUT/floor-openemr.sql"
+	# Warm-up of both (the buffer pool), and the report kept.
+	# shellcheck disable=SC2046
+	$(report_cmd "$dsn" json) --config "$cfg" --out "$OUT/report-openemr-$n.json"
+	"${MDB_CLIENT[@]}" --quick "$name" <"$OUT/floor-openemr.sql" >/dev/null
+	for rep in $(seq 1 "$REPS"); do
+		# shellcheck disable=SC2046
+		measure openemr "$n" report "$rep" $(report_cmd "$dsn" json) --config "$cfg"
+		measure openemr "$n" floor "$rep" sh -c '"$@" < "'"$OUT/floor-openemr.sql"'"' sh "${MDB_CLIENT[@]}" --quick "$name"
+	done
+}
+
 # --- run ---------------------------------------------------------------------------
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -396,6 +453,10 @@ fi
 if [ "$MARIADB_SIZE" != 0 ]; then
 	start_mariadb
 	bench_mariadb "$MARIADB_SIZE"
+fi
+if [ "$OPENEMR_SIZE" != 0 ]; then
+	[ -n "$MDB_ADMIN" ] || start_mariadb
+	bench_openemr "$OPENEMR_SIZE"
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -440,7 +501,7 @@ PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -X
 	echo "Load average at start: $LOAD_BEFORE; at end: $LOAD_AFTER."
 	echo
 	echo "Machine: nproc $(nproc); $(lscpu | sed -n 's/^Model name: *//p'); $(free -g | awk '/^Mem:/ {print $2 " GB RAM"}')."
-	MDBVER=$( ([ "$MARIADB_SIZE" != 0 ] && "${MDB_CLIENT[@]}" -N -e "SELECT version()") || echo "n/a")
+	MDBVER=$( ([ -n "$MDB_ADMIN" ] && "${MDB_CLIENT[@]}" -N -e "SELECT version()") || echo "n/a")
 	echo "Versions: $(go version | awk '{print $3}'); PostgreSQL $PGVER; MariaDB $MDBVER; sqlite3 $(sqlite3 --version | awk '{print $1}'); mipspi $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo '+dirty')."
 	echo
 	echo "Commands (DSN elided):"
@@ -452,6 +513,8 @@ PGVER=$( ([ -n "$PGBIN" ] && "$PGBIN/postgres" --version) || psql "$PG_ADMIN" -X
 	echo "psql DSN -Xq -f floor-postgres.sql  # bench/floor-postgres.sql, window $LO..$HI"
 	echo "sqlite3 FILE < floor-sqlite.sql     # bench/floor-sqlite.sql, same window"
 	[ "$MARIADB_SIZE" != 0 ] && echo "mariadb --quick DB < floor-mariadb.sql  # bench/floor-mariadb.sql, same window"
+	[ "$OPENEMR_SIZE" != 0 ] && echo "mipspi db generate --db DSN --ehr openemr --config-out openemr-N.yaml …  # same shape, one zone; report adds --config openemr-N.yaml"
+	[ "$OPENEMR_SIZE" != 0 ] && echo "mariadb --quick DB < floor-openemr.sql  # bench/floor-openemr.sql, local dates $((YEAR - 1))-12-31..$((YEAR + 1))-01-01"
 	echo "psql DSN -XAtq -v from=$YEAR-01-01 -v to=$YEAR-12-31 -v holidays=… -f bench/peer-postgres.sql"
 	[ "$XLSX" = 1 ] && echo "mipspi report ... --format xlsx --quiet > /dev/null"
 	echo '```'

@@ -17,6 +17,12 @@
 // the rows mean is measure's: the earliest note times (R4) and the first invitation
 // (R5) are decided there.
 //
+// OpenEMR's own tables (SPEC §8, openemr*.go) are a second source of the same stream:
+// ReadOpenEMR maps facilities, users, calendar events, encounters and their signed
+// forms, and portal credentials into the section 3 model on one MariaDB connection;
+// OpenEMRWriter writes a generated practice into them (demos and tests), and Check /
+// CheckOpenEMR are what `mipspi db check` finds before any report (check.go).
+//
 // Storage shapes never leave this package: callers see measure values, the row types
 // of rows.go and *DataError. The package must not import reports/ or cmd/.
 package ehr

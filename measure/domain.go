@@ -102,4 +102,17 @@ type Practice struct {
 	Offices    []Office
 	Clinicians []Clinician
 	APIWindows []APIWindow
+	// Statuses is the EHR's own list of appointment status codes when it keeps one
+	// (OpenEMR's apptstat list, SPEC §8); nil for the section 3 relations, whose
+	// statuses are words.
+	Statuses []StatusCode
+}
+
+// StatusCode is one entry of an EHR's list of appointment statuses (SPEC §8): the code
+// as stored in the appointment, its title in the EHR's list, and whether the EHR's stock
+// list defines it as not seen (R1: a recognised status, never UNKNOWN_STATUS).
+type StatusCode struct {
+	Code    string
+	Title   string
+	NotSeen bool
 }

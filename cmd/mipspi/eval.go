@@ -28,6 +28,7 @@ type evalSink struct {
 	progress *progressbar.ProgressBar // nil when silent
 	practice measure.Practice         // for checkNotEmpty's "what is there"
 	stores   *rowStores               // where the rows are kept
+	warn     func(measure.Practice)   // nil: no warnings about the practice
 	source   *measure.Fingerprint     // with identify: takes the database's identity
 }
 
@@ -50,6 +51,9 @@ func (s *evalSink) Practice(p measure.Practice) error {
 	ev.KeepRows(s.stores.issues, s.stores.outcomes)
 	s.ev = ev
 	s.practice = p
+	if s.warn != nil {
+		s.warn(p)
+	}
 	if s.onPrac != nil {
 		s.onPrac(p)
 	}
@@ -73,6 +77,14 @@ func (s *evalSink) Dangling(code measure.Code, count int, examples []int64) erro
 		return errors.New("evaluate: dangling rows before the practice")
 	}
 	return s.ev.Dangling(code, count, examples)
+}
+
+// SourceFinding records a finding of the EHR source (SPEC §8).
+func (s *evalSink) SourceFinding(f measure.Finding) error {
+	if s.ev == nil {
+		return errors.New("evaluate: source findings before the practice")
+	}
+	return s.ev.SourceFinding(f)
 }
 
 // evaluate runs one evaluation against the database. The timeout bounds opening the
@@ -117,7 +129,18 @@ func evaluateInto(ctx context.Context, o *evalOptions, stores *rowStores, stderr
 		o.Fingerprint = sink.source
 		read = identitySink{sink}
 	}
-	_, err = store.Read(ctx, o.Config.Start, o.Config.End, read)
+	if o.EHR == ehrOpenEMR {
+		if !o.Quiet {
+			sink.warn = func(p measure.Practice) { warnWindows(stderr, o.File, p) }
+		}
+		_, err = store.ReadOpenEMR(ctx, o.Config.Start, o.Config.End, o.OpenEMR, read)
+		var se *ehr.SettingError
+		if errors.As(err, &se) {
+			err = asUsage(err) // SPEC §8: a setting a report cannot run with is a usage error
+		}
+	} else {
+		_, err = store.Read(ctx, o.Config.Start, o.Config.End, read)
+	}
 	if sink.progress != nil {
 		_ = sink.progress.Finish()
 		_ = sink.progress.Clear()

@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 	os.Unsetenv("MIPSPI_DB")
 	os.Unsetenv("MIPSPI_DEIDENTIFY_KEY")
 	os.Unsetenv("MIPSPI_CONFIG")
+	os.Unsetenv("MIPSPI_EHR")
 	os.Unsetenv("MIPSPI_PSEUDONYMIZE_KEY")
 	code := m.Run()
 	pgtest.Stop()

@@ -65,6 +65,7 @@ func periodFlags(withTo bool) []cli.Flag {
 	fs = append(fs,
 		&cli.StringFlag{Name: flagAsOf, Usage: "as-of instant (`TIME`): RFC 3339 (2026-01-15T12:00:00Z) or YYYY-MM-DD meaning 23:59:59 UTC that day (default: now)"},
 		configFlag(),
+		ehrFlag(),
 		&cli.StringFlag{Name: flagPolicy, Usage: "numerator policy: every-visit or any-visit (overrides the config file; default every-visit)"},
 		&cli.StringFlag{Name: flagTIN, Usage: "report only this TIN"},
 		&cli.StringFlag{Name: flagNPI, Usage: "report only this clinician (NPI)"},
@@ -237,6 +238,10 @@ type evalOptions struct {
 	// OnPractice, when set, receives the practice's reference data as read (report
 	// --evidence judges probes against its api_windows and office zones).
 	OnPractice func(measure.Practice)
+	// EHR is whose tables are read (ehrMipspi or ehrOpenEMR), OpenEMR the settings of
+	// an OpenEMR read (SPEC §8).
+	EHR     string
+	OpenEMR ehr.OpenEMRSettings
 	// Identify asks evaluate for the database's fingerprint with its identity (SPEC
 	// §7), which it leaves in Fingerprint.
 	Identify    bool
@@ -299,7 +304,14 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &evalOptions{DSN: dsn, Config: cfg, File: fc, Timeout: timeout, Quiet: c.Bool(flagQuiet)}, nil
+	o := &evalOptions{DSN: dsn, Config: cfg, File: fc, Timeout: timeout, Quiet: c.Bool(flagQuiet)}
+	if o.EHR, err = resolveEHR(c, fc, dsn); err != nil {
+		return nil, err
+	}
+	if o.EHR == ehrOpenEMR {
+		o.OpenEMR = openEMRSettings(fc, &o.Config)
+	}
+	return o, nil
 }
 
 // choice checks a flag value against its allowed set.
