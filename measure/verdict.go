@@ -73,8 +73,8 @@ type Verdict struct {
 	// ClosedOn is the local date of that event (0 for ClosedByDate).
 	Closed   Closure
 	ClosedOn calendar.Date
-	reasons         [maxReasons]Reason
-	nReasons        uint8
+	reasons  [maxReasons]Reason
+	nReasons uint8
 }
 
 // Reasons returns the reasons the visit is not timely, in R10 order: note,
