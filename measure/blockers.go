@@ -87,15 +87,15 @@ func CauseText(c Code) string {
 	return string(c)
 }
 
-// workFact is what the worklist knows about one appointment beyond its issue rows.
-type workFact struct {
-	blocker                   Blocker
-	needsInvitation, needsAPI bool // pending, and locking the note alone is not enough
+// WorkFact is what the worklist knows about one appointment beyond its issue rows.
+type WorkFact struct {
+	Blocker                   Blocker
+	NeedsInvitation, NeedsAPI bool // pending, and locking the note alone is not enough
 }
 
 // blockers observes the verdicts for the worklist.
 type blockers struct {
-	facts map[int64]workFact // by appointment id
+	facts map[int64]WorkFact // by appointment id
 	first []firstVisits      // the current patient's reported individual entities
 	wait  []pendingNote      // the current patient's pending visits with a note reason
 }
@@ -111,7 +111,7 @@ type firstVisits struct {
 type pendingNote struct {
 	appt int64
 	slot int32
-	fact workFact
+	fact WorkFact
 }
 
 func (b *blockers) visit(j *judged) error {
@@ -127,15 +127,15 @@ func (b *blockers) visit(j *judged) error {
 		fv.timely, fv.timeOn = true, v.Visit
 	}
 	note, missingNote := false, false
-	var f workFact
+	var f WorkFact
 	for _, rs := range v.Reasons() {
 		switch {
 		case noteCode(rs.Code):
 			note, missingNote = true, !rs.HasEvent
 		case rs.Code == NotInvited:
-			f.needsInvitation = true
+			f.NeedsInvitation = true
 		case rs.Code == APINotEnabled && !rs.HasEvent:
-			f.needsAPI = true
+			f.NeedsAPI = true
 		}
 	}
 	switch {
@@ -144,9 +144,9 @@ func (b *blockers) visit(j *judged) error {
 		// Whether the patient can still count is known once all their visits are in.
 		b.wait = append(b.wait, pendingNote{appt: j.visit.ID, slot: j.ind, fact: f})
 	case missingNote && v.Closed == ClosedByInvitation:
-		b.keep(j.visit.ID, workFact{blocker: Blocker{Kind: InvitationLate, Date: v.ClosedOn}})
+		b.keep(j.visit.ID, WorkFact{Blocker: Blocker{Kind: InvitationLate, Date: v.ClosedOn}})
 	case missingNote && v.Closed == ClosedByAccess:
-		b.keep(j.visit.ID, workFact{blocker: Blocker{Kind: APILate, Date: v.ClosedOn}})
+		b.keep(j.visit.ID, WorkFact{Blocker: Blocker{Kind: APILate, Date: v.ClosedOn}})
 	}
 	return nil
 }
@@ -167,12 +167,12 @@ func (b *blockers) patient(_ *PatientRecord, ents []patEnt) error {
 		if !pending {
 			fv := b.entity(w.slot)
 			if fv.failed {
-				f.blocker = Blocker{Kind: PatientOut, Date: fv.failedOn, Code: fv.failedCode}
+				f.Blocker = Blocker{Kind: PatientOut, Date: fv.failedOn, Code: fv.failedCode}
 			} else {
-				f.blocker = Blocker{Kind: PatientIn, Date: fv.timeOn}
+				f.Blocker = Blocker{Kind: PatientIn, Date: fv.timeOn}
 			}
 		}
-		if f != (workFact{}) {
+		if f != (WorkFact{}) {
 			b.keep(w.appt, f)
 		}
 	}
@@ -180,9 +180,9 @@ func (b *blockers) patient(_ *PatientRecord, ents []patEnt) error {
 	return nil
 }
 
-func (b *blockers) keep(appt int64, f workFact) {
+func (b *blockers) keep(appt int64, f WorkFact) {
 	if b.facts == nil {
-		b.facts = map[int64]workFact{}
+		b.facts = map[int64]WorkFact{}
 	}
 	b.facts[appt] = f
 }

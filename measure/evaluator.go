@@ -492,7 +492,7 @@ func (e *Evaluator) Result() (*Result, error) {
 	}
 	r.Issues = e.issues.rows
 	r.Outcomes = e.outcomes.result(entity)
-	r.work = e.blockers.facts
+	r.Work = e.blockers.facts
 
 	// Statuses by count, then spelling.
 	for _, s := range e.status.accs {

@@ -244,7 +244,7 @@ func viewOf(r *Result) view {
 	return view{Entities: r.Entities, Issues: rows, Findings: r.Findings}
 }
 
-var cmpOpts = []cmp.Option{cmpopts.EquateEmpty(), cmp.AllowUnexported(Result{}, workFact{})}
+var cmpOpts = []cmp.Option{cmpopts.EquateEmpty()}
 
 func mustEvaluate(t *testing.T, cfg Config, p Practice, recs ...PatientRecord) *Result {
 	t.Helper()

@@ -221,9 +221,11 @@ type Result struct {
 	// stream order. Nil when it was not kept.
 	Outcomes Rows[Outcome]
 
-	// work is what the worklist knows of recent appointments beyond their issue rows
-	// (blockers.go); nil for results made by hand.
-	work map[int64]workFact
+	// Work is what the worklist knows of recent appointments beyond their issue rows,
+	// by appointment id (blockers.go): only pending visits with a note reason and
+	// visits an invitation or the API closed before their fix-by date, so it stays
+	// small. Nil for results made by hand.
+	Work map[int64]WorkFact
 }
 
 // IssueCount is the number of issue rows.

@@ -32,7 +32,7 @@ type WorkClinician struct {
 
 	rows  Rows[Issue]        // where Items reads the rows
 	items []workKey          // this clinician's items, in order
-	facts map[int64]workFact // what the rows do not say (blockers.go)
+	facts map[int64]WorkFact // what the rows do not say (blockers.go)
 }
 
 // WorkItem is one note of the worklist: its issue row (R10) and whether locking it can
@@ -113,7 +113,7 @@ func (r *Result) Worklist(npi string) (Worklist, error) {
 		}
 		wc := &w.Clinicians[j]
 		wc.Notes++
-		cannot := !is.Fixable || r.work[is.AppointmentID].blocker.Kind != NotBlocked
+		cannot := !is.Fixable || r.Work[is.AppointmentID].Blocker.Kind != NotBlocked
 		if !cannot {
 			wc.FixableNotes++
 		}
@@ -142,7 +142,7 @@ func (r *Result) Worklist(npi string) (Worklist, error) {
 	lo := 0
 	for j := range w.Clinicians {
 		wc := &w.Clinicians[j]
-		wc.rows, wc.items, wc.facts = rows, keys[lo:lo+wc.Notes:lo+wc.Notes], r.work
+		wc.rows, wc.items, wc.facts = rows, keys[lo:lo+wc.Notes:lo+wc.Notes], r.Work
 		lo += wc.Notes
 	}
 	return w, nil
@@ -186,9 +186,9 @@ func (wc WorkClinician) item(is Issue, cannot bool) WorkItem {
 	f := wc.facts[is.AppointmentID]
 	switch {
 	case !cannot:
-		it.CanCount, it.NeedsInvitation, it.NeedsAPI = true, f.needsInvitation, f.needsAPI
-	case is.Fixable || f.blocker.Kind != NotBlocked:
-		it.Blocker = f.blocker // the visit is pending, the patient's standing is decided
+		it.CanCount, it.NeedsInvitation, it.NeedsAPI = true, f.NeedsInvitation, f.NeedsAPI
+	case is.Fixable || f.Blocker.Kind != NotBlocked:
+		it.Blocker = f.Blocker // the visit is pending, the patient's standing is decided
 	case is.HasEvent:
 		it.Blocker = Blocker{Kind: NoteLate, Date: is.EventDate}
 	default:
