@@ -35,7 +35,8 @@ const (
 type Blocker struct {
 	Kind BlockerKind
 	// Date is the local date of the late event, or of the other visit (PatientOut,
-	// PatientIn); Code is that visit's first reason (PatientOut).
+	// PatientIn); Code is that visit's first reason (PatientOut), or the note's own
+	// code (NoteLate: locked or signed).
 	Date calendar.Date
 	Code Code
 }
@@ -47,6 +48,9 @@ func (b Blocker) String() string {
 	case FixByPassed:
 		return "lock-by date passed"
 	case NoteLate:
+		if b.Code == NoteSignedLate {
+			return "note signed after the lock-by date"
+		}
 		return "note locked after the lock-by date"
 	case InvitationLate:
 		return fmt.Sprintf("patient first invited %s, after the lock-by date", b.Date)

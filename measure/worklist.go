@@ -190,11 +190,47 @@ func (wc WorkClinician) item(is Issue, cannot bool) WorkItem {
 	case is.Fixable || f.Blocker.Kind != NotBlocked:
 		it.Blocker = f.Blocker // the visit is pending, the patient's standing is decided
 	case is.HasEvent:
-		it.Blocker = Blocker{Kind: NoteLate, Date: is.EventDate}
+		it.Blocker = Blocker{Kind: NoteLate, Date: is.EventDate, Code: is.Code}
 	default:
 		it.Blocker = Blocker{Kind: FixByPassed}
 	}
 	return it
+}
+
+// WhyNot is why the note cannot count any more, "" when it can (Blocker.String).
+func (it WorkItem) WhyNot() string { return it.Blocker.String() }
+
+// AlsoNeeds is what else a note that can still count needs by its lock-by date, ""
+// when locking it is enough or it cannot count: "an invitation", "the patient API",
+// "an invitation and the patient API".
+func (it WorkItem) AlsoNeeds() string {
+	switch {
+	case !it.CanCount:
+		return ""
+	case it.NeedsInvitation && it.NeedsAPI:
+		return "an invitation and the patient API"
+	case it.NeedsInvitation:
+		return "an invitation"
+	case it.NeedsAPI:
+		return "the patient API"
+	}
+	return ""
+}
+
+// Standing is the worklist's "can still count" cell as people read it: "yes",
+// "yes, with an invitation too by 2025-03-31", "no: lock-by date passed".
+func (it WorkItem) Standing() string {
+	if !it.CanCount {
+		return "no: " + it.WhyNot()
+	}
+	if also := it.AlsoNeeds(); also != "" {
+		by := it.FixBy
+		if by == 0 {
+			by = it.Deadline
+		}
+		return fmt.Sprintf("yes, with %s too by %s", also, by)
+	}
+	return "yes"
 }
 
 // cmpBool orders false before true.

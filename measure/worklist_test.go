@@ -42,7 +42,7 @@ func TestWorklist(t *testing.T) {
 	// Those that can still count first, by lock-by date; then those that cannot.
 	ann := workView{Entity: 0, TIN: tinA, NPI: npiAnn, Clinician: "Avery, Ann",
 		Items: []WorkItem{{Issue: p2, CanCount: true}, {Issue: p1, CanCount: true},
-			{Issue: p3, Blocker: Blocker{Kind: NoteLate, Date: day("2025-03-05")}}},
+			{Issue: p3, Blocker: Blocker{Kind: NoteLate, Date: day("2025-03-05"), Code: NoteLockedLate}}},
 		Notes: 3, FixableNotes: 2, RateNow: 0.25, RateIfLocked: 0.75}
 	bob := workView{Entity: 1, TIN: tinA, NPI: npiBob, Clinician: "Brown, Bob",
 		Items: []WorkItem{{Issue: p5, CanCount: true, NeedsInvitation: true}},

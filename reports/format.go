@@ -89,10 +89,6 @@ func lockBy(is measure.Issue) calendar.Date {
 	return is.Deadline
 }
 
-// canStillCount is the worklist's "can still count": the visit is pending (R9) and its
-// patient can still enter the clinician's numerator (R8).
-func canStillCount(it measure.WorkItem) bool { return it.CanCount }
-
 // whatIf is the sentence that ends a clinician's worklist (issue 4): "locking the N
 // fixable notes on time would raise the rate from X% to Y%". When there is nothing to
 // lock, or locking alone would not move the rate (the patients also lack an invitation

@@ -218,6 +218,7 @@ type htmlItem struct {
 	Patient, MRN, Appt      string
 	Code, Problem           string
 	Fixable, CanCount       bool
+	Standing                string // WorkItem.Standing: "yes", "no: lock-by date passed"
 }
 
 type htmlStatus struct {
@@ -425,7 +426,7 @@ func htmlPageOf(m *model) (htmlPage, error) {
 				LockBy: lockBy(is.Issue).String(), DaysLeft: daysLeft(is.Issue), Visit: is.VisitDate.String(),
 				Patient: idOrEmpty(is.PatientID), MRN: sanitize.Display(is.MRN, htmlNameWidth), Appt: idOrEmpty(is.AppointmentID),
 				Code: sanitize.Display(string(is.Code), htmlNameWidth), Problem: sanitize.Display(is.Detail(), 1000),
-				Fixable: is.Fixable, CanCount: canStillCount(is),
+				Fixable: is.Fixable, CanCount: is.CanCount, Standing: sanitize.Display(is.Standing(), 1000),
 			})
 		}
 		p.Worklists = append(p.Worklists, hw)

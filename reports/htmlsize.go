@@ -7,9 +7,7 @@ package reports
 // (the 5M-appointment benchmark practice) the page stays under 5 MB.
 
 import (
-	"cmp"
 	"iter"
-	"slices"
 
 	"github.com/mipspi/mipspi/measure"
 )
@@ -33,40 +31,18 @@ func htmlItemsPerClinician(n int) int {
 	return min(htmlMaxItems, max(htmlMinItems, htmlItemBudget/n))
 }
 
-// topItems is the first limit items a clinician should see: those whose note can still
-// make the visit count first (they are what locking now can win), then the rest, each in
-// lock-by order as the worklist gives them. All of them when they fit. items yields the
-// clinician's n items (read again on each pass, not held).
+// topItems is the first limit items of a clinician's worklist, in its order: those
+// whose note can still count first, by lock-by date, then the others (Result.Worklist).
 func topItems(items iter.Seq2[measure.WorkItem, error], n, limit int) ([]measure.WorkItem, error) {
 	out := make([]measure.WorkItem, 0, min(n, limit))
-	if n <= limit {
-		for is, err := range items {
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, is)
+	for is, err := range items {
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		if len(out) == limit {
+			break
+		}
+		out = append(out, is)
 	}
-	for pass := 0; pass < 2 && len(out) < limit; pass++ {
-		for is, err := range items {
-			if err != nil {
-				return nil, err
-			}
-			if canStillCount(is) == (pass == 0) {
-				out = append(out, is)
-				if len(out) == limit {
-					break
-				}
-			}
-		}
-	}
-	// Show them in lock-by order, as the full worklist does.
-	slices.SortStableFunc(out, func(a, b measure.WorkItem) int {
-		if la, lb := lockBy(a.Issue), lockBy(b.Issue); la != lb {
-			return int(la) - int(lb)
-		}
-		return cmp.Compare(a.AppointmentID, b.AppointmentID)
-	})
 	return out, nil
 }

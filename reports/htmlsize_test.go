@@ -71,10 +71,12 @@ func TestHTMLSizeBounded(t *testing.T) {
 }
 
 func TestTopItems(t *testing.T) {
+	// In the worklist's order (Result.Worklist): the three that can still count, then
+	// the others.
 	var items []measure.WorkItem
 	for i := 0; i < 10; i++ {
 		is := measure.WorkItem{Issue: measure.Issue{AppointmentID: int64(i + 1), Deadline: d("2025-01-01") + calendarDays(i)}}
-		if i >= 7 { // the three latest can still count
+		if i < 3 {
 			is.Fixable, is.CanCount = true, true
 		}
 		items = append(items, is)
@@ -90,9 +92,9 @@ func TestTopItems(t *testing.T) {
 	for _, is := range top(5) {
 		got = append(got, is.AppointmentID)
 	}
-	// The three that can still count, then the two earliest others, in lock-by order.
-	if fmt.Sprint(got) != "[1 2 8 9 10]" {
-		t.Errorf("topItems = %v, want [1 2 8 9 10]", got)
+	// The three that can still count, then the two first others, as the worklist gives them.
+	if fmt.Sprint(got) != "[1 2 3 4 5]" {
+		t.Errorf("topItems = %v, want [1 2 3 4 5]", got)
 	}
 	if len(top(10)) != 10 || len(top(50)) != 10 {
 		t.Errorf("topItems cut a list that fits")

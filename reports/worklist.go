@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"text/tabwriter"
 
 	"github.com/mipspi/mipspi/internal/sanitize"
 	"github.com/mipspi/mipspi/measure"
@@ -63,6 +64,14 @@ func groupWhatIf(r *measure.Result, wl measure.Worklist) []string {
 	return out
 }
 
+// part01 is the worklist part of an item: 0 can still count, 1 cannot.
+func part01(canCount bool) int {
+	if canCount {
+		return 0
+	}
+	return 1
+}
+
 // WorklistTable writes the worklist for a terminal.
 func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Options) error {
 	if r == nil {
@@ -80,17 +89,34 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 			sanitize.Display(wc.TIN, nameWidth), pct(wc.RateNow))
 		if wc.Notes == 0 {
 			e.printf("  no notes to fix\n")
-		} else {
-			tw := tab(e)
-			fmt.Fprintln(tw, "  LOCK BY\tDAYS LEFT\tVISIT\tPATIENT\tMRN\tAPPOINTMENT\tCAN STILL COUNT\tPROBLEM")
-			for is, err := range wc.Items() {
-				if err != nil {
-					return fmt.Errorf("write worklist table: %w", err)
-				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", lockBy(is.Issue), daysLeft(is.Issue), is.VisitDate,
-					is.PatientID, sanitize.Display(is.MRN, nameWidth), is.AppointmentID, yesNo(canStillCount(is)),
-					sanitize.Display(problem(is.Issue), 200))
+		}
+		// Two parts: the notes that can still count (WorkItem.CanCount), then those
+		// that cannot, each under its own heading; Items gives them in that order.
+		var tw *tabwriter.Writer
+		part := -1
+		for is, err := range wc.Items() {
+			if err != nil {
+				return fmt.Errorf("write worklist table: %w", err)
 			}
+			if p := part01(is.CanCount); p != part {
+				if tw != nil {
+					_ = tw.Flush()
+				}
+				part = p
+				if p == 0 {
+					e.printf("  Can still count (%d %s):\n", wc.FixableNotes, plural(wc.FixableNotes, "note", "notes"))
+				} else {
+					n := wc.Notes - wc.FixableNotes
+					e.printf("  Cannot count any more (%d %s):\n", n, plural(n, "note", "notes"))
+				}
+				tw = tab(e)
+				fmt.Fprintln(tw, "  LOCK BY\tDAYS LEFT\tVISIT\tPATIENT\tMRN\tAPPOINTMENT\tPROBLEM\tCAN STILL COUNT")
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", lockBy(is.Issue), daysLeft(is.Issue), is.VisitDate,
+				is.PatientID, sanitize.Display(is.MRN, nameWidth), is.AppointmentID,
+				sanitize.Display(problem(is.Issue), 200), is.Standing())
+		}
+		if tw != nil {
 			_ = tw.Flush()
 		}
 		e.printf("  %s\n", whatIf(wc.FixableNotes, wc.RateNow, wc.RateIfLocked))
@@ -109,7 +135,7 @@ func WorklistTable(w io.Writer, r *measure.Result, wl measure.Worklist, o Option
 
 var worklistColumns = []string{"tin", "npi", "clinician", "lock_by", "business_days_left", "days_late",
 	"visit_date", "patient_id", "mrn", "appointment_id", "code", "problem", "fixable",
-	"can_still_count", "fixable_notes", "rate_now", "rate_if_locked"}
+	"can_still_count", "fixable_notes", "rate_now", "rate_if_locked", "why_not", "also_needs"}
 
 // WorklistCSV writes one row per worklist item. The clinician's fixable-note count and
 // rates (now, if locked) repeat on each row so that a filtered sheet still carries the
@@ -137,8 +163,8 @@ func WorklistCSV(w io.Writer, r *measure.Result, wl measure.Worklist, o Options)
 				sanitize.CSVCell(wc.TIN), sanitize.CSVCell(wc.NPI), sanitize.CSVCell(wc.Clinician), lockBy(is.Issue).String(), left, late,
 				is.VisitDate.String(), idOrEmpty(is.PatientID), sanitize.CSVCell(is.MRN), idOrEmpty(is.AppointmentID),
 				sanitize.CSVCell(string(is.Code)), sanitize.CSVCell(problem(is.Issue)), strconv.FormatBool(is.Fixable),
-				strconv.FormatBool(canStillCount(is)), itoa(wc.FixableNotes), wire.Decimal(wc.RateNow, 4),
-				wire.Decimal(wc.RateIfLocked, 4),
+				strconv.FormatBool(is.CanCount), itoa(wc.FixableNotes), wire.Decimal(wc.RateNow, 4),
+				wire.Decimal(wc.RateIfLocked, 4), is.WhyNot(), is.AlsoNeeds(),
 			}); err != nil {
 				return fmt.Errorf("write worklist CSV: %w", err)
 			}
@@ -188,6 +214,8 @@ type jsonItem struct {
 	Detail           string `json:"detail"`
 	Fixable          bool   `json:"fixable"`
 	CanStillCount    bool   `json:"can_still_count"`
+	WhyNot           string `json:"why_not,omitempty"`    // why it cannot count any more (WorkItem.WhyNot)
+	AlsoNeeds        string `json:"also_needs,omitempty"` // what else it needs by its lock-by date (WorkItem.AlsoNeeds)
 }
 
 // WorklistJSON writes the worklist with stable field names, 2-space indent and a
@@ -221,7 +249,7 @@ func WorklistJSON(w io.Writer, r *measure.Result, wl measure.Worklist, o Options
 			it := jsonItem{
 				LockBy: lockBy(is.Issue).String(), VisitDate: is.VisitDate.String(), PatientID: is.PatientID,
 				MRN: is.MRN, AppointmentID: is.AppointmentID, Code: string(is.Code), Detail: is.Detail(),
-				Fixable: is.Fixable, CanStillCount: canStillCount(is),
+				Fixable: is.Fixable, CanStillCount: is.CanCount, WhyNot: is.WhyNot(), AlsoNeeds: is.AlsoNeeds(),
 			}
 			if is.Fixable {
 				it.BusinessDaysLeft = &days

@@ -57,7 +57,7 @@ var (
 		"Timely visits", "First visit", "Last visit"}
 	worklistHeader = []string{"TIN", "NPI", "Clinician", "Lock by", "Business days left", "Days late",
 		"Visit date", "Patient ID", "MRN", "Appointment ID", "Code", "Problem", "Fixable",
-		"Can still count"}
+		"Can still count", "Why not", "Also needs"}
 	worklistSummaryHeader = []string{"TIN", "NPI", "Clinician", "Notes to fix", "Fixable notes",
 		"Rate now", "Rate if locked", "What if"}
 )
@@ -569,7 +569,7 @@ func (wb *workbook) worklist() error {
 		n += c.Notes
 	}
 	return wb.writeBig(&bigTable{sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
-		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12},
+		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12, 40, 24},
 		count:  n,
 		rows: func(yield func([]any) bool) error {
 			row := make([]any, len(worklistHeader))
@@ -586,7 +586,7 @@ func (wb *workbook) worklist() error {
 					}
 					row = append(row[:0], c.TIN, c.NPI, c.Clinician, st.excelDate(lockBy(is.Issue)), left, late,
 						st.excelDate(is.VisitDate), is.PatientID, is.MRN, is.AppointmentID, string(is.Code),
-						is.Detail(), is.Fixable, canStillCount(is))
+						is.Detail(), yesNo(is.Fixable), yesNo(is.CanCount), is.WhyNot(), is.AlsoNeeds())
 					if !yield(row) {
 						return nil
 					}

@@ -211,6 +211,33 @@ func TestXLSX(t *testing.T) {
 		if diff := cmp.Diff(wantLockBy, gotLockBy); diff != "" {
 			t.Errorf("lock-by dates (-want +got):\n%s", diff)
 		}
+		// Fixable, Can still count, Why not, Also needs: the notes that can still count
+		// first, then the others with why; yes/no written as text in both yes/no columns.
+		var got [][]string
+		for _, row := range ws[head+1:] {
+			got = append(got, append(row[12:14:14], cellOr(row, 14), cellOr(row, 15)))
+		}
+		want := [][]string{
+			{"yes", "yes", "", ""}, {"yes", "yes", "", ""},
+			{"no", "no", "note locked after the lock-by date", ""}, {"no", "no", "lock-by date passed", ""},
+			{"yes", "yes", "", ""},
+			{"no", "no", "note signed after the lock-by date", ""},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Worklist's last columns (-want +got):\n%s", diff)
+		}
+		for i := range got {
+			for _, col := range []int{13, 14} {
+				cell := cellName(col, head+2+i)
+				typ, err := f.GetCellType(SheetWorklist, cell)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if typ == excelize.CellTypeBool || typ == excelize.CellTypeNumber {
+					t.Errorf("Worklist %s is not text (type %v)", cell, typ)
+				}
+			}
+		}
 	})
 
 	t.Run("run sheet", func(t *testing.T) {
@@ -512,4 +539,12 @@ func mustColumn(n int) string {
 		panic(err)
 	}
 	return c
+}
+
+// cellOr is row[i], "" past the row's end (excelize drops empty trailing cells).
+func cellOr(row []string, i int) string {
+	if i < len(row) {
+		return row[i]
+	}
+	return ""
 }

@@ -1,7 +1,9 @@
 package main
 
-// mipspi notes: the clinicians' worklist (issue 4) — every seen visit whose note blocks
-// timeliness, by clinician, sorted by lock-by date, with the what-if of locking them.
+// mipspi notes: the clinicians' worklist — every seen visit whose note blocks
+// timeliness, by clinician: the notes that can still count first (by lock-by date, R9),
+// then those that cannot with the reason; --fixable keeps only the first; each
+// clinician ends with the what-if of locking them.
 
 import (
 	"io"
@@ -14,16 +16,19 @@ import (
 
 var notesFormats = []string{"table", "csv", "json"}
 
+const flagFixable = "fixable"
+
 func notesCommand(s *streams) *cli.Command {
 	flags := append(periodFlags(true),
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(notesFormats, ", ")},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
+		&cli.BoolFlag{Name: flagFixable, Usage: "list only the notes that can still count (locked by their lock-by date, the patient can still enter the numerator)"},
 	)
 	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
 		Name:      "notes",
 		Usage:     "list each clinician's notes to sign and lock, with lock-by dates",
-		UsageText: "mipspi notes --db DSN --from YYYY-MM-DD --to YYYY-MM-DD [--npi NPI] [--format table|csv|json] [options]",
+		UsageText: "mipspi notes --db DSN --from YYYY-MM-DD --to YYYY-MM-DD [--npi NPI] [--fixable] [--format table|csv|json] [options]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
 			format := strings.ToLower(strings.TrimSpace(c.String(flagFormat)))
@@ -57,6 +62,9 @@ func notesCommand(s *streams) *cli.Command {
 			wl, err := r.Worklist(o.Config.NPI)
 			if err != nil {
 				return err
+			}
+			if c.Bool(flagFixable) {
+				wl = wl.OnlyFixable()
 			}
 			ro := reportsOptions(source)
 			return emit(c.Context, s.stdout, path, func(w io.Writer) error {

@@ -183,7 +183,8 @@ func TestReportDeidentify(t *testing.T) {
 	}
 }
 
-// TestNotesGoldens: the clinicians' worklist in its three formats, and for one NPI.
+// TestNotesGoldens: the clinicians' worklist in its three formats, for one NPI, and
+// only the notes that can still count (--fixable).
 func TestNotesGoldens(t *testing.T) {
 	dsn := smallDB(t)
 	for _, tc := range []struct {
@@ -194,6 +195,7 @@ func TestNotesGoldens(t *testing.T) {
 		{"notes.csv", []string{"--format", "csv", "--quiet"}},
 		{"notes.json", []string{"--format", "json", "--quiet"}},
 		{"notes-npi.txt", []string{"--npi", "1245319599"}},
+		{"notes-fixable.txt", []string{"--fixable"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := mustRun(t, args([]string{"notes", "--db", dsn}, smallPeriod, tc.args)...)
