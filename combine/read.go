@@ -148,7 +148,9 @@ func decode(r io.Reader, patients bool) (*Report, error) {
 		case "counts":
 			var c wire.Counts
 			err = dec.Decode(&c)
-			rep.Counts = measure.Counts(c)
+			rep.Counts = measure.Counts{Patients: c.Patients, Appointments: c.Appointments, OutsidePeriod: c.OutsidePeriod,
+				NotSeen: c.NotSeen, NotEligible: c.NotEligible, AfterAsOf: c.AfterAsOf, SeenVisits: c.SeenVisits,
+				TimelyVisits: c.TimelyVisits, PendingVisits: c.PendingVisits, PatientsInNumerator: c.PatientsInNumerator}
 		case "entities":
 			err = eachElemMax(dec, key, maxEntities, func(i int) error {
 				e := wire.Entity{Denominator: absent, Numerator: absent, NumeratorIfNotesLocked: absent}

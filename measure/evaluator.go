@@ -128,6 +128,7 @@ type entAcc struct {
 	seen       int
 	timely     int
 	pendVisits int
+	causes     causeAcc // patients out of the numerator by cause (causes.go)
 }
 
 // NewEvaluator prepares an evaluation of p under cfg (defaults filled, then
@@ -317,11 +318,22 @@ func (e *Evaluator) visit(rec *PatientRecord, ref visitRef) {
 	j.rec, j.visit, j.office, j.clin, j.npi = rec, v, o, ref.clin, e.clins[ref.clin].npi
 	j.ind, j.grp = e.individualSlot(o.tin, ref.clin), e.groupSlot(o.tin)
 	j.indReported, j.grpReported = e.ents[j.ind].reported, e.ents[j.grp].reported
+	filtered := e.cfg.TIN != "" || e.cfg.NPI != ""
 	switch j.verdict.State {
 	case Timely:
 		e.counts.TimelyVisits++
 	case Pending:
 		e.counts.PendingVisits++
+	}
+	if filtered && j.indReported { // the filter's own counts
+		k := &e.counts.InFilter
+		k.SeenVisits++
+		switch j.verdict.State {
+		case Timely:
+			k.TimelyVisits++
+		case Pending:
+			k.PendingVisits++
+		}
 	}
 	e.patAcc(j.ind, date).add(&j.verdict)
 	e.patAcc(j.grp, date).add(&j.verdict) // R2: the group sees every visit under the TIN
@@ -359,6 +371,14 @@ func (e *Evaluator) seen(v *Visit, date calendar.Date, o *officeInfo, clin int32
 // reports a row that could not be kept.
 func (e *Evaluator) end(rec *PatientRecord) error {
 	e.flushPatient()
+	if e.cfg.TIN != "" || e.cfg.NPI != "" {
+		for i := range e.pat {
+			if e.pat[i].reported && e.ents[e.pat[i].slot].ent.Level == Individual {
+				e.counts.InFilter.Patients++
+				break
+			}
+		}
+	}
 	for _, ob := range e.observers {
 		e.keep(ob.patient(rec, e.pat))
 	}
@@ -480,6 +500,7 @@ func (e *Evaluator) Result() (*Result, error) {
 			PendingVisits: a.pendVisits,
 		}
 		er.Rate, er.Points = RateAndPoints(a.num, a.den, e.year)
+		er.Causes = a.causes.result()
 		r.Entities = append(r.Entities, er)
 	}
 
@@ -505,7 +526,7 @@ func (e *Evaluator) Result() (*Result, error) {
 		return r.Statuses[i].Status < r.Statuses[j].Status
 	})
 
-	r.Findings = e.findings(r, tinReported)
+	r.Findings = append(e.findings(r, tinReported), e.causeFindings(r)...)
 	e.result = r
 	return r, nil
 }

@@ -74,6 +74,9 @@ func (e *Evaluator) flushPatient() {
 		ent.seen += int(a.seen)
 		ent.timely += int(a.timely)
 		ent.pendVisits += int(a.pendVisits)
+		if !a.in {
+			ent.causes.add(a.reason, a.pending)
+		}
 		if ent.ent.Level == Individual && a.in {
 			e.counts.PatientsInNumerator++
 		}

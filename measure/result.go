@@ -43,6 +43,11 @@ type EntityResult struct {
 	SeenVisits             int // seen visits attributed to the entity
 	TimelyVisits           int
 	PendingVisits          int
+	// Causes are the patients out of the numerator by cause, most first (causes.go):
+	// each counted once, under the first reason (R10 order) of their earliest visit
+	// that is not timely; they add up to Denominator − Numerator. Nil for results made
+	// by hand.
+	Causes []CauseCount
 }
 
 // Code names an issue or finding (R10, R11).
@@ -80,6 +85,9 @@ const (
 	AmbiguousEncounter     Code = "AMBIGUOUS_ENCOUNTER"      // several encounters could be the visit's: none is linked
 	InvitationDatesSuspect Code = "INVITATION_DATES_SUSPECT" // many portal credentials share one creation instant
 	NumeratorZero          Code = "NUMERATOR_ZERO"           // R11: the PI category would score 0
+	// One cause keeps more than 5% of a TIN's patients out of its numerator (causes.go):
+	// Count is the patients, the message names the cause.
+	CauseKeepsOut Code = "CAUSE_KEEPS_PATIENTS_OUT"
 )
 
 // Severity of an issue or finding.
@@ -184,6 +192,18 @@ type Counts struct {
 	TimelyVisits        int
 	PendingVisits       int
 	PatientsInNumerator int // sum over individual entities
+	// InFilter counts what the Config.TIN / Config.NPI filters keep: zero without a
+	// filter.
+	InFilter FilterCounts
+}
+
+// FilterCounts are the data counts of the reported entities when a filter is set:
+// patients with a seen visit in a reported individual entity, and those visits.
+type FilterCounts struct {
+	Patients      int
+	SeenVisits    int
+	TimelyVisits  int
+	PendingVisits int
 }
 
 // Result is a whole evaluation.

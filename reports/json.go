@@ -81,6 +81,10 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 			PatientsInNumerator: r.Counts.PatientsInNumerator,
 		},
 	}
+	if c.TIN != "" || c.NPI != "" {
+		k := r.Counts.InFilter
+		rep.Counts.InFilter = &wire.FilterCounts{Patients: k.Patients, SeenVisits: k.SeenVisits, TimelyVisits: k.TimelyVisits, PendingVisits: k.PendingVisits}
+	}
 	rep.Trend = jsonTrend(r)
 	for _, h := range ci.Applied {
 		rep.HolidaysApplied = append(rep.HolidaysApplied, wire.Holiday{Date: h.Observed.String(), Actual: h.Actual.String(), Name: h.Name})
@@ -98,7 +102,7 @@ func JSON(w io.Writer, r *measure.Result, o Options) error {
 			PEAPoints: wire.Dec2(h.PEA.Points), PEAMaxPoints: wire.Dec2(h.PEA.MaxPoints),
 			BestReachableRate: wire.Dec4(h.PEA.BestReachableRate), BestReachablePoints: wire.Dec2(h.PEA.BestReachablePoints),
 			NextPercentPoints: wire.Dec2(h.PEA.NextPercentGain), PendingPoints: wire.Dec2(h.PEA.PendingGain),
-			PICategory: piCategoryJSON(h.Est),
+			PICategory: piCategoryJSON(h.Est), Causes: causesJSON(e.Causes),
 		})
 	}
 	for _, f := range r.Findings {
@@ -229,4 +233,13 @@ func outcomes(r *measure.Result) iter.Seq2[entityOutcome, error] {
 			}
 		}
 	}
+}
+
+// causesJSON is an entity's causes as the JSON writes them; nil (absent) when unknown.
+func causesJSON(cs []measure.CauseCount) []wire.Cause {
+	var out []wire.Cause
+	for _, c := range cs {
+		out = append(out, wire.Cause{Code: string(c.Code), Patients: c.Patients, Pending: c.Pending})
+	}
+	return out
 }

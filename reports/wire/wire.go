@@ -105,6 +105,18 @@ type Entity struct {
 	NextPercentPoints   Dec2        `json:"pea_points_next_percent"`
 	PendingPoints       Dec2        `json:"pea_points_pending"`
 	PICategory          *PICategory `json:"pi_category,omitempty"`
+	// Causes: the patients each cause keeps out of the numerator, most first
+	// (measure.EntityResult.Causes); absent when not known (a combined row).
+	Causes []Cause `json:"causes,omitempty"`
+}
+
+// Cause is how many of an entity's patients one cause keeps out of its numerator: the
+// first reason (R10 order) of each patient's earliest visit that is not timely; Pending
+// of them can still count.
+type Cause struct {
+	Code     string `json:"code"`
+	Patients int    `json:"patients"`
+	Pending  int    `json:"pending"`
 }
 
 // PICategory is the whole PI category estimate of SPEC §5.
@@ -190,6 +202,17 @@ type Counts struct {
 	TimelyVisits        int `json:"timely_visits"`
 	PendingVisits       int `json:"pending_visits"`
 	PatientsInNumerator int `json:"patients_in_numerator"`
+	// InFilter: what the --tin / --npi filters keep (measure.Counts.InFilter); absent
+	// without a filter.
+	InFilter *FilterCounts `json:"in_filter,omitempty"`
+}
+
+// FilterCounts are the data counts of the entities a filtered report shows.
+type FilterCounts struct {
+	Patients      int `json:"patients"`
+	SeenVisits    int `json:"seen_visits"`
+	TimelyVisits  int `json:"timely_visits"`
+	PendingVisits int `json:"pending_visits"`
 }
 
 // Patient is one row of the drill-down (present only when the run kept outcomes).
