@@ -18,7 +18,7 @@ import (
 )
 
 // CSVTables are the tables CSV can write, in the order `--table` documents them.
-var CSVTables = []string{"entities", "issues", "patients", "evidence", "trend"}
+var CSVTables = []string{"entities", "issues", "patients", "evidence", "trend", "causes"}
 
 var (
 	entityColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "rate",
@@ -54,8 +54,10 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 		err = csvEvidence(cw, o.Evidence)
 	case "trend":
 		err = csvTrend(cw, r) // trend.go
+	case "causes":
+		err = csvCauses(cw, r)
 	default:
-		return fmt.Errorf("write CSV: unknown table %q (want entities, issues, patients, evidence or trend)", table)
+		return fmt.Errorf("write CSV: unknown table %q (want entities, issues, patients, evidence, trend or causes)", table)
 	}
 	if err == nil {
 		cw.Flush()
@@ -63,6 +65,32 @@ func CSV(w io.Writer, r *measure.Result, table string, o Options) error {
 	}
 	if err != nil {
 		return fmt.Errorf("write CSV table %s: %w", table, err)
+	}
+	return nil
+}
+
+var causeColumns = []string{"level", "tin", "npi", "clinician", "denominator", "numerator", "code", "cause",
+	"patients", "pending", "share_of_denominator"}
+
+// csvCauses writes one row per entity and cause: the patients the cause keeps out of the
+// entity's numerator (measure.EntityResult.Causes), how many of them can still count,
+// and their share of the denominator.
+func csvCauses(cw *csv.Writer, r *measure.Result) error {
+	if err := cw.Write(causeColumns); err != nil {
+		return err
+	}
+	for _, e := range r.Entities {
+		for _, c := range e.Causes {
+			share := 0.0
+			if e.Denominator > 0 {
+				share = measure.Round(float64(c.Patients)/float64(e.Denominator), 4)
+			}
+			if err := cw.Write([]string{string(e.Level), sanitize.CSVCell(e.TIN), sanitize.CSVCell(e.NPI), sanitize.CSVCell(e.Clinician),
+				itoa(e.Denominator), itoa(e.Numerator), string(c.Code), measure.CauseText(c.Code), itoa(c.Patients), itoa(c.Pending),
+				wire.Decimal(share, 4)}); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

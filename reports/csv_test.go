@@ -42,7 +42,8 @@ func TestCSVInjection(t *testing.T) {
 	r := &measure.Result{
 		Config: testResult().Config,
 		Entities: []measure.EntityResult{
-			{Entity: measure.Entity{Level: measure.Individual, TIN: "+1", NPI: "-1", Clinician: evil}, Denominator: 1},
+			{Entity: measure.Entity{Level: measure.Individual, TIN: "+1", NPI: "-1", Clinician: evil}, Denominator: 1,
+				Causes: []measure.CauseCount{{Code: measure.NoteMissing, Patients: 1}}},
 		},
 		Trend: &measure.Trend{Cutoffs: []calendar.Date{1}, Points: [][]measure.TrendPoint{{{Denominator: 1}}}},
 	}

@@ -161,6 +161,13 @@ func testResult() *measure.Result {
 		ent(measure.Individual, tinB, npiChen, "Chen, Cy", 4, 0, 1, 0, 5, 1, 1),
 		ent(measure.Group, tinB, "", "", 6, 1, 1, 1, 7, 2, 1),
 	}
+	// Causes in patients (most first, ties in R10 order), on some entities only: a
+	// result may lack them (a combined row).
+	entities[0].Causes = []measure.CauseCount{{Code: measure.NoteMissing, Patients: 2, Pending: 1}, {Code: measure.NoteUnsigned, Patients: 1, Pending: 1}}
+	entities[2].Causes = []measure.CauseCount{{Code: measure.NoteMissing, Patients: 1, Pending: 1},
+		{Code: measure.NoteUnsigned, Patients: 1, Pending: 1}, {Code: measure.NoteNotLocked, Patients: 1, Pending: 1}}
+	entities[4].Causes = []measure.CauseCount{{Code: measure.NotInvited, Patients: 2, Pending: 1},
+		{Code: measure.InvitedLate, Patients: 1}, {Code: measure.APINotEnabled, Patients: 1}}
 
 	out := func(entity int, patient int64, mrn, first, last, birth string, in, pending bool, reason measure.Code, seen, timely int, first1, lastv string) measure.Outcome {
 		o := measure.Outcome{Entity: entity, PatientID: patient, MRN: mrn, FirstName: first, LastName: last,

@@ -61,6 +61,7 @@ type htmlPage struct {
 	Version     string
 	Generated   string
 	Counts      measure.Counts
+	DataLine    string // the Data line (dataLine), the filter's counts first
 	TINs        []htmlTIN
 	Rates       *htmlRateChart
 	Trend       *htmlTrendChart // trend.go
@@ -109,6 +110,7 @@ type htmlEntity struct {
 	Timely     int
 	PendVisits int
 	Worklist   string // anchor of the clinician's worklist, "" for a group
+	Causes     string // patients out of the numerator by cause (causesText)
 }
 
 // htmlRateChart is the horizontal bar chart of each clinician's rate, grouped by TIN.
@@ -283,6 +285,7 @@ func htmlPageOf(m *model) (htmlPage, error) {
 		Source:      sanitize.Display(o.Source, 300),
 		Version:     sanitize.Display(o.Version, htmlNameWidth),
 		Counts:      r.Counts,
+		DataLine:    dataLine(r, m.cfg),
 	}
 	if cb := o.Combined; cb != nil {
 		p.Method = cb.Method
@@ -360,6 +363,7 @@ func htmlPageOf(m *model) (htmlPage, error) {
 			Pending: e.Pending, BestPct: pct(e.BestReachableRate()),
 			Points:     points(m.heads[i].PEA.Points), // the whole points CMS awards (SPEC §5)
 			SeenVisits: e.SeenVisits, Timely: e.TimelyVisits, PendVisits: e.PendingVisits,
+			Causes:   sanitize.Display(causesText(e.Causes), 1000),
 			Worklist: anchor[i],
 		})
 	}

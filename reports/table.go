@@ -34,6 +34,7 @@ func Table(w io.Writer, r *measure.Result, o Options) error {
 	tableHeader(ew, m)
 	tableHeadline(ew, m)
 	tableEntities(ew, m)
+	tableCauses(ew, r)
 	tableFindings(ew, r)
 	tableEvidence(ew, o.Evidence)
 	if o.Combined != nil {
@@ -86,8 +87,7 @@ func tableHeader(e *errWriter, m *model) {
 		}
 		fmt.Fprintf(tw, "Filter\t%s\n", strings.Join(f, ", "))
 	}
-	fmt.Fprintf(tw, "Data\t%d patients, %d appointments read, %d seen visits (%d timely, %d pending)\n",
-		r.Counts.Patients, r.Counts.Appointments, r.Counts.SeenVisits, r.Counts.TimelyVisits, r.Counts.PendingVisits)
+	fmt.Fprintf(tw, "Data\t%s\n", dataLine(r, c))
 	if o.Source != "" {
 		fmt.Fprintf(tw, "Source\t%s\n", sanitize.Display(o.Source, 200))
 	}
@@ -157,6 +157,62 @@ func tableEntities(e *errWriter, m *model) {
 	_ = tw.Flush()
 }
 
+// dataLine is the report's Data line: what was read and counted; under a --tin/--npi
+// filter, the filter's own patients and visits first, then what was read in all.
+func dataLine(r *measure.Result, c measure.Config) string {
+	k := r.Counts
+	if c.TIN != "" || c.NPI != "" {
+		f := k.InFilter
+		return fmt.Sprintf("%d patients, %d seen visits (%d timely, %d pending) in the filter; %d patients, %d appointments read in all",
+			f.Patients, f.SeenVisits, f.TimelyVisits, f.PendingVisits, k.Patients, k.Appointments)
+	}
+	return fmt.Sprintf("%d patients, %d appointments read, %d seen visits (%d timely, %d pending)",
+		k.Patients, k.Appointments, k.SeenVisits, k.TimelyVisits, k.PendingVisits)
+}
+
+// causesNote says how the causes count patients, wherever they are shown.
+const causesNote = "each patient out of the numerator counted once, under the first reason of their earliest visit that is not timely"
+
+// causesText is an entity's causes in one line: "NOTE_LOCKED_LATE 12 (3 can still
+// count), NOT_INVITED 5".
+func causesText(cs []measure.CauseCount) string {
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		p := fmt.Sprintf("%s %d", c.Code, c.Patients)
+		if c.Pending > 0 {
+			p += fmt.Sprintf(" (%d can still count)", c.Pending)
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tableCauses writes, per entity with patients out of the numerator, the patients each
+// cause keeps out (measure.EntityResult.Causes).
+func tableCauses(e *errWriter, r *measure.Result) {
+	any := false
+	for _, en := range r.Entities {
+		any = any || len(en.Causes) > 0
+	}
+	if !any {
+		return
+	}
+	e.printf("\nPatients out of the numerator, by cause (%s)\n", causesNote)
+	tw := tab(e)
+	fmt.Fprintln(tw, "  TIN\tNPI\tOUT\tCAUSES")
+	for _, en := range r.Entities {
+		if len(en.Causes) == 0 {
+			continue
+		}
+		npi := sanitize.Display(en.NPI, nameWidth)
+		if en.Level != measure.Individual {
+			npi = string(en.Level)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\n", sanitize.Display(en.TIN, nameWidth), npi, en.Denominator-en.Numerator, causesText(en.Causes))
+	}
+	_ = tw.Flush()
+}
+
 func tableFindings(e *errWriter, r *measure.Result) {
 	if len(r.Findings) == 0 {
 		e.printf("\nRun warnings: none\n")
@@ -221,7 +277,7 @@ func tableIssueCounts(e *errWriter, m *model) {
 		}
 		return
 	}
-	e.printf("\nIssues by code\n")
+	e.printf("\nIssues by code (ROWS are visits, a visit once per reason; FIXABLE rows are visits still pending)\n")
 	tw := tab(e)
 	fmt.Fprintln(tw, "  CODE\tSEVERITY\tROWS\tFIXABLE")
 	total, fixable := 0, 0

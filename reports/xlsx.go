@@ -38,6 +38,8 @@ const (
 	// SheetClinicians is the per-clinician what-if block of the worklist: on its own
 	// sheet so that the Worklist freezes only its header row (issue 17).
 	SheetClinicians = "Clinicians"
+	// SheetCauses: per entity, the patients each cause keeps out of the numerator.
+	SheetCauses = "Causes"
 )
 
 var (
@@ -168,7 +170,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	var order []string
-	order = append(order, SheetTrend)
+	order = append(order, SheetCauses, SheetTrend)
 	order = append(order, wb.issueSheets...)
 	order = append(order, wb.patientSheets...)
 	order = append(order, SheetClinicians)
@@ -187,6 +189,7 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		fn   func() error
 	}{
 		{"Summary sheet", wb.summary},
+		{"Causes sheet", wb.causes},
 		{"Trend sheet", wb.trendSheet},
 		{"Issues sheet", wb.issues},
 		{"Patients sheet", wb.patients},
@@ -561,6 +564,55 @@ func (wb *workbook) clinicians() error {
 	return wb.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: clinicianHead, TopLeftCell: cellName(1, clinicianHead+1), ActivePane: "bottomLeft"})
 }
 
+// causesHead is the Causes sheet's header row (under its title).
+const causesHead = 2
+
+var causesHeader = []string{"Level", "TIN", "NPI", "Clinician", "Denominator", "Out of numerator", "Cause",
+	"What it means", "Patients", "Can still count", "Share of denominator"}
+
+// causes writes, per entity, the patients each cause keeps out of its numerator
+// (measure.EntityResult.Causes): one row per entity and cause, most patients first.
+func (wb *workbook) causes() error {
+	st, sh := wb.st, SheetCauses
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Patients out of the numerator, by cause (" + causesNote + ")"}); err != nil {
+		return err
+	}
+	hdr := make([]any, len(causesHeader))
+	for i, h := range causesHeader {
+		hdr[i] = excelize.Cell{StyleID: st.bold, Value: h}
+	}
+	if err := wb.setRow(sh, causesHead, hdr...); err != nil {
+		return err
+	}
+	row := causesHead
+	for _, e := range wb.r.Entities {
+		for _, c := range e.Causes {
+			row++
+			share := 0.0
+			if e.Denominator > 0 {
+				share = float64(c.Patients) / float64(e.Denominator)
+			}
+			if err := wb.setRow(sh, row, string(e.Level), e.TIN, e.NPI, e.Clinician, e.Denominator, e.Denominator-e.Numerator,
+				string(c.Code), measure.CauseText(c.Code), c.Patients, c.Pending,
+				excelize.Cell{StyleID: st.percent, Value: share}); err != nil {
+				return err
+			}
+		}
+	}
+	if row == causesHead {
+		if err := wb.setRow(sh, row+1, "every patient is in the numerator, or the causes are not known (a combined report)"); err != nil {
+			return err
+		}
+	}
+	for i, w := range []float64{11, 12, 13, 24, 12, 12, 20, 30, 10, 12, 12} {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := wb.f.SetColWidth(sh, col, col, w); err != nil {
+			return err
+		}
+	}
+	return wb.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: causesHead, TopLeftCell: cellName(1, causesHead+1), ActivePane: "bottomLeft"})
+}
+
 // worklist writes every note item under one frozen header row.
 func (wb *workbook) worklist() error {
 	st, wl := wb.st, wb.wl
@@ -764,7 +816,7 @@ func (wb *workbook) run() error {
 // printSettings makes the normal (not streamed) sheets print landscape, one page wide,
 // with their header rows repeated; the Summary prints its entity table and chart only.
 func (wb *workbook) printSettings() error {
-	for _, sh := range []string{SheetSummary, SheetClinicians, SheetRun} {
+	for _, sh := range []string{SheetSummary, SheetCauses, SheetClinicians, SheetRun} {
 		if err := printSetup(wb.f, sh); err != nil {
 			return err
 		}
@@ -774,6 +826,9 @@ func (wb *workbook) printSettings() error {
 		return err
 	}
 	if err := printArea(wb.f, SheetSummary, "A1", cellName(len(summaryColumns), wb.summaryRows+1+wb.chartRows)); err != nil {
+		return err
+	}
+	if err := printTitles(wb.f, SheetCauses, causesHead, causesHead); err != nil {
 		return err
 	}
 	return printTitles(wb.f, SheetClinicians, clinicianHead, clinicianHead)

@@ -54,7 +54,7 @@ func TestXLSX(t *testing.T) {
 	r := testResult()
 	data, f := writeXLSX(t, r)
 
-	if diff := cmp.Diff([]string{SheetSummary, SheetTrend, SheetIssues, SheetPatients, SheetClinicians, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
+	if diff := cmp.Diff([]string{SheetSummary, SheetCauses, SheetTrend, SheetIssues, SheetPatients, SheetClinicians, SheetWorklist, SheetRun}, f.GetSheetList()); diff != "" {
 		t.Errorf("sheets (-want +got):\n%s", diff)
 	}
 
@@ -240,6 +240,24 @@ func TestXLSX(t *testing.T) {
 		}
 	})
 
+	t.Run("causes", func(t *testing.T) {
+		cs := rows(t, f, SheetCauses, false)
+		if diff := cmp.Diff(causesHeader, cs[causesHead-1]); diff != "" {
+			t.Errorf("Causes header (-want +got):\n%s", diff)
+		}
+		want := [][]string{
+			{"individual", tinA, npiAdams, "Adams, Ann", "5", "3", "NOTE_MISSING", "no note", "2", "1", "40.00%"},
+			{"individual", tinA, npiAdams, "Adams, Ann", "5", "3", "NOTE_UNSIGNED", "note not signed", "1", "1", "20.00%"},
+			{"group", tinA, "", "", "7", "3", "NOTE_MISSING", "no note", "1", "1", "14.29%"},
+		}
+		if diff := cmp.Diff(want, cs[causesHead:causesHead+3]); diff != "" {
+			t.Errorf("Causes rows (-want +got):\n%s", diff)
+		}
+		if n := len(cs) - causesHead; n != 8 {
+			t.Errorf("%d cause rows, want 8", n)
+		}
+	})
+
 	t.Run("run sheet", func(t *testing.T) {
 		var text strings.Builder
 		for _, row := range rows(t, f, SheetRun, false) {
@@ -278,7 +296,7 @@ func TestXLSXContinuation(t *testing.T) {
 	_, f := writeXLSX(t, r)
 	// The 6 worklist items fit under the Worklist's one header row (the per-clinician
 	// block is on the Clinicians sheet).
-	want := []string{SheetSummary, SheetTrend, "Issues", "Issues (2)", "Patients", SheetClinicians, "Worklist", SheetRun}
+	want := []string{SheetSummary, SheetCauses, SheetTrend, "Issues", "Issues (2)", "Patients", SheetClinicians, "Worklist", SheetRun}
 	if diff := cmp.Diff(want, f.GetSheetList()); diff != "" {
 		t.Fatalf("sheets (-want +got):\n%s", diff)
 	}
@@ -331,8 +349,8 @@ func TestXLSXContinuation(t *testing.T) {
 func TestXLSXEmpty(t *testing.T) {
 	r := &measure.Result{Config: testResult().Config}
 	_, f := writeXLSX(t, r)
-	if got := len(f.GetSheetList()); got != 7 {
-		t.Errorf("%d sheets, want 7", got)
+	if got := len(f.GetSheetList()); got != 8 {
+		t.Errorf("%d sheets, want 8", got)
 	}
 }
 

@@ -63,7 +63,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad notes format", args([]string{"notes", "--format", "xlsx"}, period),
 			"mipspi: --format xlsx is not one of table, csv, json"},
 		{"bad table", args([]string{"report", "--format", "csv", "--table", "visits"}, period),
-			"mipspi: --table visits is not one of entities, issues, patients, evidence, trend"},
+			"mipspi: --table visits is not one of entities, issues, patients, evidence, trend, causes"},
 		{"table without csv", args([]string{"report", "--table", "issues"}, period),
 			"mipspi: --table applies to --format csv only"},
 		{"bad policy", args([]string{"report", "--policy", "most-visits"}, period),
