@@ -77,6 +77,9 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 	// Open the evidence store before probing, so a wrong --record is refused up front.
 	var store *fhirapi.Evidence
 	if path := c.String("record"); path != "" {
+		if err := makeParents(path); err != nil {
+			return err
+		}
 		store, err = fhirapi.OpenForAppend(ctx, path)
 		var ne *fhirapi.NotEvidenceError
 		var pe *os.PathError

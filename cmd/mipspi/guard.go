@@ -106,6 +106,9 @@ func checkOut(c *cli.Context, path string) error {
 func checkRecord(c *cli.Context, path string) error { return checkFile(c, "record", path, "") }
 
 // checkFile checks the output FILE of --flag; hint ends the not-a-regular-file message.
+// A missing folder on the way to FILE is no error, as for export's --out DIR: the
+// nearest folder that exists must be one that can be written, and the missing ones are
+// created (mode 0700) when the file is written (makeParents).
 func checkFile(c *cli.Context, flag, path, hint string) error {
 	if path == "" {
 		return nil
@@ -118,14 +121,40 @@ func checkFile(c *cli.Context, flag, path, hint string) error {
 			return usagef("--%s %s is not a regular file (a device, pipe or socket); mipspi writes only regular files%s", flag, path, hint)
 		}
 	}
-	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return usagef("--%s %s: directory %s does not exist", flag, path, dir)
-	}
 	if err := refuseProtected(flag, path, protectedFiles(c)); err != nil {
 		return err
 	}
+	dir, err := nearestDir(flag, path)
+	if err != nil {
+		return err
+	}
 	return probeWritableFlag(flag, path, dir)
+}
+
+// nearestDir is the nearest folder that exists on the way to the output path of --flag
+// (its own folder when that exists); a file in its place is a usage error.
+func nearestDir(flag, path string) (string, error) {
+	for p := filepath.Dir(filepath.Clean(path)); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if !fi.IsDir() {
+				return "", usagef("--%s %s: %s is a file, not a directory", flag, path, p)
+			}
+			return p, nil
+		}
+		if p == filepath.Dir(p) {
+			return "", usagef("--%s %s: no directory on its path exists", flag, path)
+		}
+	}
+}
+
+// makeParents creates the missing folders on the way to an output file, mode 0700
+// (they will hold patient data), as export does for its --out DIR.
+func makeParents(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create the folder of %s: %w", path, err)
+	}
+	return nil
 }
 
 // checkOutDir is the same check for export's --out DIR: DIR is absent or a directory,
@@ -143,18 +172,11 @@ func checkOutDir(c *cli.Context, dir string) error {
 	if err == nil {
 		return probeWritable(dir, dir)
 	}
-	for p := filepath.Dir(filepath.Clean(dir)); ; p = filepath.Dir(p) {
-		fi, err := os.Stat(p)
-		if err == nil {
-			if !fi.IsDir() {
-				return usagef("--out %s: %s is a file, not a directory", dir, p)
-			}
-			return probeWritable(dir, p)
-		}
-		if p == filepath.Dir(p) {
-			return usagef("--out %s: no directory on its path exists", dir)
-		}
+	p, err := nearestDir(flagOut, dir)
+	if err != nil {
+		return err
 	}
+	return probeWritable(dir, p)
 }
 
 // probeWritable creates and removes an empty file in dir: the one sure test of "can

@@ -157,6 +157,9 @@ func emit(ctx context.Context, stdout io.Writer, path string, write func(io.Writ
 	if path == "" {
 		return write(ctxWriter{ctx, stdout})
 	}
+	if err := makeParents(path); err != nil {
+		return err
+	}
 	if err := reports.WriteFile(path, func(w io.Writer) error { return write(ctxWriter{ctx, w}) }); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
