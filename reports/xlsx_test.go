@@ -240,6 +240,23 @@ func TestXLSX(t *testing.T) {
 		}
 	})
 
+	// One cell type per yes/no column: yes/no are text everywhere, no cell is a
+	// boolean (Excel's TRUE/FALSE, LibreOffice's 0/1 under a number format).
+	t.Run("no boolean cells", func(t *testing.T) {
+		for _, sh := range f.GetSheetList() {
+			for i, row := range rows(t, f, sh, false) {
+				for j := range row {
+					cell := cellName(j+1, i+1)
+					if typ, err := f.GetCellType(sh, cell); err != nil {
+						t.Fatal(err)
+					} else if typ == excelize.CellTypeBool {
+						t.Errorf("%s!%s is a boolean cell", sh, cell)
+					}
+				}
+			}
+		}
+	})
+
 	t.Run("causes", func(t *testing.T) {
 		cs := rows(t, f, SheetCauses, false)
 		if diff := cmp.Diff(causesHeader, cs[causesHead-1]); diff != "" {
