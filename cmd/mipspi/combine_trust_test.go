@@ -7,6 +7,8 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -185,5 +187,51 @@ func TestCombineRefusesWhatReadersReadDifferently(t *testing.T) {
 		if b, _ := os.ReadFile("out.csv"); string(b) != previousOutput {
 			t.Errorf("%s: the previous output changed", c.name)
 		}
+	}
+}
+
+// TestCombineBothSitesWarnings: when both sites carry the same run warning
+// (UNKNOWN_STATUS "Seen By MA"), the combined report lists each, named by its site, in
+// every format that shows warnings; never "Run warnings: none".
+func TestCombineBothSitesWarnings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	siteReport(t, siteDB(t, "site-x"), "x.json")
+	y := string(must(os.ReadFile(filepath.Join(testdataDir, "combine", "site-y.yaml"))))
+	y = strings.Replace(y, "clinical_notes:", `  - {id: 9203, patient_id: 9202, office_id: 9201, clinician_id: 9201, scheduled_at: "2025-06-10T15:00:00Z", status: Seen By MA}
+clinical_notes:`, 1)
+	if err := os.WriteFile("site-y2.yaml", []byte(y), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "db", "init", "--db", "sqlite:y2.db")
+	mustRun(t, "db", "load", "--db", "sqlite:y2.db", "site-y2.yaml")
+	siteReport(t, "sqlite:y2.db", "y.json")
+
+	c := readCombined(t, mustRun(t, "combine", "-f", "json", "x.json", "y.json").stdout)
+	var got []string
+	for _, f := range c.Findings {
+		if f.Code == "UNKNOWN_STATUS" {
+			got = append(got, f.Message)
+		}
+	}
+	want := []string{
+		`x.json: appointment status "Seen By MA" (1 appointments) is not a known status; it is not counted as seen unless added to seen_statuses`,
+		`y.json: appointment status "Seen By MA" (1 appointments) is not a known status; it is not counted as seen unless added to seen_statuses`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("UNKNOWN_STATUS findings:\n got %q\nwant %q", got, want)
+	}
+	table := mustRun(t, "combine", "x.json", "y.json").stdout
+	if strings.Contains(table, "Run warnings: none") {
+		t.Errorf("table says none:\n%s", table)
+	}
+	for _, w := range want {
+		if !strings.Contains(table, w) {
+			t.Errorf("table lacks %q:\n%s", w, table)
+		}
+	}
+	// --match patients says how many patients matched, in the table's Method line too.
+	matched := mustRun(t, "combine", "--match", "patients", "x.json", "y.json").stdout
+	if !strings.Contains(matched, "0 patients matched across reports; 1 pseudonym held by two or more patients of one report not matched") {
+		t.Errorf("table's method line lacks the match counts:\n%s", matched)
 	}
 }
