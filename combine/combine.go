@@ -75,6 +75,26 @@ type sums struct {
 	clinician                                       string
 	den, num, pending, ifLocked, seen, timely, pend int
 	gain                                            int // MatchPatients: Σ (numerator if notes locked − numerator)
+	// causes: Σ patients out of the numerator by cause, in the order met; unknown once
+	// a report's row with patients out carries none (an older report).
+	causes        []measure.CauseCount
+	causesUnknown bool
+}
+
+// addCauses adds a row's causes (measure.EntityResult.Causes) to s.
+func (s *sums) addCauses(den, num int, cs []measure.CauseCount) {
+	if den > num && len(cs) == 0 {
+		s.causesUnknown = true
+	}
+	for _, c := range cs {
+		i := slices.IndexFunc(s.causes, func(x measure.CauseCount) bool { return x.Code == c.Code })
+		if i < 0 {
+			s.causes = append(s.causes, measure.CauseCount{Code: c.Code})
+			i = len(s.causes) - 1
+		}
+		s.causes[i].Patients += c.Patients
+		s.causes[i].Pending += c.Pending
+	}
 }
 
 // Combiner adds reports one at a time; only the running sums stay in memory.
@@ -212,6 +232,7 @@ func (c *Combiner) Add(file string, rep *Report) error {
 		s.seen += e.SeenVisits
 		s.timely += e.TimelyVisits
 		s.pend += e.PendingVisits
+		s.addCauses(e.Denominator, e.Numerator, e.Causes)
 	}
 	if drill != nil {
 		c.addPatients(len(c.sources)-1, drill)
@@ -326,6 +347,8 @@ func (c *Combiner) Result() (*Combined, error) {
 			apm.seen += s.seen
 			apm.timely += s.timely
 			apm.pend += s.pend
+			apm.addCauses(s.den, s.num, s.causes)
+			apm.causesUnknown = apm.causesUnknown || s.causesUnknown
 		}
 	}
 	if c.opt.Match == MatchPatients {
@@ -372,6 +395,12 @@ func (c *Combiner) entity(en measure.Entity, s *sums) measure.EntityResult {
 		NumeratorIfNotesLocked: min(s.ifLocked, s.den), SeenVisits: s.seen, TimelyVisits: s.timely, PendingVisits: s.pend,
 	}
 	er.Rate, er.Points = measure.RateAndPoints(s.num, s.den, c.first.PerformanceYear)
+	// The causes add up only when the reports' patients are summed as they are: with
+	// --match patients a matched patient's cause at each site cannot be told apart.
+	if c.opt.Match == MatchNone && !s.causesUnknown && len(s.causes) > 0 {
+		er.Causes = slices.Clone(s.causes)
+		measure.SortCauses(er.Causes)
+	}
 	return er
 }
 

@@ -250,3 +250,54 @@ func TestBareAsOfDate(t *testing.T) {
 		t.Errorf("a date and a later instant combine as of %q, want the instant", got)
 	}
 }
+
+// TestCausesSummed: summed reports add their causes per entity (SPEC §7: patients are
+// summed as the sites counted them); a row with patients out but no causes (an older
+// report) leaves the entity's causes unknown, and a cause outside the denominator is
+// refused.
+func TestCausesSummed(t *testing.T) {
+	row := func(level, npi, causes string) string {
+		n := ""
+		if npi != "" {
+			n = `"npi": "` + npi + `", `
+		}
+		return `{"level": "` + level + `", "tin": "111111111", ` + n + `"denominator": 4, "numerator": 1, "rate": 0.25` + causes + `}`
+	}
+	a := `, "causes": [{"code": "NOTE_LOCKED_LATE", "patients": 2, "pending": 0}, {"code": "NOT_INVITED", "patients": 1, "pending": 1}]`
+	b := `, "causes": [{"code": "NOT_INVITED", "patients": 3, "pending": 0}]`
+	combined := func(t *testing.T, reps ...string) *Combined {
+		t.Helper()
+		c := New(Options{Name: "ACO"})
+		for i, rows := range reps {
+			rep, err := Read(string(rune('a'+i)), strings.NewReader(report("", rows)), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Add(string(rune('a'+i)), rep); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := c.Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := combined(t, row("individual", "1234567893", a)+",\n"+row("group", "", a), row("individual", "1234567893", b)+",\n"+row("group", "", b))
+	want := []measure.CauseCount{{Code: measure.NotInvited, Patients: 4, Pending: 1}, {Code: measure.NoteLockedLate, Patients: 2}}
+	for _, e := range res.Result.Entities {
+		if diff := cmp.Diff(want, e.Causes); diff != "" {
+			t.Errorf("%s causes (-want +got):\n%s", e.Level, diff)
+		}
+	}
+	res = combined(t, row("individual", "1234567893", a)+",\n"+row("group", "", a), row("individual", "1234567893", "")+",\n"+row("group", "", ""))
+	for _, e := range res.Result.Entities {
+		if e.Causes != nil {
+			t.Errorf("%s: causes %v, want none (one report carries none)", e.Level, e.Causes)
+		}
+	}
+	_, err := Read("bad", strings.NewReader(report("", row("group", "", `, "causes": [{"code": "NOT_INVITED", "patients": 5, "pending": 0}]`))), false)
+	if err == nil || !strings.Contains(err.Error(), "entities[0]: causes[0]: 5 patients (0 pending) is not within the denominator 4") {
+		t.Errorf("out-of-range cause: %v", err)
+	}
+}

@@ -297,6 +297,12 @@ func entity(e *wire.Entity, i int) (measure.EntityResult, error) {
 	if en.NumeratorIfNotesLocked == absent {
 		en.NumeratorIfNotesLocked = e.Numerator
 	}
+	for j, c := range e.Causes {
+		if c.Patients < 0 || c.Patients > e.Denominator || c.Pending < 0 || c.Pending > c.Patients {
+			return measure.EntityResult{}, fmt.Errorf("%s: causes[%d]: %d patients (%d pending) is not within the denominator %d", where, j, c.Patients, c.Pending, e.Denominator)
+		}
+		en.Causes = append(en.Causes, measure.CauseCount{Code: measure.Code(c.Code), Patients: c.Patients, Pending: c.Pending})
+	}
 	return en, nil
 }
 

@@ -68,8 +68,22 @@ func (c *causeAcc) result() []CauseCount {
 	if n := c.patients[nCauses]; n > 0 {
 		out = append(out, CauseCount{Code: "UNKNOWN", Patients: int(n), Pending: int(c.pending[nCauses])})
 	}
-	slices.SortStableFunc(out, func(a, b CauseCount) int { return cmp.Compare(b.Patients, a.Patients) })
+	SortCauses(out)
 	return out
+}
+
+// SortCauses puts causes in their order: most patients first, then R10 order (codes
+// that are no reason code last, by spelling).
+func SortCauses(cs []CauseCount) {
+	slices.SortFunc(cs, func(a, b CauseCount) int {
+		if c := cmp.Compare(b.Patients, a.Patients); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(causeIndex(a.Code), causeIndex(b.Code)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Code, b.Code)
+	})
 }
 
 // CauseThreshold is the share of a TIN's denominator above which one cause is a run
