@@ -233,7 +233,8 @@ func TestAPICheckUsage(t *testing.T) {
 		{[]string{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--evidence", ehrFile}, "is an EHR database"},
 		{[]string{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--evidence", "nowhere.db"}, "--evidence"},
 		{[]string{"report", "--db", dsn, "--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv", "--table", "evidence"}, "--table evidence needs"},
-		{[]string{"api", "check", "--fhir-base", "https://ehr.example.com/fhir", "--record", "no/such/dir/ev.db"}, "--record no/such/dir/ev.db"},
+		// A missing folder is created when the store is (like --out); a file in the way is refused.
+		{[]string{"api", "check", "--fhir-base", "https://ehr.example.com/fhir", "--record", "not-a-pem/ev.db"}, "--record not-a-pem/ev.db: not-a-pem is a file, not a directory"},
 	} {
 		out := mipspi(t, tc.args...)
 		if out.code != 2 || !strings.Contains(out.stderr, tc.want) || out.stdout != "" {
