@@ -100,16 +100,7 @@ type WorkFact struct {
 // blockers observes the verdicts for the worklist.
 type blockers struct {
 	facts map[int64]WorkFact // by appointment id
-	first []firstVisits      // the current patient's reported individual entities
 	wait  []pendingNote      // the current patient's pending visits with a note reason
-}
-
-// firstVisits is one patient's earliest failed and earliest timely visit in one entity.
-type firstVisits struct {
-	slot             int32
-	failed, timely   bool
-	failedOn, timeOn calendar.Date
-	failedCode       Code
 }
 
 type pendingNote struct {
@@ -119,16 +110,9 @@ type pendingNote struct {
 }
 
 func (b *blockers) visit(j *judged) error {
-	if !j.indReported {
-		return nil
-	}
 	v := &j.verdict
-	fv := b.entity(j.ind)
-	switch {
-	case v.State == Failed && !fv.failed:
-		fv.failed, fv.failedOn, fv.failedCode = true, v.Visit, v.FirstReason()
-	case v.State == Timely && !fv.timely:
-		fv.timely, fv.timeOn = true, v.Visit
+	if !j.indReported || v.State == Timely {
+		return nil
 	}
 	note, missingNote := false, false
 	var f WorkFact
@@ -157,30 +141,27 @@ func (b *blockers) visit(j *judged) error {
 
 // patient decides, for each pending note of the patient, whether the patient can still
 // count in its entity (R8, R9: the patient is pending there) and keeps what the row
-// cannot say.
+// cannot say: otherwise the patient's earliest failed visit (every-visit) or earliest
+// timely one (any-visit) decided it.
 func (b *blockers) patient(_ *PatientRecord, ents []patEnt) error {
 	for _, w := range b.wait {
-		pending := false
-		for i := range ents {
-			if ents[i].slot == w.slot {
-				pending = ents[i].pending
-				break
-			}
-		}
 		f := w.fact
-		if !pending {
-			fv := b.entity(w.slot)
-			if fv.failed {
-				f.Blocker = Blocker{Kind: PatientOut, Date: fv.failedOn, Code: fv.failedCode}
+		for i := range ents {
+			a := &ents[i]
+			if a.slot != w.slot || a.pending {
+				continue
+			}
+			if !a.allFailPending { // some visit failed: the earliest decided it (every-visit)
+				f.Blocker = Blocker{Kind: PatientOut, Date: a.failedOn, Code: a.failedCode}
 			} else {
-				f.Blocker = Blocker{Kind: PatientIn, Date: fv.timeOn}
+				f.Blocker = Blocker{Kind: PatientIn, Date: a.timelyOn}
 			}
 		}
 		if f != (WorkFact{}) {
 			b.keep(w.appt, f)
 		}
 	}
-	b.wait, b.first = b.wait[:0], b.first[:0]
+	b.wait = b.wait[:0]
 	return nil
 }
 
@@ -189,15 +170,4 @@ func (b *blockers) keep(appt int64, f WorkFact) {
 		b.facts = map[int64]WorkFact{}
 	}
 	b.facts[appt] = f
-}
-
-// entity is the patient's first visits in slot.
-func (b *blockers) entity(slot int32) *firstVisits {
-	for i := range b.first {
-		if b.first[i].slot == slot {
-			return &b.first[i]
-		}
-	}
-	b.first = append(b.first, firstVisits{slot: slot})
-	return &b.first[len(b.first)-1]
 }

@@ -16,6 +16,10 @@ type patEnt struct {
 	anyIfLocked    bool
 	reason         Code // first reason of the first failing visit
 	first, last    calendar.Date
+	// The earliest failed visit (its date and first reason) and the earliest timely
+	// one, for the worklist's "patient already out / already counts" (blockers.go).
+	failedOn, timelyOn calendar.Date
+	failedCode         Code
 	// The standing once every visit is folded (flushPatient): R8, R9, the what-if.
 	in, pending, ifLocked bool
 }
@@ -25,6 +29,9 @@ func (a *patEnt) add(v *Verdict) {
 	a.seen++
 	switch v.State {
 	case Timely:
+		if a.timely == 0 {
+			a.timelyOn = v.Visit
+		}
 		a.timely++
 	case Pending:
 		a.anyPending = true
@@ -35,6 +42,9 @@ func (a *patEnt) add(v *Verdict) {
 		a.reason = v.FirstReason()
 	}
 	if v.State == Failed {
+		if a.allFailPending {
+			a.failedOn, a.failedCode = v.Visit, v.FirstReason()
+		}
 		a.allFailPending = false
 	}
 	if v.IfLocked {
