@@ -155,7 +155,11 @@ func tableEntities(e *errWriter, m *model) {
 			pct(en.Rate), en.Pending, m.heads[i].pointsOfMax())
 	}
 	_ = tw.Flush()
+	e.printf("\n%s\n", pendingNote)
 }
+
+// pendingNote says what the entity table's PENDING counts.
+const pendingNote = "PENDING: patients out of the numerator now who would count if every pending visit were fixed by its lock-by date"
 
 // dataLine is the report's Data line: what was read and counted; under a --tin/--npi
 // filter, the filter's own patients and visits first, then what was read in all.
