@@ -769,6 +769,20 @@ func (wb *workbook) run() error {
 					return err
 				}
 			}
+			if c.TIN != "" || c.NPI != "" { // the filter's own counts (the Data line)
+				f := k.InFilter
+				for _, kv := range []struct {
+					name string
+					n    int
+				}{
+					{"Patients in the filter", f.Patients}, {"Seen visits in the filter", f.SeenVisits},
+					{"Timely visits in the filter", f.TimelyVisits}, {"Pending visits in the filter", f.PendingVisits},
+				} {
+					if err := line(kv.name, kv.n); err != nil {
+						return err
+					}
+				}
+			}
 			return nil
 		},
 		func() error {

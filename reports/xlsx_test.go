@@ -583,3 +583,21 @@ func cellOr(row []string, i int) string {
 	}
 	return ""
 }
+
+// TestXLSXFilterCounts: under --tin the Run sheet's data counts add the filter's own.
+func TestXLSXFilterCounts(t *testing.T) {
+	r := testResult()
+	c := *r
+	c.Config.TIN = tinA
+	c.Counts.InFilter = measure.FilterCounts{Patients: 4, SeenVisits: 9, TimelyVisits: 6, PendingVisits: 1}
+	_, f := writeXLSX(t, &c)
+	var text strings.Builder
+	for _, row := range rows(t, f, SheetRun, false) {
+		text.WriteString(strings.Join(row, "|") + "\n")
+	}
+	for _, want := range []string{"Patients in the filter|4", "Seen visits in the filter|9", "Timely visits in the filter|6", "Pending visits in the filter|1"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("Run sheet lacks %q:\n%s", want, text.String())
+		}
+	}
+}
