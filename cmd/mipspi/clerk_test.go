@@ -4,6 +4,8 @@ package main
 // version that exit 0, forgiving spellings, messages without rule numbers.
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -249,5 +251,48 @@ func TestReadmeExitCodes(t *testing.T) {
 	}
 	if o := mipspi(t, "--help"); !strings.Contains(o.stdout, "3 (export) files written") {
 		t.Errorf("mipspi --help does not list exit 3:\n%s", o.stdout)
+	}
+}
+
+// TestFilterNarrowsData: under --tin (written with a hyphen) the Data line counts the
+// TIN's own patients and visits, and the report lists its causes and warnings only.
+func TestFilterNarrowsData(t *testing.T) {
+	dsn, _ := demoDB(t)
+	all := mustRun(t, args([]string{"report", "--db", dsn, "--quiet"}, demoPeriod)...).stdout
+	one := mustRun(t, args([]string{"report", "--db", dsn, "--quiet", "--tin", "74-2345678"}, demoPeriod)...).stdout
+	dataLine := func(s string) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "Data ") {
+				return strings.TrimSpace(strings.TrimPrefix(l, "Data"))
+			}
+		}
+		return ""
+	}
+	var j struct {
+		Counts struct {
+			Patients, Appointments int
+			InFilter               struct {
+				Patients      int `json:"patients"`
+				SeenVisits    int `json:"seen_visits"`
+				TimelyVisits  int `json:"timely_visits"`
+				PendingVisits int `json:"pending_visits"`
+			} `json:"in_filter"`
+		} `json:"counts"`
+	}
+	js := mustRun(t, args([]string{"report", "--db", dsn, "--quiet", "--tin", "742345678", "-f", "json"}, demoPeriod)...).stdout
+	if err := json.Unmarshal([]byte(js), &j); err != nil {
+		t.Fatal(err)
+	}
+	f := j.Counts.InFilter
+	want := fmt.Sprintf("%d patients, %d seen visits (%d timely, %d pending) in the filter; %d patients, %d appointments read in all",
+		f.Patients, f.SeenVisits, f.TimelyVisits, f.PendingVisits, j.Counts.Patients, j.Counts.Appointments)
+	if got := dataLine(one); got != want || f.SeenVisits != 242 || f.TimelyVisits != 223 {
+		t.Errorf("--tin Data line %q, want %q (the group's 242 seen visits, 223 timely)", got, want)
+	}
+	if dataLine(all) == dataLine(one) {
+		t.Errorf("the Data line does not change with --tin: %q", dataLine(all))
+	}
+	if strings.Contains(one, "TIN 361234567") {
+		t.Errorf("--tin 74-2345678 report names the other TIN:\n%s", one)
 	}
 }
