@@ -349,12 +349,12 @@ type jsonFigures struct {
 		Code string `json:"code"`
 	} `json:"issues"`
 	Trend []struct {
-		Date        string  `json:"date"`
-		Level       string  `json:"level"`
-		TIN         string  `json:"tin"`
-		NPI         string  `json:"npi"`
-		Numerator   int     `json:"numerator"`
-		Denominator int     `json:"denominator"`
+		Date        string   `json:"date"`
+		Level       string   `json:"level"`
+		TIN         string   `json:"tin"`
+		NPI         string   `json:"npi"`
+		Numerator   int      `json:"numerator"`
+		Denominator int      `json:"denominator"`
 		Rate        *float64 `json:"rate"` // null: no patient yet, a gap in the chart
 	} `json:"trend"`
 }

@@ -67,6 +67,7 @@ type styles struct {
 	bold, date, datetime, percent, title int
 	wrap                                 int // wrapped, top-aligned
 	note                                 int // bold, wrapped: the note above a long list
+	label                                int // bold, top-aligned beside a wrapped cell
 	header                               int // wrapped, so a narrow column prints its whole name
 }
 
@@ -88,6 +89,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	s.datetime = mk(&excelize.Style{CustomNumFmt: &dtFmt})
 	s.percent = mk(&excelize.Style{NumFmt: 10}) // 0.00%
 	s.note = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	s.label = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
 	s.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	s.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	return s, err
@@ -339,7 +341,7 @@ func (wb *workbook) summary() error {
 	if wb.o.Registry != nil {
 		pi = "estimated per entity in the last columns; why an estimate is 0 and which figures rest on unverified facts: Run sheet"
 	}
-	if err := wb.setRow(sh, 5, excelize.Cell{StyleID: st.note, Value: "PI category"}, pi); err != nil {
+	if err := wb.setRow(sh, 5, excelize.Cell{StyleID: st.label, Value: "PI category"}, pi); err != nil {
 		return err
 	}
 	const head = 6
