@@ -237,7 +237,7 @@ func (wb *workbook) trendSheet() error {
 	// numbers.
 	const chartWidth, chartHeight = 900, 320
 	at := row + 2
-	row = at + chartHeight/20 // default rows are 20 pixels high
+	row = at + chartHeight/17 + 1 // default rows are 20 pixels high in Excel, 17 in LibreOffice
 	for _, block := range []struct {
 		title string
 		of    func(measure.TrendPoint) int

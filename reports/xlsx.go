@@ -134,6 +134,18 @@ func sheetNames(base string, rows, above int) []string {
 	return names
 }
 
+// adjacentColumns is the range ("C:D") of the columns named first and second of
+// header, when second follows first; "" otherwise.
+func adjacentColumns(header []string, first, second string) string {
+	i := slices.Index(header, first)
+	if i < 0 || i+1 >= len(header) || header[i+1] != second {
+		return ""
+	}
+	a, _ := excelize.ColumnNumberToName(i + 1)
+	b, _ := excelize.ColumnNumberToName(i + 2)
+	return a + ":" + b
+}
+
 // listNoteRows is the number of rows above the header row of each sheet of a long list
 // (Issues, Patients, Worklist): its note, the sheet's print area (xlsxprint.go).
 const listNoteRows = 1
@@ -261,6 +273,7 @@ type workbook struct {
 	bigRows                                    int         // data rows of the big sheets, for progress
 	summaryRows                                int         // last row of the Summary's entity table
 	chartAt, chartRows                         int         // first row of the Summary chart and the rows it covers (0: none)
+	chartHeight, aboveChart                    float64     // the Summary chart's height and the rows' above it (points)
 	runRows                                    int         // rows of the Run sheet
 }
 
@@ -524,6 +537,17 @@ func (wb *workbook) chart(at int) error {
 		return wb.setCell(sh, vc, row, value)
 	}
 	wb.chartAt = at
+	// The rows above the chart, their heights as set or 15 points (the title's 19).
+	for row := 1; row < at; row++ {
+		h, err := wb.f.GetRowHeight(SheetSummary, row)
+		if err != nil {
+			return err
+		}
+		if row == 1 {
+			h = max(h, 19)
+		}
+		wb.aboveChart += h
+	}
 	const dataHead = 1
 	if err := set(dataHead, wb.bold("Chart data: clinician"), wb.bold("Rate")); err != nil {
 		return err
@@ -539,7 +563,10 @@ func (wb *workbook) chart(at int) error {
 	first, last := dataHead+1, dataHead+len(labels)
 	zero, one := 0.0, 1.0
 	height := uint(min(120+22*len(labels), 4000))
-	wb.chartRows = int(height)/20 + 1 // default rows are 20 px high
+	wb.chartHeight = float64(height) * 0.75 // points
+	// Default rows are 20 pixels high in Excel, 17 in LibreOffice: the print area
+	// takes the rows the chart covers in either.
+	wb.chartRows = int(height)/17 + 1
 	return wb.f.AddChart(sh, cellName(1, at), &excelize.Chart{
 		Type: excelize.Bar,
 		Series: []excelize.ChartSeries{{
@@ -718,8 +745,10 @@ func (wb *workbook) worklist() error {
 		n += c.Notes
 	}
 	return wb.writeBig(&bigTable{sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
-		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12},
+		widths: []float64{12, 12, 20, 12, 12, 10, 12, 11, 14, 14, 18, 56, 9, 12},
 		count:  n, note: listNote("Notes to lock", n, wb.worklistSheets),
+		// Wider than a page: who and the lock-by date again left of the problems.
+		repeat: adjacentColumns(worklistHeader, "Clinician", "Lock by"),
 		rows: func(yield func([]any) bool) error {
 			row := make([]any, len(worklistHeader))
 			for _, c := range wl.Clinicians {
@@ -928,8 +957,15 @@ func (wb *workbook) printSettings() error {
 	widths, split := summaryWidths(), summarySplit()
 	repeat := widths[1:4] // B:D, summaryRepeat
 	second := append(slices.Clone(repeat), widths[min(split-1, len(widths)):]...)
-	if err := printSetup(wb.f, sh, printScale(widths[:split-1], second)); err != nil {
+	scale := printScale(widths[:split-1], second)
+	if err := printSetup(wb.f, sh, scale); err != nil {
 		return err
+	}
+	// The chart starts a page when it would not fit whole under the table.
+	if wb.chartRows > 0 && wb.aboveChart+wb.chartHeight > printHeightPt*100/float64(scale) {
+		if err := wb.f.InsertPageBreak(sh, cellName(1, wb.chartAt)); err != nil {
+			return err
+		}
 	}
 	if err := printTitles(wb.f, sh, summaryHead, summaryHead, summaryRepeat); err != nil {
 		return err

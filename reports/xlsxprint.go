@@ -27,6 +27,11 @@ const (
 	// printWidthPx is the width a Letter landscape page prints inside its margins, in
 	// pixels at 100% (96 per inch).
 	printWidthPx = (11 - 2*printMargin) * 96
+	// printTopMargin is the top and bottom page margin (inches).
+	printTopMargin = 0.6
+	// printHeightPt is the height a Letter landscape page prints inside its top and
+	// bottom margins, in points at 100%.
+	printHeightPt = (8.5 - 2*printTopMargin) * 72
 	// minPrintScale is the smallest scale (%) a sheet prints at: the workbook's
 	// 11-point text then prints at 8.25 points. Columns that do not fit continue on
 	// the next page.
@@ -75,7 +80,7 @@ func printSetup(f *excelize.File, sheet string, scale int) error {
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return fmt.Errorf("%s: page setup: %w", sheet, err)
 	}
-	side, top, edge := printMargin, 0.6, 0.3
+	side, top, edge := printMargin, printTopMargin, 0.3
 	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
 		Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &edge, Footer: &edge,
 	}); err != nil {

@@ -52,6 +52,7 @@ type bigTable struct {
 	header      []string
 	widths      []float64
 	note        string // above the header of every sheet: what the list is, how to print it (xlsxprint.go)
+	repeat      string // columns ("C:D") printed left of every page, or ""
 	headerStyle int
 	count       int // data rows
 	rows        rowSource
@@ -84,7 +85,7 @@ func (wb *workbook) writeBig(t *bigTable) error {
 		if err := printSetup(wb.f, name, scale); err != nil {
 			return err
 		}
-		if err := printTitles(wb.f, name, head, head, ""); err != nil {
+		if err := printTitles(wb.f, name, head, head, t.repeat); err != nil {
 			return err
 		}
 		// The list is not in the workbook's print: its print area is the note, wrapped
