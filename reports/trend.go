@@ -214,11 +214,7 @@ func (wb *workbook) trendSheet() error {
 	var chartRows []int
 	for i, e := range r.Entities {
 		row++
-		npi, name := any(e.NPI), any(e.Clinician)
-		if e.Level == measure.Group {
-			npi, name = nil, "(group)"
-		}
-		vals := []any{string(e.Level), e.TIN, npi, name}
+		vals := trendWho(e)
 		for _, p := range t.Points[i] {
 			var rate any // blank before the first patient: a gap in the chart
 			if !noRate(p) {
@@ -251,11 +247,7 @@ func (wb *workbook) trendSheet() error {
 		}
 		for i, e := range r.Entities {
 			row++
-			npi, name := any(e.NPI), any(e.Clinician)
-			if e.Level == measure.Group {
-				npi, name = nil, "(group)"
-			}
-			vals := []any{string(e.Level), e.TIN, npi, name}
+			vals := trendWho(e)
 			for _, p := range t.Points[i] {
 				vals = append(vals, block.of(p))
 			}
@@ -314,4 +306,13 @@ func (wb *workbook) trendSheet() error {
 		return err
 	}
 	return printTitles(wb.f, sh, head, head, "")
+}
+
+// trendWho are the Trend sheet's first cells of e's rows: level, TIN, NPI and
+// clinician ("(group)" for a group).
+func trendWho(e measure.EntityResult) []any {
+	if e.Level == measure.Group {
+		return []any{string(e.Level), e.TIN, nil, "(group)"}
+	}
+	return []any{string(e.Level), e.TIN, e.NPI, e.Clinician}
 }

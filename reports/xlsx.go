@@ -383,7 +383,13 @@ func (wb *workbook) summary() error {
 			excelize.Cell{StyleID: st.percent, Value: e.Rate}, e.Pending,
 			excelize.Cell{StyleID: st.percent, Value: best},
 			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits,
-			h.PEA.Points, h.PEA.MaxPoints, h.PEA.BestReachablePoints, score, weighted, reasons, e.PracticeName); err != nil {
+			h.PEA.Points, h.PEA.MaxPoints, h.PEA.BestReachablePoints, score, weighted, reasons,
+			excelize.Cell{StyleID: st.wrap, Value: e.PracticeName}); err != nil {
+			return err
+		}
+		// A long practice name (several joined by " / ") wraps rather than be cut at the
+		// page's edge.
+		if err := wb.wrapHeight(sh, row, e.PracticeName, summaryWidth["Practice"]); err != nil {
 			return err
 		}
 	}
