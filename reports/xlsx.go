@@ -480,6 +480,14 @@ func summarySplit() int {
 	return len(summaryColumns) + 1
 }
 
+// sheetList names sheets: "sheet Issues", "sheets Issues, Issues (2)".
+func sheetList(sheets []string) string {
+	if len(sheets) == 1 {
+		return "sheet " + sheets[0]
+	}
+	return "sheets " + strings.Join(sheets, ", ")
+}
+
 // summaryLists says, below the entity table from row at, where the long lists are:
 // they are not printed with the workbook (xlsxprint.go). It returns the last row used.
 func (wb *workbook) summaryLists(at int) (int, error) {
@@ -490,8 +498,8 @@ func (wb *workbook) summaryLists(at int) (int, error) {
 	}
 	lines := []any{
 		wb.bold("Long lists, each on its own sheet and not printed with the workbook (each sheet says how to print it):"),
-		fmt.Sprintf("Worklist: %d notes to lock (sheet %s); Issues: %d rows (sheet %s); Patients: %d rows (sheet %s).",
-			items, wb.worklistSheets[0], wb.r.IssueCount(), wb.issueSheets[0], wb.r.OutcomeCount(), wb.patientSheets[0]),
+		fmt.Sprintf("Worklist: %d notes to lock (%s); Issues: %d rows (%s); Patients: %d rows (%s).",
+			items, sheetList(wb.worklistSheets), wb.r.IssueCount(), sheetList(wb.issueSheets), wb.r.OutcomeCount(), sheetList(wb.patientSheets)),
 	}
 	for i, l := range lines {
 		if err := wb.setRow(sh, at+i, l); err != nil {

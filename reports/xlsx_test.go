@@ -52,6 +52,17 @@ func listRows(t *testing.T, f *excelize.File, sheet string, raw bool) [][]string
 	return rs[listNoteRows:]
 }
 
+// definedName is the formula of the defined name scoped to sheet ("" if none).
+func definedName(t *testing.T, f *excelize.File, name, sheet string) string {
+	t.Helper()
+	for _, d := range f.GetDefinedName() {
+		if d.Name == name && d.Scope == sheet {
+			return d.RefersTo
+		}
+	}
+	return ""
+}
+
 func cell(t *testing.T, f *excelize.File, sheet, ref string) string {
 	t.Helper()
 	v, err := f.GetCellValue(sheet, ref)
@@ -287,6 +298,25 @@ func TestXLSXContinuation(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantCodes, codes); diff != "" {
 		t.Errorf("issue rows across sheets (-want +got):\n%s", diff)
+	}
+	// Where the long lists are, said on the Summary and above each list (not printed
+	// with the workbook: each list's print area is its note).
+	var summary strings.Builder
+	for _, row := range rows(t, f, SheetSummary, false) {
+		summary.WriteString(strings.Join(row, "|") + "\n")
+	}
+	if want := "\nWorklist: 6 notes to lock (sheet Worklist); Issues: 16 rows (sheets Issues, Issues (2)); Patients: 9 rows (sheets Patients, Patients (2)).\n"; !strings.Contains(summary.String(), want) {
+		t.Errorf("Summary does not say where the long lists are (want %q):\n%s", want, summary.String())
+	}
+	for _, sh := range []string{"Issues", "Issues (2)"} {
+		want := "Issues: 16 rows on sheets Issues, Issues (2). Not printed with the workbook: to print, filter the table (to one clinician, say), " +
+			"select its rows and print the selection (Excel: Print Selection; LibreOffice: Selected cells)."
+		if got := cell(t, f, sh, "A1"); got != want {
+			t.Errorf("%s note %q, want %q", sh, got, want)
+		}
+		if area := definedName(t, f, "_xlnm.Print_Area", sh); area != "'"+sh+"'!$A$1:$I$1" {
+			t.Errorf("%s prints %q, want its note only (over the columns A..I of one page)", sh, area)
+		}
 	}
 	var run strings.Builder
 	for _, row := range rows(t, f, SheetRun, false) {
