@@ -106,7 +106,7 @@ func TestWorklistViewsAgree(t *testing.T) {
 
 	// xlsx Worklist sheet.
 	_, f := writeXLSX(t, r)
-	ws := rows(t, f, SheetWorklist, false)
+	ws := listRows(t, f, SheetWorklist, false)
 	head := 0 // the Worklist sheet has one header row (the per-clinician block is on Clinicians)
 	col := map[string]int{}
 	for i, h := range ws[head] {

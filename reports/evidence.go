@@ -9,6 +9,7 @@ package reports
 import (
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -173,7 +174,10 @@ func (wb *workbook) evidence() error {
 			return err
 		}
 	}
-	return wb.f.SetColWidth(sh, "A", "J", 20)
+	if err := wb.f.SetColWidth(sh, "A", "J", 20); err != nil {
+		return err
+	}
+	return printSetup(wb.f, sh, printScale(slices.Repeat([]float64{20}, 10)))
 }
 
 // htmlEvidence is the page's evidence section.

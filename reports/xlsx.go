@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,6 +67,9 @@ var (
 
 type styles struct {
 	bold, date, datetime, percent, title int
+	wrap                                 int // wrapped, top-aligned
+	note                                 int // bold, wrapped: the note above a long list
+	label                                int // bold, top-aligned beside a wrapped cell
 	header                               int // wrapped, so a narrow column prints its whole name
 }
 
@@ -86,6 +90,9 @@ func newStyles(f *excelize.File) (styles, error) {
 	s.date = mk(&excelize.Style{CustomNumFmt: &dateFmt})
 	s.datetime = mk(&excelize.Style{CustomNumFmt: &dtFmt})
 	s.percent = mk(&excelize.Style{NumFmt: 10}) // 0.00%
+	s.note = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	s.label = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	s.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	s.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	return s, err
 }
@@ -117,17 +124,43 @@ func (s styles) excelInstant(t time.Time) any {
 	return excelize.Cell{StyleID: s.datetime, Value: days}
 }
 
-// sheetNames returns base, base (2), … enough for rows data rows after the header,
-// the first sheet having first rows already used above its header.
-func sheetNames(base string, rows, first int) []string {
+// sheetNames returns base, base (2), … enough for rows data rows, each sheet having
+// above rows above its header row.
+func sheetNames(base string, rows, above int) []string {
 	names := []string{base}
-	capacity := max(sheetRowLimit-first-1, 0)
+	capacity := max(sheetRowLimit-above-1, 1)
 	for rows > capacity {
 		rows -= capacity
 		names = append(names, fmt.Sprintf("%s (%d)", base, len(names)+1))
-		capacity = sheetRowLimit - 1
 	}
 	return names
+}
+
+// adjacentColumns is the range ("C:D") of the columns named first and second of
+// header, when second follows first; "" otherwise.
+func adjacentColumns(header []string, first, second string) string {
+	i := slices.Index(header, first)
+	if i < 0 || i+1 >= len(header) || header[i+1] != second {
+		return ""
+	}
+	a, _ := excelize.ColumnNumberToName(i + 1)
+	b, _ := excelize.ColumnNumberToName(i + 2)
+	return a + ":" + b
+}
+
+// listNoteRows is the number of rows above the header row of each sheet of a long list
+// (Issues, Patients, Worklist): its note, the sheet's print area (xlsxprint.go).
+const listNoteRows = 1
+
+// listNote is the note above a long list: how many rows it holds, where, and how to
+// print it, since it is not printed with the workbook.
+func listNote(what string, rows int, sheets []string) string {
+	where := ""
+	if len(sheets) > 1 {
+		where = " on sheets " + strings.Join(sheets, ", ")
+	}
+	return fmt.Sprintf("%s: %d rows%s. Not printed with the workbook: to print, filter the table (to one clinician, say), "+
+		"select its rows and print the selection (Excel: Print Selection; LibreOffice: Selected cells).", what, rows, where)
 }
 
 // tableName is the Excel table name for a streamed sheet: "Table_Issues",
@@ -158,13 +191,13 @@ func XLSX(w io.Writer, r *measure.Result, o Options) (err error) {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	wb := &workbook{f: f, st: st, m: m, r: r, o: o, wl: wl}
-	wb.issueSheets = sheetNames(SheetIssues, r.IssueCount(), 0)
-	wb.patientSheets = sheetNames(SheetPatients, max(r.OutcomeCount(), 1), 0)
+	wb.issueSheets = sheetNames(SheetIssues, r.IssueCount(), listNoteRows)
+	wb.patientSheets = sheetNames(SheetPatients, max(r.OutcomeCount(), 1), listNoteRows)
 	items := 0
 	for _, c := range wl.Clinicians {
 		items += c.Notes
 	}
-	wb.worklistSheets = sheetNames(SheetWorklist, items, 0)
+	wb.worklistSheets = sheetNames(SheetWorklist, items, listNoteRows)
 
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
@@ -242,7 +275,9 @@ type workbook struct {
 	tables                                     []*bigTable // the big sheets (xlsxrows.go)
 	bigRows                                    int         // data rows of the big sheets, for progress
 	summaryRows                                int         // last row of the Summary's entity table
-	chartRows                                  int         // rows the Summary chart covers below it (0: none)
+	chartAt, chartRows                         int         // first row of the Summary chart and the rows it covers (0: none)
+	chartHeight, aboveChart                    float64     // the Summary chart's height and the rows' above it (points)
+	runRows                                    int         // rows of the Run sheet
 }
 
 // setCell writes one value (an excelize.Cell carries its style) at col, row.
@@ -322,7 +357,7 @@ func (wb *workbook) summary() error {
 	if wb.o.Registry != nil {
 		pi = "estimated per entity in the last columns; why an estimate is 0 and which figures rest on unverified facts: Run sheet"
 	}
-	if err := wb.setRow(sh, 5, wb.bold("PI category"), pi); err != nil {
+	if err := wb.setRow(sh, 5, excelize.Cell{StyleID: st.label, Value: "PI category"}, pi); err != nil {
 		return err
 	}
 	const head = 6
@@ -351,7 +386,13 @@ func (wb *workbook) summary() error {
 			excelize.Cell{StyleID: st.percent, Value: e.Rate}, e.Pending,
 			excelize.Cell{StyleID: st.percent, Value: best},
 			e.NumeratorIfNotesLocked, e.SeenVisits, e.TimelyVisits, e.PendingVisits,
-			h.PEA.Points, h.PEA.MaxPoints, h.PEA.BestReachablePoints, score, weighted, reasons, e.PracticeName); err != nil {
+			h.PEA.Points, h.PEA.MaxPoints, h.PEA.BestReachablePoints, score, weighted, reasons,
+			excelize.Cell{StyleID: st.wrap, Value: e.PracticeName}); err != nil {
+			return err
+		}
+		// A long practice name (several joined by " / ") wraps rather than be cut at the
+		// page's edge.
+		if err := wb.wrapHeight(sh, row, e.PracticeName, summaryWidth["Practice"]); err != nil {
 			return err
 		}
 	}
@@ -367,20 +408,108 @@ func (wb *workbook) summary() error {
 	}); err != nil {
 		return fmt.Errorf("entity table: %w", err)
 	}
-	for _, cw := range []struct {
-		from, to string
-		width    float64
-	}{{"A", "A", 12}, {"B", "B", 20}, {"C", "C", 13}, {"D", "D", 28}, {"E", "S", 14}, {"T", "T", 40}, {"U", "U", 36}} {
-		// B holds the as-of date-time (19 characters): narrower, it prints as "###".
-		if err := wb.f.SetColWidth(sh, cw.from, cw.to, cw.width); err != nil {
+	widths := summaryWidths()
+	for i, w := range widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := wb.f.SetColWidth(sh, col, col, w); err != nil {
 			return err
 		}
+	}
+	if err := wb.f.SetRowHeight(sh, head, headerHeight(summaryColumns, widths)); err != nil {
+		return err
+	}
+	// The PI category sentence wraps across the first page's columns.
+	last := cellName(summarySplit()-1, 5)
+	if err := wb.f.MergeCell(sh, "B5", last); err != nil {
+		return err
+	}
+	if err := wb.f.SetCellStyle(sh, "B5", last, st.wrap); err != nil {
+		return err
+	}
+	px := 0.0
+	for _, w := range widths[1 : summarySplit()-1] {
+		px += colPx(w)
+	}
+	if err := wb.f.SetRowHeight(sh, 5, float64(wrappedLines(pi, int(px/8))*lineHeight)); err != nil {
+		return err
 	}
 	if err := wb.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: cellName(1, head+1), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	wb.summaryRows = row
-	return wb.chart(row + 2)
+	row, err := wb.summaryLists(row + 2)
+	if err != nil {
+		return err
+	}
+	return wb.chart(row + 1)
+}
+
+// summaryWidth is the width of each Summary column by name (summaryWidthDefault for
+// others): the identifying columns and the patient figures print on one page, the
+// points, PI estimate and practice on a second with the identifying columns repeated.
+var summaryWidth = map[string]float64{
+	// TIN and NPI above the table also hold the period's dates (B2, C2).
+	"Level": 10, "TIN": 11, "NPI": 11, "Clinician": 19, "Denominator": 12, "Numerator": 10.5, "Rate": 8,
+	"Pending": 8.5, "Best reachable rate": 10.5, "Numerator if notes locked": 10.5, "Seen visits": 7,
+	"Timely visits": 7.5, "Pending visits": 8.5,
+	"PEA points": 8, "PEA max points": 8, "Best reachable points": 10.5, "PI category estimate": 9.5,
+	"PI weighted score": 9.5, "PI zero reasons": 18, "Practice": 28,
+}
+
+const summaryWidthDefault = 9.5
+
+func summaryWidths() []float64 {
+	ws := make([]float64, len(summaryColumns))
+	for i, c := range summaryColumns {
+		ws[i] = summaryWidthDefault
+		if w, ok := summaryWidth[c]; ok {
+			ws[i] = w
+		}
+	}
+	return ws
+}
+
+// summaryRepeat are the Summary columns printed at the left of its second page.
+const summaryRepeat = "B:D"
+
+// summarySplit is the Summary column (1-based) that starts its second printed page:
+// the PEA points (the columns before it hold who and the patient figures).
+func summarySplit() int {
+	for i, c := range summaryColumns {
+		if c == "PEA points" {
+			return i + 1
+		}
+	}
+	return len(summaryColumns) + 1
+}
+
+// sheetList names sheets: "sheet Issues", "sheets Issues, Issues (2)".
+func sheetList(sheets []string) string {
+	if len(sheets) == 1 {
+		return "sheet " + sheets[0]
+	}
+	return "sheets " + strings.Join(sheets, ", ")
+}
+
+// summaryLists says, below the entity table from row at, where the long lists are:
+// they are not printed with the workbook (xlsxprint.go). It returns the last row used.
+func (wb *workbook) summaryLists(at int) (int, error) {
+	sh := SheetSummary
+	items := 0
+	for _, c := range wb.wl.Clinicians {
+		items += c.Notes
+	}
+	lines := []any{
+		wb.bold("Long lists, each on its own sheet and not printed with the workbook (each sheet says how to print it):"),
+		fmt.Sprintf("Worklist: %d notes to lock (%s); Issues: %d rows (%s); Patients: %d rows (%s).",
+			items, sheetList(wb.worklistSheets), wb.r.IssueCount(), sheetList(wb.issueSheets), wb.r.OutcomeCount(), sheetList(wb.patientSheets)),
+	}
+	for i, l := range lines {
+		if err := wb.setRow(sh, at+i, l); err != nil {
+			return 0, err
+		}
+	}
+	return at + len(lines) - 1, nil
 }
 
 // chartDataCol is the Summary column of the chart's data (label, then rate): right of
@@ -424,6 +553,18 @@ func (wb *workbook) chart(at int) error {
 		}
 		return wb.setCell(sh, vc, row, value)
 	}
+	wb.chartAt = at
+	// The rows above the chart, their heights as set or 15 points (the title's 19).
+	for row := 1; row < at; row++ {
+		h, err := wb.f.GetRowHeight(SheetSummary, row)
+		if err != nil {
+			return err
+		}
+		if row == 1 {
+			h = max(h, 19)
+		}
+		wb.aboveChart += h
+	}
 	const dataHead = 1
 	if err := set(dataHead, wb.bold("Chart data: clinician"), wb.bold("Rate")); err != nil {
 		return err
@@ -439,21 +580,52 @@ func (wb *workbook) chart(at int) error {
 	first, last := dataHead+1, dataHead+len(labels)
 	zero, one := 0.0, 1.0
 	height := uint(min(120+22*len(labels), 4000))
-	wb.chartRows = int(height)/20 + 1 // default rows are 20 px high
+	wb.chartHeight = float64(height) * 0.75 // points
+	// Default rows are 20 pixels high in Excel, 17 in LibreOffice: the print area
+	// takes the rows the chart covers in either.
+	wb.chartRows = int(height)/17 + 1
 	return wb.f.AddChart(sh, cellName(1, at), &excelize.Chart{
 		Type: excelize.Bar,
 		Series: []excelize.ChartSeries{{
 			Name:       "Rate",
 			Categories: fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, labelCol, first, labelCol, last),
 			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", sh, valueCol, first, valueCol, last),
+			DataLabel:  excelize.ChartDataLabel{Font: chartFont},
 		}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: wb.m.id + " rate by clinician"}}},
+		Title:     chartTitle(wb.m.id + " rate by clinician"),
 		Legend:    excelize.ChartLegend{Position: "none"},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
-		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: chartFont},
+		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, Font: chartFont},
 		Dimension: excelize.ChartDimension{Width: 720, Height: height},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.0%"}},
 	})
+}
+
+// wrapHeight makes row of sheet tall enough for text wrapped in a column of width w
+// (characters; xlsxprint.go), when it takes more than one line.
+func (wb *workbook) wrapHeight(sheet string, row int, text string, w float64) error {
+	lines := wrappedLines(text, int(colPx(w)/9))
+	if lines < 2 {
+		return nil
+	}
+	return wb.f.SetRowHeight(sheet, row, min(float64(lines*lineHeight+2), 409)) // 409: Excel's tallest row
+}
+
+func sum(ws []float64) float64 {
+	t := 0.0
+	for _, w := range ws {
+		t += w
+	}
+	return t
+}
+
+// chartFont is the charts' text: dark and 11 points, so that it prints at 8 points or
+// more at the smallest print scale (xlsxprint.go); excelize's default is a pale grey.
+var chartFont = excelize.Font{Size: 11, Color: "1F1F1F"}
+
+// chartTitle is a chart's title, dark like its text.
+func chartTitle(s string) excelize.ChartTitle {
+	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: s, Font: &excelize.Font{Bold: true, Size: 13, Color: "1F1F1F"}}}}
 }
 
 // issues writes every itemised row (R10).
@@ -461,7 +633,7 @@ func (wb *workbook) issues() error {
 	st, r := wb.st, wb.r
 	return wb.writeBig(&bigTable{sheets: wb.issueSheets, header: issueHeader, headerStyle: st.header,
 		widths: []float64{24, 9, 12, 12, 24, 11, 14, 14, 12, 12, 12, 12, 10, 9, 10, 10, 14, 10, 60},
-		count:  r.IssueCount(),
+		count:  r.IssueCount(), note: listNote("Issues", r.IssueCount(), wb.issueSheets),
 		rows: func(yield func([]any) bool) error {
 			row := make([]any, len(issueHeader))
 			for is, err := range r.AllIssues() {
@@ -497,9 +669,9 @@ func (wb *workbook) patients() error {
 	st, r := wb.st, wb.r
 	t := &bigTable{sheets: wb.patientSheets, header: patientHeader, headerStyle: st.header,
 		widths: []float64{11, 12, 12, 24, 11, 14, 18, 18, 12, 12, 9, 22, 11, 12, 12, 12},
-		count:  r.OutcomeCount()}
+		count:  r.OutcomeCount(), note: listNote("Patients in each entity", r.OutcomeCount(), wb.patientSheets)}
 	if r.OutcomeCount() == 0 {
-		t.prelude = [][]any{{"The patient drill-down was not kept for this run."}}
+		t.note = "The patient drill-down was not kept for this run."
 	}
 	t.rows = func(yield func([]any) bool) error {
 		row := make([]any, len(patientHeader))
@@ -527,16 +699,28 @@ func (wb *workbook) patients() error {
 // clinicianHead is the header row of the Clinicians sheet (a title above it).
 const clinicianHead = 2
 
+var (
+	clinicianWidths = []float64{10, 11, 19, 8, 9, 8, 8, 55}
+	runWidths       = []float64{40, 12, 12, 12, 16, 9, 35}
+)
+
 // clinicians writes the worklist's per-clinician what-if block: notes to fix, fixable
 // notes, the rate now and if they were locked.
 func (wb *workbook) clinicians() error {
 	st, wl, sh := wb.st, wb.wl, SheetClinicians
-	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Notes to lock, as of " + wb.m.asOf + " (lock by = the 4th business day after the visit, and no later than the end of the period)"}); err != nil {
+	title := "Notes to lock, as of " + wb.m.asOf + " (lock by = the 4th business day after the visit, and no later than the end of the period)"
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.note, Value: title}); err != nil {
+		return err
+	}
+	if err := wb.f.MergeCell(sh, "A1", cellName(len(clinicianWidths), 1)); err != nil {
+		return err
+	}
+	if err := wb.wrapHeight(sh, 1, title, sum(clinicianWidths)); err != nil {
 		return err
 	}
 	hdr := make([]any, len(worklistSummaryHeader))
 	for i, h := range worklistSummaryHeader {
-		hdr[i] = excelize.Cell{StyleID: st.bold, Value: h}
+		hdr[i] = excelize.Cell{StyleID: st.header, Value: h}
 	}
 	if err := wb.setRow(sh, clinicianHead, hdr...); err != nil {
 		return err
@@ -546,7 +730,10 @@ func (wb *workbook) clinicians() error {
 		row++
 		if err := wb.setRow(sh, row, c.TIN, c.NPI, c.Clinician, c.Notes, c.FixableNotes,
 			excelize.Cell{StyleID: st.percent, Value: c.RateNow}, excelize.Cell{StyleID: st.percent, Value: c.RateIfLocked},
-			whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked)); err != nil {
+			excelize.Cell{StyleID: st.wrap, Value: whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked)}); err != nil {
+			return err
+		}
+		if err := wb.wrapHeight(sh, row, whatIf(c.FixableNotes, c.RateNow, c.RateIfLocked), clinicianWidths[7]); err != nil {
 			return err
 		}
 	}
@@ -555,7 +742,10 @@ func (wb *workbook) clinicians() error {
 			return err
 		}
 	}
-	for i, w := range []float64{12, 13, 24, 12, 12, 11, 13, 90} {
+	if err := wb.f.SetRowHeight(sh, clinicianHead, headerHeight(worklistSummaryHeader, clinicianWidths)); err != nil {
+		return err
+	}
+	for i, w := range clinicianWidths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := wb.f.SetColWidth(sh, col, col, w); err != nil {
 			return err
@@ -566,6 +756,9 @@ func (wb *workbook) clinicians() error {
 
 // causesHead is the Causes sheet's header row (under its title).
 const causesHead = 2
+
+// causesWidths are the Causes sheet's column widths.
+var causesWidths = []float64{11, 12, 13, 24, 12, 12, 20, 30, 10, 12, 12}
 
 var causesHeader = []string{"Level", "TIN", "NPI", "Clinician", "Denominator", "Out of numerator", "Cause",
 	"What it means", "Patients", "Can still count", "Share of denominator"}
@@ -604,7 +797,7 @@ func (wb *workbook) causes() error {
 			return err
 		}
 	}
-	for i, w := range []float64{11, 12, 13, 24, 12, 12, 20, 30, 10, 12, 12} {
+	for i, w := range causesWidths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := wb.f.SetColWidth(sh, col, col, w); err != nil {
 			return err
@@ -621,8 +814,10 @@ func (wb *workbook) worklist() error {
 		n += c.Notes
 	}
 	return wb.writeBig(&bigTable{sheets: wb.worklistSheets, header: worklistHeader, headerStyle: st.header,
-		widths: []float64{12, 12, 24, 12, 12, 10, 12, 11, 14, 14, 18, 60, 9, 12, 40, 24},
-		count:  n,
+		widths: []float64{12, 12, 20, 12, 12, 10, 12, 11, 14, 14, 18, 56, 9, 12, 40, 24},
+		count:  n, note: listNote("Notes to lock", n, wb.worklistSheets),
+		// Wider than a page: who and the lock-by date again left of the problems.
+		repeat: adjacentColumns(worklistHeader, "Clinician", "Lock by"),
 		rows: func(yield func([]any) bool) error {
 			row := make([]any, len(worklistHeader))
 			for _, c := range wl.Clinicians {
@@ -808,7 +1003,10 @@ func (wb *workbook) run() error {
 				if f.Count != 0 || f.Code == measure.UnknownStatus {
 					count = f.Count
 				}
-				if err := line(string(f.Code), string(f.Severity), f.TIN, f.NPI, f.Status, count, f.Message); err != nil {
+				if err := line(string(f.Code), string(f.Severity), f.TIN, f.NPI, f.Status, count, excelize.Cell{StyleID: st.wrap, Value: f.Message}); err != nil {
+					return err
+				}
+				if err := wb.wrapHeight(sh, row, f.Message, runWidths[6]); err != nil {
 					return err
 				}
 			}
@@ -821,31 +1019,68 @@ func (wb *workbook) run() error {
 			return err
 		}
 	}
-	if err := wb.f.SetColWidth(sh, "A", "A", 44); err != nil {
-		return err
-	}
-	return wb.f.SetColWidth(sh, "B", "G", 20)
-}
-
-// printSettings makes the normal (not streamed) sheets print landscape, one page wide,
-// with their header rows repeated; the Summary prints its entity table and chart only.
-func (wb *workbook) printSettings() error {
-	for _, sh := range []string{SheetSummary, SheetCauses, SheetClinicians, SheetRun} {
-		if err := printSetup(wb.f, sh); err != nil {
+	wb.runRows = row
+	for i, w := range runWidths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := wb.f.SetColWidth(sh, col, col, w); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// printSettings makes the normal (not streamed) sheets print landscape at a legible
+// scale, with their header rows repeated (xlsxprint.go). The Summary prints on two pages
+// side by side: the table's who and patient figures with the long lists' note and the
+// chart, then its points, PI estimate and practice with the who repeated; the chart's
+// data does not print.
+func (wb *workbook) printSettings() error {
 	const summaryHead = 6
-	if err := printTitles(wb.f, SheetSummary, summaryHead, summaryHead); err != nil {
+	sh := SheetSummary
+	widths, split := summaryWidths(), summarySplit()
+	repeat := widths[1:4] // B:D, summaryRepeat
+	second := append(slices.Clone(repeat), widths[min(split-1, len(widths)):]...)
+	scale := printScale(widths[:split-1], second)
+	if err := printSetup(wb.f, sh, scale); err != nil {
 		return err
 	}
-	if err := printArea(wb.f, SheetSummary, "A1", cellName(len(summaryColumns), wb.summaryRows+1+wb.chartRows)); err != nil {
+	// The chart starts a page when it would not fit whole under the table.
+	if wb.chartRows > 0 && wb.aboveChart+wb.chartHeight > printHeightPt*100/float64(scale) {
+		if err := wb.f.InsertPageBreak(sh, cellName(1, wb.chartAt)); err != nil {
+			return err
+		}
+	}
+	if err := printTitles(wb.f, sh, summaryHead, summaryHead, summaryRepeat); err != nil {
 		return err
 	}
-	if err := printTitles(wb.f, SheetCauses, causesHead, causesHead); err != nil {
+	last := max(wb.chartAt+wb.chartRows, wb.summaryRows+4)
+	areas := []string{"A1", cellName(split-1, last)}
+	if split <= len(summaryColumns) {
+		areas = append(areas, cellName(split, summaryHead), cellName(len(summaryColumns), wb.summaryRows))
+	}
+	if err := printArea(wb.f, sh, areas...); err != nil {
 		return err
 	}
-	return printTitles(wb.f, SheetClinicians, clinicianHead, clinicianHead)
+	if err := printSetup(wb.f, SheetClinicians, printScale(clinicianWidths)); err != nil {
+		return err
+	}
+	if err := printTitles(wb.f, SheetClinicians, clinicianHead, clinicianHead, ""); err != nil {
+		return err
+	}
+	if err := printArea(wb.f, SheetClinicians, "A1", cellName(len(clinicianWidths), clinicianHead+max(len(wb.wl.Clinicians), 1))); err != nil {
+		return err
+	}
+	if err := printSetup(wb.f, SheetRun, printScale(runWidths)); err != nil {
+		return err
+	}
+	if err := printSetup(wb.f, SheetCauses, printScale(causesWidths)); err != nil {
+		return err
+	}
+	if err := printTitles(wb.f, SheetCauses, causesHead, causesHead, ""); err != nil {
+		return err
+	}
+	// Long messages are cut at the page's edge rather than print alone on a page.
+	return printArea(wb.f, SheetRun, "A1", cellName(len(runWidths), wb.runRows))
 }
 
 // props sets the document properties Excel shows under File > Info.

@@ -41,6 +41,28 @@ func rows(t *testing.T, f *excelize.File, sheet string, raw bool) [][]string {
 	return rs
 }
 
+// listRows are the rows of a long list's sheet under its note (the sheet's print area,
+// xlsxprint.go): the header row, then the data rows.
+func listRows(t *testing.T, f *excelize.File, sheet string, raw bool) [][]string {
+	t.Helper()
+	rs := rows(t, f, sheet, raw)
+	if len(rs) < listNoteRows+1 || len(rs[0]) != 1 || !strings.Contains(rs[0][0], "Not printed with the workbook") && !strings.Contains(rs[0][0], "not kept") {
+		t.Fatalf("%s does not open with its note: %q", sheet, rs)
+	}
+	return rs[listNoteRows:]
+}
+
+// definedName is the formula of the defined name scoped to sheet ("" if none).
+func definedName(t *testing.T, f *excelize.File, name, sheet string) string {
+	t.Helper()
+	for _, d := range f.GetDefinedName() {
+		if d.Name == name && d.Scope == sheet {
+			return d.RefersTo
+		}
+	}
+	return ""
+}
+
 func cell(t *testing.T, f *excelize.File, sheet, ref string) string {
 	t.Helper()
 	v, err := f.GetCellValue(sheet, ref)
@@ -142,7 +164,7 @@ func TestXLSX(t *testing.T) {
 	})
 
 	t.Run("issues", func(t *testing.T) {
-		is := rows(t, f, SheetIssues, false)
+		is := listRows(t, f, SheetIssues, false)
 		if diff := cmp.Diff(issueHeader, is[0]); diff != "" {
 			t.Errorf("Issues header (-want +got):\n%s", diff)
 		}
@@ -159,7 +181,7 @@ func TestXLSX(t *testing.T) {
 			}
 		}
 		// Dates are real dates: numbers with a date format.
-		raw := rows(t, f, SheetIssues, true)
+		raw := listRows(t, f, SheetIssues, true)
 		if _, err := strconv.Atoi(raw[1][8]); err != nil {
 			t.Errorf("visit date stored as %q, want a serial day number", raw[1][8])
 		}
@@ -170,7 +192,7 @@ func TestXLSX(t *testing.T) {
 	})
 
 	t.Run("patients", func(t *testing.T) {
-		ps := rows(t, f, SheetPatients, false)
+		ps := listRows(t, f, SheetPatients, false)
 		if diff := cmp.Diff(patientHeader, ps[0]); diff != "" {
 			t.Errorf("Patients header (-want +got):\n%s", diff)
 		}
@@ -186,7 +208,7 @@ func TestXLSX(t *testing.T) {
 
 	t.Run("worklist", func(t *testing.T) {
 		wl := worklist(r, "")
-		ws := rows(t, f, SheetWorklist, false)
+		ws := listRows(t, f, SheetWorklist, false)
 		head := 0 // one header row, the only frozen one
 		if diff := cmp.Diff(worklistHeader, ws[head]); diff != "" {
 			t.Errorf("Worklist header (-want +got):\n%s", diff)
@@ -311,18 +333,19 @@ func TestXLSXContinuation(t *testing.T) {
 	sheetRowLimit = 10
 	r := testResult()
 	_, f := writeXLSX(t, r)
-	// The 6 worklist items fit under the Worklist's one header row (the per-clinician
-	// block is on the Clinicians sheet).
-	want := []string{SheetSummary, SheetCauses, SheetTrend, "Issues", "Issues (2)", "Patients", SheetClinicians, "Worklist", SheetRun}
+	// The 6 worklist items fit under the Worklist's note and header row (the
+	// per-clinician block is on the Clinicians sheet).
+	// Each sheet of a list holds its note and header row above at most 8 data rows.
+	want := []string{SheetSummary, SheetCauses, SheetTrend, "Issues", "Issues (2)", "Patients", "Patients (2)", SheetClinicians, "Worklist", SheetRun}
 	if diff := cmp.Diff(want, f.GetSheetList()); diff != "" {
 		t.Fatalf("sheets (-want +got):\n%s", diff)
 	}
 	// Every issue row appears once, in order, under a header on each sheet.
 	var codes []string
 	for _, sh := range []string{"Issues", "Issues (2)"} {
-		rs := rows(t, f, sh, false)
-		if len(rs) > sheetRowLimit {
-			t.Errorf("%s has %d rows, limit %d", sh, len(rs), sheetRowLimit)
+		rs := listRows(t, f, sh, false)
+		if len(rs)+listNoteRows > sheetRowLimit {
+			t.Errorf("%s has %d rows, limit %d", sh, len(rs)+listNoteRows, sheetRowLimit)
 		}
 		if rs[0][0] != "Code" {
 			t.Errorf("%s: no header row", sh)
@@ -338,6 +361,25 @@ func TestXLSXContinuation(t *testing.T) {
 	if diff := cmp.Diff(wantCodes, codes); diff != "" {
 		t.Errorf("issue rows across sheets (-want +got):\n%s", diff)
 	}
+	// Where the long lists are, said on the Summary and above each list (not printed
+	// with the workbook: each list's print area is its note).
+	var summary strings.Builder
+	for _, row := range rows(t, f, SheetSummary, false) {
+		summary.WriteString(strings.Join(row, "|") + "\n")
+	}
+	if want := "\nWorklist: 6 notes to lock (sheet Worklist); Issues: 16 rows (sheets Issues, Issues (2)); Patients: 9 rows (sheets Patients, Patients (2)).\n"; !strings.Contains(summary.String(), want) {
+		t.Errorf("Summary does not say where the long lists are (want %q):\n%s", want, summary.String())
+	}
+	for _, sh := range []string{"Issues", "Issues (2)"} {
+		want := "Issues: 16 rows on sheets Issues, Issues (2). Not printed with the workbook: to print, filter the table (to one clinician, say), " +
+			"select its rows and print the selection (Excel: Print Selection; LibreOffice: Selected cells)."
+		if got := cell(t, f, sh, "A1"); got != want {
+			t.Errorf("%s note %q, want %q", sh, got, want)
+		}
+		if area := definedName(t, f, "_xlnm.Print_Area", sh); area != "'"+sh+"'!$A$1:$I$1" {
+			t.Errorf("%s prints %q, want its note only (over the columns A..I of one page)", sh, area)
+		}
+	}
 	var run strings.Builder
 	for _, row := range rows(t, f, SheetRun, false) {
 		run.WriteString(strings.Join(row, "|") + "\n")
@@ -347,9 +389,9 @@ func TestXLSXContinuation(t *testing.T) {
 	}
 	items := 0
 	for _, sh := range []string{"Worklist"} {
-		rs := rows(t, f, sh, false)
-		if len(rs) > sheetRowLimit {
-			t.Errorf("%s has %d rows, limit %d", sh, len(rs), sheetRowLimit)
+		rs := listRows(t, f, sh, false)
+		if len(rs)+listNoteRows > sheetRowLimit {
+			t.Errorf("%s has %d rows, limit %d", sh, len(rs)+listNoteRows, sheetRowLimit)
 		}
 		for _, row := range rs {
 			if len(row) > 3 && strings.HasPrefix(row[3], "2025-") {
@@ -411,7 +453,7 @@ func TestXLSXHostileStrings(t *testing.T) {
 		}
 		rc.Close()
 	}
-	if got := cell(t, f, SheetPatients, "G2"); got != "_x0041_" {
+	if got := cell(t, f, SheetPatients, "G3"); got != "_x0041_" { // under the note and the header
 		t.Errorf("a name that looks like an OOXML escape came back as %q", got)
 	}
 }
@@ -531,9 +573,11 @@ func TestXLSXTrend(t *testing.T) {
 	if diff := cmp.Diff([]string{"Level", "TIN", "NPI", "Clinician"}, head[:4]); diff != "" {
 		t.Errorf("Trend header (-want +got):\n%s", diff)
 	}
+	// The cutoffs are labels the chart's axis shows as they are: month-ends, not the
+	// first of each month a date axis would show.
 	for k, c := range r.Trend.Cutoffs {
-		if got, _ := strconv.Atoi(head[4+k]); got != int(c)+25569 {
-			t.Errorf("cutoff %d: %q, want the serial of %s", k, head[4+k], c)
+		if want := c.Time().Format("Jan 2"); head[4+k] != want {
+			t.Errorf("cutoff %d: %q, want %q", k, head[4+k], want)
 		}
 	}
 	for i, e := range r.Entities {

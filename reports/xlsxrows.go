@@ -51,7 +51,8 @@ type bigTable struct {
 	sheets      []string
 	header      []string
 	widths      []float64
-	prelude     [][]any // rows above the first sheet's header
+	note        string // above the header of every sheet: what the list is, how to print it (xlsxprint.go)
+	repeat      string // columns ("C:D") printed left of every page, or ""
 	headerStyle int
 	count       int // data rows
 	rows        rowSource
@@ -77,17 +78,27 @@ var markerRe = regexp.MustCompile(`mipspi-rows-(\d+)`)
 // place of its data rows, and keeps t for partZip.
 func (wb *workbook) writeBig(t *bigTable) error {
 	lo := 0
-	for i, name := range t.sheets {
-		var prelude [][]any
-		if i == 0 {
-			prelude = t.prelude
-		}
-		head := len(prelude) + 1
+	scale := printScale(t.widths)
+	for _, name := range t.sheets {
+		const head = listNoteRows + 1
 		hi := min(t.count, lo+sheetRowLimit-head)
-		if err := printSetup(wb.f, name); err != nil {
+		if err := printSetup(wb.f, name, scale); err != nil {
 			return err
 		}
-		if err := printTitles(wb.f, name, head, head); err != nil {
+		if err := printTitles(wb.f, name, head, head, t.repeat); err != nil {
+			return err
+		}
+		// The list is not in the workbook's print: its print area is the note, wrapped
+		// over the columns of one page.
+		noteCols, noteChars := 0, 0.0
+		for _, w := range t.widths {
+			if noteCols > 0 && noteChars+w > pageChars(scale) {
+				break
+			}
+			noteCols, noteChars = noteCols+1, noteChars+w
+		}
+		noteEnd := cellName(noteCols, listNoteRows)
+		if err := printArea(wb.f, name, "A1", noteEnd); err != nil {
 			return err
 		}
 		sw, err := wb.f.NewStreamWriter(name)
@@ -102,12 +113,17 @@ func (wb *workbook) writeBig(t *bigTable) error {
 		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: cellName(1, head+1), ActivePane: "bottomLeft"}); err != nil {
 			return err
 		}
-		for r, p := range prelude {
-			if err := sw.SetRow(cellName(1, r+1), p); err != nil {
+		noteHeight := float64(wrappedLines(t.note, int(noteChars*charPx/10))*lineHeight + 3)
+		if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: wb.st.note, Value: t.note}}, excelize.RowOpts{Height: noteHeight}); err != nil {
+			return err
+		}
+		if noteCols > 1 {
+			if err := sw.MergeCell("A1", noteEnd); err != nil {
 				return err
 			}
 		}
-		if err := sw.SetRow(cellName(1, head), headerCells(t.header), excelize.RowOpts{StyleID: t.headerStyle}); err != nil {
+		if err := sw.SetRow(cellName(1, head), headerCells(t.header),
+			excelize.RowOpts{StyleID: t.headerStyle, Height: headerHeight(t.header, t.widths)}); err != nil {
 			return err
 		}
 		index := wb.partCount() + len(t.parts)

@@ -261,7 +261,7 @@ type TrendRow struct {
 	NPI         string `json:"npi,omitempty"`
 	Numerator   int    `json:"numerator"`
 	Denominator int    `json:"denominator"`
-	Rate        Dec4   `json:"rate"`
+	Rate        *Dec4  `json:"rate"` // null before the entity's first patient (0 of 0): no rate, not 0
 }
 
 // Evidence is the "api_evidence" object of the JSON report.
