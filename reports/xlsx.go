@@ -758,7 +758,9 @@ func (wb *workbook) clinicians() error {
 const causesHead = 2
 
 // causesWidths are the Causes sheet's column widths.
-var causesWidths = []float64{11, 12, 13, 24, 12, 12, 20, 30, 10, 12, 12}
+// They fit one Letter landscape page at the smallest print scale (xlsxprint.go), the
+// header names wrapping.
+var causesWidths = []float64{9.5, 10, 10.5, 14, 12, 10, 19.5, 20, 8.5, 8.5, 12}
 
 var causesHeader = []string{"Level", "TIN", "NPI", "Clinician", "Denominator", "Out of numerator", "Cause",
 	"What it means", "Patients", "Can still count", "Share of denominator"}
@@ -772,9 +774,12 @@ func (wb *workbook) causes() error {
 	}
 	hdr := make([]any, len(causesHeader))
 	for i, h := range causesHeader {
-		hdr[i] = excelize.Cell{StyleID: st.bold, Value: h}
+		hdr[i] = excelize.Cell{StyleID: st.header, Value: h}
 	}
 	if err := wb.setRow(sh, causesHead, hdr...); err != nil {
+		return err
+	}
+	if err := wb.f.SetRowHeight(sh, causesHead, headerHeight(causesHeader, causesWidths)); err != nil {
 		return err
 	}
 	row := causesHead
@@ -786,8 +791,11 @@ func (wb *workbook) causes() error {
 				share = float64(c.Patients) / float64(e.Denominator)
 			}
 			if err := wb.setRow(sh, row, string(e.Level), e.TIN, e.NPI, e.Clinician, e.Denominator, e.Denominator-e.Numerator,
-				string(c.Code), measure.CauseText(c.Code), c.Patients, c.Pending,
+				string(c.Code), excelize.Cell{StyleID: st.wrap, Value: measure.CauseText(c.Code)}, c.Patients, c.Pending,
 				excelize.Cell{StyleID: st.percent, Value: share}); err != nil {
+				return err
+			}
+			if err := wb.wrapHeight(sh, row, measure.CauseText(c.Code), causesWidths[7]); err != nil {
 				return err
 			}
 		}
