@@ -61,6 +61,14 @@ func TestBuildVersion(t *testing.T) {
 			{Key: "vcs.revision", Value: "f9b8053a1b2c3d4e5f60718293a4b5c6d7e8f901"}, {Key: "vcs.modified", Value: "false"}}}, true, "dev+f9b8053a1b2c"},
 		{"dirty tree", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
 			{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "true"}}}, true, "dev+abc123-dirty"},
+		// go 1.24 on stamps a pseudo-version into a build from an untagged commit.
+		{"go build, untagged commit", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261208012345-f9b8053a1b2c"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "f9b8053a1b2c3d4e5f60718293a4b5c6d7e8f901"}, {Key: "vcs.modified", Value: "false"}}}, true, "dev+f9b8053a1b2c"},
+		{"go build, untagged commit, dirty", &debug.BuildInfo{Main: debug.Module{Version: "v1.4.1-0.20261208012345-f9b8053a1b2c+dirty"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "f9b8053a1b2c3d4e5f60718293a4b5c6d7e8f901"}, {Key: "vcs.modified", Value: "true"}}}, true, "dev+f9b8053a1b2c-dirty"},
+		{"go install module@commit", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261208012345-f9b8053a1b2c"}}, true, "dev+f9b8053a1b2c"},
+		{"release candidate", &debug.BuildInfo{Main: debug.Module{Version: "v1.5.0-rc.1"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "f9b8053a1b2c3d4e5f60718293a4b5c6d7e8f901"}}}, true, "v1.5.0-rc.1"},
 	} {
 		if got := buildVersion(tc.bi, tc.ok); got != tc.want {
 			t.Errorf("%s: buildVersion = %q, want %q", tc.name, got, tc.want)
