@@ -126,12 +126,14 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	ro.Registry = registryAnswers(fc)
-	if err := reports.Table(s.stdout, r, ro); err != nil {
-		return fmt.Errorf("demo: print the report: %w", err)
-	}
+	// Every file is written before anything is printed: `mipspi demo | head` closes
+	// stdout early, and the workbook must not depend on the reader of the table.
 	xlsxPath := filepath.Join(dir, demoXLSXName)
 	if err := emit(ctx, s.stdout, xlsxPath, func(w io.Writer) error { return reports.XLSX(w, r, ro) }); err != nil {
 		return fmt.Errorf("demo: %w", err)
+	}
+	if err := reports.Table(s.stdout, r, ro); err != nil {
+		return fmt.Errorf("demo: print the report: %w", err)
 	}
 	if !quiet {
 		fmt.Fprint(s.stderr, demoNextSteps(dbPath, xlsxPath, configPath, filepath.Join(dir, "registry")))
@@ -143,14 +145,17 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 func demoNextSteps(dbPath, xlsxPath, configPath, exportDir string) string {
 	db := shellQuote("sqlite:" + dbPath)
 	period := fmt.Sprintf("--from %s --to %s --as-of %s", fixtures.DemoStart, fixtures.DemoEnd, fixtures.DemoAsOf.Format("2006-01-02T15:04:05Z07:00"))
+	// Every command names the sample configuration, so what it makes carries the PI
+	// category estimate the demo's own table shows.
+	config := "--config " + shellQuote(configPath)
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nmipspi: demo practice in %s; workbook %s; sample configuration %s\n", dbPath, xlsxPath, configPath)
 	b.WriteString("Next:\n")
-	fmt.Fprintf(&b, "  mipspi report --db %s %s --format json\n", db, period)
-	fmt.Fprintf(&b, "  mipspi report --db %s %s --format csv --table issues\n", db, period)
-	fmt.Fprintf(&b, "  mipspi report --db %s %s --format html --out %s\n", db, period, shellQuote(filepath.Join(filepath.Dir(dbPath), "mipspi-demo.html")))
-	fmt.Fprintf(&b, "  mipspi notes  --db %s %s\n", db, period)
-	fmt.Fprintf(&b, "  mipspi export --to qpp --db %s %s --config %s --out %s --force\n", db, period, shellQuote(configPath), shellQuote(exportDir))
+	fmt.Fprintf(&b, "  mipspi report --db %s %s %s --format json\n", db, period, config)
+	fmt.Fprintf(&b, "  mipspi report --db %s %s %s --format csv --table issues\n", db, period, config)
+	fmt.Fprintf(&b, "  mipspi report --db %s %s %s --format html --out %s\n", db, period, config, shellQuote(filepath.Join(filepath.Dir(dbPath), "mipspi-demo.html")))
+	fmt.Fprintf(&b, "  mipspi notes  --db %s %s %s\n", db, period, config)
+	fmt.Fprintf(&b, "  mipspi export --to qpp --db %s %s %s --out %s --force\n", db, period, config, shellQuote(exportDir))
 	fmt.Fprintf(&b, "    (--force: export refuses the sample configuration's example CEHRT ID; put your practice's own in %s)\n", configPath)
 	b.WriteString("Then point --db (or $MIPSPI_DB) at your own EHR database: postgres://USER@HOST:PORT/DB\n")
 	return b.String()
