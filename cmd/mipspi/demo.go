@@ -129,7 +129,7 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 	// Every file is written before anything is printed: `mipspi demo | head` closes
 	// stdout early, and the workbook must not depend on the reader of the table.
 	xlsxPath := filepath.Join(dir, demoXLSXName)
-	if err := emit(ctx, s.stdout, xlsxPath, func(w io.Writer) error { return reports.XLSX(w, r, ro) }); err != nil {
+	if err := emit(ctx, s.stdout, xlsxPath, 0o600, func(w io.Writer) error { return reports.XLSX(w, r, ro) }); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	if err := reports.Table(s.stdout, r, ro); err != nil {

@@ -18,6 +18,7 @@ func notesCommand(s *streams) *cli.Command {
 	flags := append(periodFlags(true),
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(notesFormats, ", ")},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
+		modeFlag(),
 	)
 	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
@@ -32,6 +33,10 @@ func notesCommand(s *streams) *cli.Command {
 			}
 			path := c.String(flagOut)
 			if err := checkOut(c, path); err != nil {
+				return err
+			}
+			mode, err := outMode(c, path)
+			if err != nil {
 				return err
 			}
 			key, err := pseudonymizeKey(c)
@@ -59,7 +64,7 @@ func notesCommand(s *streams) *cli.Command {
 				return err
 			}
 			ro := reportsOptions(source)
-			return emit(c.Context, s.stdout, path, func(w io.Writer) error {
+			return emit(c.Context, s.stdout, path, mode, func(w io.Writer) error {
 				switch format {
 				case "csv":
 					return reports.WorklistCSV(w, r, wl, ro)
