@@ -9,11 +9,13 @@ package main
 //     stands for any number of lines);
 //   - a ```text block is output or prose-like text and is not run;
 //   - an HTML comment on the line before a block changes how it runs:
-//     <!-- doc-test: skip REASON --> (not run; counted and listed with the reason),
+//     <!-- doc-test: skip REASON --> (not run; counted and listed with the reason; skip
+//     comes last, its reason runs to the end of the comment),
 //     <!-- doc-test: exit N --> (the block must exit N), <!-- doc-test: postgres -->,
 //     <!-- doc-test: mariadb --> or <!-- doc-test: openemr --> (every postgres:// or
 //     mysql:// DSN in the block is replaced by a test server's database holding the demo
-//     practice, or OpenEMR's empty schema), several joined by commas.
+//     practice, or OpenEMR's empty schema), <!-- doc-test: file NAME --> (any block:
+//     written to NAME for the blocks after it), several joined by commas.
 //
 // Each page's blocks run in order in one scratch folder where `mipspi demo` has run:
 // mipspi-demo.db, .yaml and .xlsx are there, $MIPSPI_DB is sqlite:mipspi-demo.db, and
@@ -103,9 +105,14 @@ func docBlocks(t *testing.T, page string) []docBlock {
 			cur = &docBlock{file: page, line: n, lang: strings.TrimSpace(lang), marker: map[string]string{}}
 			body.Reset()
 			if m := markerLine.FindStringSubmatch(prev); m != nil {
-				for _, opt := range strings.Split(m[1], ",") {
-					k, v, _ := strings.Cut(strings.TrimSpace(opt), " ")
-					cur.marker[k] = strings.TrimSpace(v)
+				opts, reason, skip := strings.Cut(m[1], "skip")
+				if skip { // the reason is the rest of the comment, commas and all
+					cur.marker["skip"] = strings.TrimSpace(reason)
+				}
+				for _, opt := range strings.Split(opts, ",") {
+					if k, v, _ := strings.Cut(strings.TrimSpace(opt), " "); k != "" {
+						cur.marker[k] = strings.TrimSpace(v)
+					}
 				}
 			}
 			continue
@@ -242,7 +249,7 @@ func TestDocsCommands(t *testing.T) {
 	for _, page := range docPages(t) {
 		var blocks []docBlock
 		for _, b := range docBlocks(t, page) {
-			if b.lang == "sh" || b.lang == "console" {
+			if b.lang == "sh" || b.lang == "console" || b.marker["file"] != "" {
 				blocks = append(blocks, b)
 			}
 		}
@@ -261,6 +268,10 @@ func TestDocsCommands(t *testing.T) {
 		env := append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"MIPSPI_DB=sqlite:"+demoDBName, "TZ=UTC", "LC_ALL=C")
 		for _, b := range blocks {
+			if name := b.marker["file"]; name != "" {
+				writeFileIn(t, scratch, name, []byte(b.body)) // a file the next blocks use
+				continue
+			}
 			if reason, ok := b.marker["skip"]; ok {
 				if reason == "" {
 					t.Errorf("%s: a skipped block must say why: <!-- doc-test: skip REASON -->", b)
