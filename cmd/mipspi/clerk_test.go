@@ -228,16 +228,17 @@ func TestYAMLSyntaxErrorsNameTheLine(t *testing.T) {
 	}
 }
 
-// TestReadmeExitCodes: the README's exit-code table lists exactly the codes run returns
-// (0, 1, 2 and export's 3), and says which command returns 3 and why, as --help does.
+// TestReadmeExitCodes: the exit-code table of docs/reference.md lists exactly the codes
+// run returns (0, 1, 2 and export's 3), and says which command returns 3 and why, as
+// --help does; docs/operations.md's table for schedulers lists the same codes.
 func TestReadmeExitCodes(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	ref, err := os.ReadFile(filepath.Join("..", "..", "docs", "reference.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "\n## Exit codes\n")
+	_, section, ok := strings.Cut(string(ref), "\n## Exit codes\n")
 	if !ok {
-		t.Fatal("README has no Exit codes section")
+		t.Fatal("docs/reference.md has no Exit codes section")
 	}
 	section, _, _ = strings.Cut(section, "\n#")
 	rows := map[int]string{}
@@ -246,14 +247,27 @@ func TestReadmeExitCodes(t *testing.T) {
 	}
 	for _, code := range []int{exitOK, exitFail, exitUsage, exitWarned} {
 		if rows[code] == "" {
-			t.Errorf("README's exit-code table has no row for %d", code)
+			t.Errorf("docs/reference.md's exit-code table has no row for %d", code)
 		}
 	}
 	if len(rows) != 4 {
-		t.Errorf("README's exit-code table lists %d codes, run returns 4", len(rows))
+		t.Errorf("docs/reference.md's exit-code table lists %d codes, run returns 4", len(rows))
 	}
 	if r := rows[exitWarned]; !strings.Contains(r, "`export` only") || !strings.Contains(r, "Why") {
-		t.Errorf("README's row for exit 3 does not say it is export's, and why: %q", r)
+		t.Errorf("docs/reference.md's row for exit 3 does not say it is export's, and why: %q", r)
+	}
+	ops, err := os.ReadFile(filepath.Join("..", "..", "docs", "operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, opsSection, ok := strings.Cut(string(ops), "\n## Exit codes\n")
+	if !ok {
+		t.Fatal("docs/operations.md has no Exit codes section")
+	}
+	opsSection, _, _ = strings.Cut(opsSection, "\n#")
+	opsRows := regexp.MustCompile(`(?m)^\| (\d) \|`).FindAllStringSubmatch(opsSection, -1)
+	if len(opsRows) != len(rows) {
+		t.Errorf("docs/operations.md's exit-code table lists %d codes, docs/reference.md's %d", len(opsRows), len(rows))
 	}
 	if o := mipspi(t, "--help"); !strings.Contains(o.stdout, "3 (export) files written") {
 		t.Errorf("mipspi --help does not list exit 3:\n%s", o.stdout)
