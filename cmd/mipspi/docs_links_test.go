@@ -5,12 +5,15 @@ package main
 // of that page), none leaves it; the README stays a front door of at most 200 lines.
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/urfave/cli/v2"
 )
 
 var (
@@ -166,4 +169,57 @@ func TestReadmeIsAFrontDoor(t *testing.T) {
 			t.Errorf("README.md does not link %s", page)
 		}
 	}
+}
+
+// TestDocsReferenceCoversFlags: docs/reference.md names every command and, in that
+// command's section, every one of its flags.
+func TestDocsReferenceCoversFlags(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "docs", "reference.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := string(data)
+	section := func(name string) string {
+		i := strings.Index(ref, "\n## `mipspi "+name)
+		if i < 0 {
+			return ""
+		}
+		s := ref[i+1:]
+		if j := strings.Index(s[1:], "\n## "); j >= 0 {
+			s = s[:j+1]
+		}
+		return s
+	}
+	app := newApp(strings.NewReader(""), io.Discard, io.Discard)
+	var walk func(path string, cmds []*cli.Command, sec string)
+	walk = func(path string, cmds []*cli.Command, sec string) {
+		for _, c := range cmds {
+			if c.Name == "help" {
+				continue
+			}
+			p := strings.TrimSpace(path + " " + c.Name)
+			s := sec
+			if s == "" || section(p) != "" {
+				s = section(p)
+			}
+			if s == "" {
+				t.Errorf("docs/reference.md has no section ## `mipspi %s`", p)
+				continue
+			}
+			if !strings.Contains(s, "mipspi "+p) {
+				t.Errorf("docs/reference.md's section for mipspi %s does not name it", p)
+			}
+			for _, f := range c.Flags {
+				name := f.Names()[0]
+				if name == "help" {
+					continue
+				}
+				if !regexp.MustCompile(`--` + regexp.QuoteMeta(name) + `\b`).MatchString(s) {
+					t.Errorf("docs/reference.md: mipspi %s --%s is not described in its section", p, name)
+				}
+			}
+			walk(p, c.Subcommands, s)
+		}
+	}
+	walk("", app.Commands, "")
 }
