@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -283,6 +284,7 @@ func TestCheckUnit(t *testing.T) {
 // TestDocsSchedules checks every crontab and systemd unit of README.md and docs/*.md.
 func TestDocsSchedules(t *testing.T) {
 	crontabs, units := 0, 0
+	var jobs []scheduledJob
 	unitDir := t.TempDir()
 	var unitFiles []string
 	bin := ""
@@ -305,6 +307,7 @@ func TestDocsSchedules(t *testing.T) {
 				for _, p := range checkCrontab(b.body, system) {
 					t.Errorf("%s: %s", b, p)
 				}
+				jobs = append(jobs, cronJobs(b, system)...)
 			case "ini":
 				us, err := unitsOf(b)
 				if err != nil {
@@ -319,6 +322,7 @@ func TestDocsSchedules(t *testing.T) {
 					for _, p := range checkUnit(u) {
 						t.Errorf("%s: %s", b, p)
 					}
+					jobs = append(jobs, unitJobs(b, u)...)
 					// verify checks that ExecStart's program exists: the binary built here.
 					path := filepath.Join(unitDir, u.name)
 					if _, err := os.Stat(path); err == nil {
@@ -333,6 +337,7 @@ func TestDocsSchedules(t *testing.T) {
 	if crontabs < 3 || units < 4 {
 		t.Errorf("found %d crontabs and %d units; docs/operations.md and docs/evidence.md show more", crontabs, units)
 	}
+	runScheduledJobs(t, jobs)
 	analyze, err := exec.LookPath("systemd-analyze")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -343,5 +348,127 @@ func TestDocsSchedules(t *testing.T) {
 	out, err := exec.Command(analyze, append([]string{"verify"}, unitFiles...)...).CombinedOutput()
 	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
+
+// scheduledJob is a schedule's command as its shell would run it: cron's \% and systemd's
+// %% and $$ undone, with the environment the schedule sets.
+type scheduledJob struct {
+	where   string
+	command string
+	env     []string
+}
+
+// cronJobs are the job lines of a crontab block, with its NAME=value lines.
+func cronJobs(b docBlock, system bool) []scheduledJob {
+	var env []string
+	var jobs []scheduledJob
+	for _, line := range strings.Split(b.body, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case cronEnvLine.MatchString(line):
+			env = append(env, line)
+		default:
+			fields := strings.Fields(line)
+			skip := 5
+			if system {
+				skip = 6
+			}
+			// The command is the rest of the line after the time (and user) fields.
+			rest := line
+			for i := 0; i < skip; i++ {
+				rest = strings.TrimLeft(rest, " \t")
+				rest = rest[len(fields[i]):]
+			}
+			jobs = append(jobs, scheduledJob{where: b.String(), command: strings.ReplaceAll(strings.TrimSpace(rest), `\%`, "%"), env: env})
+		}
+	}
+	return jobs
+}
+
+// unitJobs are a service's ExecStart lines with its Environment=.
+func unitJobs(b docBlock, u systemdUnit) []scheduledJob {
+	var env []string
+	var jobs []scheduledJob
+	for _, line := range strings.Split(u.text, "\n") {
+		if v, ok := strings.CutPrefix(line, "Environment="); ok {
+			env = append(env, strings.Fields(v)...)
+		}
+		if v, ok := strings.CutPrefix(line, "ExecStart="); ok {
+			v = strings.NewReplacer("%%", "%", "$$", "$").Replace(v)
+			jobs = append(jobs, scheduledJob{where: b.String() + " " + u.name, command: v})
+		}
+	}
+	for i := range jobs {
+		jobs[i].env = env
+	}
+	return jobs
+}
+
+// runScheduledJobs runs the report jobs as their schedule would, on a practice generated
+// for the year they report (the year of yesterday), in a scratch folder standing for
+// /var/lib/mipspi: the command must exit 0 and leave its workbook, readable by the group
+// when it asks for --mode 0640. Jobs that probe the patient API need the practice's FHIR
+// server and are only checked above.
+func runScheduledJobs(t *testing.T, jobs []scheduledJob) {
+	t.Helper()
+	ran := 0
+	bin := filepath.Join(buildMipspi(t), "mipspi")
+	for _, j := range jobs {
+		if strings.Contains(j.command, " api check ") {
+			continue
+		}
+		ran++
+		dir := t.TempDir()
+		year := time.Now().AddDate(0, 0, -1).Format("2006")
+		if out, err := exec.Command(bin, "db", "generate", "--db", "sqlite:"+filepath.Join(dir, "ehr.db"), "--year", year,
+			"--clinicians", "4", "--patients", "200", "--appointments", "600", "-q").CombinedOutput(); err != nil {
+			t.Fatalf("db generate: %v\n%s", err, out)
+		}
+		writeFileIn(t, dir, "mipspi.yaml", []byte("holidays: federal\n"))
+		if err := os.MkdirAll(filepath.Join(dir, "reports"), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		paths := strings.NewReplacer("/usr/local/bin/mipspi", bin, "/var/lib/mipspi", dir, "/etc/mipspi.yaml", filepath.Join(dir, "mipspi.yaml"))
+		env := os.Environ()
+		for _, kv := range j.env {
+			name, _, _ := strings.Cut(kv, "=")
+			switch strings.TrimSpace(name) {
+			case "MIPSPI_DB":
+				env = append(env, "MIPSPI_DB=sqlite:"+filepath.Join(dir, "ehr.db"))
+			case "MAILTO":
+			default:
+				env = append(env, paths.Replace(strings.ReplaceAll(kv, " ", "")))
+			}
+		}
+		cmd := exec.Command("/bin/sh", "-c", paths.Replace(j.command))
+		cmd.Env = env
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: %s: %v\n%s", j.where, j.command, err, out)
+			continue
+		}
+		var written []string
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".xlsx") {
+				written = append(written, p)
+			}
+			return nil
+		})
+		if len(written) != 1 {
+			t.Errorf("%s: the job wrote %q, want one workbook", j.where, written)
+			continue
+		}
+		fi, err := os.Stat(written[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(j.command, "--mode 0640") && fi.Mode().Perm() != 0o640 {
+			t.Errorf("%s: the workbook is %v, want 0640", j.where, fi.Mode().Perm())
+		}
+	}
+	if ran < 3 {
+		t.Errorf("ran %d scheduled report jobs; docs/operations.md shows three", ran)
 	}
 }
