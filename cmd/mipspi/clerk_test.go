@@ -232,19 +232,7 @@ func TestYAMLSyntaxErrorsNameTheLine(t *testing.T) {
 // run returns (0, 1, 2 and export's 3), and says which command returns 3 and why, as
 // --help does; docs/operations.md's table for schedulers lists the same codes.
 func TestReadmeExitCodes(t *testing.T) {
-	ref, err := os.ReadFile(filepath.Join("..", "..", "docs", "reference.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(ref), "\n## Exit codes\n")
-	if !ok {
-		t.Fatal("docs/reference.md has no Exit codes section")
-	}
-	section, _, _ = strings.Cut(section, "\n#")
-	rows := map[int]string{}
-	for _, m := range regexp.MustCompile(`(?m)^\| (\d) \| (.*) \|$`).FindAllStringSubmatch(section, -1) {
-		rows[int(m[1][0]-'0')] = m[2]
-	}
+	rows := exitCodeRows(t, "reference.md")
 	for _, code := range []int{exitOK, exitFail, exitUsage, exitWarned} {
 		if rows[code] == "" {
 			t.Errorf("docs/reference.md's exit-code table has no row for %d", code)
@@ -256,20 +244,30 @@ func TestReadmeExitCodes(t *testing.T) {
 	if r := rows[exitWarned]; !strings.Contains(r, "`export` only") || !strings.Contains(r, "Why") {
 		t.Errorf("docs/reference.md's row for exit 3 does not say it is export's, and why: %q", r)
 	}
-	ops, err := os.ReadFile(filepath.Join("..", "..", "docs", "operations.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, opsSection, ok := strings.Cut(string(ops), "\n## Exit codes\n")
-	if !ok {
-		t.Fatal("docs/operations.md has no Exit codes section")
-	}
-	opsSection, _, _ = strings.Cut(opsSection, "\n#")
-	opsRows := regexp.MustCompile(`(?m)^\| (\d) \|`).FindAllStringSubmatch(opsSection, -1)
-	if len(opsRows) != len(rows) {
+	if opsRows := exitCodeRows(t, "operations.md"); len(opsRows) != len(rows) {
 		t.Errorf("docs/operations.md's exit-code table lists %d codes, docs/reference.md's %d", len(opsRows), len(rows))
 	}
 	if o := mipspi(t, "--help"); !strings.Contains(o.stdout, "3 (export) files written") {
 		t.Errorf("mipspi --help does not list exit 3:\n%s", o.stdout)
 	}
+}
+
+// exitCodeRows reads the table of the "Exit codes" section of docs/PAGE: each code's
+// row, the columns after the code.
+func exitCodeRows(t *testing.T, page string) map[int]string {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join("..", "..", "docs", page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(text), "\n## Exit codes\n")
+	if !ok {
+		t.Fatalf("docs/%s has no Exit codes section", page)
+	}
+	section, _, _ = strings.Cut(section, "\n#")
+	rows := map[int]string{}
+	for _, m := range regexp.MustCompile(`(?m)^\| (\d) \| (.*) \|$`).FindAllStringSubmatch(section, -1) {
+		rows[int(m[1][0]-'0')] = m[2]
+	}
+	return rows
 }

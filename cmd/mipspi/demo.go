@@ -86,16 +86,7 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 		}
 	}
 	dsn := "sqlite:" + dbPath
-	err := withStore(ctx, dsn, func(st *ehr.Store) error {
-		if err := st.Init(ctx, true); err != nil {
-			return err
-		}
-		return writeRows(ctx, st, func(w ehr.RowWriter) error {
-			_, err := fixtures.Demo(w)
-			return err
-		})
-	})
-	if err != nil {
+	if err := buildDemo(ctx, dsn); err != nil {
 		return fmt.Errorf("demo: build %s: %w", dbPath, err)
 	}
 	configPath := filepath.Join(dir, demoConfigName)
@@ -139,6 +130,20 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 		fmt.Fprint(s.stderr, demoNextSteps(dbPath, xlsxPath, configPath, filepath.Join(dir, "registry")))
 	}
 	return nil
+}
+
+// buildDemo creates the seven relations in the empty database dsn and writes the demo
+// practice into them.
+func buildDemo(ctx context.Context, dsn string) error {
+	return withStore(ctx, dsn, func(st *ehr.Store) error {
+		if err := st.Init(ctx, true); err != nil {
+			return err
+		}
+		return writeRows(ctx, st, func(w ehr.RowWriter) error {
+			_, err := fixtures.Demo(w)
+			return err
+		})
+	})
 }
 
 // demoNextSteps tells the user what to run next, with the exact commands.

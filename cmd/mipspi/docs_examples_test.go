@@ -38,8 +38,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mipspi/mipspi/ehr"
-	"github.com/mipspi/mipspi/fixtures"
 	"github.com/mipspi/mipspi/internal/mariadbtest"
 	"github.com/mipspi/mipspi/internal/pgtest"
 )
@@ -196,17 +194,7 @@ func (s *docServers) openemr() string {
 // SQLite.
 func loadDemo(t *testing.T, dsn string) {
 	t.Helper()
-	ctx := context.Background()
-	err := withStore(ctx, dsn, func(st *ehr.Store) error {
-		if err := st.Init(ctx, true); err != nil {
-			return err
-		}
-		return writeRows(ctx, st, func(w ehr.RowWriter) error {
-			_, err := fixtures.Demo(w)
-			return err
-		})
-	})
-	if err != nil {
+	if err := buildDemo(context.Background(), dsn); err != nil {
 		t.Fatalf("load the demo into a test server: %v", err)
 	}
 }
