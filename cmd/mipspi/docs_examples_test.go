@@ -360,7 +360,10 @@ func consoleCommands(body string) []consoleCommand {
 // spaces ignored, the version word made the docs' (dev+f9b8053a1b2c); a line "…" stands
 // for any number of lines. It returns "" when they match, else where they part.
 func matchOutput(want []string, got string) string {
-	have := strings.Split(strings.TrimSuffix(versionWord.ReplaceAllString(got, "dev+f9b8053a1b2c"), "\n"), "\n")
+	var have []string // no output: no lines
+	if got != "" {
+		have = strings.Split(strings.TrimSuffix(versionWord.ReplaceAllString(got, "dev+f9b8053a1b2c"), "\n"), "\n")
+	}
 	for i := range have {
 		have[i] = strings.TrimRight(have[i], " ")
 	}
@@ -441,5 +444,30 @@ func TestDemoIntoHead(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, demoXLSXName)); err != nil {
 		t.Errorf("mipspi demo | head -3 left no workbook: %v", err)
+	}
+}
+
+func TestMatchOutput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want []string
+		got  string
+		ok   bool
+	}{
+		{"same", []string{"a", "b"}, "a\nb\n", true},
+		{"trailing spaces", []string{"a  ", "b"}, "a\nb   \n", true},
+		{"no output", nil, "", true},
+		{"output not shown", nil, "a\n", false},
+		{"gap", []string{"a", "…", "d"}, "a\nb\nc\nd\n", true},
+		{"empty gap", []string{"a", "…", "b"}, "a\nb\n", true},
+		{"trimmed end", []string{"a", "…"}, "a\nb\n", true},
+		{"line changed", []string{"a", "…", "d"}, "a\nb\nc\nD\n", false},
+		{"more lines", []string{"a"}, "a\nb\n", false},
+		{"order", []string{"b", "a"}, "a\nb\n", false},
+		{"version", []string{"mipspi  dev+f9b8053a1b2c"}, "mipspi  dev+0123456789ab-dirty\n", true},
+	} {
+		if d := matchOutput(tc.want, tc.got); (d == "") != tc.ok {
+			t.Errorf("%s: %q", tc.name, d)
+		}
 	}
 }
