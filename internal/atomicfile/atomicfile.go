@@ -1,5 +1,6 @@
 // Package atomicfile is the one way mipspi puts a file in place: reports, worklists,
-// registry files and the evidence store all appear whole or not at all, mode 0600, and a
+// registry files and the evidence store all appear whole or not at all, mode 0600 (or
+// the 0640 a caller asks for, WriteMode, given only once the file is whole), and a
 // run killed half-way (kill -9, a power cut) leaves only a hidden temporary file that
 // the next run for the same name removes.
 //
