@@ -13,7 +13,7 @@ func no() Answer            { v := false; return Answer{Bool: &v} }
 func ratio(n, d int) Answer { return Answer{Numerator: &n, Denominator: &d} }
 
 // full is a configuration that passes every gate in every embedded year: the answers
-// of the README's configuration example.
+// of docs/configuration.md's configuration example.
 func full() Answers {
 	return Answers{CEHRTID: "0015C8BCD1234XY", Measures: map[string]Answer{
 		SRA: yes(), SAFER: yes(), INFBLO: yes(), ONCDIR: yes(),
@@ -286,7 +286,7 @@ func TestYearsTables(t *testing.T) {
 	for _, y := range Years() {
 		est := Compute(Period{Year: y, Days: 365}, entity(5, 10, 0), full())
 		if len(est.ZeroReasons) != 0 {
-			t.Errorf("%d: the README's configuration fails %q", y, est.ZeroReasons)
+			t.Errorf("%d: docs/configuration.md's configuration fails %q", y, est.ZeroReasons)
 		}
 		flagged := hasUnverified(est, "points")
 		if want := y == 2022 || y == 2027; flagged != want {

@@ -72,7 +72,7 @@ func (h headline) who(max int) string {
 const (
 	notEstimated    = "PI category: not estimated: the configuration has no registry: block."
 	notEstimatedFix = "Add one with the practice's CEHRT ID and its answers for the other Promoting Interoperability " +
-		"measures (the README's configuration example shows one) to see each entity's estimated category score."
+		"measures (docs/configuration.md in mipspi's documentation shows one) to see each entity's estimated category score."
 )
 
 // hlRow is one row of the headline table, worded for a person. Pending and Next are

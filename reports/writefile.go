@@ -9,6 +9,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/mipspi/mipspi/internal/atomicfile"
 )
@@ -17,7 +18,13 @@ import (
 // directory, which is flushed, fsynced and renamed over path. On any error — from write,
 // the disk or the rename — the temporary file is removed and path is left as it was.
 func WriteFile(path string, write func(io.Writer) error) error {
-	if err := atomicfile.Write(path, write); err != nil {
+	return WriteFileMode(path, 0o600, write)
+}
+
+// WriteFileMode is WriteFile giving the file mode (0640 for a report the owner's group
+// shares) once it is whole.
+func WriteFileMode(path string, mode fs.FileMode, write func(io.Writer) error) error {
+	if err := atomicfile.WriteMode(path, mode, write); err != nil {
 		return fmt.Errorf("write report file %s: %w", path, err)
 	}
 	return nil

@@ -77,7 +77,7 @@ func runAPICheck(ctx context.Context, c *cli.Context, s *streams) error {
 	// Open the evidence store before probing, so a wrong --record is refused up front.
 	var store *fhirapi.Evidence
 	if path := c.String("record"); path != "" {
-		if err := makeParents(path); err != nil {
+		if err := makeParents(path, 0o600); err != nil {
 			return err
 		}
 		store, err = fhirapi.OpenForAppend(ctx, path)

@@ -78,19 +78,20 @@ func TestExportWithoutAnswers(t *testing.T) {
 	}
 }
 
-// TestReadmeConfigurationPassesGates holds the README's configuration example to what
-// the README says of it: the report's estimate of the demo with it has no zero reason,
-// and export refuses its example CEHRT ID unless --force, which writes the files.
+// TestReadmeConfigurationPassesGates holds docs/configuration.md's example (the whole
+// file) to what the page says of it: the report's estimate of the demo with it has no
+// zero reason, and export refuses its example CEHRT ID unless --force, which writes the
+// files.
 func TestReadmeConfigurationPassesGates(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	page, err := os.ReadFile(filepath.Join("..", "..", "docs", "configuration.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(readme)
-	i := strings.Index(s, "## Configuration file")
-	j := strings.Index(s[i:], "```yaml\n")
+	s := string(page)
+	i := strings.Index(s, "## The whole file")
+	j := strings.Index(s[max(i, 0):], "```yaml\n")
 	if i < 0 || j < 0 {
-		t.Fatal("README has no configuration example")
+		t.Fatal("docs/configuration.md has no configuration example under \"The whole file\"")
 	}
 	block := s[i+j+len("```yaml\n"):]
 	block = block[:strings.Index(block, "```")]
@@ -98,7 +99,7 @@ func TestReadmeConfigurationPassesGates(t *testing.T) {
 	writeFile(t, "readme.yaml", block)
 	export := args([]string{"export", "--to", "qpp", "--db", dsn, "--config", "readme.yaml", "--out", "reg", "--quiet"}, demoPeriod)
 	o := mipspi(t, export...)
-	checkOutcome(t, "README example", o, exitFail, "mipspi: error: registry.cehrt_id 0015C8BCD1234XY is the example in mipspi's documentation, not the practice's CMS EHR Certification ID: copy the practice's own from CHPL\n"+
+	checkOutcome(t, "docs/configuration.md's example", o, exitFail, "mipspi: error: registry.cehrt_id 0015C8BCD1234XY is the example in mipspi's documentation, not the practice's CMS EHR Certification ID: copy the practice's own from CHPL\n"+
 		"mipspi: export: 1 validation error(s) above; nothing written (--force writes anyway)\n")
 	if o := mipspi(t, append(export, "--force")...); o.code != exitWarned {
 		t.Errorf("--force: exit %d, want 3\n%s", o.code, o.stderr)

@@ -63,6 +63,14 @@ func TestBuildVersion(t *testing.T) {
 			{Key: "vcs.revision", Value: "f9b8053a1b2c3d4e5f60718293a4b5c6d7e8f901"}, {Key: "vcs.modified", Value: "false"}}}, true, "dev+f9b8053a1b2c"},
 		{"dirty tree", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
 			{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "true"}}}, true, "dev+abc123-dirty"},
+		// go 1.24 on stamps a pseudo-version into a build from an untagged commit.
+		{"go build, untagged commit", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261208012345-f9b8053a1b2c"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "f9b8053a1b2c3d4e5f60718293a4b5c6d7e8f901"}, {Key: "vcs.modified", Value: "false"}}}, true, "dev+f9b8053a1b2c"},
+		{"go build, untagged commit, dirty", &debug.BuildInfo{Main: debug.Module{Version: "v1.4.1-0.20261208012345-f9b8053a1b2c+dirty"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "f9b8053a1b2c3d4e5f60718293a4b5c6d7e8f901"}, {Key: "vcs.modified", Value: "true"}}}, true, "dev+f9b8053a1b2c-dirty"},
+		{"go install module@commit", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261208012345-f9b8053a1b2c"}}, true, "dev+f9b8053a1b2c"},
+		{"release candidate", &debug.BuildInfo{Main: debug.Module{Version: "v1.5.0-rc.1"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "f9b8053a1b2c3d4e5f60718293a4b5c6d7e8f901"}}}, true, "v1.5.0-rc.1"},
 	} {
 		if got := buildVersion(tc.bi, tc.ok); got != tc.want {
 			t.Errorf("%s: buildVersion = %q, want %q", tc.name, got, tc.want)
@@ -222,36 +230,48 @@ func TestYAMLSyntaxErrorsNameTheLine(t *testing.T) {
 	}
 }
 
-// TestReadmeExitCodes: the README's exit-code table lists exactly the codes run returns
-// (0, 1, 2 and export's 3), and says which command returns 3 and why, as --help does.
+// TestReadmeExitCodes: the exit-code table of docs/reference.md lists exactly the codes
+// run returns (0, 1, 2 and export's 3), and says which command returns 3 and why, as
+// --help does; docs/operations.md's table for schedulers lists the same codes.
 func TestReadmeExitCodes(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	rows := exitCodeRows(t, "reference.md")
+	for _, code := range []int{exitOK, exitFail, exitUsage, exitWarned} {
+		if rows[code] == "" {
+			t.Errorf("docs/reference.md's exit-code table has no row for %d", code)
+		}
+	}
+	if len(rows) != 4 {
+		t.Errorf("docs/reference.md's exit-code table lists %d codes, run returns 4", len(rows))
+	}
+	if r := rows[exitWarned]; !strings.Contains(r, "`export` only") || !strings.Contains(r, "Why") {
+		t.Errorf("docs/reference.md's row for exit 3 does not say it is export's, and why: %q", r)
+	}
+	if opsRows := exitCodeRows(t, "operations.md"); len(opsRows) != len(rows) {
+		t.Errorf("docs/operations.md's exit-code table lists %d codes, docs/reference.md's %d", len(opsRows), len(rows))
+	}
+	if o := mipspi(t, "--help"); !strings.Contains(o.stdout, "3 (export) files written") {
+		t.Errorf("mipspi --help does not list exit 3:\n%s", o.stdout)
+	}
+}
+
+// exitCodeRows reads the table of the "Exit codes" section of docs/PAGE: each code's
+// row, the columns after the code.
+func exitCodeRows(t *testing.T, page string) map[int]string {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join("..", "..", "docs", page))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "\n## Exit codes\n")
+	_, section, ok := strings.Cut(string(text), "\n## Exit codes\n")
 	if !ok {
-		t.Fatal("README has no Exit codes section")
+		t.Fatalf("docs/%s has no Exit codes section", page)
 	}
 	section, _, _ = strings.Cut(section, "\n#")
 	rows := map[int]string{}
 	for _, m := range regexp.MustCompile(`(?m)^\| (\d) \| (.*) \|$`).FindAllStringSubmatch(section, -1) {
 		rows[int(m[1][0]-'0')] = m[2]
 	}
-	for _, code := range []int{exitOK, exitFail, exitUsage, exitWarned} {
-		if rows[code] == "" {
-			t.Errorf("README's exit-code table has no row for %d", code)
-		}
-	}
-	if len(rows) != 4 {
-		t.Errorf("README's exit-code table lists %d codes, run returns 4", len(rows))
-	}
-	if r := rows[exitWarned]; !strings.Contains(r, "`export` only") || !strings.Contains(r, "Why") {
-		t.Errorf("README's row for exit 3 does not say it is export's, and why: %q", r)
-	}
-	if o := mipspi(t, "--help"); !strings.Contains(o.stdout, "3 (export) files written") {
-		t.Errorf("mipspi --help does not list exit 3:\n%s", o.stdout)
-	}
+	return rows
 }
 
 // TestFilterNarrowsData: under --tin (written with a hyphen) the Data line counts the

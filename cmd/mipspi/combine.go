@@ -32,6 +32,7 @@ func combineCommand(s *streams) *cli.Command {
 			&cli.StringFlag{Name: "match", Value: string(combine.MatchNone), Usage: "how patients are counted across reports: none (summed) or patients (matched by pseudonym)"},
 			&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(reportFormats, ", ")},
 			&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout"},
+			modeFlag(),
 			&cli.StringFlag{Name: flagConfig, Usage: "YAML configuration `FILE` whose registry block (CEHRT ID, the other PI answers) gives the PI category estimate of every row, the APM Entity's included"},
 			quietFlag(),
 		},
@@ -59,6 +60,11 @@ func runCombine(ctx context.Context, c *cli.Context, s *streams) error {
 	if err := checkOut(c, out.Out); err != nil {
 		return err
 	}
+	mode, err := outMode(c, out.Out)
+	if err != nil {
+		return err
+	}
+	out.Mode = mode
 	for _, f := range files {
 		if out.Out != "" && sameFile(f, out.Out) {
 			return usagef("--out %s is one of the reports to combine", out.Out)

@@ -47,7 +47,7 @@ type fileConfig struct {
 	OpenEMR *openemrBlock // nil when the file has no openemr block
 }
 
-// configKeys are the top-level keys, in the order the README documents them.
+// configKeys are the top-level keys, in the order docs/configuration.md documents them.
 var configKeys = []string{"holidays", "closures", "seen_statuses", "policy", "release", "numerator_actions", "registry", "ehr", "openemr"}
 
 // loadConfig reads and parses the configuration file at path.

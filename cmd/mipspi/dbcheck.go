@@ -331,7 +331,7 @@ func apiByTIN(windows []measure.APIWindow, p measure.Practice, offices []ehr.Che
 func (rep *checkReport) table(w io.Writer) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	kind := "the section 3 relations"
+	kind := "the seven relations of docs/database.md"
 	if rep.EHR == ehrOpenEMR {
 		kind = "OpenEMR's own tables"
 	}

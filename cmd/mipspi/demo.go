@@ -86,16 +86,7 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 		}
 	}
 	dsn := "sqlite:" + dbPath
-	err := withStore(ctx, dsn, func(st *ehr.Store) error {
-		if err := st.Init(ctx, true); err != nil {
-			return err
-		}
-		return writeRows(ctx, st, func(w ehr.RowWriter) error {
-			_, err := fixtures.Demo(w)
-			return err
-		})
-	})
-	if err != nil {
+	if err := buildDemo(ctx, dsn); err != nil {
 		return fmt.Errorf("demo: build %s: %w", dbPath, err)
 	}
 	configPath := filepath.Join(dir, demoConfigName)
@@ -126,12 +117,14 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	ro.Registry = registryAnswers(fc)
+	// Every file is written before anything is printed: `mipspi demo | head` closes
+	// stdout early, and the workbook must not depend on the reader of the table.
+	xlsxPath := filepath.Join(dir, demoXLSXName)
+	if err := emit(ctx, s.stdout, xlsxPath, 0o600, func(w io.Writer) error { return reports.XLSX(w, r, ro) }); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	if err := reports.Table(s.stdout, r, ro); err != nil {
 		return fmt.Errorf("demo: print the report: %w", err)
-	}
-	xlsxPath := filepath.Join(dir, demoXLSXName)
-	if err := emit(ctx, s.stdout, xlsxPath, func(w io.Writer) error { return reports.XLSX(w, r, ro) }); err != nil {
-		return fmt.Errorf("demo: %w", err)
 	}
 	if !quiet {
 		fmt.Fprint(s.stderr, demoNextSteps(dbPath, xlsxPath, configPath, filepath.Join(dir, "registry")))
@@ -139,18 +132,35 @@ func runDemo(ctx context.Context, dir string, quiet bool, s *streams) error {
 	return nil
 }
 
+// buildDemo creates the seven relations in the empty database dsn and writes the demo
+// practice into them.
+func buildDemo(ctx context.Context, dsn string) error {
+	return withStore(ctx, dsn, func(st *ehr.Store) error {
+		if err := st.Init(ctx, true); err != nil {
+			return err
+		}
+		return writeRows(ctx, st, func(w ehr.RowWriter) error {
+			_, err := fixtures.Demo(w)
+			return err
+		})
+	})
+}
+
 // demoNextSteps tells the user what to run next, with the exact commands.
 func demoNextSteps(dbPath, xlsxPath, configPath, exportDir string) string {
 	db := shellQuote("sqlite:" + dbPath)
 	period := fmt.Sprintf("--from %s --to %s --as-of %s", fixtures.DemoStart, fixtures.DemoEnd, fixtures.DemoAsOf.Format("2006-01-02T15:04:05Z07:00"))
+	// Every command names the sample configuration, so what it makes carries the PI
+	// category estimate the demo's own table shows.
+	config := "--config " + shellQuote(configPath)
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nmipspi: demo practice in %s; workbook %s; sample configuration %s\n", dbPath, xlsxPath, configPath)
 	b.WriteString("Next:\n")
-	fmt.Fprintf(&b, "  mipspi report --db %s %s --format json\n", db, period)
-	fmt.Fprintf(&b, "  mipspi report --db %s %s --format csv --table issues\n", db, period)
-	fmt.Fprintf(&b, "  mipspi report --db %s %s --format html --out %s\n", db, period, shellQuote(filepath.Join(filepath.Dir(dbPath), "mipspi-demo.html")))
-	fmt.Fprintf(&b, "  mipspi notes  --db %s %s\n", db, period)
-	fmt.Fprintf(&b, "  mipspi export --to qpp --db %s %s --config %s --out %s --force\n", db, period, shellQuote(configPath), shellQuote(exportDir))
+	fmt.Fprintf(&b, "  mipspi report --db %s %s %s --format json\n", db, period, config)
+	fmt.Fprintf(&b, "  mipspi report --db %s %s %s --format csv --table issues\n", db, period, config)
+	fmt.Fprintf(&b, "  mipspi report --db %s %s %s --format html --out %s\n", db, period, config, shellQuote(filepath.Join(filepath.Dir(dbPath), "mipspi-demo.html")))
+	fmt.Fprintf(&b, "  mipspi notes  --db %s %s %s\n", db, period, config)
+	fmt.Fprintf(&b, "  mipspi export --to qpp --db %s %s %s --out %s --force\n", db, period, config, shellQuote(exportDir))
 	fmt.Fprintf(&b, "    (--force: export refuses the sample configuration's example CEHRT ID; put your practice's own in %s)\n", configPath)
 	b.WriteString("Then point --db (or $MIPSPI_DB) at your own EHR database: postgres://USER@HOST:PORT/DB\n")
 	return b.String()

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -61,7 +63,13 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo suggested %d commands, want report, notes and export:\n%s", len(cmds), o.stderr)
 	}
 	for _, c := range cmds {
+		if !contains(c, "--config") {
+			t.Errorf("suggested command mipspi %s has no --config: what it makes would say \"PI category: not estimated\"", strings.Join(c, " "))
+		}
 		r := mipspi(t, c...)
+		if contains(c, "json") && !strings.Contains(r.stdout, `"estimated_score"`) {
+			t.Errorf("suggested command mipspi %s: the JSON has no PI category estimate", strings.Join(c, " "))
+		}
 		if c[0] == "export" {
 			// The sample configuration's CEHRT ID is the documentation's example: export
 			// writes the demo's files only under --force, with exit 3 (SPEC §4).
@@ -113,6 +121,33 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoFilesBeforePrinting: `mipspi demo | head` closes stdout after a few lines;
+// the database, the configuration and the workbook are written before the first line
+// is printed, so they are whole even when printing fails.
+func TestDemoFilesBeforePrinting(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var errb strings.Builder
+	code := run(context.Background(), []string{"mipspi", "demo", "--quiet"}, strings.NewReader(""), brokenPipe{}, &errb)
+	if code != exitFail {
+		t.Errorf("demo into a closed pipe: exit %d, want 1\n%s", code, errb.String())
+	}
+	for _, name := range []string{demoDBName, demoXLSXName, demoConfigName} {
+		if _, err := os.Stat(name); err != nil {
+			t.Errorf("demo into a closed pipe did not write %s: %v", name, err)
+		}
+	}
+	f, err := excelize.OpenFile(demoXLSXName)
+	if err != nil {
+		t.Fatalf("the workbook is not whole: %v", err)
+	}
+	f.Close()
+}
+
+// brokenPipe is stdout after `head` has exited.
+type brokenPipe struct{}
+
+func (brokenPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }
 
 // discardRows is a RowWriter that keeps nothing (to get the demo's facts).
 type discardRows struct{}

@@ -31,6 +31,7 @@ func exportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: "entity", Value: "all", Usage: "entities to export: individual, group or all"},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "`DIR`ectory for the files (created 0700 if absent); all are written, with mipspi-manifest.json, or none"},
 		&cli.BoolFlag{Name: "force", Usage: "write the files even when validation finds errors or the PI category would score 0"},
+		modeFlag(),
 	)
 	return &cli.Command{
 		Name:  "export",
@@ -54,6 +55,10 @@ func exportCommand(s *streams) *cli.Command {
 				return usagef("--out DIR is required: the directory for the registry files")
 			}
 			if err := checkOutDir(c, dir); err != nil {
+				return err
+			}
+			mode, err := outMode(c, dir)
+			if err != nil {
 				return err
 			}
 			target, err := exportTarget(dir)
@@ -145,7 +150,7 @@ func exportCommand(s *streams) *cli.Command {
 			for _, note := range cleanExportLeftovers(target) {
 				fmt.Fprintf(s.stderr, "mipspi: %s\n", oneLine(note))
 			}
-			if err := writeExportDir(c.Context, dir, target, files, man, protectedFiles(c)); err != nil {
+			if err := writeExportDir(c.Context, dir, target, files, man, protectedFiles(c), mode); err != nil {
 				return err
 			}
 			if warnings > 0 || man.Forced {

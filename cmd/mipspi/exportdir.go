@@ -325,7 +325,13 @@ func notOurs(path string) string {
 // writeExportDir writes files and the manifest as DIR's one export (see the file's
 // comment). shown is --out as given, for messages; dir is exportTarget's path.
 // protected are files no export file may replace (the database, the configuration).
-func writeExportDir(ctx context.Context, shown, dir string, files map[string][]byte, man *exportManifest, protected []protectedFile) (err error) {
+// mode is the files' (0600, or 0640 with --mode 0640: then the folders it makes are
+// 0750, and DIR gains group read and search, so the group can open the files).
+func writeExportDir(ctx context.Context, shown, dir string, files map[string][]byte, man *exportManifest, protected []protectedFile, mode fs.FileMode) (err error) {
+	dirMode := fs.FileMode(0o700)
+	if mode&0o040 != 0 {
+		dirMode = 0o750
+	}
 	names := make([]string, 0, len(files))
 	for name := range files {
 		if name != filepath.Base(name) || name == "." || name == ".." || name == manifestName {
@@ -358,7 +364,7 @@ func writeExportDir(ctx context.Context, shown, dir string, files map[string][]b
 	}
 
 	parent := filepath.Dir(dir)
-	if made, err := mkdirParents(parent); err != nil {
+	if made, err := mkdirParents(parent, dirMode); err != nil {
 		return fmt.Errorf("export: create %s: %w", parent, unwrapPathError(err))
 	} else if made != "" {
 		defer func() {
@@ -393,7 +399,7 @@ func writeExportDir(ctx context.Context, shown, dir string, files map[string][]b
 			}
 		}
 		data := files[name]
-		if err := reports.WriteFile(filepath.Join(staging, name), func(w io.Writer) error {
+		if err := reports.WriteFileMode(filepath.Join(staging, name), mode, func(w io.Writer) error {
 			_, err := ctxWriter{ctx, w}.Write(data)
 			return err
 		}); err != nil {
@@ -404,9 +410,11 @@ func writeExportDir(ctx context.Context, shown, dir string, files map[string][]b
 	if err := ctx.Err(); err != nil {
 		return err // interrupted: the files never reach dir
 	}
+	perm := dirMode
 	if fi, err := os.Stat(dir); err == nil {
-		_ = os.Chmod(staging, fi.Mode().Perm()) // the folder keeps its permissions
+		perm = fi.Mode().Perm() | dirMode&0o070 // the folder keeps its permissions
 	}
+	_ = os.Chmod(staging, perm)
 	if exportCommitHook != nil {
 		exportCommitHook("staged")
 	}
@@ -454,9 +462,10 @@ func commitExport(shown, staging, dir string) error {
 	return nil
 }
 
-// mkdirParents creates dir and its missing parents (0700) and returns the first one it
-// created ("" when dir existed), so that a failed export can remove them again.
-func mkdirParents(dir string) (string, error) {
+// mkdirParents creates dir and its missing parents (perm: 0700, or 0750 for a group's
+// export) and returns the first one it created ("" when dir existed), so that a failed
+// export can remove them again.
+func mkdirParents(dir string, perm fs.FileMode) (string, error) {
 	first := ""
 	for p := dir; ; p = filepath.Dir(p) {
 		if _, err := os.Stat(p); err == nil || p == filepath.Dir(p) {
@@ -467,7 +476,17 @@ func mkdirParents(dir string) (string, error) {
 	if first == "" {
 		return "", nil
 	}
-	return first, os.MkdirAll(dir, 0o700)
+	if err := os.MkdirAll(dir, perm); err != nil {
+		return first, err
+	}
+	// MkdirAll's modes pass through the umask; the group's rights are asked for.
+	for p := dir; ; p = filepath.Dir(p) {
+		_ = os.Chmod(p, perm)
+		if p == first || p == filepath.Dir(p) {
+			break
+		}
+	}
+	return first, nil
 }
 
 // syncDir makes renames in dir durable where the file system allows it.

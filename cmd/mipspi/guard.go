@@ -19,6 +19,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -148,10 +149,11 @@ func nearestDir(flag, path string) (string, error) {
 	}
 }
 
-// makeParents creates the missing folders on the way to an output file, mode 0700
-// (they will hold patient data), as export does for its --out DIR.
-func makeParents(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+// makeParents creates the missing folders on the way to an output file, mode 0700 (they
+// will hold patient data; 0750 for a file of mode 0640), as export does for its --out DIR.
+func makeParents(path string, mode fs.FileMode) error {
+	// A file the group may read (--mode 0640) gets folders the group may enter.
+	if err := os.MkdirAll(filepath.Dir(path), 0o700|(mode&0o040)|(mode&0o040)>>2); err != nil {
 		return fmt.Errorf("create the folder of %s: %w", path, err)
 	}
 	return nil

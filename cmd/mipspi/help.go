@@ -22,15 +22,22 @@ func init() {
 	cli.FlagStringer = func(f cli.Flag) string { return stripDoubledDefault(builtin(f)) }
 }
 
+// pseudoVersion is the commit part of a pseudo-version, the module version the go
+// command (1.24 on) stamps into a build from a commit no release tag names
+// (v0.0.0-20261208012345-f9b8053a1b2c, v1.4.1-0.20261208012345-f9b8053a1b2c+dirty).
+var pseudoVersion = regexp.MustCompile(`(^|[.-])\d{14}-([0-9a-f]{12})(\+dirty)?$`)
+
 // buildVersion is what a build without -ldflags can say about itself: the module
-// version of a `go install module@version` build, else the VCS revision a `go build`
-// inside the repository stamps (12 hex digits, "-dirty" with uncommitted changes);
-// "" when neither is known (test binaries, builds with -buildvcs=false).
+// version of a `go install module@v1.4.0` build (a release tag), else the VCS revision a
+// `go build` inside the repository stamps (12 hex digits, "-dirty" with uncommitted
+// changes) as dev+REVISION, or the commit of a pseudo-version (`go install
+// module@COMMIT`); "" when none is known (test binaries, builds with -buildvcs=false).
 func buildVersion(bi *debug.BuildInfo, ok bool) string {
 	if !ok || bi == nil {
 		return ""
 	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
+	v := bi.Main.Version
+	if v != "" && v != "(devel)" && !pseudoVersion.MatchString(v) {
 		return v
 	}
 	var rev, modified string
@@ -43,6 +50,9 @@ func buildVersion(bi *debug.BuildInfo, ok bool) string {
 		}
 	}
 	if rev == "" {
+		if m := pseudoVersion.FindStringSubmatch(v); m != nil {
+			return "dev+" + m[2]
+		}
 		return ""
 	}
 	if len(rev) > 12 {

@@ -48,7 +48,7 @@ func main() {
 }
 
 // Exit codes: 0, 1 and 2 are SPEC §4's; 3 is export's alone (issue 13), documented in
-// the README's exit-code table with why (TestReadmeExitCodes holds the two together).
+// docs/reference.md's exit-code table with why (TestReadmeExitCodes holds the two together).
 const (
 	exitOK    = 0
 	exitFail  = 1

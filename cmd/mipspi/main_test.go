@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 	os.Unsetenv("MIPSPI_EHR")
 	os.Unsetenv("MIPSPI_PSEUDONYMIZE_KEY")
 	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir) // the binary the documentation's examples ran
+	}
 	pgtest.Stop()
 	mariadbtest.Stop()
 	os.Exit(code)

@@ -23,6 +23,7 @@ func notesCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"f"}, Value: "table", Usage: "output: " + strings.Join(notesFormats, ", ")},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the worklist to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
 		&cli.BoolFlag{Name: flagFixable, Usage: "list only the notes that can still count (locked by their lock-by date, the patient can still enter the numerator)"},
+		modeFlag(),
 	)
 	flags = append(flags, pseudonymizeFlags()...)
 	return &cli.Command{
@@ -37,6 +38,10 @@ func notesCommand(s *streams) *cli.Command {
 			}
 			path := c.String(flagOut)
 			if err := checkOut(c, path); err != nil {
+				return err
+			}
+			mode, err := outMode(c, path)
+			if err != nil {
 				return err
 			}
 			key, err := pseudonymizeKey(c)
@@ -67,7 +72,7 @@ func notesCommand(s *streams) *cli.Command {
 				wl = wl.OnlyFixable()
 			}
 			ro := reportsOptions(source)
-			return emit(c.Context, s.stdout, path, func(w io.Writer) error {
+			return emit(c.Context, s.stdout, path, mode, func(w io.Writer) error {
 				switch format {
 				case "csv":
 					return reports.WorklistCSV(w, r, wl, ro)

@@ -35,7 +35,34 @@ const (
 	flagTimeout = "timeout"
 	flagOut     = "out"
 	flagFormat  = "format"
+	flagMode    = "mode"
 )
+
+// modeFlag is --mode for the commands that write reports: a report carries patient data,
+// so it is 0600 unless the practice chooses to let the owner's group read it too.
+func modeFlag() cli.Flag {
+	return &cli.StringFlag{Name: flagMode, Value: "0600", Usage: "permissions of the written file: 0600 (the owner alone) or 0640 (the owner's group may read it too, e.g. billing reading a scheduled report)"}
+}
+
+// outMode reads --mode (R: reports are 0600 by default, brief's standards): only 0600
+// and 0640 are accepted, the group's read bit being the one right a practice may add.
+// It applies to files written with --out; on stdout it is a usage error.
+func outMode(c *cli.Context, out string) (fs.FileMode, error) {
+	s := strings.TrimSpace(c.String(flagMode))
+	if !c.IsSet(flagMode) {
+		return 0o600, nil
+	}
+	if out == "" {
+		return 0, usagef("--mode %s applies to a file written with --out; stdout has the permissions the shell gives it", s)
+	}
+	switch strings.TrimLeft(s, "0") {
+	case "600":
+		return 0o600, nil
+	case "640":
+		return 0o640, nil
+	}
+	return 0, usagef("--mode %s: a report carries patient data; only 0600 (the owner alone) or 0640 (the owner's group may read it) are allowed", s)
+}
 
 func dbFlag() cli.Flag {
 	return &cli.StringFlag{

@@ -69,5 +69,5 @@ func pseudonymizeKey(c *cli.Context) ([]byte, error) {
 }
 
 // documentedKeys are pseudonymisation keys the README once printed as examples; the
-// README now shows how to make a key instead of one.
+// documentation now shows how to make a key instead of one.
 var documentedKeys = []string{"one secret shared by every site"} // the other, "one long secret", is too short anyway

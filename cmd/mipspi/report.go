@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -25,6 +26,7 @@ func reportCommand(s *streams) *cli.Command {
 		&cli.StringFlag{Name: "table", Value: "entities", Usage: "with --format csv, the table to write: " + strings.Join(reports.CSVTables, ", ")},
 		&cli.BoolFlag{Name: "patients", Usage: "with --format json, include the per-patient drill-down"},
 		&cli.StringFlag{Name: flagOut, Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically, mode 0600) instead of stdout; never the database, the config file or a device"},
+		modeFlag(),
 		evidenceFlag(),
 	)
 	flags = append(flags, pseudonymizeFlags()...)
@@ -44,7 +46,8 @@ type reportOutput struct {
 	Format string
 	Table  string
 	Out    string
-	Key    []byte // --pseudonymize key; nil = identified
+	Mode   fs.FileMode // of the file at Out: 0600, or 0640 with --mode 0640
+	Key    []byte      // --pseudonymize key; nil = identified
 }
 
 func runReport(ctx context.Context, c *cli.Context, s *streams) error {
@@ -66,6 +69,11 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 	if err := checkOut(c, out.Out); err != nil {
 		return err
 	}
+	mode, err := outMode(c, out.Out)
+	if err != nil {
+		return err
+	}
+	out.Mode = mode
 	if format == "xlsx" && out.Out == "" && isTerminal(s.stdout) {
 		return usagef("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect stdout)")
 	}
@@ -142,25 +150,25 @@ func writeReport(ctx context.Context, stdout io.Writer, r *measure.Result, out r
 			return reports.Table(w, r, o)
 		}
 	}
-	return emit(ctx, stdout, out.Out, encode)
+	return emit(ctx, stdout, out.Out, out.Mode, encode)
 }
 
-// emit writes through reports.WriteFile when path is set (nothing appears at path
-// unless write succeeds), or to stdout.
+// emit writes through reports.WriteFileMode when path is set (nothing appears at path
+// unless write succeeds; then it has mode), or to stdout.
 //
 // Every write checks ctx, so Ctrl-C while a large workbook is being encoded stops it:
 // reports.WriteFile then removes its temporary file and nothing is renamed into place.
-func emit(ctx context.Context, stdout io.Writer, path string, write func(io.Writer) error) error {
+func emit(ctx context.Context, stdout io.Writer, path string, mode fs.FileMode, write func(io.Writer) error) error {
 	if err := ctx.Err(); err != nil {
 		return err // interrupted: do not start
 	}
 	if path == "" {
 		return write(ctxWriter{ctx, stdout})
 	}
-	if err := makeParents(path); err != nil {
+	if err := makeParents(path, mode); err != nil {
 		return err
 	}
-	if err := reports.WriteFile(path, func(w io.Writer) error { return write(ctxWriter{ctx, w}) }); err != nil {
+	if err := reports.WriteFileMode(path, mode, func(w io.Writer) error { return write(ctxWriter{ctx, w}) }); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -372,7 +372,7 @@ func TestEmitInterruptedMidWrite(t *testing.T) {
 	path := filepath.Join(dir, "r.xlsx")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	err := emit(ctx, nil, path, func(w io.Writer) error {
+	err := emit(ctx, nil, path, 0o600, func(w io.Writer) error {
 		if _, err := w.Write([]byte("first part")); err != nil {
 			return err
 		}

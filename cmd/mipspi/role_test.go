@@ -2,7 +2,7 @@ package main
 
 // Least privilege (issue 7, SPEC §1 "no writes to the EHR"): the whole report runs as a
 // PostgreSQL role that may only log in and SELECT the seven relations of SPEC §3 — the
-// role README documents for DBAs — and that role cannot write.
+// role docs/database.md documents for DBAs — and that role cannot write.
 
 import (
 	"database/sql"
@@ -19,7 +19,7 @@ import (
 	"github.com/mipspi/mipspi/internal/pgtest"
 )
 
-// readerGrants is the README's least-privilege role, with {role}, {db} and {password} to
+// readerGrants is docs/database.md's least-privilege role, with {role}, {db} and {password} to
 // fill. PUBLIC's default rights (CONNECT on the database, USAGE on schema public) are
 // revoked first in the test, so each right the role needs is one granted here.
 const readerGrants = `CREATE ROLE {role} LOGIN PASSWORD '{password}';

@@ -369,7 +369,7 @@ func TestFHIRBaseNeverEchoesPassword(t *testing.T) {
 
 // TestREADMEExampleKeysRefused: the pseudonymisation keys the README once printed are
 // refused (anyone could recompute their pseudonyms, and the report's key id shows them),
-// and the README prints none any more.
+// and neither the README nor docs/ prints one any more.
 func TestREADMEExampleKeysRefused(t *testing.T) {
 	dsn, unchanged := guardFiles(t)
 	for _, k := range documentedKeys {
@@ -377,13 +377,15 @@ func TestREADMEExampleKeysRefused(t *testing.T) {
 		checkOutcome(t, k, o, exitUsage, "mipspi: --pseudonymize-key is an example printed in mipspi's README: anyone can recompute its pseudonyms, and the key id in the report shows it was used; make a key of your own (openssl rand -base64 32) and share it privately\n")
 		unchanged(k)
 	}
-	readme, err := os.ReadFile(filepath.Join(testdataDir, "..", "..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range documentedKeys {
-		if strings.Contains(string(readme), "'"+k+"'") {
-			t.Errorf("the README still prints the key %q as an example", k)
+	for _, page := range docPages(t) {
+		text, err := os.ReadFile(filepath.Join(repoRoot, page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range documentedKeys {
+			if strings.Contains(string(text), k) {
+				t.Errorf("%s prints the key %q as an example", page, k)
+			}
 		}
 	}
 }

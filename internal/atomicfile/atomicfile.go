@@ -1,5 +1,6 @@
 // Package atomicfile is the one way mipspi puts a file in place: reports, worklists,
-// registry files and the evidence store all appear whole or not at all, mode 0600, and a
+// registry files and the evidence store all appear whole or not at all, mode 0600 (or
+// the 0640 a caller asks for, WriteMode, given only once the file is whole), and a
 // run killed half-way (kill -9, a power cut) leaves only a hidden temporary file that
 // the next run for the same name removes.
 //
@@ -28,7 +29,14 @@ import (
 // directory, which is flushed, fsynced and renamed over path. On any error — from write,
 // the disk or the rename — the temporary file is removed and path is left as it was.
 // Leftovers of killed runs for the same path are removed first (RemoveStale).
-func Write(path string, write func(io.Writer) error) (err error) {
+func Write(path string, write func(io.Writer) error) error {
+	return WriteMode(path, 0o600, write)
+}
+
+// WriteMode is Write with the permissions path gets: the temporary file stays 0600 while
+// it is filled (so RemoveStale knows a dead run's leftover) and takes mode just before
+// the rename. mode is the caller's choice, e.g. 0640 for a report a group shares.
+func WriteMode(path string, mode fs.FileMode, write func(io.Writer) error) (err error) {
 	dir, tmp, err := begin(path)
 	if err != nil {
 		return err
@@ -49,6 +57,11 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	}
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("sync: %w", err)
+	}
+	if mode.Perm() != 0o600 {
+		if err = tmp.Chmod(mode.Perm()); err != nil {
+			return fmt.Errorf("chmod: %w", err)
+		}
 	}
 	if err = os.Rename(name, path); err != nil {
 		return err

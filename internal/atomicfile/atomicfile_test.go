@@ -170,3 +170,41 @@ func TestStillSeesARemovedName(t *testing.T) {
 		t.Error("still() true after removal")
 	}
 }
+
+// TestWriteMode: the file appears with the mode asked for, and while it is filled its
+// temporary file is 0600 like every other (so a dead run's leftover is still known).
+func TestWriteMode(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "shared.csv")
+	err := WriteMode(path, 0o640, func(w io.Writer) error {
+		tmps, _ := filepath.Glob(filepath.Join(dir, ".shared.csv.tmp-*"))
+		if len(tmps) != 1 {
+			t.Fatalf("temporary files %v", tmps)
+		}
+		fi, err := os.Stat(tmps[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("temporary file %v while filled, want 0600", fi.Mode().Perm())
+		}
+		_, err = io.WriteString(w, "a,b\n")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o640 {
+		t.Errorf("%s is %v, want 0640", path, fi.Mode().Perm())
+	}
+	if err := Write(path, func(w io.Writer) error { _, err := io.WriteString(w, "c\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("rewritten without a mode: %v, want 0600", fi.Mode().Perm())
+	}
+}
