@@ -69,6 +69,7 @@ type Evaluator struct {
 	observers []observer
 
 	counts   Counts
+	filtered bool      // Config.TIN or Config.NPI is set: Counts.InFilter is counted
 	dangling []Finding // DANGLING_NOTE / DANGLING_INVITATION from the reader
 	source   []Finding // findings of the EHR source itself (SourceFinding)
 	err      error     // a row could not be kept: the evaluation cannot go on
@@ -236,6 +237,7 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 	e.trend = &trendAcc{policy: cfg.Policy}
 	e.lag = &releaseLag{cal: e.cal}
 	e.blockers = &blockers{}
+	e.filtered = cfg.TIN != "" || cfg.NPI != ""
 	e.observers = []observer{e.issues, e.lag, e.trend, e.outcomes, e.quality, e.blockers}
 	return e, nil
 }
@@ -318,14 +320,13 @@ func (e *Evaluator) visit(rec *PatientRecord, ref visitRef) {
 	j.rec, j.visit, j.office, j.clin, j.npi = rec, v, o, ref.clin, e.clins[ref.clin].npi
 	j.ind, j.grp = e.individualSlot(o.tin, ref.clin), e.groupSlot(o.tin)
 	j.indReported, j.grpReported = e.ents[j.ind].reported, e.ents[j.grp].reported
-	filtered := e.cfg.TIN != "" || e.cfg.NPI != ""
 	switch j.verdict.State {
 	case Timely:
 		e.counts.TimelyVisits++
 	case Pending:
 		e.counts.PendingVisits++
 	}
-	if filtered && j.indReported { // the filter's own counts
+	if e.filtered && j.indReported { // the filter's own counts
 		k := &e.counts.InFilter
 		k.SeenVisits++
 		switch j.verdict.State {
@@ -371,7 +372,7 @@ func (e *Evaluator) seen(v *Visit, date calendar.Date, o *officeInfo, clin int32
 // reports a row that could not be kept.
 func (e *Evaluator) end(rec *PatientRecord) error {
 	e.flushPatient()
-	if e.cfg.TIN != "" || e.cfg.NPI != "" {
+	if e.filtered {
 		for i := range e.pat {
 			if e.pat[i].reported && e.ents[e.pat[i].slot].ent.Level == Individual {
 				e.counts.InFilter.Patients++
