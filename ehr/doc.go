@@ -8,10 +8,12 @@
 // It owns: reading a DSN (dsn.go: its parts, the read-only check, the one password
 // scrubber; passwords never leave it), opening it, creating the relations for demos
 // and tests (Init), loading fixture YAML (LoadYAML) and bulk rows (BulkWriter), and
-// the one read of a report (Read): a single read-only, repeatable-read snapshot — one
-// transaction, or on PostgreSQL several connections sharing one exported snapshot, on
-// MariaDB one connection reading plain scans it puts in order in memory
-// (mariadb_join.go), or a range of patients at a time (mariadb_scan.go) — a
+// the one read of a report (Read): a single read-only, repeatable-read snapshot — on
+// SQLite one transaction on one connection; on PostgreSQL three connections (the read's
+// transaction and one per further scan of the period) sharing the snapshot the first
+// exported, JIT compilation off; on MariaDB one connection reading plain scans it puts
+// in order in memory (mariadb_join.go), or a range of patients at a time
+// (mariadb_scan.go), a second one only to stop a cancelled query — a
 // few set-based queries for the whole period, merged patient by patient (period.go),
 // every row checked against SPEC §3, and streamed to a Sink as measure values. What
 // the rows mean is measure's: the earliest note times (R4) and the first invitation

@@ -370,3 +370,21 @@ func TestReadSinkErrorStops(t *testing.T) {
 		exec(t, s, `DELETE FROM api_windows WHERE id = 3`)
 	})
 }
+
+// The PostgreSQL read compiles nothing: JIT is off in its transaction (noJIT in
+// dialect_postgres.go) whatever the server's default, which is on.
+func TestPostgresReadTurnsJITOff(t *testing.T) {
+	s := openPostgres(t)
+	initLoad(t, s, "scenario.yaml")
+	var outside, inside string
+	if err := s.DB().QueryRowContext(context.Background(), `SELECT current_setting('jit')`).Scan(&outside); err != nil {
+		t.Fatal(err)
+	}
+	defer ehr.SetReadTxHook(func(ctx context.Context, tx ehr.ReadTx) error {
+		return tx.QueryRowContext(ctx, `SELECT current_setting('jit')`).Scan(&inside)
+	})()
+	checkScenario(t, s)
+	if outside != "on" || inside != "off" {
+		t.Fatalf("jit = %q outside the read and %q inside, want on and off", outside, inside)
+	}
+}
