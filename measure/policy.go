@@ -16,6 +16,8 @@ type patEnt struct {
 	anyIfLocked    bool
 	reason         Code // first reason of the first failing visit
 	first, last    calendar.Date
+	firstFailed    calendar.Date // the first visit that is not timely, when failing
+	firstTimely    calendar.Date // the first timely visit, when timely > 0
 	// The standing once every visit is folded (flushPatient): R8, R9, the what-if.
 	in, pending, ifLocked bool
 }
@@ -25,6 +27,9 @@ func (a *patEnt) add(v *Verdict) {
 	a.seen++
 	switch v.State {
 	case Timely:
+		if a.timely == 0 {
+			a.firstTimely = v.Visit
+		}
 		a.timely++
 	case Pending:
 		a.anyPending = true
@@ -33,6 +38,7 @@ func (a *patEnt) add(v *Verdict) {
 	if v.State != Timely && !a.failing {
 		a.failing = true
 		a.reason = v.FirstReason()
+		a.firstFailed = v.Visit
 	}
 	if v.State == Failed {
 		a.allFailPending = false
