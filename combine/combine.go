@@ -82,7 +82,7 @@ type Combiner struct {
 	first     *Report
 	firstName string
 	sources   []Source
-	bySource  map[string][]sourceUse
+	named     []sourceUse // the reports added that name their database
 	byDigest  map[[32]byte]string
 	ents      map[entityKey]*sums
 	names     map[string]string // TIN → practice name over every report (issue 17)
@@ -105,7 +105,10 @@ type Combiner struct {
 	siteFindings []measure.Finding // every report's run warnings, with the report named
 }
 
-type sourceUse struct{ file, tinFilter string }
+type sourceUse struct {
+	file, tinFilter string
+	source          measure.Fingerprint
+}
 
 // New starts a combination.
 func New(o Options) *Combiner {
@@ -113,7 +116,7 @@ func New(o Options) *Combiner {
 		o.Match = MatchNone
 	}
 	return &Combiner{
-		opt: o, bySource: map[string][]sourceUse{}, byDigest: map[[32]byte]string{},
+		opt: o, byDigest: map[[32]byte]string{},
 		ents: map[entityKey]*sums{}, names: map[string]string{}, statuses: map[string]*measure.StatusCount{},
 		closures: map[calendar.Date]bool{}, federal: true,
 		patients: map[entityKey]map[string]uint8{}, seenIn: map[string]int{},
@@ -155,8 +158,7 @@ func (c *Combiner) Add(file string, rep *Report) error {
 	c.siteFindings = append(c.siteFindings, siteFindings(file, rep.Findings)...)
 	c.byDigest[rep.Digest] = file
 	if rep.Source != nil {
-		s := rep.Source.String()
-		c.bySource[s] = append(c.bySource[s], sourceUse{file, rep.TINFilter})
+		c.named = append(c.named, sourceUse{file, rep.TINFilter, *rep.Source})
 	} else {
 		c.unnamed = append(c.unnamed, file)
 	}
@@ -221,9 +223,16 @@ func (c *Combiner) admit(file string, rep *Report) error {
 		return fmt.Errorf("covers one clinician only (made with --npi %s): a TIN's figures need all of its clinicians", rep.NPIFilter)
 	}
 	if rep.Source != nil {
-		for _, u := range c.bySource[rep.Source.String()] {
+		for _, u := range c.named {
+			if !u.source.SameDatabase(*rep.Source) {
+				continue
+			}
 			if u.tinFilter == "" || rep.TINFilter == "" || u.tinFilter == rep.TINFilter {
-				return fmt.Errorf("the same source as %s (%s): its patients would be counted twice", u.file, rep.Source)
+				also := ""
+				if u.source.String() != rep.Source.String() {
+					also = fmt.Sprintf(" is %s under another name: identity %s", u.source, rep.Source.Identity)
+				}
+				return fmt.Errorf("the same source as %s (%s%s): its patients would be counted twice", u.file, rep.Source, also)
 			}
 		}
 	}

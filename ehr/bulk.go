@@ -9,46 +9,32 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // BulkWriter writes rows in bulk (db load, db generate, the demo). It buffers up to
-// flushRows rows per relation and then writes them: PostgreSQL with COPY, all inside one
-// transaction; SQLite with prepared INSERTs, committing every sqliteCommitRows rows
-// (journal_mode=WAL, synchronous=OFF, a 256 MB page cache and in-memory temp store for
-// the load; the journal mode is put back at Close). Memory stays bounded however many rows are written. Not safe for concurrent
-// use. Close flushes and commits; Abort rolls back what is not yet committed (on SQLite
-// the batches already committed stay).
+// flushRows rows per relation and then writes them as the dialect does fastest
+// (dialect.bulkWrite: PostgreSQL with COPY, all inside one transaction; SQLite with
+// prepared INSERTs, committing every sqliteCommitRows rows, its connection tuned for
+// the load and put back at Close). Memory stays bounded however many rows are
+// written. Not safe for concurrent use. Close flushes and commits; Abort rolls back
+// what is not yet committed (the batches already committed stay).
 type BulkWriter struct {
 	s      *Store
 	ctx    context.Context
 	conn   *sql.Conn
 	tx     *sql.Tx
 	tables [7]*bulkTable
-	// sinceCommit counts rows written in the open SQLite transaction.
+	// sinceCommit counts rows written in the open transaction.
 	sinceCommit int
-	// oneTx keeps SQLite in one transaction too (LoadYAML: all or nothing).
-	oneTx       bool
-	journalMode string
-	done        bool
-	err         error // first failure: later calls return it
+	// oneTx keeps the load in one transaction whatever the dialect (LoadYAML: all or
+	// nothing).
+	oneTx   bool
+	restore func() // puts the connection's settings back
+	done    bool
+	err     error // first failure: later calls return it
 }
 
-const (
-	flushRows       = 10000
-	sqliteMaxParams = 30000 // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32
-)
-
-// sqliteRowsPerInsert is the rows of one INSERT. Measured (200k appointments with
-// their rows, modernc v1.46): one-row prepared INSERTs ~100-125k rows/s, 4-100 rows
-// per statement 55-80k, 500 rows ~40k — the driver binds each parameter with a linear
-// search over all arguments (quadratic in statement width) and a multi-row statement
-// needs a statement journal. So one row per INSERT, prepared once per transaction.
-var sqliteRowsPerInsert = 1
-
-// sqliteCommitRows is a variable so that tests can cross it with few rows.
-var sqliteCommitRows = 200000
+const flushRows = 10000
 
 type bulkTable struct {
 	rel     *relation
@@ -56,7 +42,7 @@ type bulkTable struct {
 	cols    []string
 	vals    []any // len = rows × len(cols)
 	written int
-	inserts map[int]*sql.Stmt // SQLite: rows → INSERT prepared in the open transaction
+	inserts map[int]*sql.Stmt // rows → INSERT prepared in the open transaction (SQLite)
 }
 
 // BulkWriter starts a bulk load. The relations must exist (Init).
@@ -73,19 +59,11 @@ func (s *Store) bulkWriter(ctx context.Context, oneTx bool) (*BulkWriter, error)
 	if err != nil {
 		return nil, fmt.Errorf("bulk load into %s: %w", s, s.scrub(err))
 	}
-	w.conn = conn
-	if s.dialect == SQLite {
-		if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&w.journalMode); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("bulk load into %s: %w", s, err)
-		}
-		for _, p := range []string{"PRAGMA journal_mode = WAL", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY"} {
-			if _, err := conn.ExecContext(ctx, p); err != nil {
-				conn.Close()
-				return nil, fmt.Errorf("bulk load into %s: %s: %w", s, p, err)
-			}
-		}
+	if w.restore, err = s.d.bulkStart(ctx, conn); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("bulk load into %s: %w", s, err)
 	}
+	w.conn = conn
 	if err := w.begin(); err != nil {
 		w.release()
 		return nil, err
@@ -105,18 +83,12 @@ func (w *BulkWriter) begin() error {
 	return nil
 }
 
-// release gives the connection back, restoring SQLite's settings.
+// release gives the connection back, its settings restored.
 func (w *BulkWriter) release() {
 	if w.conn == nil {
 		return
 	}
-	if w.s.dialect == SQLite {
-		ctx := context.Background()
-		w.conn.ExecContext(ctx, "PRAGMA synchronous = FULL")
-		if w.journalMode != "" && !strings.EqualFold(w.journalMode, "wal") {
-			w.conn.ExecContext(ctx, "PRAGMA journal_mode = "+w.journalMode)
-		}
-	}
+	w.restore()
 	w.conn.Close()
 	w.conn = nil
 }
@@ -143,17 +115,21 @@ func (w *BulkWriter) Invitation(r InvitationRow) error { return w.add(&r) }
 func (w *BulkWriter) APIWindow(r APIWindowRow) error { return w.add(&r) }
 
 // value is column c of the model row v as the driver takes it: NULL (or the SPEC
-// default) for a zero nullzero value, dates checked, timestamps and booleans spelled
-// for the dialect.
+// default) for a zero nullzero value, dates checked, timestamps and booleans as the
+// dialect stores them.
 func (w *BulkWriter) value(rel *relation, c *column, v, id reflect.Value) (any, error) {
 	f := v.Field(c.index)
 	switch c.kind {
 	case kInt:
 		return f.Int(), nil
 	case kBool:
-		return w.boolean(f.Bool()), nil
+		return w.s.d.bulkValue(f.Bool()), nil
 	case kInstant:
-		return w.instant(*f.Addr().Interface().(*time.Time)), nil
+		t := *f.Addr().Interface().(*time.Time)
+		if t.IsZero() {
+			return nil, nil
+		}
+		return w.s.d.bulkValue(t), nil
 	}
 	s := f.String()
 	if s == "" && c.nullZero {
@@ -166,28 +142,6 @@ func (w *BulkWriter) value(rel *relation, c *column, v, id reflect.Value) (any, 
 		}
 	}
 	return s, nil
-}
-
-// instant is a timestamp value for the dialect: NULL for the zero time, UTC RFC 3339
-// text for SQLite (never the driver's own time spelling), the instant for PostgreSQL.
-func (w *BulkWriter) instant(t time.Time) any {
-	switch {
-	case t.IsZero():
-		return nil
-	case w.s.dialect == SQLite:
-		return formatInstant(t)
-	}
-	return t.UTC()
-}
-
-func (w *BulkWriter) boolean(b bool) any {
-	if w.s.dialect == SQLite {
-		if b {
-			return int64(1)
-		}
-		return int64(0)
-	}
-	return b
 }
 
 func (w *BulkWriter) fail(err error) error {
@@ -236,79 +190,22 @@ func (w *BulkWriter) flush(t *bulkTable) error {
 	if n == 0 {
 		return nil
 	}
-	var err error
-	if w.s.dialect == Postgres {
-		err = w.copyIn(t)
-	} else {
-		err = w.insert(t)
-	}
-	if err != nil {
+	if err := w.s.d.bulkWrite(w.ctx, w.tx, t); err != nil {
 		return w.fail(fmt.Errorf("bulk load into %s: write %s (rows %d..%d): %w",
 			w.s, t.name, t.written+1, t.written+n, w.s.scrub(err)))
 	}
 	t.written += n
 	clear(t.vals)
 	t.vals = t.vals[:0]
-	if w.s.dialect == SQLite && !w.oneTx {
+	if every := w.s.d.bulkCommitRows(); every > 0 && !w.oneTx {
 		w.sinceCommit += n
-		if w.sinceCommit >= sqliteCommitRows {
+		if w.sinceCommit >= every {
 			if err := w.tx.Commit(); err != nil {
 				return w.fail(fmt.Errorf("bulk load into %s: commit: %w", w.s, err))
 			}
 			if err := w.begin(); err != nil {
 				return w.fail(err)
 			}
-		}
-	}
-	return nil
-}
-
-// copyIn sends t's rows with one COPY … FROM STDIN.
-func (w *BulkWriter) copyIn(t *bulkTable) error {
-	stmt, err := w.tx.PrepareContext(w.ctx, pq.CopyIn(t.name, t.cols...))
-	if err != nil {
-		return err
-	}
-	k := len(t.cols)
-	for i := 0; i < len(t.vals); i += k {
-		if _, err := stmt.ExecContext(w.ctx, t.vals[i:i+k]...); err != nil {
-			stmt.Close()
-			return err
-		}
-	}
-	if _, err := stmt.ExecContext(w.ctx); err != nil {
-		stmt.Close()
-		return err
-	}
-	return stmt.Close()
-}
-
-// insert sends t's rows as INSERTs of sqliteRowsPerInsert rows.
-func (w *BulkWriter) insert(t *bulkTable) error {
-	k := len(t.cols)
-	per := min(sqliteRowsPerInsert, sqliteMaxParams/k)
-	for i := 0; i < len(t.vals); i += per * k {
-		chunk := t.vals[i:min(len(t.vals), i+per*k)]
-		rows := len(chunk) / k
-		stmt, ok := t.inserts[rows]
-		if !ok {
-			var b strings.Builder
-			fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", t.name, strings.Join(t.cols, ", "))
-			tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
-			for r := 0; r < rows; r++ {
-				if r > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(tuple)
-			}
-			var err error
-			if stmt, err = w.tx.PrepareContext(w.ctx, b.String()); err != nil {
-				return err
-			}
-			t.inserts[rows] = stmt
-		}
-		if _, err := stmt.ExecContext(w.ctx, chunk...); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -354,3 +251,34 @@ func (w *BulkWriter) Abort() error {
 }
 
 var _ RowWriter = (*BulkWriter)(nil)
+
+// bulkInsert sends t's rows as INSERTs of per rows, each statement prepared once per
+// transaction (t.inserts).
+func bulkInsert(ctx context.Context, tx *sql.Tx, t *bulkTable, per int) error {
+	k := len(t.cols)
+	for i := 0; i < len(t.vals); i += per * k {
+		chunk := t.vals[i:min(len(t.vals), i+per*k)]
+		rows := len(chunk) / k
+		stmt, ok := t.inserts[rows]
+		if !ok {
+			var b strings.Builder
+			fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", t.name, strings.Join(t.cols, ", "))
+			tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
+			for r := 0; r < rows; r++ {
+				if r > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(tuple)
+			}
+			var err error
+			if stmt, err = tx.PrepareContext(ctx, b.String()); err != nil {
+				return err
+			}
+			t.inserts[rows] = stmt
+		}
+		if _, err := stmt.ExecContext(ctx, chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

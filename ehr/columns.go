@@ -27,6 +27,11 @@ func (c *colInt) Scan(src any) error {
 	switch v := src.(type) {
 	case int64:
 		c.v = v
+	case uint64: // MariaDB's BIGINT UNSIGNED
+		if v > math.MaxInt64 {
+			c.bad = "not an integer: " + describe(src)
+		}
+		c.v = int64(v)
 	case nil:
 		c.null = true
 	default:
@@ -91,16 +96,15 @@ func (c *colText) interned(t map[string]string) string {
 	return s
 }
 
-// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go). With epoch set
-// it takes what PostgreSQL's extract(epoch FROM …) hands over instead: seconds since
-// 1970 as numeric text (lib/pq passes the bytes through) or a float8 before
-// PostgreSQL 14 — cheaper to read than lib/pq's timestamp decoding (read.go, expr).
+// colTime is a TIMESTAMPTZ column (TEXT in SQLite, see instant.go). With raw set it
+// takes the instant in the dialect's own binary form instead (dialect.fetch says when,
+// dialect.rawInstant decodes it): cheaper, on the server and here, than text.
 type colTime struct {
-	t     time.Time
-	null  bool
-	bad   string
-	epoch bool
-	// inf is -1 or 1 for an epoch of -infinity or infinity (refused as bad), else 0.
+	t    time.Time
+	null bool
+	bad  string
+	raw  func([]byte) (t time.Time, inf int8, ok bool)
+	// inf is -1 or 1 for -infinity or infinity (refused as bad), else 0.
 	inf int8
 }
 
@@ -111,75 +115,30 @@ func (c *colTime) Scan(src any) error {
 	case time.Time:
 		c.t, ok = v.UTC(), true
 	case []byte:
-		if c.epoch {
-			if c.t, ok = parseEpoch(v); !ok {
-				switch string(v) {
-				case "Infinity":
-					c.inf = 1
-				case "-Infinity":
-					c.inf = -1
-				}
-			}
+		if c.raw != nil {
+			c.t, c.inf, ok = c.raw(v)
 		} else {
 			c.t, ok = parseInstant(v)
 		}
 	case string:
 		c.t, ok = parseInstant(v)
-	case float64:
-		if c.epoch && !math.IsInf(v, 0) && !math.IsNaN(v) {
-			sec := math.Floor(v)
-			c.t, ok = time.Unix(int64(sec), int64(math.Round((v-sec)*1e6))*1000).UTC(), true
-		} else if c.epoch && math.IsInf(v, 0) {
-			c.inf = int8(math.Copysign(1, v))
-		}
 	case nil:
 		c.null, ok = true, true
 	}
-	if !ok {
+	switch {
+	case c.inf > 0:
+		c.bad = `unparseable timestamp "Infinity"`
+	case c.inf < 0:
+		c.bad = `unparseable timestamp "-Infinity"`
+	case !ok:
 		c.bad = "unparseable timestamp " + describe(src)
-	} else if !c.null && c.t.IsZero() {
+	case !c.null && c.t.IsZero():
 		// measure takes the zero time.Time for "no such instant" (a note never locked, a
 		// window never closed): a stored 0001-01-01T00:00:00Z would silently read as
-		// missing, so it is refused like any other unusable value (issue 7).
+		// missing, so it is refused like any other unusable value.
 		c.bad = problemZeroInstant
 	}
 	return nil
-}
-
-// parseEpoch reads [-]SECONDS[.FRACTION], as PostgreSQL prints a numeric epoch.
-func parseEpoch(b []byte) (time.Time, bool) {
-	neg := len(b) > 0 && b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	var sec, nsec int64
-	i := 0
-	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		if sec > (math.MaxInt64-9)/10 {
-			return time.Time{}, false
-		}
-		sec = sec*10 + int64(b[i]-'0')
-	}
-	if i == 0 {
-		return time.Time{}, false
-	}
-	if i < len(b) {
-		if b[i] != '.' {
-			return time.Time{}, false
-		}
-		scale := int64(100000000)
-		for i++; i < len(b); i++ {
-			if b[i] < '0' || b[i] > '9' {
-				return time.Time{}, false
-			}
-			nsec += int64(b[i]-'0') * scale
-			scale /= 10
-		}
-	}
-	if neg {
-		sec, nsec = -sec, -nsec
-	}
-	return time.Unix(sec, nsec).UTC(), true
 }
 
 const problemZeroInstant = "timestamp 0001-01-01T00:00:00Z cannot be told from a missing value"

@@ -6,21 +6,22 @@ package ehr
 // counts them with a few example ids and hands them to a Sink that takes them, after
 // the patients (the note findings first, then the invitation ones).
 //
-// Each is found by one whole-table anti-join (danglingQueries), unless PostgreSQL's
-// catalogue allows a cheaper way to the same count and ids (issue 12: the anti-joins
-// ran before the period read, one core idle, 0.3-0.6 s at 1M appointments):
+// Each is found by one whole-table anti-join (danglingQueries), unless the catalogue
+// allows a cheaper way to the same count and ids (the anti-joins ran before the period
+// read, one core idle, 0.3-0.6 s at 1M appointments on PostgreSQL):
 //
 //   - invitations: when patients.id and portal_invitations' id and patient_id are
-//     integer columns, both scans of the period read come in the same numeric order
-//     (patients by id, invitations by patient_id, NULLs last), so the merge in Go sees
-//     every invitation whose patient_id lies between two patients' ids, or is NULL,
-//     for free (visits.go);
+//     integer columns by their type, both scans of the period read come in the same
+//     numeric order (patients by id, invitations by patient_id, NULLs last), so the
+//     merge sees every invitation whose patient_id lies between two patients' ids, or
+//     is NULL, for free (period.go);
 //   - notes: when appointments.id is unique (its primary key, or a unique index on id
-//     alone), every note with an appointment is either summed up by the period's scan
-//     or belongs to an appointment outside the period, so the notes that point at
-//     nothing number count(notes) − (period's notes + notes of appointments outside
-//     the period): one cheap count. Only when that is not 0 does the anti-join run, for
-//     the count and the ids it has always given.
+//     alone) and the dialect can count the notes of appointments outside the period's
+//     scan (dialect.notesOutside), every note with an appointment is either read by
+//     the period's scan or belongs to an appointment outside it, so the notes that
+//     point at nothing number count(notes) − (period's notes + notes outside): one
+//     cheap count. Only when that is not 0 does the anti-join run, for the count and
+//     the ids it has always given.
 
 import (
 	"database/sql"
@@ -83,11 +84,9 @@ func (d *danglingRows) add(id *colInt) {
 // danglingPlan decides how each finding is found (see the top of the file) and runs
 // the anti-joins that are still needed. The rest is found during the period's scans.
 func (r *reader) danglingPlan() error {
-	if r.s.dialect == Postgres {
-		r.notesByCount = r.unique["appointments"]
-		r.invByMerge = r.intCol["patients.id"] && r.intCol["portal_invitations.id"] &&
-			r.intCol["portal_invitations.patient_id"]
-	}
+	r.notesByCount = r.cat.unique["appointments"] && r.d.notesOutside(r.cat) != ""
+	r.invByMerge = r.cat.integer["patients.id"] && r.cat.integer["portal_invitations.id"] &&
+		r.cat.integer["portal_invitations.patient_id"]
 	for k := range danglingQueries {
 		if k == danglingNote && r.notesByCount || k == danglingInvitation && r.invByMerge {
 			continue
@@ -110,14 +109,13 @@ func (r *reader) danglingQuery(k int) error {
 }
 
 // danglingNotesByCount finds the notes that point at nothing from periodNotes, the
-// notes the period's scan summed up (see the top of the file). It runs at the end of
+// notes the period's scan read (see the top of the file). It runs at the end of
 // the period's scans, in the same transaction.
 func (r *reader) danglingNotesByCount(periodNotes int64, lo, hi time.Time) error {
 	var all, outside int64
 	// The complement of the period scan's WHERE: the appointments it did not read.
-	err := r.tx.QueryRowContext(r.ctx, `SELECT (SELECT count(*) FROM clinical_notes),
-  (SELECT count(*) FROM clinical_notes n JOIN appointments a ON a.id = n.appointment_id
-   WHERE a.scheduled_at < $1 OR a.scheduled_at >= $2)`, lo, hi).Scan(&all, &outside)
+	err := r.tx.QueryRowContext(r.ctx, `SELECT (SELECT count(*) FROM clinical_notes), (`+r.d.notesOutside(r.cat)+`)`,
+		r.d.instant(lo), r.d.instant(hi)).Scan(&all, &outside)
 	if err != nil {
 		return r.fail(danglingQueries[danglingNote].rel, fmt.Errorf("find rows that point at nothing: %w", err))
 	}

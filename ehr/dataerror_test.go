@@ -23,6 +23,15 @@ var looseSchema = map[string]string{
 		CREATE TABLE clinical_notes (id BIGINT, appointment_id BIGINT, signed_at TIMESTAMPTZ, locked_at TIMESTAMPTZ);
 		CREATE TABLE portal_invitations (id BIGINT, patient_id BIGINT, sent_at TIMESTAMPTZ, recipient TEXT, channel TEXT);
 		CREATE TABLE api_windows (id BIGINT, tin TEXT, enabled_at TIMESTAMPTZ, disabled_at TIMESTAMPTZ)`,
+	ehr.MariaDB: `
+		CREATE TABLE offices (id BIGINT, tin TEXT, name TEXT, timezone TEXT);
+		CREATE TABLE clinicians (id BIGINT, npi TEXT, first_name TEXT, last_name TEXT, mips_eligible TINYINT(1));
+		CREATE TABLE patients (id BIGINT, mrn TEXT, first_name TEXT, last_name TEXT, birth_date DATE, email TEXT);
+		CREATE TABLE appointments (id BIGINT, patient_id BIGINT, office_id BIGINT, clinician_id BIGINT,
+			scheduled_at DATETIME(6), status TEXT);
+		CREATE TABLE clinical_notes (id BIGINT, appointment_id BIGINT, signed_at DATETIME(6), locked_at DATETIME(6));
+		CREATE TABLE portal_invitations (id BIGINT, patient_id BIGINT, sent_at DATETIME(6), recipient TEXT, channel TEXT);
+		CREATE TABLE api_windows (id BIGINT, tin TEXT, enabled_at DATETIME(6), disabled_at DATETIME(6))`,
 	ehr.SQLite: `
 		CREATE TABLE offices (id, tin, name, timezone);
 		CREATE TABLE clinicians (id, npi, first_name, last_name, mips_eligible);
@@ -191,7 +200,7 @@ func TestReadDataErrors(t *testing.T) {
 					"DROP TABLE IF EXISTS api_windows")
 				loose(t, s)
 				for _, q := range c.stmts {
-					truth := map[string]string{ehr.Postgres: "TRUE", ehr.SQLite: "1"}[s.Dialect()]
+					truth := map[string]string{ehr.Postgres: "TRUE", ehr.SQLite: "1", ehr.MariaDB: "1"}[s.Dialect()]
 					exec(t, s, strings.ReplaceAll(q, "%TRUE%", truth))
 				}
 				_, err := s.Read(context.Background(), calendar.MustParseDate("2025-01-01"),

@@ -2,16 +2,18 @@ package ehr
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
 // SetReadTxHook makes Read call f inside its transaction, after the practice has been
 // handed to the Sink. The returned func removes it.
-func SetReadTxHook(f func(ctx context.Context, tx *sql.Tx) error) (restore func()) {
+func SetReadTxHook(f func(ctx context.Context, tx ReadTx) error) (restore func()) {
 	readTxHook = f
 	return func() { readTxHook = nil }
 }
+
+// ReadTx is the read's transaction as the hook sees it.
+type ReadTx = querier
 
 // ParseInstant exposes the timestamp text parser to the tests.
 func ParseInstant(s string) (time.Time, bool) { return parseInstant(s) }
@@ -29,10 +31,8 @@ func SetSQLiteRowsPerInsert(n int) (restore func()) {
 	return func() { sqliteRowsPerInsert = old }
 }
 
-// SetNoteAggregate makes PostgreSQL sum up each appointment's notes in the server
-// (count, min) instead of sending one row per note.
-func SetNoteAggregate(on bool) (restore func()) {
-	old := noteAggregate
-	noteAggregate = on
-	return func() { noteAggregate = old }
-}
+// SetNoteAggregate is kept for TestReadNoteRowsAsAggregate: the notes are now always
+// read one row per note and summed up by measure (Notes.Add), so there is no server
+// aggregate to switch to; TestReadNotesAsServerMin holds the read to the server's
+// count() and min() instead.
+func SetNoteAggregate(bool) (restore func()) { return func() {} }

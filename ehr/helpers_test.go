@@ -4,24 +4,45 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mipspi/mipspi/calendar"
 	"github.com/mipspi/mipspi/ehr"
+	"github.com/mipspi/mipspi/internal/mariadbtest"
 	"github.com/mipspi/mipspi/internal/pgtest"
 	"github.com/mipspi/mipspi/measure"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	mariadbtest.Stop()
+	os.Exit(code)
+}
 
-// onBoth runs f once on a fresh SQLite file and once on a fresh PostgreSQL database
-// (SPEC §3: both dialects, same behaviour).
+// onBoth runs f on a fresh SQLite file, a fresh PostgreSQL database and a fresh
+// MariaDB database (SPEC §3, §8: every dialect, same behaviour).
 func onBoth(t *testing.T, f func(t *testing.T, s *ehr.Store)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { f(t, openSQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { f(t, openPostgres(t)) })
+	t.Run("mariadb", func(t *testing.T) { f(t, openMariaDB(t)) })
+	// The period's scans joined by the server a range of two patients at a time
+	// (mariadb_scan.go), so that every read test crosses ranges; "mariadb" joins them in
+	// memory (mariadb_join.go).
+	t.Run("mariadb-ranges", func(t *testing.T) {
+		defer ehr.SetMariaDBRangePatients(2)()
+		defer ehr.SetMariaDBJoinBytes(0)()
+		f(t, openMariaDB(t))
+	})
+}
+
+func openMariaDB(t testing.TB) *ehr.Store {
+	t.Helper()
+	return open(t, mariadbtest.NewDatabase(t))
 }
 
 func openSQLite(t testing.TB) *ehr.Store {
@@ -66,9 +87,22 @@ func load(t testing.TB, s *ehr.Store, fixture string) {
 	}
 }
 
+// rfc3339Literal is a timestamp literal of the tests' SQL in UTC; MariaDB's DATETIME
+// takes it without the T and the Z (SPEC §8: the session is UTC).
+var rfc3339Literal = regexp.MustCompile(`'([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9:.]+)Z'`)
+
+// dialectSQL is q as s's dialect takes it.
+func dialectSQL(s *ehr.Store, q string) string {
+	if s.Dialect() == ehr.MariaDB {
+		return rfc3339Literal.ReplaceAllString(q, "'$1 $2'")
+	}
+	return q
+}
+
 func exec(t testing.TB, s *ehr.Store, stmts ...string) {
 	t.Helper()
 	for _, q := range stmts {
+		q = dialectSQL(s, q)
 		if _, err := s.DB().DB.ExecContext(context.Background(), q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -130,4 +164,14 @@ func zone(name string) *time.Location {
 		panic(err)
 	}
 	return l
+}
+
+// sqliteScenario is testdata/scenario.yaml read from SQLite (UTC text): what every other
+// spelling of the same practice must read as.
+func sqliteScenario(t *testing.T) *recorder {
+	t.Helper()
+	s := openSQLite(t)
+	initLoad(t, s, "scenario.yaml")
+	r, _ := read(t, s, "2025-01-01", "2025-12-31")
+	return r
 }

@@ -75,7 +75,7 @@ func (b *batchSink) send() error {
 // sinkError marks an error of the consumer's Sink.
 type sinkError struct{ err error }
 
-// piped runs r.patients on another goroutine and hands its records to sink here.
+// piped runs r.readPeriod on another goroutine and hands its records to sink here.
 func (r *reader) piped(p measure.Practice, lo, hi time.Time, sink Sink) error {
 	out := make(chan *batch, pipeBatches)
 	free := make(chan *batch, pipeBatches)
@@ -86,7 +86,7 @@ func (r *reader) piped(p measure.Practice, lo, hi time.Time, sink Sink) error {
 	var perr error
 	go func() {
 		defer close(out)
-		perr = r.patients(p, lo, hi, bs)
+		perr = r.readPeriod(p, lo, hi, bs)
 		if perr == nil {
 			perr = bs.send()
 		}

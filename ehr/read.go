@@ -1,12 +1,14 @@
 package ehr
 
-// The read of one report: everything inside one transaction (read-only, repeatable
-// read on PostgreSQL; a single read transaction with query_only on SQLite) and a few
-// set-based queries for the whole period — never a query per patient or per visit.
+// The read of one report: everything inside one snapshot of the database (SPEC §3: the
+// dialect's — one read-only, repeatable-read transaction, or on PostgreSQL several
+// connections sharing one exported snapshot) and a few set-based queries for the whole
+// period, never a query per patient or per visit.
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
@@ -31,25 +33,33 @@ type ReadStats struct {
 	Offices, Clinicians, Patients, Appointments, Notes, Invitations, APIWindows int
 }
 
+// IdentitySink is a Sink that also takes the database's identity (SPEC §7: a name that
+// survives renaming, for combine), read in the same snapshot after the patients.
+type IdentitySink interface {
+	Identity(id string) error
+}
+
 // readTxHook, when set by a test, runs inside the read transaction after the practice
 // is read and handed to the Sink.
-var readTxHook func(ctx context.Context, tx *sql.Tx) error
+var readTxHook func(ctx context.Context, tx querier) error
 
-// Read reads the period [from, to] (local dates) inside one transaction and streams it
-// to sink:
+// Read reads the period [from, to] (local dates) in one snapshot and streams it to
+// sink:
 //
 //   - every office, clinician and API window (R2, R6: windows of any age);
 //   - each patient with ALL their appointments whose scheduled_at lies in the UTC
 //     window [from-1 day 00:00Z, to+2 days 00:00Z) — a margin wider than any zone
 //     offset, since the engine decides local dates (R1) — in (scheduled_at, id) order;
-//   - each visit's note summary, aggregated by the database: count, earliest
-//     signed_at, earliest locked_at (R4: a later addendum never moves it);
-//   - each patient's earliest invitation, however old (R5).
+//   - each visit's notes, summed up by measure.Notes.Add: count, earliest signed_at,
+//     earliest locked_at (R4: a later addendum never moves it);
+//   - each patient's first invitation, however old, chosen by
+//     measure.EarliestInvitation among all of theirs (R5).
 //
 // Notes of appointments outside the window and invitations of patients without a
-// visit in the window are not read (harmless); notes of no appointment at all and
-// invitations of no patient are counted for a DanglingSink (dangling.go).
-// A row that breaks SPEC §3 stops the read with a *DataError.
+// visit in the window are not handed over (harmless); notes of no appointment at all
+// and invitations of no patient are counted for a DanglingSink (dangling.go), the
+// database's identity handed to an IdentitySink. A row that breaks SPEC §3 stops the
+// read with a *DataError.
 func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (ReadStats, error) {
 	var st ReadStats
 	if to < from {
@@ -60,19 +70,12 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 	// drain every remaining row when the result is closed).
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	tx, done, err := s.beginRead(ctx)
+	snap, err := s.d.begin(ctx, s.db)
 	if err != nil {
-		return st, fmt.Errorf("read %s: %w", s, s.scrub(lostConnection(err)))
+		return st, fmt.Errorf("read %s: %w", s, s.scrub(lostConnection(s.d, err)))
 	}
-	defer done()
-	r := &reader{s: s, ctx: ctx, cancel: cancel, tx: tx, st: &st}
-	if s.dialect == Postgres {
-		// The snapshot the period's other connections will share (visits.go); exported
-		// first, while the transaction is still plain.
-		if err := tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&r.snapshot); err != nil {
-			return st, fmt.Errorf("read %s: export the snapshot: %w", s, s.scrub(lostConnection(err)))
-		}
-	}
+	defer snap.close()
+	r := &reader{s: s, d: s.d, ctx: ctx, cancel: cancel, snap: snap, tx: snap.tx(), st: &st}
 	p, err := r.practice()
 	if err != nil {
 		return st, err
@@ -81,26 +84,19 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 		return st, fmt.Errorf("read %s: %w", s, err)
 	}
 	if readTxHook != nil {
-		if err := readTxHook(ctx, tx); err != nil {
+		if err := readTxHook(ctx, r.tx); err != nil {
 			return st, err
 		}
 	}
-	rels := []string{"appointments", "patients", "portal_invitations"}
-	r.unique = map[string]bool{}
-	for _, rel := range rels {
-		if r.unique[rel], err = r.idUnique(rel); err != nil {
-			return st, err
-		}
-	}
-	if err := r.columnTypes(); err != nil {
-		return st, r.fail("appointments", err)
+	if err := r.describe(); err != nil {
+		return st, err
 	}
 	if _, ok := sink.(DanglingSink); ok { // R10: rows that point at nothing (dangling.go)
 		if err := r.danglingPlan(); err != nil {
 			return st, err
 		}
 	}
-	for _, rel := range rels {
+	for _, rel := range periodRelations {
 		if err := r.checkUnique(rel, lo, hi); err != nil {
 			return st, err
 		}
@@ -111,101 +107,39 @@ func (s *Store) Read(ctx context.Context, from, to calendar.Date, sink Sink) (Re
 	if err := r.sendDangling(sink); err != nil {
 		return st, err
 	}
-	return st, nil
+	return st, r.sendIdentity(sink)
 }
 
-// beginRead opens the snapshot. done ends it (rollback: nothing is ever written).
-func (s *Store) beginRead(ctx context.Context) (*sql.Tx, func(), error) {
-	if s.dialect == Postgres {
-		// BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY (SPEC §3).
-		tx, err := s.db.DB.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-		if err != nil {
-			return nil, nil, err
-		}
-		return tx, func() { tx.Rollback() }, nil
+// sendIdentity hands the database's identity to sink, when it is an IdentitySink.
+func (r *reader) sendIdentity(sink Sink) error {
+	is, ok := sink.(IdentitySink)
+	if !ok {
+		return nil
 	}
-	// SQLite: one connection, query_only so that nothing can write through it, and one
-	// deferred transaction whose first SELECT fixes the snapshot.
-	conn, err := s.db.DB.Conn(ctx)
+	id, err := r.d.identity(r.ctx, r.tx)
 	if err != nil {
-		return nil, nil, err
+		return r.fail("the database's identity", err)
 	}
-	if _, err := conn.ExecContext(ctx, "PRAGMA query_only = ON"); err != nil {
-		conn.Close()
-		return nil, nil, err
+	if err := is.Identity(id); err != nil {
+		return fmt.Errorf("read %s: %w", r.s, err)
 	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		conn.ExecContext(context.Background(), "PRAGMA query_only = OFF")
-		conn.Close()
-		return nil, nil, err
-	}
-	return tx, func() {
-		tx.Rollback()
-		if _, err := conn.ExecContext(context.Background(), "PRAGMA query_only = OFF"); err != nil {
-			// Never hand a read-only connection back to the pool.
-			conn.Raw(func(any) error { return driverBadConn })
-		}
-		conn.Close()
-	}, nil
+	return nil
 }
 
 type reader struct {
 	s      *Store
+	d      dialect
 	ctx    context.Context
 	cancel context.CancelFunc
-	tx     *sql.Tx
+	snap   snapshot
+	tx     querier // snap.tx()
 	st     *ReadStats
-	// snapshot is the exported snapshot of tx (PostgreSQL), once asked for.
-	snapshot string
-	// epoch: the PostgreSQL timestamptz columns (relation.column) read as
-	// extract(epoch FROM …) (colTime.epoch).
-	epoch map[string]bool
-	// intCol: the PostgreSQL columns (relation.column) of the period's relations that
-	// are integers (smallint, integer, bigint), in the catalogue's words.
-	intCol map[string]bool
-	// unique: the relations whose id the catalogue proves unique (idUnique).
-	unique map[string]bool
+	// cat is what the catalogue said (catalogue.go); nil while the practice is read.
+	cat *catalogue
 	// The rows that point at nothing (dangling.go): how each finding is found, and
 	// what was found.
 	notesByCount, invByMerge bool
-	// noteRows: the period's scan sends one row per note (visits.go).
-	noteRows bool
-	dangling [2]danglingRows
-}
-
-// columnTypes finds the period's timestamp columns that are timestamptz (tables or
-// views alike; anything else — a view's text, a timestamp without zone — is read as
-// it always was) and the integer columns.
-func (r *reader) columnTypes() error {
-	r.epoch, r.intCol = map[string]bool{}, map[string]bool{}
-	if r.s.dialect != Postgres {
-		return nil
-	}
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, a.attname, a.atttypid = 'timestamptz'::regtype,
-		  a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
-		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-		WHERE a.attrelid IN (to_regclass('appointments'), to_regclass('clinical_notes'),
-		    to_regclass('portal_invitations'), to_regclass('patients'))
-		  AND a.attnum > 0 AND NOT a.attisdropped`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var rel, col string
-		var tz, integer bool
-		if err := rows.Scan(&rel, &col, &tz, &integer); err != nil {
-			return err
-		}
-		if tz && rel != "patients" {
-			r.epoch[rel+"."+col] = true
-		}
-		if integer {
-			r.intCol[rel+"."+col] = true
-		}
-	}
-	return rows.Err()
+	dangling                 [2]danglingRows
 }
 
 func (r *reader) fail(what string, err error) error {
@@ -213,44 +147,43 @@ func (r *reader) fail(what string, err error) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	return fmt.Errorf("read %s from %s: %w", what, r.s, r.s.scrub(lostConnection(err)))
+	return fmt.Errorf("read %s from %s: %w", what, r.s, r.s.scrub(lostConnection(r.d, err)))
 }
+
+var driverBadConn = driver.ErrBadConn
 
 // lostConnection says what "driver: bad connection" means. lib/pq reports a server that
 // went away mid-query (stopped, restarted, killed the backend, or the network dropped)
 // as driver.ErrBadConn, and the server's own last words (FATAL 57P01 "terminating
 // connection due to administrator command") are folded into it too, so the bare
-// message would leave a DBA guessing (issue 7, database faults).
-func lostConnection(err error) error {
-	if errors.Is(err, driverBadConn) {
+// message would leave a DBA guessing.
+func lostConnection(d dialect, err error) error {
+	if errors.Is(err, driverBadConn) || d.connectionLost(err) {
 		return fmt.Errorf("lost the connection to the server (it stopped or restarted, ended this session, or the network failed): %w", err)
 	}
 	return err
 }
 
-// expr is how a column is selected: SQLite gets CAST(… AS TEXT) for timestamps and
-// dates so that no driver guesses at declared DATETIME columns of a view; instant.go
-// parses the text.
-func (r *reader) expr(alias string) func(c *column) string {
-	return func(c *column) string {
-		name := c.name
-		if alias != "" {
-			name = alias + "." + name
+// selectList is rel's columns (model order) as the dialect fetches them, with alias,
+// and the Scan destinations in the same order taken by name from dest; an instant
+// column's scanner learns how its value arrives (colTime.raw).
+func (r *reader) selectList(rel *relation, alias string, dest map[string]any) (string, []any) {
+	return rel.selectList(dest, func(c *column) string {
+		expr, raw := r.d.fetch(c, alias, r.cat)
+		if t, ok := dest[c.name].(*colTime); ok {
+			t.raw = nil
+			if raw {
+				t.raw = r.d.rawInstant
+			}
 		}
-		if r.s.dialect == SQLite && (c.kind == kInstant || c.kind == kDate) {
-			return "CAST(" + name + " AS TEXT)"
-		}
-		if r.epoch[c.rel+"."+c.name] {
-			return "extract(epoch FROM " + name + ")"
-		}
-		return name
-	}
+		return expr
+	})
 }
 
-// query selects rel's columns (model order, through expr) with the SQL tail and scans
-// each row into dest, which names every column of the model.
+// query selects rel's columns (model order) with the SQL tail and scans each row into
+// dest, which names every column of the model.
 func (r *reader) query(rel *relation, dest map[string]any, tail string, args ...any) (*sql.Rows, []any, error) {
-	cols, scan := rel.selectList(dest, r.expr(""))
+	cols, scan := r.selectList(rel, "", dest)
 	rows, err := r.tx.QueryContext(r.ctx, "SELECT "+cols+" FROM "+rel.name+" "+tail, args...)
 	return rows, scan, err
 }

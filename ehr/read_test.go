@@ -2,12 +2,12 @@ package ehr_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/google/go-cmp/cmp"
 	"github.com/lib/pq"
 	"github.com/mipspi/mipspi/calendar"
@@ -145,18 +145,21 @@ func TestReadSQLiteSpellings(t *testing.T) {
 	}
 }
 
-// The same fixture gives identical reads on both dialects.
+// The same fixture gives identical reads on every dialect.
 func TestReadSameOnBothDialects(t *testing.T) {
-	var got [2]*recorder
-	for i, s := range []*ehr.Store{openSQLite(t), openPostgres(t)} {
+	var got [3]*recorder
+	stores := []*ehr.Store{openSQLite(t), openPostgres(t), openMariaDB(t)}
+	for i, s := range stores {
 		initLoad(t, s, "scenario.yaml")
 		got[i], _ = read(t, s, "2025-01-01", "2025-12-31")
 	}
-	if d := cmp.Diff(got[0].practice, got[1].practice, cmpOpts); d != "" {
-		t.Errorf("practice (-sqlite +postgres):\n%s", d)
-	}
-	if d := cmp.Diff(got[0].patients, got[1].patients, cmpOpts); d != "" {
-		t.Errorf("patients (-sqlite +postgres):\n%s", d)
+	for i := 1; i < len(stores); i++ {
+		if d := cmp.Diff(got[0].practice, got[i].practice, cmpOpts); d != "" {
+			t.Errorf("practice (-sqlite +%s):\n%s", stores[i].Dialect(), d)
+		}
+		if d := cmp.Diff(got[0].patients, got[i].patients, cmpOpts); d != "" {
+			t.Errorf("patients (-sqlite +%s):\n%s", stores[i].Dialect(), d)
+		}
 	}
 }
 
@@ -187,38 +190,54 @@ func TestReadRejectsBackwardsPeriod(t *testing.T) {
 }
 
 // Nothing can be written through the read transaction (SPEC §3 read-only): on
-// PostgreSQL the server refuses (SQLSTATE 25006), on SQLite query_only does.
+// PostgreSQL the server refuses (SQLSTATE 25006), on SQLite query_only does, on MariaDB
+// the READ ONLY transaction (error 1792, SPEC §8).
 func TestReadTransactionRefusesWrites(t *testing.T) {
 	onBoth(t, func(t *testing.T, s *ehr.Store) {
 		initLoad(t, s, "scenario.yaml")
-		var writeErr error
+		writes := []string{
+			`INSERT INTO offices (id, tin, name, timezone) VALUES (77, '111111111', 'X', 'UTC')`,
+			`DELETE FROM appointments`,
+		}
+		writeErrs := make([]error, len(writes))
 		called := false
-		defer ehr.SetReadTxHook(func(ctx context.Context, tx *sql.Tx) error {
+		defer ehr.SetReadTxHook(func(ctx context.Context, tx ehr.ReadTx) error {
 			called = true
-			// A savepoint lets PostgreSQL carry on after the refusal.
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
-				return err
+			for i, q := range writes {
+				// A savepoint lets PostgreSQL carry on after the refusal.
+				if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+					return err
+				}
+				_, writeErrs[i] = tx.ExecContext(ctx, q)
+				if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`); err != nil {
+					return err
+				}
 			}
-			_, writeErr = tx.ExecContext(ctx, `INSERT INTO offices (id, tin, name, timezone) VALUES (77, '111111111', 'X', 'UTC')`)
-			_, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`)
-			return err
+			return nil
 		})()
-		read(t, s, "2025-01-01", "2025-12-31")
+		checkScenario(t, s) // the read itself, with the hook: nothing was deleted
 		if !called {
 			t.Fatal("hook not called")
 		}
-		if writeErr == nil {
-			t.Fatal("INSERT inside the read transaction succeeded")
-		}
-		var pqErr *pq.Error
-		switch s.Dialect() {
-		case ehr.Postgres:
-			if !errors.As(writeErr, &pqErr) || pqErr.Code != "25006" {
-				t.Errorf("want read_only_sql_transaction (25006), got %v", writeErr)
+		for i, writeErr := range writeErrs {
+			if writeErr == nil {
+				t.Fatalf("%s inside the read transaction succeeded", writes[i])
 			}
-		case ehr.SQLite:
-			if !strings.Contains(writeErr.Error(), "readonly") {
-				t.Errorf("want a read-only refusal, got %v", writeErr)
+			var pqErr *pq.Error
+			var myErr *mysql.MySQLError
+			switch s.Dialect() {
+			case ehr.Postgres:
+				if !errors.As(writeErr, &pqErr) || pqErr.Code != "25006" {
+					t.Errorf("want read_only_sql_transaction (25006), got %v", writeErr)
+				}
+			case ehr.SQLite:
+				if !strings.Contains(writeErr.Error(), "readonly") {
+					t.Errorf("want a read-only refusal, got %v", writeErr)
+				}
+			case ehr.MariaDB:
+				if !errors.As(writeErr, &myErr) || myErr.Number != 1792 {
+					t.Errorf("want ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION (1792), got %v", writeErr)
+				}
 			}
 		}
 		// And the connection is writable again afterwards (query_only reset on SQLite).
@@ -226,36 +245,45 @@ func TestReadTransactionRefusesWrites(t *testing.T) {
 	})
 }
 
-// Rows committed by another session while the read runs are not seen (repeatable read).
+// Rows committed by another session while the read runs are not seen (repeatable read;
+// on MariaDB the consistent snapshot of SPEC §8).
 func TestReadSnapshotIgnoresConcurrentCommits(t *testing.T) {
-	s := openPostgres(t)
-	initLoad(t, s, "scenario.yaml")
-	writer := s.DB().DB // a second connection from the pool: another session
-	r := &recorder{onPractice: func() error {
-		ctx := context.Background()
-		conn, err := writer.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		_, err = conn.ExecContext(ctx, `BEGIN;
-			INSERT INTO patients (id, mrn) VALUES (50, 'LATE');
-			INSERT INTO appointments VALUES (50, 50, 1, 1, '2025-07-01T15:00:00Z', 'Complete');
-			INSERT INTO appointments VALUES (51, 1, 1, 1, '2025-07-01T15:00:00Z', 'Complete');
-			INSERT INTO clinical_notes VALUES (50, 3, NULL, '2025-06-04T00:00:00Z');
-			COMMIT`)
-		return err
-	}}
-	if _, err := s.Read(context.Background(), calendar.MustParseDate("2025-01-01"), calendar.MustParseDate("2025-12-31"), r); err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(scenarioPatients, r.patients, cmpOpts); d != "" {
-		t.Errorf("the read saw rows committed after its snapshot (-want +got):\n%s", d)
-	}
-	// The commit did happen: a new read sees it.
-	after, st := read(t, s, "2025-01-01", "2025-12-31")
-	if st.Patients != 5 || st.Appointments != 9 || after.patients[1].Visits[0].Notes.Count != 2 {
-		t.Errorf("after the concurrent commit: stats %+v", st)
+	for name, open := range map[string]func(testing.TB) *ehr.Store{"postgres": openPostgres, "mariadb": openMariaDB} {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			initLoad(t, s, "scenario.yaml")
+			writer := s.DB().DB // a second connection from the pool: another session
+			r := &recorder{onPractice: func() error {
+				ctx := context.Background()
+				conn, err := writer.Conn(ctx)
+				if err != nil {
+					return err
+				}
+				defer conn.Close()
+				for _, q := range []string{`BEGIN`,
+					`INSERT INTO patients (id, mrn) VALUES (50, 'LATE')`,
+					`INSERT INTO appointments VALUES (50, 50, 1, 1, '2025-07-01T15:00:00Z', 'Complete')`,
+					`INSERT INTO appointments VALUES (51, 1, 1, 1, '2025-07-01T15:00:00Z', 'Complete')`,
+					`INSERT INTO clinical_notes VALUES (50, 3, NULL, '2025-06-04T00:00:00Z')`,
+					`COMMIT`} {
+					if _, err := conn.ExecContext(ctx, dialectSQL(s, q)); err != nil {
+						return err
+					}
+				}
+				return nil
+			}}
+			if _, err := s.Read(context.Background(), calendar.MustParseDate("2025-01-01"), calendar.MustParseDate("2025-12-31"), r); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(scenarioPatients, r.patients, cmpOpts); d != "" {
+				t.Errorf("the read saw rows committed after its snapshot (-want +got):\n%s", d)
+			}
+			// The commit did happen: a new read sees it.
+			after, st := read(t, s, "2025-01-01", "2025-12-31")
+			if st.Patients != 5 || st.Appointments != 9 || after.patients[1].Visits[0].Notes.Count != 2 {
+				t.Errorf("after the concurrent commit: stats %+v", st)
+			}
+		})
 	}
 }
 

@@ -9,34 +9,10 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/schema"
 )
 
 // The DDL comes from the models (rows.go) through bun's CREATE TABLE: SPEC §3's types
-// on PostgreSQL; in SQLite ids are INTEGER PRIMARY KEY (the rowid: integers only, never
-// NULL), timestamps and dates TEXT (see instant.go) and booleans INTEGER 0/1.
-
-// sqliteType is the SQLite column type for a model field's SPEC §3 type.
-func sqliteType(f *schema.Field) string {
-	switch strings.ToLower(f.UserSQLType) {
-	case "timestamptz", "date", "text":
-		return "TEXT"
-	case "boolean", "bigint", "integer":
-		return "INTEGER"
-	}
-	return f.UserSQLType
-}
-
-// sqliteDefault is a SPEC §3 default spelled for SQLite (booleans are 0/1).
-func sqliteDefault(f *schema.Field) string {
-	switch strings.ToUpper(f.SQLDefault) {
-	case "TRUE":
-		return "1"
-	case "FALSE":
-		return "0"
-	}
-	return f.SQLDefault
-}
+// on PostgreSQL, the dialect's own elsewhere (dialect.adaptColumn).
 
 // index is an index that serves the read (Read) and the benchmark floor: the period's
 // appointments by time and by patient, notes by appointment, invitations by patient.
@@ -56,12 +32,9 @@ var indexes = []index{
 // createTable creates rel (IF NOT EXISTS) and its indexes inside tx.
 func (s *Store) createTable(ctx context.Context, tx bun.Tx, rel *relation) error {
 	model := reflect.New(rel.typ).Interface()
-	if s.dialect == SQLite {
-		// The store's own copy of the model metadata: give it SQLite's types.
-		for _, f := range s.db.Dialect().Tables().Get(rel.typ).Fields {
-			f.CreateTableSQLType = sqliteType(f)
-			f.SQLDefault = sqliteDefault(f)
-		}
+	// The store's own copy of the model metadata: give it the dialect's types.
+	for _, f := range s.db.Dialect().Tables().Get(rel.typ).Fields {
+		s.d.adaptColumn(f)
 	}
 	if _, err := tx.NewCreateTable().Model(model).IfNotExists().Exec(ctx); err != nil {
 		return fmt.Errorf("create %s: %w", rel.name, s.scrub(err))
@@ -129,20 +102,10 @@ func (s *Store) Init(ctx context.Context, force bool) error {
 	return nil
 }
 
-// relations lists the user tables and views: name → "table" | "view". On PostgreSQL it
-// looks at every schema but the system ones.
+// relations lists the user tables and views: name → "table" | "view" (on PostgreSQL in
+// every schema but the system ones).
 func (s *Store) relations(ctx context.Context) (map[string]string, error) {
-	var q string
-	if s.dialect == Postgres {
-		q = `SELECT table_name, CASE WHEN table_type = 'BASE TABLE' THEN 'table' ELSE 'view' END
-			FROM information_schema.tables
-			WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
-			  AND table_schema NOT LIKE 'pg\_%'`
-	} else {
-		q = `SELECT name, type FROM sqlite_schema
-			WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`
-	}
-	rows, err := s.db.DB.QueryContext(ctx, q)
+	rows, err := s.db.DB.QueryContext(ctx, s.d.relationsSQL())
 	if err != nil {
 		return nil, fmt.Errorf("list relations: %w", s.scrub(err))
 	}

@@ -10,12 +10,7 @@ import (
 // offsets out to -12:00 and +14:00 — in every timestamp column reads the same as its UTC
 // `…Z` text (issue 12: the period scan compares text dates and Go parses).
 func TestReadSQLiteRespelledPractice(t *testing.T) {
-	want := func() *recorder {
-		s := openSQLite(t)
-		initLoad(t, s, "scenario.yaml")
-		r, _ := read(t, s, "2025-01-01", "2025-12-31")
-		return r
-	}()
+	want := sqliteScenario(t)
 	respell := func(col, k string) string {
 		return `CASE ` + k + ` % 6
   WHEN 0 THEN replace(replace(` + col + `, 'T', ' '), 'Z', '+00:00')

@@ -16,14 +16,15 @@ import (
 	"github.com/mipspi/mipspi/measure"
 )
 
-const accepted = "want postgres://USER@HOST:PORT/DB, postgresql://…, sqlite:PATH or file:PATH"
+const accepted = "want postgres://USER@HOST:PORT/DB, postgresql://…, mysql://USER@HOST:PORT/DB, mariadb://…, sqlite:PATH or file:PATH"
 
 func TestOpenErrors(t *testing.T) {
 	ctx := context.Background()
 	missing := filepath.Join(t.TempDir(), "no", "such", "dir", "ehr.db")
 	for _, c := range []struct{ dsn, want string }{
 		{"", "open database: no DSN given; " + accepted},
-		{"mysql://alice:s3cr3t@db/ehr", `open database: unsupported DSN "mysql"…; ` + accepted},
+		{"oracle://alice:s3cr3t@db/ehr", `open database: unsupported DSN "oracle"…; ` + accepted},
+		{"mysql://alice:s3cr3t@db/ehr?parseTime=true", `open database: invalid MariaDB/MySQL DSN: parameter parseTime is refused`},
 		{"alice:s3cr3t@db/ehr", `open database: unsupported DSN "alice"…; ` + accepted},
 		{"sqlite:", "open database: empty SQLite path; " + accepted},
 		{"postgres://alice:s3cr3t@db:port/ehr", `open database: invalid PostgreSQL DSN: the port is not a number; percent-escape special characters`},
@@ -83,6 +84,9 @@ func TestOpenPostgresString(t *testing.T) {
 func tables(t *testing.T, s *ehr.Store) []string {
 	t.Helper()
 	q := `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`
+	if s.Dialect() == ehr.MariaDB {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1`
+	}
 	if s.Dialect() == ehr.SQLite {
 		q = `SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY 1`
 	}

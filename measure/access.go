@@ -15,6 +15,21 @@ func firstInvitation(inv *Invitation, asOf time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// EarliestInvitation is the patient's first invitation among all of theirs (R5): the
+// earliest sent_at, any recipient, any channel; of invitations sent at the same instant
+// the one with the lowest id, so that the choice never depends on the order the
+// database returned them in. It points into invs; nil when there is none.
+func EarliestInvitation(invs []Invitation) *Invitation {
+	var first *Invitation
+	for i := range invs {
+		inv := &invs[i]
+		if first == nil || inv.SentAt.Before(first.SentAt) || inv.SentAt.Equal(first.SentAt) && inv.ID < first.ID {
+			first = inv
+		}
+	}
+	return first
+}
+
 // accessInstant is R7's A: the earliest instant t ≥ max(release, first invitation) at
 // which the TIN's patient API is enabled (R6).
 func accessInstant(api *apiWindows, rel, inv time.Time) (time.Time, bool) {

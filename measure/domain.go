@@ -58,9 +58,9 @@ type Invitation struct {
 	Channel   string    // email | printed | sms | ...
 }
 
-// Notes summarises the clinical notes of one appointment (R4). The database layer may
-// aggregate them (earliest signed_at, earliest locked_at) so that the engine never
-// needs every note; a later addendum never moves FirstLocked.
+// Notes summarises the clinical notes of one appointment (R4). The database layer hands
+// each note to Add (release.go), which keeps the count and the earliest times, so that
+// the engine never needs every note; a later addendum never moves FirstLocked.
 type Notes struct {
 	Count       int       // number of notes on the appointment; 0 = NOTE_MISSING
 	FirstSigned time.Time // earliest signed_at; zero when no note is signed
@@ -78,7 +78,8 @@ type Visit struct {
 }
 
 // PatientRecord is everything the engine needs about one patient: the patient, their
-// earliest portal invitation (R5, nil when never invited) and all of their appointments
+// first portal invitation (R5, chosen by EarliestInvitation; nil when never invited) and
+// all of their appointments
 // in the period (any status; the engine applies R1). The database layer streams one
 // record per patient.
 type PatientRecord struct {
@@ -101,4 +102,17 @@ type Practice struct {
 	Offices    []Office
 	Clinicians []Clinician
 	APIWindows []APIWindow
+	// Statuses is the EHR's own list of appointment status codes when it keeps one
+	// (OpenEMR's apptstat list, SPEC §8); nil for the section 3 relations, whose
+	// statuses are words.
+	Statuses []StatusCode
+}
+
+// StatusCode is one entry of an EHR's list of appointment statuses (SPEC §8): the code
+// as stored in the appointment, its title in the EHR's list, and whether the EHR's stock
+// list defines it as not seen (R1: a recognised status, never UNKNOWN_STATUS).
+type StatusCode struct {
+	Code    string
+	Title   string
+	NotSeen bool
 }

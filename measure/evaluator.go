@@ -72,6 +72,7 @@ type Evaluator struct {
 
 	counts   Counts
 	dangling []Finding // DANGLING_NOTE / DANGLING_INVITATION from the reader
+	source   []Finding // findings of the EHR source itself (SourceFinding)
 	err      error     // a row could not be kept: the evaluation cannot go on
 	result   *Result   // set by Result: the evaluation is finished
 }
@@ -149,7 +150,7 @@ func NewEvaluator(cfg Config, p Practice) (*Evaluator, error) {
 		cfg:    cfg,
 		cal:    calendar.New(cfg.FederalHolidays, cfg.Closures),
 		year:   cfg.Start.Year(),
-		status: newStatuses(cfg.SeenStatuses),
+		status: newStatuses(cfg.SeenStatuses, p.Statuses),
 	}
 	e.rules = runRules{cal: e.cal, release: cfg.Release, asOf: cfg.AsOf, bound: actionBound(cfg)}
 	e.deadline = deadlines(e.cal, cfg.Start, cfg.End)
@@ -523,10 +524,14 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 	}
 	for _, s := range r.Statuses {
 		if !s.Known {
+			named := fmt.Sprintf("%q", echo(s.Status))
+			if t := e.status.title(s.Status); t != "" { // an EHR's status code: named with its title (SPEC §8)
+				named += fmt.Sprintf(" (%q in the EHR's status list)", echo(t))
+			}
 			out = append(out, Finding{
 				Code: UnknownStatus, Severity: SeverityWarning, Status: s.Status, Count: s.Count,
-				Message: fmt.Sprintf("appointment status %q (%d appointments) is not a known status; it is not counted as seen unless added to seen_statuses",
-					echo(s.Status), s.Count),
+				Message: fmt.Sprintf("appointment status %s (%d appointments) is not a known status; it is not counted as seen unless added to seen_statuses",
+					named, s.Count),
 			})
 		}
 	}
@@ -538,6 +543,7 @@ func (e *Evaluator) findings(r *Result, tinReported []bool) []Finding {
 		})
 	}
 	out = append(out, e.dangling...)
+	out = append(out, e.source...)
 	for _, en := range r.Entities {
 		if en.Denominator > 0 && en.Numerator == 0 {
 			who := "TIN " + en.TIN

@@ -27,7 +27,8 @@ type issueRows struct {
 func codeSeverity(c Code) Severity {
 	switch c {
 	case LockBeforeVisit, UnknownStatus, InvalidNPI, InvalidTIN, InvalidEmail, PossibleDuplicatePatient,
-		VisitAfterAsOf, DanglingNote, DanglingInvitation:
+		VisitAfterAsOf, DanglingNote, DanglingInvitation,
+		RecurringAppointment, AmbiguousEncounter, InvitationDatesSuspect:
 		return SeverityWarning
 	}
 	return SeverityError

@@ -74,7 +74,12 @@ const (
 	DanglingNote       Code = "DANGLING_NOTE"       // notes of an unknown appointment (R10)
 	DanglingInvitation Code = "DANGLING_INVITATION" // invitations of an unknown patient (R10)
 	PeriodTooShort     Code = "PERIOD_TOO_SHORT"    // R11
-	NumeratorZero      Code = "NUMERATOR_ZERO"      // R11: the PI category would score 0
+
+	// Findings of an EHR source (SPEC §8, OpenEMR): warnings that change no figure.
+	RecurringAppointment   Code = "RECURRING_APPOINTMENT"    // recurring series with a seen status over the period: never a visit
+	AmbiguousEncounter     Code = "AMBIGUOUS_ENCOUNTER"      // several encounters could be the visit's: none is linked
+	InvitationDatesSuspect Code = "INVITATION_DATES_SUSPECT" // many portal credentials share one creation instant
+	NumeratorZero          Code = "NUMERATOR_ZERO"           // R11: the PI category would score 0
 )
 
 // Severity of an issue or finding.

@@ -31,16 +31,22 @@ const maxRawStatuses = 64
 // normalised once.
 type statuses struct {
 	seenSet map[string]bool
+	codes   map[string]StatusCode // the EHR's own status list (Practice.Statuses), by comparison form
 	byNorm  map[string]int32
 	accs    []statusAcc
 	raw     []string
 	rawIdx  []int32
 }
 
-func newStatuses(seen []string) *statuses {
-	s := &statuses{seenSet: map[string]bool{}, byNorm: map[string]int32{}}
+// newStatuses classifies statuses against the seen set; codes is the EHR's own list of
+// status codes, whose not-seen entries are recognised too (R1, SPEC §8).
+func newStatuses(seen []string, codes []StatusCode) *statuses {
+	s := &statuses{seenSet: map[string]bool{}, codes: map[string]StatusCode{}, byNorm: map[string]int32{}}
 	for _, x := range seen {
 		s.seenSet[normStatus(x)] = true
+	}
+	for _, c := range codes {
+		s.codes[normStatus(c.Code)] = c
 	}
 	return s
 }
@@ -57,7 +63,7 @@ func (s *statuses) index(st string) int32 {
 	if !ok {
 		idx = int32(len(s.accs))
 		seen := s.seenSet[n]
-		s.accs = append(s.accs, statusAcc{first: st, seen: seen, known: seen || knownNotSeen[n]})
+		s.accs = append(s.accs, statusAcc{first: st, seen: seen, known: seen || knownNotSeen[n] || s.codes[n].NotSeen})
 		s.byNorm[n] = idx
 	}
 	if len(s.raw) < maxRawStatuses {
@@ -66,3 +72,6 @@ func (s *statuses) index(st string) int32 {
 	}
 	return idx
 }
+
+// title is status st's title in the EHR's list of status codes ("" when it has none).
+func (s *statuses) title(st string) string { return s.codes[normStatus(st)].Title }

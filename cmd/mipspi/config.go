@@ -42,10 +42,13 @@ type fileConfig struct {
 	NumeratorActions measure.NumeratorActions
 
 	Registry *registryBlock // nil when the file has no registry block
+
+	EHR     string        // "mipspi", "openemr" or "" (not set)
+	OpenEMR *openemrBlock // nil when the file has no openemr block
 }
 
 // configKeys are the top-level keys, in the order the README documents them.
-var configKeys = []string{"holidays", "closures", "seen_statuses", "policy", "release", "numerator_actions", "registry"}
+var configKeys = []string{"holidays", "closures", "seen_statuses", "policy", "release", "numerator_actions", "registry", "ehr", "openemr"}
 
 // loadConfig reads and parses the configuration file at path.
 func loadConfig(path string) (*fileConfig, error) {
@@ -216,9 +219,24 @@ func parseConfig(name string, data []byte) (*fileConfig, error) {
 				return nil, err
 			}
 			cfg.Registry = rb
+		case "ehr":
+			e, err := parseEHR(name, v)
+			if err != nil {
+				return nil, err
+			}
+			cfg.EHR = e
+		case "openemr":
+			ob, err := parseOpenEMR(name, k.Line, v)
+			if err != nil {
+				return nil, err
+			}
+			cfg.OpenEMR = ob
 		default:
 			return fail(k.Line, "unknown key %q (known keys: %s)", key, strings.Join(configKeys, ", "))
 		}
+	}
+	if err := checkOpenEMRConfig(name, cfg, seen["seen_statuses"]); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }

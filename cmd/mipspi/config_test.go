@@ -111,7 +111,7 @@ func TestParseConfigErrors(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"unknown key", "holidays: federal\nholiday: none\n",
-			`config c.yaml:2: unknown key "holiday" (known keys: holidays, closures, seen_statuses, policy, release, numerator_actions, registry)`},
+			`config c.yaml:2: unknown key "holiday" (known keys: holidays, closures, seen_statuses, policy, release, numerator_actions, registry, ehr, openemr)`},
 		{"closures not a list", "closures: 2025-12-26\n",
 			`config c.yaml:1: closures: want a list of dates (YYYY-MM-DD), got a date (2025-12-26)`},
 		{"impossible closure date", "closures:\n  - 2025-01-02\n  - 2025-02-30\n",
@@ -135,7 +135,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"numerator_actions null", "numerator_actions:\n",
 			`config c.yaml:1: numerator_actions: want period or calendar-year, got nothing (null)`},
 		{"root a list", "- holidays\n",
-			`config c.yaml:1: want a mapping of settings (holidays, closures, seen_statuses, policy, release, numerator_actions, registry), got a list`},
+			`config c.yaml:1: want a mapping of settings (holidays, closures, seen_statuses, policy, release, numerator_actions, registry, ehr, openemr), got a list`},
 		{"repeated key", "policy: any-visit\npolicy: every-visit\n",
 			`config c.yaml:2: key "policy" repeated (first set on line 1)`},
 		{"syntax error", "policy: [any-visit\n",

@@ -1,7 +1,8 @@
 package main
 
-// mipspi db: create, load and generate demo and test databases. Never on a production
-// EHR (SPEC §3): these are the only commands that write to a database.
+// mipspi db: create, load and generate demo and test databases — never on a production
+// EHR (SPEC §3): these are the only commands that write to a database — and db check
+// (dbcheck.go), which only reads and is meant for the production EHR.
 
 import (
 	"context"
@@ -19,7 +20,7 @@ import (
 func dbCommand(s *streams) *cli.Command {
 	return &cli.Command{
 		Name:  "db",
-		Usage: "create, load, generate or import demo and test databases (never a production EHR)",
+		Usage: "check a database before any report (read-only); create, load, generate or import demo and test databases (never a production EHR)",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "init",
@@ -81,6 +82,7 @@ func dbCommand(s *streams) *cli.Command {
 			},
 			generateCommand(s),
 			importSyntheaCommand(s),
+			checkCommand(s),
 		},
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -29,6 +28,18 @@ type evalSink struct {
 	progress *progressbar.ProgressBar // nil when silent
 	practice measure.Practice         // for checkNotEmpty's "what is there"
 	stores   *rowStores               // where the rows are kept
+	warn     func(measure.Practice)   // nil: no warnings about the practice
+	source   *measure.Fingerprint     // with identify: takes the database's identity
+}
+
+// identitySink is an evalSink that also takes the database's identity (SPEC §7).
+type identitySink struct{ *evalSink }
+
+func (s identitySink) Identity(id string) error {
+	if s.source != nil {
+		s.source.Identity = id
+	}
+	return nil
 }
 
 func (s *evalSink) Practice(p measure.Practice) error {
@@ -40,6 +51,9 @@ func (s *evalSink) Practice(p measure.Practice) error {
 	ev.KeepRows(s.stores.issues, s.stores.outcomes)
 	s.ev = ev
 	s.practice = p
+	if s.warn != nil {
+		s.warn(p)
+	}
 	if s.onPrac != nil {
 		s.onPrac(p)
 	}
@@ -63,6 +77,14 @@ func (s *evalSink) Dangling(code measure.Code, count int, examples []int64) erro
 		return errors.New("evaluate: dangling rows before the practice")
 	}
 	return s.ev.Dangling(code, count, examples)
+}
+
+// SourceFinding records a finding of the EHR source (SPEC §8).
+func (s *evalSink) SourceFinding(f measure.Finding) error {
+	if s.ev == nil {
+		return errors.New("evaluate: source findings before the practice")
+	}
+	return s.ev.SourceFinding(f)
 }
 
 // evaluate runs one evaluation against the database. The timeout bounds opening the
@@ -101,7 +123,24 @@ func evaluateInto(ctx context.Context, o *evalOptions, stores *rowStores, stderr
 	if !o.Quiet && isTerminal(stderr) {
 		sink.progress = newProgress(stderr, -1, "reading patients")
 	}
-	_, err = store.Read(ctx, o.Config.Start, o.Config.End, sink)
+	var read ehr.Sink = sink
+	if o.Identify {
+		sink.source = fingerprint(o.DSN)
+		o.Fingerprint = sink.source
+		read = identitySink{sink}
+	}
+	if o.EHR == ehrOpenEMR {
+		if !o.Quiet {
+			sink.warn = func(p measure.Practice) { warnWindows(stderr, o.File, p) }
+		}
+		_, err = store.ReadOpenEMR(ctx, o.Config.Start, o.Config.End, o.OpenEMR, read)
+		var se *ehr.SettingError
+		if errors.As(err, &se) {
+			err = asUsage(err) // SPEC §8: a setting a report cannot run with is a usage error
+		}
+	} else {
+		_, err = store.Read(ctx, o.Config.Start, o.Config.End, read)
+	}
 	if sink.progress != nil {
 		_ = sink.progress.Finish()
 		_ = sink.progress.Clear()
@@ -139,50 +178,20 @@ func timeoutError(ctx context.Context, timeout time.Duration, err error) error {
 	return err
 }
 
-// scrub removes the DSN's password from an error message, whatever layer put it there
-// (a driver quoting its connection string, say): messages name host, port and database,
-// never the password (issue 7).
-func scrub(err error, dsn string) error {
-	if err == nil {
+// fingerprint names the database of dsn as a report carries it (SPEC §7), nil when
+// nothing another report could share; Read adds its identity.
+func fingerprint(dsn string) *measure.Fingerprint {
+	d, err := ehr.ParseDSN(dsn)
+	if err != nil {
 		return nil
 	}
-	pw := dsnPassword(dsn)
-	if pw == "" || !strings.Contains(err.Error(), pw) {
-		return err
-	}
-	return &scrubbed{msg: strings.ReplaceAll(err.Error(), pw, "xxxxx"), err: err}
+	return d.Fingerprint()
 }
 
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s *scrubbed) Error() string { return s.msg }
-
-// Unwrap keeps errors.Is working (context.Canceled, *ehr.DataError) without exposing
-// the unscrubbed text through Error.
-func (s *scrubbed) Unwrap() error { return s.err }
-
-// dsnPassword is the password in a URL DSN or a key=value DSN ("" when none).
-func dsnPassword(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		if pw, ok := u.User.Password(); ok {
-			return pw
-		}
-	}
-	if u, err := url.Parse(dsn); err == nil {
-		if pw := u.Query().Get("password"); pw != "" {
-			return pw
-		}
-	}
-	for _, f := range strings.Fields(dsn) {
-		if v, ok := strings.CutPrefix(f, "password="); ok {
-			return strings.Trim(v, "'")
-		}
-	}
-	return ""
-}
+// scrub removes the DSN's password from an error message, whatever layer put it there
+// (a driver quoting its connection string, say): messages name host, port and database,
+// never the password.
+func scrub(err error, dsn string) error { return ehr.ScrubDSN(err, dsn) }
 
 // isTerminal reports whether w is a terminal (progress bars are drawn only there).
 func isTerminal(w io.Writer) bool {

@@ -4,6 +4,8 @@ package main
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -15,7 +17,7 @@ func generateCommand(s *streams) *cli.Command {
 	return &cli.Command{
 		Name:      "generate",
 		Usage:     "create the tables and fill them with a deterministic synthetic practice",
-		UsageText: "mipspi db generate --db DSN [--year 2025] [--clinicians N] [--patients N] [--appointments N] [--seed S] [--late-clinicians PCT] [--replace]",
+		UsageText: "mipspi db generate --db DSN [--ehr mipspi|openemr] [--zone ZONE] [--config-out FILE] [--year 2025] [--clinicians N] [--patients N] [--appointments N] [--seed S] [--late-clinicians PCT] [--replace]",
 		Flags: []cli.Flag{
 			dbFlag(),
 			&cli.IntFlag{Name: "year", Value: 2025, Usage: "performance year of the appointments"},
@@ -25,6 +27,9 @@ func generateCommand(s *streams) *cli.Command {
 			&cli.IntFlag{Name: "tins", Usage: "number of TINs (default: clinicians/100+1, at least 2)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed: the same seed gives the same rows"},
 			&cli.IntFlag{Name: "late-clinicians", Value: 5, Usage: "`PERCENT` of clinicians who lock their notes days late (100: about 60% of seen visits fail)"},
+			ehrFlag(),
+			&cli.StringFlag{Name: "zone", Usage: "IANA `ZONE` of every office (default: four US zones; with --ehr openemr, the installation's zone, default America/Chicago)"},
+			&cli.StringFlag{Name: "config-out", Usage: "with --ehr openemr, write the configuration the practice needs (its openemr block) to `FILE`"},
 			forceInitFlag(),
 			replaceFlag(),
 			quietFlag(),
@@ -63,6 +68,20 @@ func generateCommand(s *streams) *cli.Command {
 				Seed:         c.Uint64("seed"),
 				TINs:         c.Int("tins"),
 				LatePercent:  c.Int("late-clinicians"),
+				Zone:         strings.TrimSpace(c.String("zone")),
+			}
+			kind, err := resolveEHR(c, nil, dsn)
+			if err != nil {
+				return err
+			}
+			if kind == ehrOpenEMR {
+				return generateOpenEMR(c, s, dsn, opt)
+			}
+			if c.IsSet("config-out") {
+				return usagef("--config-out applies to --ehr openemr only")
+			}
+			if err := checkZoneFlag(opt.Zone); err != nil {
+				return err
 			}
 			if !c.Bool(flagQuiet) && isTerminal(s.stderr) {
 				bar := newProgress(s.stderr, -1, "generating rows")
@@ -98,4 +117,15 @@ func generateCommand(s *streams) *cli.Command {
 			})
 		},
 	}
+}
+
+// checkZoneFlag refuses a --zone that is not an IANA zone name.
+func checkZoneFlag(z string) error {
+	if z == "" {
+		return nil
+	}
+	if _, err := time.LoadLocation(z); err != nil || z == "Local" {
+		return usagef("--zone %s is not an IANA zone name (e.g. America/Chicago)", quoteIfOdd(z))
+	}
+	return nil
 }

@@ -46,10 +46,10 @@ func protectedFiles(c *cli.Context) []protectedFile {
 	if cfg == "" {
 		cfg = os.Getenv("MIPSPI_CONFIG")
 	}
-	if d, err := ehr.ParseDSN(dsn); err == nil && d.Dialect == ehr.SQLite && !d.Memory {
-		ps = append(ps, protectedFile{"the database", d.Path})
+	if d, err := ehr.ParseDSN(dsn); err == nil && d.File() != "" {
+		ps = append(ps, protectedFile{"the database", d.File()})
 		for _, suffix := range []string{"-journal", "-wal", "-shm"} {
-			ps = append(ps, protectedFile{"the database's " + suffix[1:] + " file", d.Path + suffix})
+			ps = append(ps, protectedFile{"the database's " + suffix[1:] + " file", d.File() + suffix})
 		}
 	}
 	if cfg != "" {

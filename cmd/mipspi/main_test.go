@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mipspi/mipspi/internal/mariadbtest"
 	"github.com/mipspi/mipspi/internal/pgtest"
 )
 
@@ -29,8 +30,12 @@ func TestMain(m *testing.M) {
 	os.Unsetenv("MIPSPI_DB")
 	os.Unsetenv("MIPSPI_DEIDENTIFY_KEY")
 	os.Unsetenv("MIPSPI_CONFIG")
+	os.Unsetenv("MIPSPI_EHR")
 	os.Unsetenv("MIPSPI_PSEUDONYMIZE_KEY")
-	os.Exit(pgtest.Run(m))
+	code := m.Run()
+	pgtest.Stop()
+	mariadbtest.Stop()
+	os.Exit(code)
 }
 
 // testdataDir is the absolute testdata path (tests may chdir into a temp dir).

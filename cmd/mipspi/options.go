@@ -65,6 +65,7 @@ func periodFlags(withTo bool) []cli.Flag {
 	fs = append(fs,
 		&cli.StringFlag{Name: flagAsOf, Usage: "as-of instant (`TIME`): RFC 3339 (2026-01-15T12:00:00Z) or YYYY-MM-DD meaning 23:59:59 UTC that day (default: now)"},
 		configFlag(),
+		ehrFlag(),
 		&cli.StringFlag{Name: flagPolicy, Usage: "numerator policy: every-visit or any-visit (overrides the config file; default every-visit)"},
 		&cli.StringFlag{Name: flagTIN, Usage: "report only this TIN"},
 		&cli.StringFlag{Name: flagNPI, Usage: "report only this clinician (NPI)"},
@@ -159,13 +160,9 @@ func supportedYear(y int) error {
 func requireDB(c *cli.Context) (string, error) {
 	dsn := strings.TrimSpace(c.String(flagDB))
 	if dsn == "" {
-		return "", usagef("--db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB or sqlite:PATH")
+		return "", usagef("--db is required (or set $MIPSPI_DB): %s", ehr.DSNForms())
 	}
-	known := false
-	for _, p := range []string{"postgres://", "postgresql://", "sqlite:", "file:"} {
-		known = known || strings.HasPrefix(dsn, p)
-	}
-	if !known {
+	if !ehr.KnownDSN(dsn) {
 		scheme := dsn
 		if i := strings.IndexAny(scheme, ":/@ "); i >= 0 {
 			scheme = scheme[:i]
@@ -173,7 +170,7 @@ func requireDB(c *cli.Context) (string, error) {
 		if looksLikeSQLiteFile(dsn) {
 			return "", usagef("--db %s: say which kind of database: --db sqlite:%s (or postgres://USER@HOST:PORT/DB)", quoteIfOdd(dsn), dsn)
 		}
-		return "", usagef("--db %s…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH", quoteIfOdd(scheme))
+		return "", usagef("--db %s…: unknown kind of database; want %s", quoteIfOdd(scheme), ehr.DSNForms())
 	}
 	if _, err := ehr.ParseDSN(dsn); err != nil {
 		return "", usagef("--db: %s", err)
@@ -195,25 +192,15 @@ func requireReadDB(c *cli.Context) (string, error) {
 	return dsn, nil
 }
 
-// sqlitePath is the file of a sqlite:/file: DSN, its parameters parsed ("" for
-// PostgreSQL, in-memory SQLite or a DSN that does not parse).
-func sqlitePath(dsn string) string {
-	d, err := ehr.ParseDSN(dsn)
-	if err != nil || d.Dialect != ehr.SQLite || d.Memory {
-		return ""
-	}
-	return d.Path
-}
-
 // requireExistingDB refuses a SQLite file that does not exist (SQLite would silently
 // create an empty file: a write, and a confusing "no such table" next), a directory
 // or anything but a regular file.
 func requireExistingDB(dsn string) error {
 	d, err := ehr.ParseDSN(dsn)
-	if err != nil || d.Dialect != ehr.SQLite || d.Memory {
+	if err != nil || d.File() == "" {
 		return nil
 	}
-	if err := ehr.CheckSQLiteFile(d.Path); err != nil {
+	if err := ehr.CheckSQLiteFile(d.File()); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("open %s: %w (mipspi db init creates a database; mipspi demo builds the demo one)", d.Redacted, err)
 		}
@@ -251,6 +238,14 @@ type evalOptions struct {
 	// OnPractice, when set, receives the practice's reference data as read (report
 	// --evidence judges probes against its api_windows and office zones).
 	OnPractice func(measure.Practice)
+	// EHR is whose tables are read (ehrMipspi or ehrOpenEMR), OpenEMR the settings of
+	// an OpenEMR read (SPEC §8).
+	EHR     string
+	OpenEMR ehr.OpenEMRSettings
+	// Identify asks evaluate for the database's fingerprint with its identity (SPEC
+	// §7), which it leaves in Fingerprint.
+	Identify    bool
+	Fingerprint *measure.Fingerprint
 }
 
 // evalFlags turns the shared flags into an evaluation. to is the period end as given
@@ -309,7 +304,14 @@ func evalFlags(c *cli.Context, to string) (*evalOptions, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &evalOptions{DSN: dsn, Config: cfg, File: fc, Timeout: timeout, Quiet: c.Bool(flagQuiet)}, nil
+	o := &evalOptions{DSN: dsn, Config: cfg, File: fc, Timeout: timeout, Quiet: c.Bool(flagQuiet)}
+	if o.EHR, err = resolveEHR(c, fc, dsn); err != nil {
+		return nil, err
+	}
+	if o.EHR == ehrOpenEMR {
+		o.OpenEMR = openEMRSettings(fc, &o.Config)
+	}
+	return o, nil
 }
 
 // choice checks a flag value against its allowed set.

@@ -78,6 +78,8 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 	if err != nil {
 		return err
 	}
+	// What `mipspi combine` needs to add this report to others (SPEC §7), in the JSON.
+	o.Identify = format == "json"
 	// The drill-down is kept only where it is written: it is what grows with patients.
 	o.Config.KeepPatients = format == "xlsx" || (format == "csv" && table == "patients") || c.Bool("patients")
 	evidence, err := evidenceOption(c, o)
@@ -108,7 +110,7 @@ func runReport(ctx context.Context, c *cli.Context, s *streams) error {
 		}
 	}
 	// What `mipspi combine` needs to add this report to others (SPEC §7).
-	opts.Fingerprint = fingerprint(o.DSN)
+	opts.Fingerprint = o.Fingerprint
 	if out.Key != nil {
 		opts.PseudonymKeyID = reports.KeyID(out.Key)
 	}

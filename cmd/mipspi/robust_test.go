@@ -15,6 +15,7 @@ import (
 
 	"github.com/mipspi/mipspi/ehr"
 	"github.com/mipspi/mipspi/fixtures"
+	"github.com/mipspi/mipspi/internal/mariadbtest"
 	"github.com/mipspi/mipspi/internal/pgtest"
 )
 
@@ -35,7 +36,10 @@ func checkDeterministic(t *testing.T, period []string, dsns map[string]string) {
 	t.Helper()
 	for _, out := range deterministicOutputs {
 		var first, firstName string
-		for _, name := range []string{"sqlite", "postgres"} {
+		for _, name := range []string{"sqlite", "postgres", "mariadb"} {
+			if dsns[name] == "" {
+				continue
+			}
 			for run := 1; run <= 2; run++ {
 				a := append([]string{out[0], "--db", dsns[name], "--quiet"}, period...)
 				got := withoutSource(mustRun(t, append(a, out[1:]...)...).stdout)
@@ -58,33 +62,35 @@ func checkDeterministic(t *testing.T, period []string, dsns map[string]string) {
 // SQLite and through the same bulk writer into PostgreSQL.
 func TestDeterministicDemo(t *testing.T) {
 	lite, _ := demoDB(t)
-	pg := pgtest.NewDatabase(t)
+	pg, my := pgtest.NewDatabase(t), mariadbtest.NewDatabase(t)
 	ctx := context.Background()
-	if err := withStore(ctx, pg, func(st *ehr.Store) error {
-		if err := st.Init(ctx, false); err != nil {
-			return err
+	for _, dsn := range []string{pg, my} {
+		if err := withStore(ctx, dsn, func(st *ehr.Store) error {
+			if err := st.Init(ctx, false); err != nil {
+				return err
+			}
+			return writeRows(ctx, st, func(w ehr.RowWriter) error {
+				_, err := fixtures.Demo(w)
+				return err
+			})
+		}); err != nil {
+			t.Fatal(err)
 		}
-		return writeRows(ctx, st, func(w ehr.RowWriter) error {
-			_, err := fixtures.Demo(w)
-			return err
-		})
-	}); err != nil {
-		t.Fatal(err)
 	}
-	checkDeterministic(t, demoPeriod, map[string]string{"sqlite": lite, "postgres": pg})
+	checkDeterministic(t, demoPeriod, map[string]string{"sqlite": lite, "postgres": pg, "mariadb": my})
 }
 
 // TestDeterministicGenerated: a generated practice with several TINs, every issue code
 // and thousands of visits, built by `db generate` with the same seed on both databases.
 func TestDeterministicGenerated(t *testing.T) {
 	t.Chdir(t.TempDir())
-	lite, pg := "sqlite:gen.db", pgtest.NewDatabase(t)
-	for _, dsn := range []string{lite, pg} {
+	lite, pg, my := "sqlite:gen.db", pgtest.NewDatabase(t), mariadbtest.NewDatabase(t)
+	for _, dsn := range []string{lite, pg, my} {
 		mustRun(t, "db", "generate", "--db", dsn, "--clinicians", "12", "--tins", "3",
 			"--patients", "1500", "--appointments", "6000", "--seed", "7", "--quiet")
 	}
 	checkDeterministic(t, []string{"--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2025-10-01T12:00:00Z"},
-		map[string]string{"sqlite": lite, "postgres": pg})
+		map[string]string{"sqlite": lite, "postgres": pg, "mariadb": my})
 }
 
 // TestReportSnapshotConcurrentWriter: another session commits, between the report's

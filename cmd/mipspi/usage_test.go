@@ -47,9 +47,11 @@ func TestUsageErrors(t *testing.T) {
 		{"missing from", []string{"report", "--db", noDB, "--to", "2025-12-31"},
 			"mipspi: --from is required (first day of the performance period, YYYY-MM-DD)"},
 		{"missing db", []string{"report", "--from", "2025-01-01", "--to", "2025-12-31"},
-			"mipspi: --db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB or sqlite:PATH"},
-		{"unknown kind of database", []string{"report", "--db", "mysql://u:pw@h/db", "--from", "2025-01-01", "--to", "2025-12-31"},
-			"mipspi: --db mysql…: unknown kind of database; want postgres://USER@HOST:PORT/DB or sqlite:PATH"},
+			"mipspi: --db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB or sqlite:PATH"},
+		{"unknown kind of database", []string{"report", "--db", "oracle://u:pw@h/db", "--from", "2025-01-01", "--to", "2025-12-31"},
+			"mipspi: --db oracle…: unknown kind of database; want postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB or sqlite:PATH"},
+		{"MariaDB parameter refused by name (SPEC §8)", []string{"report", "--db", "mysql://u:Sup3rSecretPW@h/db?multiStatements=true", "--from", "2025-01-01", "--to", "2025-12-31"},
+			"mipspi: --db: invalid MariaDB/MySQL DSN: parameter multiStatements is refused: mipspi accepts only tls (true, false, skip-verify or preferred) and timeout (e.g. 10s)"},
 		{"sqlite pragma that writes (issue 13)", []string{"report", "--db", noDB + "?_pragma=journal_mode(WAL)", "--from", "2025-01-01", "--to", "2025-12-31"},
 			"mipspi: --db " + noDB + ": SQLite parameter _pragma=journal_mode(WAL) is refused: mipspi opens the EHR read-only and accepts only mode=ro, cache=shared|private, _pragma=busy_timeout(N)|cache_size(N)|mmap_size(N)|temp_store(memory)"},
 		{"password with an unescaped # (issue 13)", []string{"notes", "--db", "postgres://reader:Sup3rSecretPW#@db.example.org:5432/ehr", "--from", "2025-01-01", "--to", "2025-12-31"},
@@ -71,7 +73,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad timeout", args([]string{"report", "--timeout", "soon"}, period),
 			`mipspi: invalid value "soon" for flag --timeout: parse error`},
 		{"unknown config key", args([]string{"report", "--config", unknownKey}, period),
-			`mipspi: config ` + unknownKey + `:2: unknown key "closure" (known keys: holidays, closures, seen_statuses, policy, release, numerator_actions, registry)`},
+			`mipspi: config ` + unknownKey + `:2: unknown key "closure" (known keys: holidays, closures, seen_statuses, policy, release, numerator_actions, registry, ehr, openemr)`},
 		{"wrong YAML type", args([]string{"report", "--config", wrongType}, period),
 			`mipspi: config ` + wrongType + `:1: seen_statuses: want a list of appointment statuses, got a string "Complete"`},
 		{"bad closure date", args([]string{"notes", "--config", badClosure}, period),
@@ -101,7 +103,7 @@ func TestUsageErrors(t *testing.T) {
 		{"calendar bad year", []string{"calendar", "holidays", "twenty"},
 			"mipspi: calendar holidays: twenty is not a year (1..9999)"},
 		{"calendar config error", []string{"calendar", "holidays", "--config", unknownKey, "2025"},
-			`mipspi: config ` + unknownKey + `:2: unknown key "closure" (known keys: holidays, closures, seen_statuses, policy, release, numerator_actions, registry)`},
+			`mipspi: config ` + unknownKey + `:2: unknown key "closure" (known keys: holidays, closures, seen_statuses, policy, release, numerator_actions, registry, ehr, openemr)`},
 		{"export without format", args([]string{"export", "--out", dir}, period),
 			"mipspi: give the registry format: --to qpp, --to qrda3 or --to csv"},
 		{"export bad format", args([]string{"export", "--to", "fhir", "--out", dir}, period),
@@ -133,7 +135,7 @@ func TestUsageErrors(t *testing.T) {
 func TestDBFromEnvironment(t *testing.T) {
 	t.Setenv("MIPSPI_DB", "")
 	o := mipspi(t, "notes", "--from", "2025-01-01", "--to", "2025-12-31")
-	want := "mipspi: --db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB or sqlite:PATH\n"
+	want := "mipspi: --db is required (or set $MIPSPI_DB): postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB or sqlite:PATH\n"
 	if o.code != exitUsage || o.stderr != want {
 		t.Errorf("empty $MIPSPI_DB: exit %d, stderr %q", o.code, o.stderr)
 	}

@@ -18,7 +18,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -33,6 +32,8 @@ import (
 	"time"
 
 	_ "github.com/lib/pq"
+
+	"github.com/mipspi/mipspi/internal/testserver"
 )
 
 // EnvDSN names an existing server to use instead of starting one. Its user needs
@@ -113,10 +114,7 @@ func Admin(t testing.TB) string {
 
 func unavailable(t testing.TB, err error) {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("pgtest: PostgreSQL unavailable under CI: %v", err)
-	}
-	t.Skipf("pgtest: PostgreSQL unavailable (set %s or install postgresql): %v", EnvDSN, err)
+	testserver.Unavailable(t, "pgtest: PostgreSQL", EnvDSN, "postgresql", err)
 }
 
 // withDatabase replaces the database of a postgres:// DSN.
@@ -200,7 +198,7 @@ func (s *server) run(name string, args ...string) error {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, tail(out.String()))
+		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, testserver.Tail(out.String()))
 	}
 	return nil
 }
@@ -225,7 +223,7 @@ func (s *server) init(password string) error {
 	if err := s.run("initdb", args...); err != nil {
 		return err
 	}
-	port, err := freePort()
+	port, err := testserver.FreePort()
 	if err != nil {
 		return err
 	}
@@ -250,7 +248,7 @@ func (s *server) startServer() error {
 	logf := filepath.Join(s.dir, "server.log")
 	if err := s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-l", logf, "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(logf)
-		return fmt.Errorf("%v\nserver log:\n%s", err, tail(string(log)))
+		return fmt.Errorf("%v\nserver log:\n%s", err, testserver.Tail(string(log)))
 	}
 	s.started = true
 	return nil
@@ -276,16 +274,7 @@ func (s *server) ping(limit time.Duration) error {
 		return err
 	}
 	defer db.Close()
-	deadline := time.Now().Add(limit)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err = db.PingContext(ctx)
-		cancel()
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return testserver.Ping(db, limit)
 }
 
 func (s *server) stop() {
@@ -337,21 +326,4 @@ func (c *Cluster) Stop() {
 	if err := c.s.halt(); err != nil {
 		c.t.Errorf("stop the dedicated cluster: %v", err)
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func tail(s string) string {
-	const max = 2000
-	if len(s) > max {
-		return "…" + s[len(s)-max:]
-	}
-	return s
 }
