@@ -197,11 +197,7 @@ func (s *Store[T]) Scan(f func(pos int64, v *T) error) error {
 			if rec, n, err = readRecord(br, rec, s.fsize-pos); err != nil {
 				return s.damaged(i, pos, err)
 			}
-			v, err := s.codec.Decode(rec)
-			if err != nil {
-				return s.damaged(i, pos, err)
-			}
-			if err := f(pos, &v); err != nil {
+			if err := s.row(i, pos, rec, f); err != nil {
 				return err
 			}
 			pos += int64(n)
@@ -214,17 +210,22 @@ func (s *Store[T]) Scan(f func(pos int64, v *T) error) error {
 			if err != nil {
 				return s.damaged(i, pos, err)
 			}
-			v, err := s.codec.Decode(rec)
-			if err != nil {
-				return s.damaged(i, pos, err)
-			}
-			if err := f(pos, &v); err != nil {
+			if err := s.row(i, pos, rec, f); err != nil {
 				return err
 			}
 			off += n
 		}
 	}
 	return nil
+}
+
+// row decodes rec, the i-th row, at pos, and hands it to f.
+func (s *Store[T]) row(i int, pos int64, rec []byte, f func(pos int64, v *T) error) error {
+	v, err := s.codec.Decode(rec)
+	if err != nil {
+		return s.damaged(i, pos, err)
+	}
+	return f(pos, &v)
 }
 
 // At reads the row at pos, a position Scan gave.
