@@ -1,6 +1,8 @@
 package measure_test
 
 import (
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/mipspi/mipspi/internal/rowstore"
@@ -12,6 +14,8 @@ import (
 // its rows kept as `mipspi report` keeps them (package rowstore, in memory below the
 // threshold), and reports visits per second of wall time and of CPU time
 // (cpu-visits/s, steadier on a shared machine). Run with -cpu=1 (see BENCHMARKS.md).
+// MIPSPI_BENCH_PATIENTS sets the number of patients (default 50,000, ~150,000
+// appointments; 700,000 gives ~2.1 million).
 func BenchmarkEvaluate(b *testing.B) { benchEvaluate(b, false, 0) }
 
 // BenchmarkEvaluateReadIssues is BenchmarkEvaluate plus reading every issue row once
@@ -23,7 +27,15 @@ func BenchmarkEvaluateReadIssues(b *testing.B) { benchEvaluate(b, true, 0) }
 func BenchmarkEvaluateSpill(b *testing.B) { benchEvaluate(b, true, 4096) }
 
 func benchEvaluate(b *testing.B, read bool, rows int) {
-	cfg, p, recs := measure.GenPractice(1, 50_000)
+	patients := 50_000
+	if s := os.Getenv("MIPSPI_BENCH_PATIENTS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			b.Fatalf("MIPSPI_BENCH_PATIENTS=%q: want a positive number of patients", s)
+		}
+		patients = n
+	}
+	cfg, p, recs := measure.GenPractice(1, patients)
 	visits := 0
 	for i := range recs {
 		visits += len(recs[i].Visits)

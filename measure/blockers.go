@@ -109,10 +109,10 @@ type pendingNote struct {
 	fact WorkFact
 }
 
-func (b *blockers) visit(j *judged) error {
+func (b *blockers) visit(j *judged) {
 	v := &j.verdict
 	if !j.indReported || v.State == Timely {
-		return nil
+		return
 	}
 	note, missingNote := false, false
 	var f WorkFact
@@ -136,14 +136,17 @@ func (b *blockers) visit(j *judged) error {
 	case missingNote && v.Closed == ClosedByAccess:
 		b.keep(j.visit.ID, WorkFact{Blocker: Blocker{Kind: APILate, Date: v.ClosedOn}})
 	}
-	return nil
 }
 
 // patient decides, for each pending note of the patient, whether the patient can still
 // count in its entity (R8, R9: the patient is pending there) and keeps what the row
 // cannot say: otherwise the patient's earliest failed visit (every-visit) or earliest
 // timely one (any-visit) decided it.
-func (b *blockers) patient(_ *PatientRecord, ents []patEnt) error {
+func (b *blockers) patient(p *judgedPatient) error {
+	for i := range p.visits {
+		b.visit(&p.visits[i])
+	}
+	ents := p.ents
 	for _, w := range b.wait {
 		f := w.fact
 		for i := range ents {
@@ -154,7 +157,7 @@ func (b *blockers) patient(_ *PatientRecord, ents []patEnt) error {
 			if !a.allFailPending { // some visit failed: the earliest decided it (every-visit)
 				f.Blocker = Blocker{Kind: PatientOut, Date: a.failedOn, Code: a.failedCode}
 			} else {
-				f.Blocker = Blocker{Kind: PatientIn, Date: a.timelyOn}
+				f.Blocker = Blocker{Kind: PatientIn, Date: a.firstTimely}
 			}
 		}
 		if f != (WorkFact{}) {

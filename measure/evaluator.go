@@ -15,10 +15,10 @@ import (
 //
 // The database layer calls Add once per patient, with all of that patient's
 // appointments, and Result at the end. Add judges each seen visit (judge, verdict.go),
-// folds the verdict into the patient's entities (R2, R8) and publishes it to the
-// observers, each in its own file: the issue rows (issuerows.go), the data-quality rows
-// (quality.go), the drill-down (outcomes.go), the trend (trend.go) and the release-lag
-// histogram (releaselag.go). The rows they publish go to RowStores (KeepRows); the
+// folds the verdict into the patient's entities (R2, R8) and publishes the patient's
+// verdicts to the observers, each in its own file: the issue rows (issuerows.go), the
+// data-quality rows (quality.go), the drill-down (outcomes.go), the trend (trend.go) and
+// the release-lag histogram (releaselag.go). The rows they publish go to RowStores (KeepRows); the
 // evaluator itself keeps only per-entity counters and a small per-patient scratch state
 // reused across Add calls, never the visits.
 //
@@ -53,13 +53,16 @@ type Evaluator struct {
 	status *statuses
 
 	// Per-patient scratch, reused across Add calls.
-	order []visitRef // the patient's visits in chronological order
-	pat   []patEnt   // one per entity the patient touches
-	mark  []int32    // slot → index+1 into pat (0 = untouched)
-	cur   judged     // the visit being published
-	facts visitFacts // the current visit's facts (verdict.go)
+	order  []visitRef // the patient's visits in chronological order
+	judged []judged   // the patient's seen visits, judged, in that order
+	pat    []patEnt   // one per entity the patient touches
+	mark   []int32    // slot → index+1 into pat (0 = untouched)
+	facts  visitFacts // the current visit's facts (verdict.go)
+	// published is the patient handed to the observers (a field: it does not escape
+	// per patient).
+	published judgedPatient
 
-	// The observers, called in this order for every judged visit and every patient.
+	// The observers, called in this order for every patient.
 	issues    *issueRows
 	quality   *qualityRows
 	outcomes  *outcomeRows
@@ -76,11 +79,17 @@ type Evaluator struct {
 	result   *Result   // set by Result: the evaluation is finished
 }
 
-// observer collects what Add publishes: every judged visit, then the end of each
-// patient with their standing in each entity they touched.
+// observer collects what Add publishes, once per patient: their judged visits in
+// chronological order and their standing in each entity they touched.
 type observer interface {
-	visit(j *judged) error
-	patient(rec *PatientRecord, ents []patEnt) error
+	patient(p *judgedPatient) error
+}
+
+// judgedPatient is one patient as Add publishes it.
+type judgedPatient struct {
+	rec    *PatientRecord
+	visits []judged // the seen visits (R1), in chronological order
+	ents   []patEnt // the patient's standing in each entity of the visits (R2, R8, R9)
 }
 
 // judged is one seen visit as Add publishes it.
@@ -301,9 +310,8 @@ func (e *Evaluator) begin(rec *PatientRecord) error {
 	return nil
 }
 
-// visit counts one appointment (R1) and, when it is a seen visit, judges it (R3–R9),
-// folds the verdict into the patient's individual and group entities (R2) and
-// publishes it.
+// visit counts one appointment (R1) and, when it is a seen visit, judges it (R3–R9)
+// and folds the verdict into the patient's individual and group entities (R2).
 func (e *Evaluator) visit(rec *PatientRecord, ref visitRef) {
 	v := &rec.Visits[ref.v]
 	o := &e.offices[ref.office]
@@ -315,11 +323,11 @@ func (e *Evaluator) visit(rec *PatientRecord, ref visitRef) {
 	f.zone, f.asOf, f.asOfDate, f.api = o.zone, o.asOf, o.asOfDate, &e.tins[o.tin].api
 	f.inv, f.hasInv = firstInvitation(rec.FirstInvitation, o.asOf) // R5, as the office knows it (R9)
 	f.deadline = e.deadline[date-e.cfg.Start]                      // R3
-	j := &e.cur
+	ind, grp := e.individualSlot(o.tin, ref.clin), e.groupSlot(o.tin)
+	e.judged = append(e.judged, judged{rec: rec, visit: v, office: o, clin: ref.clin, npi: e.clins[ref.clin].npi,
+		ind: ind, grp: grp, indReported: e.ents[ind].reported, grpReported: e.ents[grp].reported})
+	j := &e.judged[len(e.judged)-1]
 	e.rules.judge(v, date, f, &j.verdict)
-	j.rec, j.visit, j.office, j.clin, j.npi = rec, v, o, ref.clin, e.clins[ref.clin].npi
-	j.ind, j.grp = e.individualSlot(o.tin, ref.clin), e.groupSlot(o.tin)
-	j.indReported, j.grpReported = e.ents[j.ind].reported, e.ents[j.grp].reported
 	switch j.verdict.State {
 	case Timely:
 		e.counts.TimelyVisits++
@@ -338,9 +346,6 @@ func (e *Evaluator) visit(rec *PatientRecord, ref visitRef) {
 	}
 	e.patAcc(j.ind, date).add(&j.verdict)
 	e.patAcc(j.grp, date).add(&j.verdict) // R2: the group sees every visit under the TIN
-	for _, ob := range e.observers {
-		e.keep(ob.visit(j))
-	}
 }
 
 // seen is R1 for one appointment: its local date in the period, a seen status, an
@@ -368,7 +373,7 @@ func (e *Evaluator) seen(v *Visit, date calendar.Date, o *officeInfo, clin int32
 	return true
 }
 
-// end folds the patient into the entities (R8, R9), publishes their standing, and
+// end folds the patient into the entities (R8, R9), publishes the patient, and
 // reports a row that could not be kept.
 func (e *Evaluator) end(rec *PatientRecord) error {
 	e.flushPatient()
@@ -380,13 +385,16 @@ func (e *Evaluator) end(rec *PatientRecord) error {
 			}
 		}
 	}
+	p := &e.published
+	*p = judgedPatient{rec: rec, visits: e.judged, ents: e.pat}
 	for _, ob := range e.observers {
-		e.keep(ob.patient(rec, e.pat))
+		e.keep(ob.patient(p))
 	}
+	*p = judgedPatient{}
 	for i := range e.pat {
 		e.mark[e.pat[i].slot] = 0
 	}
-	e.pat = e.pat[:0]
+	e.pat, e.judged = e.pat[:0], e.judged[:0]
 	if e.err != nil {
 		e.err = fmt.Errorf("add patient %d: %w", rec.Patient.ID, e.err)
 	}

@@ -29,6 +29,17 @@ func codeSeverity(c Code) Severity {
 	return SeverityError
 }
 
+func (o *issueRows) patient(p *judgedPatient) error {
+	o.email = 0
+	for i := range p.visits {
+		if err := o.visit(&p.visits[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// visit keeps the rows of one visit.
 func (o *issueRows) visit(j *judged) error {
 	if !j.indReported {
 		return nil
@@ -82,9 +93,4 @@ func (o *issueRows) usableEmail(p *Patient) bool {
 		}
 	}
 	return o.email == 1
-}
-
-func (o *issueRows) patient(*PatientRecord, []patEnt) error {
-	o.email = 0
-	return nil
 }

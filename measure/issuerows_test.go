@@ -13,14 +13,9 @@ func issueRowsOf(t *testing.T, cfg Config, recs ...PatientRecord) []Issue {
 	rows := RowsOf[Issue](nil)
 	ir := *e.issues
 	ir.rows = rows
-	for i := range o.visits {
-		if err := ir.visit(&o.visits[i]); err != nil {
+	for _, p := range o.patients {
+		if err := ir.patient(&judgedPatient{rec: p.rec, visits: p.visits, ents: p.ents}); err != nil {
 			t.Fatal(err)
-		}
-		if i == len(o.visits)-1 || o.visits[i+1].rec != o.visits[i].rec {
-			if err := ir.patient(o.visits[i].rec, nil); err != nil {
-				t.Fatal(err)
-			}
 		}
 	}
 	return rowsOf(t, rows.All())

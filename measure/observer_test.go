@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,17 +14,14 @@ type recorder struct {
 }
 
 type recordedPatient struct {
-	id   int64
-	ents []patEnt
+	rec    *PatientRecord
+	visits []judged
+	ents   []patEnt
 }
 
-func (o *recorder) visit(j *judged) error {
-	o.visits = append(o.visits, *j)
-	return nil
-}
-
-func (o *recorder) patient(rec *PatientRecord, ents []patEnt) error {
-	o.patients = append(o.patients, recordedPatient{rec.Patient.ID, append([]patEnt(nil), ents...)})
+func (o *recorder) patient(p *judgedPatient) error {
+	o.visits = append(o.visits, p.visits...)
+	o.patients = append(o.patients, recordedPatient{p.rec, slices.Clone(p.visits), slices.Clone(p.ents)})
 	return nil
 }
 
@@ -44,9 +42,9 @@ func publish(t *testing.T, cfg Config, recs ...PatientRecord) (*Evaluator, *reco
 	return e, o
 }
 
-// Add publishes every seen visit once, in chronological order, with the verdict judge
-// gives it and its entities; then the patient once, with their standing per entity. A
-// visit that is not seen (R1) is not published.
+// Add publishes the patient once, with every seen visit in chronological order, the
+// verdict judge gives it and its entities, and their standing per entity. A visit that
+// is not seen (R1) is not published.
 func TestAddPublishes(t *testing.T) {
 	late := seen(7, ny("2025-03-03 10:00:00"), lockedAt(ny("2025-03-12 10:00:00")))
 	timely := at(seen(8, ny("2025-02-03 10:00:00"), lockedAt(ny("2025-02-04 10:00:00"))), offB, clinBob)
@@ -70,7 +68,7 @@ func TestAddPublishes(t *testing.T) {
 			t.Errorf("visit %d: entities %d/%d reported %v/%v", j.visit.ID, j.ind, j.grp, j.indReported, j.grpReported)
 		}
 	}
-	if len(o.patients) != 1 || o.patients[0].id != 1 || len(o.patients[0].ents) != 4 {
+	if len(o.patients) != 1 || o.patients[0].rec.Patient.ID != 1 || len(o.patients[0].ents) != 4 {
 		t.Fatalf("published patients %+v, want patient 1 with 4 entities (2 TINs, individual and group)", o.patients)
 	}
 	for _, a := range o.patients[0].ents {

@@ -13,15 +13,13 @@ type outcomeRows struct {
 	out  Outcome // the outcome being kept (a field: it does not escape per row)
 }
 
-func (o *outcomeRows) visit(*judged) error { return nil }
-
-func (o *outcomeRows) patient(rec *PatientRecord, ents []patEnt) error {
+func (o *outcomeRows) patient(jp *judgedPatient) error {
 	if !o.keep {
 		return nil
 	}
-	p := &rec.Patient
-	for i := range ents {
-		a := &ents[i]
+	p := &jp.rec.Patient
+	for i := range jp.ents {
+		a := &jp.ents[i]
 		if !a.reported {
 			continue
 		}

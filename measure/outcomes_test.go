@@ -18,11 +18,11 @@ func TestOutcomesObserver(t *testing.T) {
 	}
 	rec := patientRec(4, nil)
 	off := &outcomeRows{rows: RowsOf[Outcome](nil)}
-	if err := off.patient(&rec, ents); err != nil || off.rows.Len() != 0 || off.result(nil) != nil {
+	if err := off.patient(&judgedPatient{rec: &rec, ents: ents}); err != nil || off.rows.Len() != 0 || off.result(nil) != nil {
 		t.Fatalf("kept %d outcomes without KeepPatients (%v)", off.rows.Len(), err)
 	}
 	o := &outcomeRows{keep: true, rows: RowsOf[Outcome](nil)}
-	if err := o.patient(&rec, ents); err != nil {
+	if err := o.patient(&judgedPatient{rec: &rec, ents: ents}); err != nil {
 		t.Fatal(err)
 	}
 	p := rec.Patient

@@ -16,10 +16,12 @@ type patEnt struct {
 	anyIfLocked    bool
 	reason         Code // first reason of the first failing visit
 	first, last    calendar.Date
-	// The earliest failed visit (its date and first reason) and the earliest timely
-	// one, for the worklist's "patient already out / already counts" (blockers.go).
-	failedOn, timelyOn calendar.Date
-	failedCode         Code
+	firstFailed    calendar.Date // the first visit that is not timely, when failing
+	firstTimely    calendar.Date // the first timely visit, when timely > 0
+	// The earliest failed visit (its date and first reason), for the worklist's
+	// "patient already out" (blockers.go).
+	failedOn   calendar.Date
+	failedCode Code
 	// The standing once every visit is folded (flushPatient): R8, R9, the what-if.
 	in, pending, ifLocked bool
 }
@@ -30,7 +32,7 @@ func (a *patEnt) add(v *Verdict) {
 	switch v.State {
 	case Timely:
 		if a.timely == 0 {
-			a.timelyOn = v.Visit
+			a.firstTimely = v.Visit
 		}
 		a.timely++
 	case Pending:
@@ -40,6 +42,7 @@ func (a *patEnt) add(v *Verdict) {
 	if v.State != Timely && !a.failing {
 		a.failing = true
 		a.reason = v.FirstReason()
+		a.firstFailed = v.Visit
 	}
 	if v.State == Failed {
 		if a.allFailPending {

@@ -19,24 +19,21 @@ type qualityRows struct {
 	rows       RowStore[Issue]
 	tins, npis []string
 	npiSeen    []bool // NPI has a seen visit in a reported entity (INVALID_NPI)
-	inReported bool   // the current patient has a seen visit in a reported entity
 	dups       nameIndex
-}
-
-func (q *qualityRows) visit(j *judged) error {
-	if j.indReported {
-		q.npiSeen[j.npi] = true
-	}
-	q.inReported = q.inReported || j.indReported || j.grpReported
-	return nil
 }
 
 // patient writes the patient's rows when they have a seen visit in a reported entity;
 // every patient with a birth date stays a candidate for later duplicates.
-func (q *qualityRows) patient(rec *PatientRecord, _ []patEnt) error {
-	p := &rec.Patient
-	in := q.inReported
-	q.inReported = false
+func (q *qualityRows) patient(jp *judgedPatient) error {
+	in := false
+	for i := range jp.visits {
+		j := &jp.visits[i]
+		if j.indReported {
+			q.npiSeen[j.npi] = true
+		}
+		in = in || j.indReported || j.grpReported
+	}
+	p := &jp.rec.Patient
 	if !in {
 		if p.HasBirthDate {
 			q.rememberName(p)

@@ -17,21 +17,22 @@ type releaseLag struct {
 	unreleased int
 }
 
-func (l *releaseLag) visit(j *judged) error {
-	if !j.indReported && !j.grpReported {
-		return nil
+func (l *releaseLag) patient(p *judgedPatient) error {
+	for i := range p.visits {
+		j := &p.visits[i]
+		if !j.indReported && !j.grpReported {
+			continue
+		}
+		vd := &j.verdict
+		if !vd.HasRelease {
+			l.unreleased++
+			continue
+		}
+		n := lateness(l.cal, vd.Visit, j.office.zone.date(vd.Release))
+		l.lag[min(n, ReleaseLagBuckets-1)]++
 	}
-	vd := &j.verdict
-	if !vd.HasRelease {
-		l.unreleased++
-		return nil
-	}
-	n := lateness(l.cal, vd.Visit, j.office.zone.date(vd.Release))
-	l.lag[min(n, ReleaseLagBuckets-1)]++
 	return nil
 }
-
-func (l *releaseLag) patient(*PatientRecord, []patEnt) error { return nil }
 
 // result is the histogram and the count of visits with no release.
 func (l *releaseLag) result() ([]int, int) { return append([]int(nil), l.lag[:]...), l.unreleased }

@@ -7,8 +7,9 @@ package measure
 // visit judged as this report judges it (R3–R7, R9 as of the report's as-of). The last
 // point covers every counted visit, so it equals the entity's figures.
 //
-// It is computed in the same pass as the figures: trendAcc observes every judged visit
-// and the end of every patient; nothing else about the evaluation changes.
+// It is computed in the same pass as the figures: trendAcc observes every patient, the
+// offices of their counted visits and the months of their standing in each entity;
+// nothing else about the evaluation changes.
 
 import (
 	"slices"
@@ -51,56 +52,61 @@ type TrendPoint struct {
 	Rate                   float64 // Numerator/Denominator rounded to 4 decimals; 0 when Denominator is 0
 }
 
-// noMonth marks "never" in a patient's per-entity months.
-const noMonth = int8(-1)
-
-// trendPat is one patient's months in one entity: the month of their first counted
-// visit, of their first visit that is not timely, and of their first timely visit.
-type trendPat struct {
-	slot                    int32
-	first, failed, timelyAt int8
-}
-
 // trendAcc accumulates the trend.
 type trendAcc struct {
 	policy Policy
-	pats   []trendPat         // the current patient's entities
 	den    [][12]int          // per slot: patients whose first visit is in month m
 	asOf   []calendar.Date    // per slot: the latest as-of local date of its counted visits' offices
 	zones  [][]*time.Location // per slot: the zones of its counted visits' offices
 	num    [][12]int          // per slot: change of the numerator at month m (every-visit: +1 at first, -1 at failed)
 }
 
-// visit records one counted visit in its individual and group slots, with its local
-// date, whether it is timely, and its office's zone and as-of local date (R1). A
-// patient's visits come in chronological order.
-func (t *trendAcc) visit(j *judged) error {
-	_, mo, _ := j.verdict.Visit.Civil()
-	m := int8(mo - 1)
-	timely := j.verdict.State == Timely
-	for _, slot := range [2]int32{j.ind, j.grp} {
-		t.office(slot, j.office.zone.loc, j.office.asOfDate)
-		p := t.pat(slot, m)
-		if !timely && p.failed == noMonth {
-			p.failed = m
+// patient records the offices of the patient's counted visits and folds the patient
+// into the per-slot counts by the months of their standing in each entity (R8): their
+// first counted visit, first visit that is not timely, first timely visit.
+func (t *trendAcc) patient(p *judgedPatient) error {
+	for i := range p.visits {
+		j := &p.visits[i]
+		t.office(j.ind, j.office.zone.loc, j.office.asOfDate)
+		t.office(j.grp, j.office.zone.loc, j.office.asOfDate)
+	}
+	for i := range p.ents {
+		a := &p.ents[i]
+		first := month(a.first)
+		t.den[a.slot][first]++
+		if t.policy == AnyVisit {
+			if a.timely > 0 {
+				t.num[a.slot][month(a.firstTimely)]++ // in from the first timely visit on
+			}
+			continue
 		}
-		if timely && p.timelyAt == noMonth {
-			p.timelyAt = m
+		// Every visit: in from the first visit until the first one that is not timely.
+		switch {
+		case !a.failing:
+			t.num[a.slot][first]++
+		case month(a.firstFailed) != first:
+			t.num[a.slot][first]++
+			t.num[a.slot][month(a.firstFailed)]--
 		}
 	}
 	return nil
 }
 
-// patient folds the patient's months into the per-slot counts (R8).
-func (t *trendAcc) patient(*PatientRecord, []patEnt) error {
-	t.flush()
-	return nil
+// month is the index of d's month in the year (0 for January).
+func month(d calendar.Date) int {
+	_, m, _ := d.Civil()
+	return int(m - 1)
 }
 
 // office records that slot has a counted visit in an office of zone, whose as-of
 // local date is asOf.
 func (t *trendAcc) office(slot int32, zone *time.Location, asOf calendar.Date) {
-	t.grow(slot)
+	for int(slot) >= len(t.den) {
+		t.den = append(t.den, [12]int{})
+		t.num = append(t.num, [12]int{})
+		t.asOf = append(t.asOf, 0)
+		t.zones = append(t.zones, nil)
+	}
 	if asOf > t.asOf[slot] {
 		t.asOf[slot] = asOf
 	}
@@ -112,52 +118,9 @@ func (t *trendAcc) office(slot int32, zone *time.Location, asOf calendar.Date) {
 	t.zones[slot] = append(t.zones[slot], zone)
 }
 
-// grow makes room for slot in the per-slot tables.
-func (t *trendAcc) grow(slot int32) {
-	for int(slot) >= len(t.den) {
-		t.den = append(t.den, [12]int{})
-		t.num = append(t.num, [12]int{})
-		t.asOf = append(t.asOf, 0)
-		t.zones = append(t.zones, nil)
-	}
-}
-
-func (t *trendAcc) pat(slot int32, m int8) *trendPat {
-	for i := range t.pats {
-		if t.pats[i].slot == slot {
-			return &t.pats[i]
-		}
-	}
-	t.pats = append(t.pats, trendPat{slot: slot, first: m, failed: noMonth, timelyAt: noMonth})
-	return &t.pats[len(t.pats)-1]
-}
-
-// flush folds the current patient into the per-slot counts (R8).
-func (t *trendAcc) flush() {
-	for _, p := range t.pats {
-		t.grow(p.slot)
-		t.den[p.slot][p.first]++
-		if t.policy == AnyVisit {
-			if p.timelyAt != noMonth {
-				t.num[p.slot][p.timelyAt]++ // in from the first timely visit on
-			}
-			continue
-		}
-		// Every visit: in from the first visit until the first one that is not timely.
-		if p.failed != p.first {
-			t.num[p.slot][p.first]++
-			if p.failed != noMonth {
-				t.num[p.slot][p.failed]--
-			}
-		}
-	}
-	t.pats = t.pats[:0]
-}
-
 // result is the trend of the reported entities: slots[i] is the slot of
 // Result.Entities[i].
 func (t *trendAcc) result(cfg Config, slots []int32) *Trend {
-	t.flush()
 	tr := &Trend{Points: make([][]TrendPoint, len(slots)), AsOf: make([]calendar.Date, len(slots))}
 	// Each entity's last cutoff is its as-of local date (R1): every visit it counts is
 	// on or before that date in its office's zone, so its last point is its figures.

@@ -21,6 +21,7 @@ import (
 	"hash/crc32"
 	"io"
 	"iter"
+	"slices"
 )
 
 // Codec encodes rows of one type.
@@ -52,13 +53,23 @@ type Store[T any] struct {
 	codec Codec[T]
 	opt   Options
 	file  *File
-	fsize int64  // bytes of rows in file
-	mem   []byte // the rows not in the file, after them
+	fsize int64 // bytes of rows in file
+	// The rows not in the file, after them: blocks of blockSize bytes (a longer row has
+	// a block of its own), filled in order, a row never across two, so a growing store
+	// never copies its rows; mem[b] starts at byte memAt[b] of the rows in memory. After
+	// a spill the blocks are emptied and filled again.
+	mem   [][]byte
+	memAt []int64
+	used  int    // blocks of mem holding rows
+	memB  int64  // bytes of rows in mem
 	memN  int    // rows in mem
 	n     int    // rows in all
 	buf   []byte // one encoded row
 	err   error  // a failed write: the store keeps refusing
 }
+
+// blockSize is the size of a block of rows in memory.
+const blockSize = 64 << 10
 
 // New returns an empty store.
 func New[T any](c Codec[T], o Options) *Store[T] {
@@ -85,12 +96,13 @@ func (s *Store[T]) Append(v *T) error {
 	if len(s.buf) > maxRecord {
 		return fmt.Errorf("keep %s: a row of %d bytes is more than %d", s.opt.What, len(s.buf), maxRecord)
 	}
-	if s.mem == nil {
-		s.mem = make([]byte, 0, 64<<10)
-	}
-	s.mem = binary.AppendUvarint(s.mem, uint64(len(s.buf)))
-	s.mem = append(s.mem, s.buf...)
-	s.mem = binary.LittleEndian.AppendUint32(s.mem, crc32.Checksum(s.buf, crcTable))
+	need := uvarintLen(uint64(len(s.buf))) + len(s.buf) + 4
+	b := s.block(need)
+	start := len(*b)
+	*b = binary.AppendUvarint(*b, uint64(len(s.buf)))
+	*b = append(*b, s.buf...)
+	*b = binary.LittleEndian.AppendUint32(*b, crc32.Checksum(s.buf, crcTable))
+	s.memB += int64(len(*b) - start)
 	s.n++
 	s.memN++
 	if !s.opt.Memory && s.memN >= s.opt.Rows {
@@ -104,13 +116,38 @@ func (s *Store[T]) spill() error {
 	if s.file == nil {
 		s.file = NewFile(s.opt.Dir)
 	}
-	if _, err := s.file.Write(s.mem); err != nil {
-		s.err = fmt.Errorf("keep %s: %w", s.opt.What, err)
-		return s.err
+	for _, b := range s.mem[:s.used] {
+		if _, err := s.file.Write(b); err != nil {
+			s.err = fmt.Errorf("keep %s: %w", s.opt.What, err)
+			return s.err
+		}
 	}
-	s.fsize += int64(len(s.mem))
-	s.mem, s.memN = s.mem[:0], 0
+	s.fsize += s.memB
+	for i := range s.mem[:s.used] {
+		s.mem[i] = s.mem[i][:0]
+	}
+	s.used, s.memB, s.memN = 0, 0, 0
 	return nil
+}
+
+// block returns the block the next row of need bytes goes in.
+func (s *Store[T]) block(need int) *[]byte {
+	if s.used > 0 {
+		if b := &s.mem[s.used-1]; cap(*b)-len(*b) >= need {
+			return b
+		}
+	}
+	if s.used == len(s.mem) {
+		s.mem = append(s.mem, nil)
+		s.memAt = append(s.memAt, 0)
+	}
+	b := &s.mem[s.used]
+	if cap(*b) < need {
+		*b = make([]byte, 0, max(blockSize, need))
+	}
+	s.memAt[s.used] = s.memB
+	s.used++
+	return b
 }
 
 // Len is the number of rows appended.
@@ -121,7 +158,7 @@ func (s *Store[T]) Spilled() int64 { return s.fsize }
 
 // Close removes the file. The rows cannot be read afterwards.
 func (s *Store[T]) Close() error {
-	s.mem = nil
+	s.mem, s.memAt, s.used, s.memB = nil, nil, 0, 0
 	if s.file == nil {
 		return nil
 	}
@@ -160,31 +197,35 @@ func (s *Store[T]) Scan(f func(pos int64, v *T) error) error {
 			if rec, n, err = readRecord(br, rec, s.fsize-pos); err != nil {
 				return s.damaged(i, pos, err)
 			}
-			v, err := s.codec.Decode(rec)
-			if err != nil {
-				return s.damaged(i, pos, err)
-			}
-			if err := f(pos, &v); err != nil {
+			if err := s.row(i, pos, rec, f); err != nil {
 				return err
 			}
 			pos += int64(n)
 		}
 	}
-	for off := 0; off < len(s.mem); i++ {
-		rec, n, err := memRecord(s.mem[off:])
-		if err != nil {
-			return s.damaged(i, s.fsize+int64(off), err)
+	for k, b := range s.mem[:s.used] {
+		for off := 0; off < len(b); i++ {
+			pos := s.fsize + s.memAt[k] + int64(off)
+			rec, n, err := memRecord(b[off:])
+			if err != nil {
+				return s.damaged(i, pos, err)
+			}
+			if err := s.row(i, pos, rec, f); err != nil {
+				return err
+			}
+			off += n
 		}
-		v, err := s.codec.Decode(rec)
-		if err != nil {
-			return s.damaged(i, s.fsize+int64(off), err)
-		}
-		if err := f(s.fsize+int64(off), &v); err != nil {
-			return err
-		}
-		off += n
 	}
 	return nil
+}
+
+// row decodes rec, the i-th row, at pos, and hands it to f.
+func (s *Store[T]) row(i int, pos int64, rec []byte, f func(pos int64, v *T) error) error {
+	v, err := s.codec.Decode(rec)
+	if err != nil {
+		return s.damaged(i, pos, err)
+	}
+	return f(pos, &v)
 }
 
 // At reads the row at pos, a position Scan gave.
@@ -193,12 +234,17 @@ func (s *Store[T]) At(pos int64) (T, error) {
 	var rec []byte
 	var err error
 	switch {
-	case pos < 0 || pos >= s.fsize+int64(len(s.mem)):
-		err = fmt.Errorf("no row starts there (%d bytes kept)", s.fsize+int64(len(s.mem)))
+	case pos < 0 || pos >= s.fsize+s.memB:
+		err = fmt.Errorf("no row starts there (%d bytes kept)", s.fsize+s.memB)
 	case pos < s.fsize:
 		rec, err = s.fileRecord(pos)
 	default:
-		rec, _, err = memRecord(s.mem[pos-s.fsize:])
+		at := pos - s.fsize
+		k, found := slices.BinarySearch(s.memAt[:s.used], at)
+		if !found {
+			k--
+		}
+		rec, _, err = memRecord(s.mem[k][at-s.memAt[k]:])
 	}
 	if err != nil {
 		return zero, fmt.Errorf("read back %s at byte %d: %w", s.opt.What, pos, err)

@@ -113,6 +113,34 @@ func TestStoreKeepsRows(t *testing.T) {
 	}
 }
 
+// Rows held in memory fill blocks in order: a row larger than a block, rows that do
+// not fit what is left of a block, and blocks emptied by a spill and filled again all
+// read back in order and by position.
+func TestStoreBlocks(t *testing.T) {
+	var want []item
+	for i, n := range []int{10, blockSize - 40, 100, 3 * blockSize, 5, blockSize / 2, blockSize / 2, blockSize, 0, 7} {
+		want = append(want, item{ID: int64(i), Name: strings.Repeat("x", n)})
+	}
+	for _, o := range []Options{{Memory: true}, {Rows: 4}, {Rows: 3}} {
+		name := fmt.Sprintf("rows=%d memory=%v", o.Rows, o.Memory)
+		o.Dir = t.TempDir()
+		s := fill(t, o, want)
+		if got := readAll(t, s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: %d rows differ from the %d appended", name, len(got), len(want))
+		}
+		i := 0
+		if err := s.Scan(func(p int64, v *item) error {
+			if at, err := s.At(p); err != nil || !reflect.DeepEqual(at, want[i]) || !reflect.DeepEqual(*v, want[i]) {
+				return fmt.Errorf("row %d at %d: At gave %d bytes (%v), Scan %d bytes", i, p, len(at.Name), err, len(v.Name))
+			}
+			i++
+			return nil
+		}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+}
+
 // A byte changed anywhere in the file is an error naming what was read, which row and
 // where: never a panic, never a wrong row.
 func TestStoreDamagedFile(t *testing.T) {
