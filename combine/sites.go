@@ -41,8 +41,8 @@ func (c *Combiner) defaultName(keys []entityKey) string {
 		if n == "" {
 			n = "TIN " + k.tin
 		}
-		if len(n) > 60 {
-			n = n[:57] + "…"
+		if r := []rune(n); len(r) > 60 { // cut between characters, never inside one
+			n = string(r[:57]) + "…"
 		}
 		if !slices.Contains(names, n) {
 			names = append(names, n)
