@@ -278,6 +278,7 @@ type workbook struct {
 	chartAt, chartRows                         int         // first row of the Summary chart and the rows it covers (0: none)
 	chartHeight, aboveChart                    float64     // the Summary chart's height and the rows' above it (points)
 	runRows                                    int         // rows of the Run sheet
+	causesRows                                 int         // rows of the Causes sheet
 }
 
 // setCell writes one value (an excelize.Cell carries its style) at col, row.
@@ -769,7 +770,16 @@ var causesHeader = []string{"Level", "TIN", "NPI", "Clinician", "Denominator", "
 // (measure.EntityResult.Causes): one row per entity and cause, most patients first.
 func (wb *workbook) causes() error {
 	st, sh := wb.st, SheetCauses
-	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.bold, Value: "Patients out of the numerator, by cause (" + causesNote + ")"}); err != nil {
+	title := "Patients out of the numerator, by cause (" + causesNote + ")"
+	if err := wb.setRow(sh, 1, excelize.Cell{StyleID: st.note, Value: title}); err != nil {
+		return err
+	}
+	// Wrapped within the table's width: a title running past it would print on a page
+	// of its own.
+	if err := wb.f.MergeCell(sh, "A1", cellName(len(causesWidths), 1)); err != nil {
+		return err
+	}
+	if err := wb.wrapHeight(sh, 1, title, sum(causesWidths)); err != nil {
 		return err
 	}
 	hdr := make([]any, len(causesHeader))
@@ -801,10 +811,12 @@ func (wb *workbook) causes() error {
 		}
 	}
 	if row == causesHead {
-		if err := wb.setRow(sh, row+1, "every patient is in the numerator, or the causes are not known (a combined report)"); err != nil {
+		row++
+		if err := wb.setRow(sh, row, "every patient is in the numerator, or the causes are not known (a combined report)"); err != nil {
 			return err
 		}
 	}
+	wb.causesRows = row
 	for i, w := range causesWidths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := wb.f.SetColWidth(sh, col, col, w); err != nil {
@@ -1085,6 +1097,9 @@ func (wb *workbook) printSettings() error {
 		return err
 	}
 	if err := printTitles(wb.f, SheetCauses, causesHead, causesHead, ""); err != nil {
+		return err
+	}
+	if err := printArea(wb.f, SheetCauses, "A1", cellName(len(causesWidths), wb.causesRows)); err != nil {
 		return err
 	}
 	// Long messages are cut at the page's edge rather than print alone on a page.

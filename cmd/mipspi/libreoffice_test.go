@@ -102,6 +102,11 @@ func TestWorkbookPrintsInLibreOffice(t *testing.T) {
 				t.Errorf("prints on %d pages, want 6..%d (the summaries; the long lists print only their notes)", len(pages), c.maxPages)
 			}
 			checkLegible(t, pdf, words)
+			for n, p := range pages {
+				if strings.TrimSpace(p) == "" { // e.g. a title running past the print width
+					t.Errorf("page %d prints nothing", n+1)
+				}
+			}
 			// The Summary: its table (with the chart under it, or on the next page when
 			// it does not fit), then its points and practice page.
 			summary := strings.Join(pages[:3], "\f")
